@@ -1,0 +1,201 @@
+/*
+ * Numeric constants under their C names (AF_*, SOCK_*, SO_*, POLL*, EPOLL*,
+ * EVFILT_*, EV_*, ...), the way Python's socket and select modules expose
+ * them. A constant the platform does not define is simply absent.
+ */
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#ifdef __linux__
+#include <sys/epoll.h>
+#endif
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||     \
+    defined(__NetBSD__) || defined(__DragonFly__)
+#include <sys/event.h>
+#endif
+
+#include "util.h"
+
+#define SEL_CONST(name)                                                        \
+  do {                                                                         \
+    napi_value v_;                                                             \
+    if ((status = napi_create_int64(env, (int64_t)(name), &v_)) != napi_ok)    \
+      return status;                                                           \
+    if ((status = napi_set_named_property(env, obj, #name, v_)) != napi_ok)    \
+      return status;                                                           \
+  } while (0)
+
+napi_status sel__init_constants(napi_env env, napi_value exports) {
+  napi_status status;
+  napi_value obj;
+  if ((status = napi_create_object(env, &obj)) != napi_ok) return status;
+
+  /* address families and socket types */
+  SEL_CONST(AF_UNSPEC);
+  SEL_CONST(AF_INET);
+  SEL_CONST(AF_INET6);
+  SEL_CONST(AF_UNIX);
+  SEL_CONST(SOCK_STREAM);
+  SEL_CONST(SOCK_DGRAM);
+  SEL_CONST(SOCK_RAW);
+  SEL_CONST(SOCK_SEQPACKET);
+#ifdef SOCK_NONBLOCK
+  SEL_CONST(SOCK_NONBLOCK);
+#endif
+#ifdef SOCK_CLOEXEC
+  SEL_CONST(SOCK_CLOEXEC);
+#endif
+  /* levels and options */
+  SEL_CONST(SOL_SOCKET);
+  SEL_CONST(SO_REUSEADDR);
+#ifdef SO_REUSEPORT
+  SEL_CONST(SO_REUSEPORT);
+#endif
+  SEL_CONST(SO_KEEPALIVE);
+  SEL_CONST(SO_BROADCAST);
+  SEL_CONST(SO_LINGER);
+  SEL_CONST(SO_RCVBUF);
+  SEL_CONST(SO_SNDBUF);
+  SEL_CONST(SO_RCVLOWAT);
+  SEL_CONST(SO_SNDLOWAT);
+  SEL_CONST(SO_RCVTIMEO);
+  SEL_CONST(SO_SNDTIMEO);
+  SEL_CONST(SO_ERROR);
+  SEL_CONST(SO_TYPE);
+  SEL_CONST(SO_OOBINLINE);
+#ifdef SO_DOMAIN
+  SEL_CONST(SO_DOMAIN);
+#endif
+#ifdef SO_PROTOCOL
+  SEL_CONST(SO_PROTOCOL);
+#endif
+  SEL_CONST(SO_ACCEPTCONN);
+  SEL_CONST(IPPROTO_IP);
+  SEL_CONST(IPPROTO_IPV6);
+  SEL_CONST(IPPROTO_TCP);
+  SEL_CONST(IPPROTO_UDP);
+  SEL_CONST(IPV6_V6ONLY);
+  SEL_CONST(IP_TTL);
+  SEL_CONST(TCP_NODELAY);
+#ifdef TCP_KEEPIDLE
+  SEL_CONST(TCP_KEEPIDLE);
+#endif
+#ifdef TCP_KEEPINTVL
+  SEL_CONST(TCP_KEEPINTVL);
+#endif
+#ifdef TCP_KEEPCNT
+  SEL_CONST(TCP_KEEPCNT);
+#endif
+#ifdef TCP_QUICKACK
+  SEL_CONST(TCP_QUICKACK);
+#endif
+  SEL_CONST(SHUT_RD);
+  SEL_CONST(SHUT_WR);
+  SEL_CONST(SHUT_RDWR);
+  SEL_CONST(SOMAXCONN);
+  /* send/recv flags */
+  SEL_CONST(MSG_PEEK);
+  SEL_CONST(MSG_OOB);
+  SEL_CONST(MSG_WAITALL);
+  SEL_CONST(MSG_DONTROUTE);
+  SEL_CONST(MSG_TRUNC);
+  SEL_CONST(MSG_CTRUNC);
+#ifdef MSG_DONTWAIT
+  SEL_CONST(MSG_DONTWAIT);
+#endif
+#ifdef MSG_NOSIGNAL
+  SEL_CONST(MSG_NOSIGNAL);
+#endif
+  /* getaddrinfo */
+  SEL_CONST(AI_PASSIVE);
+  SEL_CONST(AI_CANONNAME);
+  SEL_CONST(AI_NUMERICHOST);
+  SEL_CONST(AI_NUMERICSERV);
+  SEL_CONST(AI_ADDRCONFIG);
+  SEL_CONST(AI_V4MAPPED);
+  SEL_CONST(AI_ALL);
+  SEL_CONST(EAI_AGAIN);
+  SEL_CONST(EAI_BADFLAGS);
+  SEL_CONST(EAI_FAIL);
+  SEL_CONST(EAI_FAMILY);
+  SEL_CONST(EAI_MEMORY);
+  SEL_CONST(EAI_NONAME);
+  SEL_CONST(EAI_SERVICE);
+  SEL_CONST(EAI_SOCKTYPE);
+  SEL_CONST(EAI_SYSTEM);
+#ifdef EAI_NODATA
+  SEL_CONST(EAI_NODATA);
+#endif
+#ifdef EAI_ADDRFAMILY
+  SEL_CONST(EAI_ADDRFAMILY);
+#endif
+  SEL_CONST(NI_MAXHOST);
+  /* fcntl */
+  SEL_CONST(F_GETFL);
+  SEL_CONST(F_SETFL);
+  SEL_CONST(F_GETFD);
+  SEL_CONST(F_SETFD);
+  SEL_CONST(FD_CLOEXEC);
+  SEL_CONST(O_NONBLOCK);
+  /* select/poll */
+  SEL_CONST(FD_SETSIZE);
+  SEL_CONST(POLLIN);
+  SEL_CONST(POLLPRI);
+  SEL_CONST(POLLOUT);
+  SEL_CONST(POLLERR);
+  SEL_CONST(POLLHUP);
+  SEL_CONST(POLLNVAL);
+#ifdef POLLRDNORM
+  SEL_CONST(POLLRDNORM);
+  SEL_CONST(POLLRDBAND);
+  SEL_CONST(POLLWRNORM);
+  SEL_CONST(POLLWRBAND);
+#endif
+#ifdef POLLRDHUP
+  SEL_CONST(POLLRDHUP);
+#endif
+  SEL_CONST(RLIMIT_NOFILE);
+#ifdef __linux__
+  SEL_CONST(EPOLLIN);
+  SEL_CONST(EPOLLPRI);
+  SEL_CONST(EPOLLOUT);
+  SEL_CONST(EPOLLERR);
+  SEL_CONST(EPOLLHUP);
+  SEL_CONST(EPOLLRDHUP);
+  SEL_CONST(EPOLLRDNORM);
+  SEL_CONST(EPOLLRDBAND);
+  SEL_CONST(EPOLLWRNORM);
+  SEL_CONST(EPOLLWRBAND);
+  SEL_CONST(EPOLLMSG);
+  SEL_CONST(EPOLLET);
+  SEL_CONST(EPOLLONESHOT);
+#ifdef EPOLLEXCLUSIVE
+  SEL_CONST(EPOLLEXCLUSIVE);
+#endif
+  SEL_CONST(EPOLL_CLOEXEC);
+  SEL_CONST(EPOLL_CTL_ADD);
+  SEL_CONST(EPOLL_CTL_MOD);
+  SEL_CONST(EPOLL_CTL_DEL);
+#endif
+#ifdef EVFILT_READ
+  SEL_CONST(EVFILT_READ);
+  SEL_CONST(EVFILT_WRITE);
+  SEL_CONST(EV_ADD);
+  SEL_CONST(EV_DELETE);
+  SEL_CONST(EV_ENABLE);
+  SEL_CONST(EV_DISABLE);
+  SEL_CONST(EV_ONESHOT);
+  SEL_CONST(EV_CLEAR);
+  SEL_CONST(EV_EOF);
+  SEL_CONST(EV_ERROR);
+#endif
+
+  return napi_set_named_property(env, exports, "constants", obj);
+}

@@ -1,0 +1,112 @@
+/*
+ * Portable multiplexing: select(2) and poll(2).
+ * See: select(2), poll(2).
+ *
+ * Both take the caller's interest list as an Int32Array and write ready
+ * (fd, events) pairs into a caller-owned Int32Array; nothing is allocated.
+ */
+#include <poll.h>
+#include <string.h>
+#include <sys/select.h>
+
+#include "util.h"
+
+/* struct pollfd is {int fd; short events; short revents;} everywhere; the
+ * TypeScript side lays its Int32Array out as that struct. */
+_Static_assert(sizeof(struct pollfd) == 8, "struct pollfd must be 8 bytes");
+
+static void sel__ms_to_timeval(int32_t ms, struct timeval *tv) {
+  tv->tv_sec = ms / 1000;
+  tv->tv_usec = (ms % 1000) * 1000;
+}
+
+/* select(fds: Int32Array, n, timeoutMs, out: Int32Array) -> ready count.
+ * fds holds n (fd, mask) pairs, mask 1 = read set, 2 = write set. out gets
+ * one (fd, readyMask) pair per ready fd. timeoutMs < 0 waits forever.
+ * An fd outside [0, FD_SETSIZE) returns -EINVAL (-EBADF if negative) before
+ * any fd_set is touched: FD_SET beyond FD_SETSIZE would write out of bounds. */
+static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
+  SEL_ARGS(env, info, 4);
+  int32_t *fds, *out, timeout;
+  size_t fds_count, out_count;
+  uint32_t n;
+  ARG_INT32ARRAY(env, 0, fds, fds_count);
+  ARG_UINT32(env, 1, n);
+  ARG_INT32(env, 2, timeout);
+  ARG_INT32ARRAY(env, 3, out, out_count);
+  if ((size_t)n * 2 > fds_count || (size_t)n * 2 > out_count) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
+                           "fds and out must hold 2 * n values");
+    return NULL;
+  }
+  fd_set rset, wset;
+  FD_ZERO(&rset);
+  FD_ZERO(&wset);
+  int maxfd = -1;
+  for (uint32_t i = 0; i < n; i++) {
+    int fd = fds[2 * i], mask = fds[2 * i + 1];
+    if (fd < 0) return sel__int(env, -EBADF);
+    if (fd >= FD_SETSIZE) return sel__int(env, -EINVAL);
+    if (mask & 1) FD_SET(fd, &rset);
+    if (mask & 2) FD_SET(fd, &wset);
+    if (fd > maxfd) maxfd = fd;
+  }
+  struct timeval tv, *tvp = NULL;
+  if (timeout >= 0) {
+    sel__ms_to_timeval(timeout, &tv);
+    tvp = &tv;
+  }
+  int r = select(maxfd + 1, &rset, &wset, NULL, tvp);
+  if (r < 0) return sel__neg_errno(env);
+  int count = 0;
+  for (uint32_t i = 0; r > 0 && i < n; i++) {
+    int fd = fds[2 * i], mask = fds[2 * i + 1], ready = 0;
+    if ((mask & 1) && FD_ISSET(fd, &rset)) ready |= 1;
+    if ((mask & 2) && FD_ISSET(fd, &wset)) ready |= 2;
+    if (ready) {
+      out[2 * count] = fd;
+      out[2 * count + 1] = ready;
+      count++;
+    }
+  }
+  return sel__int(env, count);
+}
+
+/* poll(pollfds: Int32Array, n, timeoutMs, out: Int32Array) -> ready count.
+ * pollfds is n struct pollfd laid out in the array's memory (2 int32 each).
+ * out gets one (fd, revents) pair per entry with revents != 0. */
+static napi_value sel_napi_poll(napi_env env, napi_callback_info info) {
+  SEL_ARGS(env, info, 4);
+  int32_t *pfds, *out, timeout;
+  size_t pfds_count, out_count;
+  uint32_t n;
+  ARG_INT32ARRAY(env, 0, pfds, pfds_count);
+  ARG_UINT32(env, 1, n);
+  ARG_INT32(env, 2, timeout);
+  ARG_INT32ARRAY(env, 3, out, out_count);
+  if ((size_t)n * 2 > pfds_count || (size_t)n * 2 > out_count) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
+                           "pollfds and out must hold 2 * n values");
+    return NULL;
+  }
+  struct pollfd *p = (struct pollfd *)pfds;
+  int r = poll(p, (nfds_t)n, timeout < 0 ? -1 : timeout);
+  if (r < 0) return sel__neg_errno(env);
+  int count = 0;
+  for (uint32_t i = 0; count < r && i < n; i++) {
+    if (p[i].revents) {
+      out[2 * count] = p[i].fd;
+      out[2 * count + 1] = (uint16_t)p[i].revents;
+      count++;
+    }
+  }
+  return sel__int(env, count);
+}
+
+napi_status sel__init_mux(napi_env env, napi_value exports) {
+  napi_property_descriptor d[] = {
+      SEL_FN("select", sel_napi_select),
+      SEL_FN("poll", sel_napi_poll),
+  };
+  return napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);
+}

@@ -1,0 +1,90 @@
+/*
+ * Shared helpers for the N-API glue.
+ *
+ * The addon's contract: every exported function makes one system call (or a
+ * fixed sequence of them) and returns its result, or -errno on failure. It
+ * never throws for an OS error; it throws TypeError for an argument of the
+ * wrong type and RangeError for an offset/length outside the given buffer.
+ * All policy (retries, timeouts, maps, error classes) lives in TypeScript.
+ */
+#ifndef SEL_UTIL_H
+#define SEL_UTIL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <node_api.h>
+
+#define SEL_MAX_ARGS 10
+
+/* Evaluate an N-API call; on failure throw (unless an exception is already
+ * pending) and return NULL from the calling napi_callback. */
+#define NAPI_CALL(env, call)                                                   \
+  do {                                                                         \
+    if ((call) != napi_ok) {                                                   \
+      sel__throw_last(env);                                                    \
+      return NULL;                                                             \
+    }                                                                          \
+  } while (0)
+
+/* Fetch exactly `n` arguments into `argv`; throws TypeError if fewer were
+ * passed. Declares `argv`. */
+#define SEL_ARGS(env, info, n)                                                 \
+  napi_value argv[SEL_MAX_ARGS];                                               \
+  do {                                                                         \
+    size_t argc_ = SEL_MAX_ARGS;                                               \
+    NAPI_CALL(env, napi_get_cb_info(env, info, &argc_, argv, NULL, NULL));     \
+    if (argc_ < (size_t)(n)) {                                                 \
+      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",                       \
+                            "Expected " #n " arguments");                      \
+      return NULL;                                                             \
+    }                                                                          \
+  } while (0)
+
+/* Argument readers: return false with a pending TypeError/RangeError. */
+#define ARG_INT32(env, i, out)                                                 \
+  if (!sel__arg_int32(env, argv[i], &(out), i)) return NULL
+#define ARG_UINT32(env, i, out)                                                \
+  if (!sel__arg_uint32(env, argv[i], &(out), i)) return NULL
+#define ARG_DOUBLE(env, i, out)                                                \
+  if (!sel__arg_double(env, argv[i], &(out), i)) return NULL
+#define ARG_BYTES(env, i, data, len)                                           \
+  if (!sel__arg_bytes(env, argv[i], (void **)&(data), &(len), i)) return NULL
+#define ARG_INT32ARRAY(env, i, data, count)                                    \
+  if (!sel__arg_int32array(env, argv[i], &(data), &(count), i)) return NULL
+
+void sel__throw_last(napi_env env);
+bool sel__arg_int32(napi_env env, napi_value v, int32_t *out, int index);
+bool sel__arg_uint32(napi_env env, napi_value v, uint32_t *out, int index);
+bool sel__arg_double(napi_env env, napi_value v, double *out, int index);
+/* Any TypedArray, DataView or ArrayBuffer: its bytes. */
+bool sel__arg_bytes(napi_env env, napi_value v, void **data, size_t *len,
+                    int index);
+bool sel__arg_int32array(napi_env env, napi_value v, int32_t **data,
+                         size_t *count, int index);
+/* A JS string copied into buf (NUL-terminated); *len excludes the NUL.
+ * Throws RangeError if it does not fit in cap - 1 bytes. */
+bool sel__arg_string(napi_env env, napi_value v, char *buf, size_t cap,
+                     size_t *len, int index);
+/* Throw RangeError unless off + len <= total. */
+bool sel__check_range(napi_env env, size_t total, uint32_t off, uint32_t len);
+
+napi_value sel__int(napi_env env, int64_t value);
+/* Return -errno (the current errno) as a JS number. */
+napi_value sel__neg_errno(napi_env env);
+
+/* Export-table entry. */
+#define SEL_FN(name, fn)                                                       \
+  { name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL }
+
+/* Each module file registers its functions through one of these. */
+napi_status sel__init_constants(napi_env env, napi_value exports);
+napi_status sel__init_socket(napi_env env, napi_value exports);
+napi_status sel__init_os(napi_env env, napi_value exports);
+napi_status sel__init_mux(napi_env env, napi_value exports);
+napi_status sel__init_epoll(napi_env env, napi_value exports);
+napi_status sel__init_kqueue(napi_env env, napi_value exports);
+napi_status sel__init_watch(napi_env env, napi_value exports);
+
+#endif

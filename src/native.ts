@@ -1,0 +1,117 @@
+/**
+ * The native addon, typed by one interface.
+ *
+ * Every function makes one system call (or a fixed sequence) and returns its
+ * result, or `-errno` on failure; it never throws for an OS error. It throws
+ * `TypeError` for an argument of the wrong type and `RangeError` for an
+ * offset/length outside the given buffer. Policy lives in TypeScript.
+ *
+ * @internal
+ */
+import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+/** `[AF_INET, host, port]`, `[AF_INET6, host, port, flowinfo, scopeId]`, `[AF_UNIX, path]` or `[family]`. */
+export type NativeAddress =
+	| readonly [family: number, host: string, port: number]
+	| readonly [family: number, host: string, port: number, flowinfo: number, scopeId: number]
+	| readonly [family: number, path: string]
+	| readonly [family: number];
+
+/** One getaddrinfo(3) result. */
+export type NativeAddrInfo = readonly [family: number, type: number, proto: number, canonname: string, address: NativeAddress];
+
+/** getaddrinfo(3) failure: `eai` is the EAI_* code, `errno` is set for EAI_SYSTEM. */
+export type NativeGaiError = {readonly eai: number; readonly errno: number; readonly message: string};
+
+/** Bytes the addon reads from or writes into. */
+export type Bytes = ArrayBufferView | ArrayBuffer;
+
+export interface NativeBinding {
+	readonly constants: Readonly<Record<string, number>>;
+
+	// sockets — address arguments are (family, host|path, port, flowinfo, scopeId)
+	socket(family: number, type: number, proto: number): number;
+	socketpair(family: number, type: number, proto: number, out: Int32Array): number;
+	bind(fd: number, family: number, host: string, port: number, flowinfo: number, scopeId: number): number;
+	connect(fd: number, family: number, host: string, port: number, flowinfo: number, scopeId: number): number;
+	listen(fd: number, backlog: number): number;
+	accept(fd: number, withAddress: false): number;
+	accept(fd: number, withAddress: true): number | readonly [fd: number, address: NativeAddress];
+	recv(fd: number, buf: Bytes, offset: number, length: number, flags: number): number;
+	send(fd: number, buf: Bytes, offset: number, length: number, flags: number): number;
+	sendto(fd: number, buf: Bytes, offset: number, length: number, flags: number,
+		family: number, host: string, port: number, flowinfo: number, scopeId: number): number;
+	recvfrom(fd: number, buf: Bytes, offset: number, length: number, flags: number): number | readonly [bytes: number, address: NativeAddress];
+	shutdown(fd: number, how: number): number;
+	setsockoptInt(fd: number, level: number, name: number, value: number): number;
+	getsockoptInt(fd: number, level: number, name: number, out: Int32Array): number;
+	setsockoptBytes(fd: number, level: number, name: number, buf: Bytes): number;
+	getsockoptBytes(fd: number, level: number, name: number, buf: Bytes): number;
+	getsockname(fd: number): number | NativeAddress;
+	getpeername(fd: number): number | NativeAddress;
+	getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number, flags: number): NativeAddrInfo[] | NativeGaiError;
+
+	// any fd
+	close(fd: number): number;
+	read(fd: number, buf: Bytes, offset: number, length: number): number;
+	write(fd: number, buf: Bytes, offset: number, length: number): number;
+	/** Both ends non-blocking and close-on-exec. */
+	pipe(out: Int32Array): number;
+	/** Only F_GETFL, F_SETFL, F_GETFD, F_SETFD. */
+	fcntl(fd: number, cmd: number, arg: number): number;
+	dup(fd: number): number;
+	/** `out` = [soft, hard]; -1 is RLIM_INFINITY. */
+	getrlimitNofile(out: Float64Array): number;
+	setrlimitNofile(soft: number, hard: number): number;
+	/** The C library's message for an errno (not a system call; never fails). */
+	strerror(errno: number): string;
+
+	// multiplexing — timeoutMs < 0 waits forever
+	/** `fds`: n (fd, mask) pairs, mask 1 = read, 2 = write; `out`: (fd, readyMask) pairs. */
+	select(fds: Int32Array, n: number, timeoutMs: number, out: Int32Array): number;
+	/** `pollfds`: n `struct pollfd` (2 int32 each); `out`: (fd, revents) pairs. */
+	poll(pollfds: Int32Array, n: number, timeoutMs: number, out: Int32Array): number;
+	/** Linux only. */
+	epollCreate?(): number;
+	epollCtl?(epfd: number, op: number, fd: number, events: number): number;
+	/** `buf` holds 4 int32 per event; filled with (fd, events) pairs. */
+	epollWait?(epfd: number, buf: Int32Array, maxevents: number, timeoutMs: number): number;
+	/** macOS/BSD only. */
+	kqueue?(): number;
+	/** `changes`: (ident, filter, flags) triples, at most 16; `buf`: 8 int32 per event, filled with (ident, filter, flags, data) quads. */
+	kevent?(kq: number, changes: Int32Array, nchanges: number, buf: Int32Array, nevents: number, timeoutMs: number): number;
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function load(): NativeBinding {
+	const require = createRequire(import.meta.url);
+	const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+	try {
+		return nodeGypBuild(root) as NativeBinding;
+	} catch (error) {
+		throw new Error(
+			`selectors: could not load the native addon from ${join(root, 'build', 'Release')}, `
+			+ `${join(root, 'build', 'Debug')} or ${join(root, 'prebuilds')}; run \`npm run build:native\``,
+			{cause: error},
+		);
+	}
+}
+
+/** The loaded addon. */
+export const native: NativeBinding = load();
+
+/** The addon's numeric constants; `undefined` where the platform lacks one. */
+export const C: Readonly<Record<string, number | undefined>> = native.constants;
+
+/** A constant that exists on every POSIX platform the addon builds on. */
+export function constant(name: string): number {
+	const value = C[name];
+	if (value === undefined) {
+		throw new Error(`selectors: the addon does not define ${name}`);
+	}
+
+	return value;
+}

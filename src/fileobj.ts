@@ -1,0 +1,93 @@
+/**
+ * File objects: a file descriptor or anything with a `fileno()` method, as
+ * in Python's `selectors` and `select` modules.
+ *
+ * @module
+ */
+import {inspect} from 'node:util';
+import {ValueError} from './errors.js';
+
+/**
+ * An object that owns a file descriptor (typeshed's `HasFileno`): our
+ * `Socket`, or a user's own wrapper.
+ */
+export interface HasFileno {
+	/**
+	 * The underlying file descriptor.
+	 *
+	 * @returns a non-negative integer while the object is open; `-1` (as a
+	 * closed Python socket does) or a throw once it is closed
+	 */
+	fileno(): number;
+}
+
+/**
+ * A file descriptor or an object with `fileno()` (typeshed's
+ * `FileDescriptorLike`): what the selectors accept as a "file object".
+ */
+export type FileDescriptorLike = number | HasFileno;
+
+/**
+ * A short description of a file object for error messages (Python's `repr`).
+ *
+ * @param fileobj - the file object
+ * @returns `'5'` for an fd, otherwise `util.inspect` at depth 0 on one line
+ */
+export function fileobjRepr(fileobj: unknown): string {
+	if (typeof fileobj === 'number') {
+		return String(fileobj);
+	}
+
+	return inspect(fileobj, {depth: 0, breakLength: Number.POSITIVE_INFINITY});
+}
+
+/**
+ * Returns the file descriptor of a file object (CPython's
+ * `selectors._fileobj_to_fd`).
+ *
+ * @param fileobj - a file descriptor, or an object with a `fileno()` method
+ * @returns the file descriptor, a non-negative integer
+ * @throws {ValueError} `'Invalid file object: …'` (code `ERR_INVALID_FILEOBJ`)
+ * if `fileobj` is neither a number nor has a `fileno()` method, or if
+ * `fileno()` throws a `TypeError` or `ValueError`;
+ * `'Invalid file descriptor: …'` (code `ERR_INVALID_FD`) if the number is
+ * negative or not an integer (Python would reject a float with `TypeError`
+ * or truncate it with `int()`; a JavaScript number has no such distinction,
+ * so a non-integer is a bad value)
+ */
+export function fileobjToFd(fileobj: unknown): number {
+	let fd: unknown;
+	if (typeof fileobj === 'number') {
+		fd = fileobj;
+	} else {
+		const fileno: unknown = typeof fileobj === 'object' && fileobj !== null
+			? (fileobj as {fileno?: unknown}).fileno
+			: undefined;
+		if (typeof fileno !== 'function') {
+			throw new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ');
+		}
+
+		try {
+			fd = (fileno as () => unknown).call(fileobj);
+		} catch (error) {
+			// CPython turns the TypeError/ValueError of a closed or broken
+			// object into ValueError("Invalid file object"); anything else
+			// (an OSError, a bug) propagates.
+			if (error instanceof TypeError || error instanceof ValueError) {
+				throw new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ', {cause: error});
+			}
+
+			throw error;
+		}
+
+		if (typeof fd !== 'number') {
+			throw new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ');
+		}
+	}
+
+	if (!Number.isInteger(fd) || (fd as number) < 0 || (fd as number) > 0x7f_ff_ff_ff) {
+		throw new ValueError(`Invalid file descriptor: ${String(fd)}`, 'ERR_INVALID_FD');
+	}
+
+	return fd as number;
+}

@@ -1,0 +1,346 @@
+/**
+ * Bookkeeping shared by every selector (CPython's `_BaseSelectorImpl`):
+ * the fd → key map, validation, rollback, the mapping view, and the one
+ * wait loop (EINTR retry, long timeouts) all backends go through.
+ *
+ * @internal
+ * @module
+ */
+import {constants as osConstants} from 'node:os';
+import {EVENT_MASK} from '../constants.js';
+import {KeyError, OSError, ValueError} from '../errors.js';
+import {fileobjRepr, fileobjToFd, type FileDescriptorLike} from '../fileobj.js';
+import {clampWaitMs, MAX_WAIT_MS, monotonicMs, remainingMs, timeoutToMs} from '../time.js';
+import {BaseSelector, selectorClosed, SelectorKey, type DataArgument, type SelectorMapping} from './base.js';
+
+const EINTR = osConstants.errno.EINTR;
+
+/**
+ * Throws unless `events` is a valid mask: a non-zero integer subset of
+ * `EVENT_READ | EVENT_WRITE`.
+ *
+ * @throws {ValueError} `'Invalid events: …'`, code `ERR_INVALID_EVENTS`
+ */
+export function validateEvents(events: unknown): asserts events is number {
+	if (typeof events !== 'number' || !Number.isInteger(events) || events <= 0 || (events & ~EVENT_MASK) !== 0) {
+		throw new ValueError(`Invalid events: ${fileobjRepr(events)}`, 'ERR_INVALID_EVENTS');
+	}
+}
+
+/** The live view over a selector's fd → key map. */
+class SelectorMappingView<T> implements SelectorMapping<T> {
+	readonly #fdToKey: ReadonlyMap<number, SelectorKey<T>>;
+	readonly #lookup: (fileobj: FileDescriptorLike) => number;
+
+	constructor(fdToKey: ReadonlyMap<number, SelectorKey<T>>, lookup: (fileobj: FileDescriptorLike) => number) {
+		this.#fdToKey = fdToKey;
+		this.#lookup = lookup;
+	}
+
+	get size(): number {
+		return this.#fdToKey.size;
+	}
+
+	get(fileobj: FileDescriptorLike): SelectorKey<T> | undefined {
+		return this.#fdToKey.get(this.#lookup(fileobj));
+	}
+
+	has(fileobj: FileDescriptorLike): boolean {
+		return this.#fdToKey.has(this.#lookup(fileobj));
+	}
+
+	forEach(callback: (key: SelectorKey<T>, fd: number, map: ReadonlyMap<number, SelectorKey<T>>) => void, thisArg?: unknown): void {
+		for (const [fd, key] of this.#fdToKey) {
+			callback.call(thisArg, key, fd, this);
+		}
+	}
+
+	entries(): MapIterator<[number, SelectorKey<T>]> {
+		return this.#fdToKey.entries();
+	}
+
+	keys(): MapIterator<number> {
+		return this.#fdToKey.keys();
+	}
+
+	values(): MapIterator<SelectorKey<T>> {
+		return this.#fdToKey.values();
+	}
+
+	[Symbol.iterator](): MapIterator<[number, SelectorKey<T>]> {
+		return this.#fdToKey.entries();
+	}
+
+	get [Symbol.toStringTag](): string {
+		return 'SelectorMapping';
+	}
+}
+
+/**
+ * Base selector implementation (CPython's `_BaseSelectorImpl`).
+ *
+ * Subclasses implement four hooks, each at most one native call:
+ * {@link BaseSelectorImpl._kernelAdd}, {@link BaseSelectorImpl._kernelRemove},
+ * {@link BaseSelectorImpl._kernelModify} and {@link BaseSelectorImpl._wait};
+ * this class does the validation, the bookkeeping and the rollback.
+ *
+ * Ready events are collected by {@link BaseSelectorImpl._collect} into
+ * {@link BaseSelectorImpl._ready}, which `select()` turns into
+ * `[key, events]` pairs; a later allocation-free `selectInto()` or an
+ * asynchronous `selectAsync()` can reuse `_collect` as is.
+ *
+ * @internal
+ */
+export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
+	/** File descriptor → key. */
+	protected readonly _fdToKey = new Map<number, SelectorKey<T>>();
+	/**
+	 * Ready events after {@link BaseSelectorImpl._wait}: `count` pairs
+	 * `(fd, events)` with `events` in `EVENT_READ | EVENT_WRITE` bits, not yet
+	 * masked by the key's events. Owned (and grown) by the backend.
+	 */
+	protected _ready: Int32Array = new Int32Array(2);
+	/** The kernel call `_wait` makes, for error messages: `'epoll_wait'`. */
+	protected abstract readonly _waitSyscall: string;
+	#closed = false;
+	readonly #map: SelectorMappingView<T>;
+
+	constructor() {
+		super();
+		this.#map = new SelectorMappingView(this._fdToKey, fileobj => this._fileobjLookup(fileobj));
+	}
+
+	/**
+	 * Registers `fd` with the kernel (or the backend's interest list).
+	 * Called before the key is stored; if it throws, nothing is stored.
+	 *
+	 * @param fd - the file descriptor, not yet in `_fdToKey`
+	 * @param events - a valid `EVENT_*` mask
+	 */
+	protected abstract _kernelAdd(fd: number, events: number): void;
+
+	/**
+	 * Removes `fd` from the kernel (or the interest list). Called after the
+	 * key has been forgotten; an {@link OSError} it throws is ignored.
+	 *
+	 * @param fd - the file descriptor
+	 * @param events - the mask it was registered with
+	 */
+	protected abstract _kernelRemove(fd: number, events: number): void;
+
+	/**
+	 * Changes the events of a registered `fd`. If it throws, the file object
+	 * is unregistered (CPython, bpo-30014) and the error propagates.
+	 *
+	 * @param fd - the file descriptor
+	 * @param oldEvents - the current mask
+	 * @param newEvents - the new mask (different from `oldEvents`)
+	 */
+	protected abstract _kernelModify(fd: number, oldEvents: number, newEvents: number): void;
+
+	/**
+	 * One native wait of at most `timeoutMs` (-1 forever, 0 poll, at most
+	 * {@link MAX_WAIT_MS}); fills {@link BaseSelectorImpl._ready}.
+	 *
+	 * @returns the number of `(fd, events)` pairs in `_ready`, or `-errno`
+	 */
+	protected abstract _wait(timeoutMs: number): number;
+
+	/** @throws {RuntimeError} if closed */
+	protected _checkOpen(): void {
+		if (this.#closed) {
+			throw selectorClosed();
+		}
+	}
+
+	/** Whether {@link BaseSelectorImpl.close} has run. */
+	protected get _closed(): boolean {
+		return this.#closed;
+	}
+
+	/**
+	 * The file descriptor of a file object; if the object is no longer
+	 * valid (e.g. a closed socket whose `fileno()` is -1), the fd of the key
+	 * holding this very object, so a closed object can still be unregistered
+	 * (CPython's `_fileobj_lookup`).
+	 *
+	 * @throws {ValueError} if invalid and not registered
+	 */
+	protected _fileobjLookup(fileobj: FileDescriptorLike): number {
+		try {
+			return fileobjToFd(fileobj);
+		} catch (error) {
+			if (error instanceof ValueError) {
+				for (const key of this._fdToKey.values()) {
+					if (key.fileobj === fileobj) {
+						return key.fd;
+					}
+				}
+			}
+
+			throw error;
+		}
+	}
+
+	override register(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T> {
+		this._checkOpen();
+		validateEvents(events);
+		const fd = this._fileobjLookup(fileobj);
+		if (this._fdToKey.has(fd)) {
+			throw new KeyError(`${fileobjRepr(fileobj)} (FD ${fd}) is already registered`, 'ERR_ALREADY_REGISTERED');
+		}
+
+		const key = new SelectorKey<T>(fileobj, fd, events, data[0] as T);
+		// The kernel first: if it refuses, there is nothing to roll back.
+		this._kernelAdd(fd, events);
+		this._fdToKey.set(fd, key);
+		return key;
+	}
+
+	override unregister(fileobj: FileDescriptorLike): SelectorKey<T> {
+		this._checkOpen();
+		const fd = this._fileobjLookup(fileobj);
+		const key = this._fdToKey.get(fd);
+		if (key === undefined) {
+			throw new KeyError(`${fileobjRepr(fileobj)} is not registered`, 'ERR_NOT_REGISTERED');
+		}
+
+		this._forget(key);
+		return key;
+	}
+
+	override modify(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T> {
+		this._checkOpen();
+		const fd = this._fileobjLookup(fileobj);
+		const key = this._fdToKey.get(fd);
+		if (key === undefined) {
+			throw new KeyError(`${fileobjRepr(fileobj)} is not registered`, 'ERR_NOT_REGISTERED');
+		}
+
+		validateEvents(events);
+		const newData = data[0] as T;
+		if (events !== key.events) {
+			try {
+				this._kernelModify(fd, key.events, events);
+			} catch (error) {
+				// bpo-30014: a failed modify leaves the file object unregistered.
+				this._forget(key);
+				throw error;
+			}
+		} else if (newData === key.data) {
+			return key;
+		}
+
+		// Only the data changed, or the kernel accepted the new events: a new
+		// key (keeping the registered fileobj, as CPython's key._replace()).
+		const newKey = new SelectorKey<T>(key.fileobj, fd, events, newData);
+		this._fdToKey.set(fd, newKey);
+		return newKey;
+	}
+
+	/** Drops a key and removes its fd from the kernel, ignoring OSError. */
+	protected _forget(key: SelectorKey<T>): void {
+		this._fdToKey.delete(key.fd);
+		try {
+			this._kernelRemove(key.fd, key.events);
+		} catch (error) {
+			if (!(error instanceof OSError)) {
+				throw error;
+			}
+			// This can happen if the FD was closed since it was registered
+			// (CPython Lib/selectors.py, _PollLikeSelector.unregister).
+		}
+	}
+
+	override select(timeout?: number | null): Array<[SelectorKey<T>, number]> {
+		const count = this._collect(timeout);
+		const ready: Array<[SelectorKey<T>, number]> = [];
+		const pairs = this._ready;
+		const fdToKey = this._fdToKey;
+		for (let i = 0; i < count; i++) {
+			const key = fdToKey.get(pairs[2 * i] as number);
+			if (key !== undefined) {
+				const events = (pairs[2 * i + 1] as number) & key.events;
+				if (events !== 0) {
+					ready.push([key, events]);
+				}
+			}
+		}
+
+		return ready;
+	}
+
+	/**
+	 * Validates `timeout` and waits: the one wait loop of every backend.
+	 * Retries EINTR with the time left on a monotonic clock (PEP 475), and
+	 * splits a wait longer than {@link MAX_WAIT_MS} into several.
+	 *
+	 * @param timeout - seconds, as {@link BaseSelector.select}
+	 * @returns the number of pairs in {@link BaseSelectorImpl._ready}
+	 * @throws {TypeError | ValueError} for an invalid timeout
+	 * @throws {OSError} if the wait fails
+	 * @throws {RuntimeError} if the selector is closed
+	 */
+	protected _collect(timeout: number | null | undefined): number {
+		this._checkOpen();
+		const ms = timeoutToMs(timeout);
+		const deadline = ms > 0 ? monotonicMs() + ms : 0;
+		let waitMs = ms;
+		for (;;) {
+			const result = this._wait(clampWaitMs(waitMs));
+			if (result >= 0) {
+				if (result > 0 || waitMs <= MAX_WAIT_MS) {
+					return result;
+				}
+				// A wait split at MAX_WAIT_MS ended with nothing ready.
+			} else if (result !== -EINTR) {
+				throw OSError.fromErrno(-result, this._waitSyscall);
+			}
+
+			// PEP 475: interrupted by a signal, wait again for the time left
+			// (-1 and 0 stay as they are).
+			if (ms > 0) {
+				waitMs = remainingMs(deadline);
+			}
+		}
+	}
+
+	/**
+	 * Forgets every registration and marks the selector closed; subclasses
+	 * release their kernel handle after calling this. Idempotent.
+	 */
+	override close(): void {
+		if (this.#closed) {
+			return;
+		}
+
+		this.#closed = true;
+		this._fdToKey.clear();
+	}
+
+	override getKey(fileobj: FileDescriptorLike): SelectorKey<T> {
+		this._checkOpen();
+		return super.getKey(fileobj);
+	}
+
+	override getMap(): SelectorMapping<T> {
+		this._checkOpen();
+		return this.#map;
+	}
+}
+
+/**
+ * The error for constructing a selector the platform lacks: an
+ * {@link OSError} with errno ENOSYS and a message naming the class.
+ *
+ * @param className - `'EpollSelector'`
+ * @param requirement - what is missing, `'epoll(7) is Linux-only'`
+ * @internal
+ */
+export function unavailableError(className: string, requirement: string): OSError {
+	const errno = osConstants.errno.ENOSYS;
+	return OSError.fromErrno(errno, '', {
+		message: `[Errno ${errno}] ${className} is not available on this platform (${process.platform}): ${requirement}; `
+			+ 'use DefaultSelector, which picks the best available one',
+	});
+}

@@ -1,0 +1,74 @@
+/**
+ * {@link SelectSelector}: select(2), everywhere.
+ *
+ * @module
+ */
+import {ValueError} from '../errors.js';
+import {constant, native} from '../native.js';
+import {BaseSelectorImpl} from './base-impl.js';
+import {FdTable} from './fd-table.js';
+
+const FD_SETSIZE = constant('FD_SETSIZE');
+
+/**
+ * Select-based selector (Python's `selectors.SelectSelector`), over
+ * select(2). Portable, but limited to file descriptors below `FD_SETSIZE`
+ * (1024 on Linux and macOS), and each `select()` costs O(registered).
+ *
+ * The interest list is a typed array of `(fd, mask)` pairs kept between
+ * calls; `select()` makes one native call.
+ *
+ * @typeParam T - type of the data attached to registrations
+ */
+export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
+	/** `true`: select(2) exists on every supported platform. */
+	static readonly available: boolean = typeof native.select === 'function';
+	/** The largest file descriptor plus one select(2) accepts on this platform. */
+	static readonly FD_SETSIZE: number = FD_SETSIZE;
+
+	protected override readonly _waitSyscall = 'select';
+	readonly #table = new FdTable();
+
+	/** Creates an empty selector; no kernel resource is held. */
+	constructor() {
+		super();
+		this._ready = this.#table.out;
+	}
+
+	/**
+	 * @throws {ValueError} `'filedescriptor out of range in select()'` (code
+	 * `ERR_FD_SETSIZE`) for `fd >= FD_SETSIZE`. Python raises it from every
+	 * `select()` afterwards; refusing the registration keeps the selector usable.
+	 */
+	protected override _kernelAdd(fd: number, events: number): void {
+		if (fd >= FD_SETSIZE) {
+			throw new ValueError(`filedescriptor out of range in select() (FD ${fd} >= FD_SETSIZE ${FD_SETSIZE}); `
+				+ 'use PollSelector or DefaultSelector', 'ERR_FD_SETSIZE');
+		}
+
+		this.#table.add(fd, events);
+		this._ready = this.#table.out;
+	}
+
+	protected override _kernelRemove(fd: number): void {
+		this.#table.remove(fd);
+	}
+
+	protected override _kernelModify(fd: number, _oldEvents: number, newEvents: number): void {
+		this.#table.set(fd, newEvents);
+	}
+
+	/** The native select writes `(fd, mask)` pairs, mask 1 = read, 2 = write: already `EVENT_*` bits. */
+	protected override _wait(timeoutMs: number): number {
+		const table = this.#table;
+		return native.select(table.data, table.n, timeoutMs, table.out);
+	}
+
+	override close(): void {
+		if (!this._closed) {
+			super.close();
+			this.#table.clear();
+			this._ready = this.#table.out;
+		}
+	}
+}

@@ -52,8 +52,15 @@ bool sel__sockaddr_from_args(napi_env env, napi_value *argv, int i,
     struct sockaddr_un *sun = (struct sockaddr_un *)ss;
     sun->sun_family = AF_UNIX;
     /* A pathname needs room for its NUL; an abstract name (leading NUL,
-     * Linux) is exactly hostlen bytes and the length says where it ends. */
+     * Linux) is exactly hostlen bytes and the length says where it ends.
+     * On Linux an empty path is passed with no sun_path at all, which makes
+     * bind() pick a free abstract name ("autobind", unix(7)); Python does the
+     * same (Modules/socketmodule.c, getsockaddrarg, AF_UNIX). */
+#ifdef __linux__
+    bool abstract = hostlen == 0 || host[0] == '\0';
+#else
     bool abstract = hostlen > 0 && host[0] == '\0';
+#endif
     if (hostlen + (abstract ? 0 : 1) > sizeof(sun->sun_path)) {
       *err = -ENAMETOOLONG;
       *len = 0;

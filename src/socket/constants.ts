@@ -1,0 +1,163 @@
+/**
+ * The socket module's numeric constants under their C names, as Python's
+ * `socket` module exposes them (`socket.AF_INET`, `socket.SO_REUSEADDR` …).
+ *
+ * The values are the platform's own, read from the addon. A constant typed
+ * `number | undefined` is one that not every platform defines; it is
+ * `undefined` where the platform lacks it (Python leaves the attribute out).
+ *
+ * @module
+ */
+import {C, constant} from '../native.js';
+
+// Address families and socket types.
+/** Unspecified address family (getaddrinfo: any). */
+export const AF_UNSPEC: number = constant('AF_UNSPEC');
+/** IPv4. */
+export const AF_INET: number = constant('AF_INET');
+/** IPv6. */
+export const AF_INET6: number = constant('AF_INET6');
+/** Unix domain sockets (paths; a leading `'\0'` names an abstract socket on Linux). */
+export const AF_UNIX: number = constant('AF_UNIX');
+/** Byte stream (TCP for IP families). */
+export const SOCK_STREAM: number = constant('SOCK_STREAM');
+/** Datagrams (UDP for IP families). */
+export const SOCK_DGRAM: number = constant('SOCK_DGRAM');
+/** Raw protocol access. */
+export const SOCK_RAW: number = constant('SOCK_RAW');
+/** Reliable, ordered datagrams. */
+export const SOCK_SEQPACKET: number = constant('SOCK_SEQPACKET');
+/** Linux/BSD: OR into `type` to create the socket in non-blocking mode (timeout 0), as in Python. */
+export const SOCK_NONBLOCK: number | undefined = C['SOCK_NONBLOCK'];
+/** Linux/BSD: accepted in `type` and ignored (every socket here is close-on-exec). */
+export const SOCK_CLOEXEC: number | undefined = C['SOCK_CLOEXEC'];
+
+// Socket-level options.
+/** The level of the `SO_*` options. */
+export const SOL_SOCKET: number = constant('SOL_SOCKET');
+/** Allow reusing a local address in TIME_WAIT. */
+export const SO_REUSEADDR: number = constant('SO_REUSEADDR');
+/** Let several sockets bind the same address and port (not on every platform). */
+export const SO_REUSEPORT: number | undefined = C['SO_REUSEPORT'];
+/** Send keep-alive probes. */
+export const SO_KEEPALIVE: number = constant('SO_KEEPALIVE');
+/** Allow sending to broadcast addresses. */
+export const SO_BROADCAST: number = constant('SO_BROADCAST');
+/** Linger on close: a `struct linger` (two C ints, `l_onoff`, `l_linger`). */
+export const SO_LINGER: number = constant('SO_LINGER');
+/** Receive buffer size. */
+export const SO_RCVBUF: number = constant('SO_RCVBUF');
+/** Send buffer size. */
+export const SO_SNDBUF: number = constant('SO_SNDBUF');
+/** Receive low-water mark. */
+export const SO_RCVLOWAT: number = constant('SO_RCVLOWAT');
+/** Send low-water mark. */
+export const SO_SNDLOWAT: number = constant('SO_SNDLOWAT');
+/** Kernel receive timeout (a `struct timeval`; this module's timeouts do not use it). */
+export const SO_RCVTIMEO: number = constant('SO_RCVTIMEO');
+/** Kernel send timeout (a `struct timeval`; this module's timeouts do not use it). */
+export const SO_SNDTIMEO: number = constant('SO_SNDTIMEO');
+/** Read and clear the pending socket error. */
+export const SO_ERROR: number = constant('SO_ERROR');
+/** The socket type. */
+export const SO_TYPE: number = constant('SO_TYPE');
+/** Receive out-of-band data inline. */
+export const SO_OOBINLINE: number = constant('SO_OOBINLINE');
+/** The socket's address family (Linux). */
+export const SO_DOMAIN: number | undefined = C['SO_DOMAIN'];
+/** The socket's protocol (Linux, FreeBSD). */
+export const SO_PROTOCOL: number | undefined = C['SO_PROTOCOL'];
+/** Whether the socket is listening. */
+export const SO_ACCEPTCONN: number = constant('SO_ACCEPTCONN');
+
+// Protocols and their options.
+/** IPv4 protocol level. */
+export const IPPROTO_IP: number = constant('IPPROTO_IP');
+/** IPv6 protocol level. */
+export const IPPROTO_IPV6: number = constant('IPPROTO_IPV6');
+/** TCP. */
+export const IPPROTO_TCP: number = constant('IPPROTO_TCP');
+/** UDP. */
+export const IPPROTO_UDP: number = constant('IPPROTO_UDP');
+/** Restrict an AF_INET6 socket to IPv6 (no IPv4-mapped addresses). */
+export const IPV6_V6ONLY: number = constant('IPV6_V6ONLY');
+/** IPv4 time to live. */
+export const IP_TTL: number = constant('IP_TTL');
+/** Disable Nagle's algorithm. */
+export const TCP_NODELAY: number = constant('TCP_NODELAY');
+/** Idle time before keep-alive probes (seconds). */
+export const TCP_KEEPIDLE: number | undefined = C['TCP_KEEPIDLE'];
+/** Interval between keep-alive probes (seconds). */
+export const TCP_KEEPINTVL: number | undefined = C['TCP_KEEPINTVL'];
+/** Keep-alive probes before dropping the connection. */
+export const TCP_KEEPCNT: number | undefined = C['TCP_KEEPCNT'];
+/** Linux: send ACKs immediately. */
+export const TCP_QUICKACK: number | undefined = C['TCP_QUICKACK'];
+
+// shutdown(2)
+/** shutdown(): no more receptions. */
+export const SHUT_RD: number = constant('SHUT_RD');
+/** shutdown(): no more transmissions (the peer reads EOF). */
+export const SHUT_WR: number = constant('SHUT_WR');
+/** shutdown(): both. */
+export const SHUT_RDWR: number = constant('SHUT_RDWR');
+/** The system's maximum listen() backlog. */
+export const SOMAXCONN: number = constant('SOMAXCONN');
+
+// send/recv flags
+/** Read without removing the data from the queue. */
+export const MSG_PEEK: number = constant('MSG_PEEK');
+/** Out-of-band data. */
+export const MSG_OOB: number = constant('MSG_OOB');
+/** Wait for the full request (still bounded by this module's non-blocking fd). */
+export const MSG_WAITALL: number = constant('MSG_WAITALL');
+/** Bypass routing. */
+export const MSG_DONTROUTE: number = constant('MSG_DONTROUTE');
+/** Datagram was truncated / return the real length. */
+export const MSG_TRUNC: number = constant('MSG_TRUNC');
+/** Control data was truncated. */
+export const MSG_CTRUNC: number = constant('MSG_CTRUNC');
+/** Non-blocking for this call only. */
+export const MSG_DONTWAIT: number | undefined = C['MSG_DONTWAIT'];
+/** Do not raise SIGPIPE (added to every send by this module where defined). */
+export const MSG_NOSIGNAL: number | undefined = C['MSG_NOSIGNAL'];
+
+// getaddrinfo(3)
+/** Addresses for bind() (the wildcard address when host is null). */
+export const AI_PASSIVE: number = constant('AI_PASSIVE');
+/** Return the canonical name in the first result. */
+export const AI_CANONNAME: number = constant('AI_CANONNAME');
+/** The host must be a numeric address (no DNS). */
+export const AI_NUMERICHOST: number = constant('AI_NUMERICHOST');
+/** The port must be numeric (no services lookup). */
+export const AI_NUMERICSERV: number = constant('AI_NUMERICSERV');
+/** Only families configured on the host. */
+export const AI_ADDRCONFIG: number = constant('AI_ADDRCONFIG');
+/** IPv4-mapped IPv6 addresses when no IPv6 address is found. */
+export const AI_V4MAPPED: number = constant('AI_V4MAPPED');
+/** With AI_V4MAPPED: both IPv6 and IPv4-mapped addresses. */
+export const AI_ALL: number = constant('AI_ALL');
+/** Temporary failure in name resolution. */
+export const EAI_AGAIN: number = constant('EAI_AGAIN');
+/** Invalid flags. */
+export const EAI_BADFLAGS: number = constant('EAI_BADFLAGS');
+/** Non-recoverable failure in name resolution. */
+export const EAI_FAIL: number = constant('EAI_FAIL');
+/** Address family not supported. */
+export const EAI_FAMILY: number = constant('EAI_FAMILY');
+/** Out of memory. */
+export const EAI_MEMORY: number = constant('EAI_MEMORY');
+/** Name or service not known. */
+export const EAI_NONAME: number = constant('EAI_NONAME');
+/** Service not supported for the socket type. */
+export const EAI_SERVICE: number = constant('EAI_SERVICE');
+/** Socket type not supported. */
+export const EAI_SOCKTYPE: number = constant('EAI_SOCKTYPE');
+/** System error (the error is an OSError with the errno). */
+export const EAI_SYSTEM: number = constant('EAI_SYSTEM');
+/** No address associated with the name (not on every platform). */
+export const EAI_NODATA: number | undefined = C['EAI_NODATA'];
+/** No address in the requested family (not on every platform). */
+export const EAI_ADDRFAMILY: number | undefined = C['EAI_ADDRFAMILY'];
+/** Maximum host name length for getnameinfo. */
+export const NI_MAXHOST: number = constant('NI_MAXHOST');

@@ -1,0 +1,28 @@
+/**
+ * `selectors/socket`: Python's `socket` module for selector users — the
+ * {@link Socket} class with Python's blocking, non-blocking and timeout
+ * modes, the helpers (`socketpair`, `createConnection`, `createServer`,
+ * `getaddrinfo`), the constants under their C names and the error classes a
+ * socket user catches.
+ *
+ * Blocking and timeout-mode calls block the Node event loop; see
+ * {@link Socket}.
+ *
+ * @module
+ */
+export * from './constants.js';
+export {
+	type Address, type AddrInfo, getaddrinfo, type IPv4Address, type IPv6Address, type SocketAddress,
+	type UnixAddress,
+} from './address.js';
+export {type BytesLike} from './internal.js';
+export {getdefaulttimeout, setdefaulttimeout, Socket} from './socket.js';
+export {
+	createConnection, type CreateConnectionOptions, createServer, type CreateServerOptions, hasDualstackIpv6,
+	hasIpv6, socketpair,
+} from './helpers.js';
+export {
+	BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionError, ConnectionRefusedError,
+	ConnectionResetError, FileExistsError, FileNotFoundError, GaiError, InterruptedError, OSError, PermissionError,
+	TimeoutError, ValueError,
+} from '../errors.js';

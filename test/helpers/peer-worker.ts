@@ -1,0 +1,122 @@
+/**
+ * The worker-thread side of {@link startPeer} (peer.ts): runs one task
+ * against an fd or address of the main thread, so the main thread can sit
+ * in a blocking call meanwhile. When run as a plain script (the test runner
+ * runs every file under test/) it does nothing.
+ */
+import {createHash} from 'node:crypto';
+import {isMainThread, parentPort, workerData} from 'node:worker_threads';
+import {type Address, Socket} from '../../src/socket/index.js';
+
+/** What the peer does. Delays let the main thread enter its blocking call first. */
+export type PeerTask =
+	/** Reads fd until EOF (blocking); result: byte count and SHA-256. */
+	| {readonly op: 'drain'; readonly fd: number}
+	/** Sleeps, then sends all of `data` on fd. */
+	| {readonly op: 'write'; readonly fd: number; readonly delayMs: number; readonly data: Uint8Array}
+	/** Sleeps, connects a new socket to `address`, sends `data`, closes. */
+	| {readonly op: 'connect'; readonly family: number; readonly address: Address; readonly delayMs: number;
+		readonly data: Uint8Array}
+	/** Reads up to `chunk` bytes every `intervalMs` until EOF or `maxMs` passed. */
+	| {readonly op: 'slowDrain'; readonly fd: number; readonly chunk: number; readonly intervalMs: number;
+		readonly maxMs: number};
+
+/** The peer's report. */
+export interface PeerResult {
+	readonly bytes: number;
+	readonly sha256: string;
+}
+
+function sleepMs(ms: number): void {
+	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function run(task: PeerTask): PeerResult {
+	const hash = createHash('sha256');
+	let bytes = 0;
+	switch (task.op) {
+		case 'drain': {
+			const sock = Socket.fromFd(task.fd);
+			try {
+				for (;;) {
+					const data = sock.recv(256 * 1024);
+					if (data.length === 0) {
+						break;
+					}
+
+					hash.update(data);
+					bytes += data.length;
+				}
+			} finally {
+				sock.detach();
+			}
+
+			break;
+		}
+
+		case 'write': {
+			const sock = Socket.fromFd(task.fd);
+			try {
+				sleepMs(task.delayMs);
+				sock.sendall(task.data);
+				bytes = task.data.length;
+			} finally {
+				sock.detach();
+			}
+
+			break;
+		}
+
+		case 'connect': {
+			sleepMs(task.delayMs);
+			using sock = new Socket(task.family);
+			sock.connect(task.address);
+			sock.sendall(task.data);
+			bytes = task.data.length;
+			break;
+		}
+
+		case 'slowDrain': {
+			const sock = Socket.fromFd(task.fd);
+			sock.setblocking(false);
+			const end = Date.now() + task.maxMs;
+			try {
+				while (Date.now() < end) {
+					sleepMs(task.intervalMs);
+					let data: Buffer;
+					try {
+						data = sock.recv(task.chunk);
+					} catch (error) {
+						if ((error as Error).name === 'BlockingIOError') {
+							continue;
+						}
+
+						throw error;
+					}
+
+					if (data.length === 0) {
+						break;
+					}
+
+					bytes += data.length;
+				}
+			} finally {
+				sock.detach();
+			}
+
+			break;
+		}
+	}
+
+	return {bytes, sha256: hash.digest('hex')};
+}
+
+if (!isMainThread && parentPort !== null && workerData !== null && typeof workerData === 'object') {
+	const port = parentPort;
+	port.postMessage({ready: true});
+	try {
+		port.postMessage({result: run(workerData as PeerTask)});
+	} catch (error) {
+		port.postMessage({error: error instanceof Error ? `${error.name}: ${error.message}` : String(error)});
+	}
+}

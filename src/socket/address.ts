@@ -14,6 +14,7 @@
  *
  * @module
  */
+import {Buffer} from 'node:buffer';
 import {isIPv4, isIPv6} from 'node:net';
 import {constants as osConstants} from 'node:os';
 import {GaiError, OSError} from '../errors.js';
@@ -53,6 +54,9 @@ export type AddrInfo = [family: number, type: number, proto: number, canonname: 
  * @internal
  */
 export const parsed = {host: '', port: 0, flowinfo: 0, scopeId: 0, label: ''};
+
+/** The largest sun_path of the platforms this package builds on (Linux). */
+const SUN_PATH_MAX = 108;
 
 function checkPort(port: unknown, fn: string): number {
 	if (typeof port !== 'number' || !Number.isInteger(port)) {
@@ -140,6 +144,14 @@ export function parseAddress(family: number, address: unknown, fn: string): void
 	if (family === AF_UNIX) {
 		if (typeof address !== 'string') {
 			throw new TypeError(`${fn}(): AF_UNIX address must be a string path, not ${typeName(address)}`);
+		}
+
+		// sun_path holds 108 bytes on Linux (104 on macOS/BSD, where the
+		// kernel reports the rest); Python: OSError "AF_UNIX path too long".
+		if (address.length > SUN_PATH_MAX / 3 && Buffer.byteLength(address) > SUN_PATH_MAX) {
+			throw new OSError(osConstants.errno.ENAMETOOLONG, undefined, {
+				syscall: fn, address, message: `${fn}(): AF_UNIX path too long`,
+			});
 		}
 
 		parsed.host = address;

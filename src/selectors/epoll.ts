@@ -10,6 +10,12 @@ import {PollLikeSelector} from './poll-like.js';
 
 /** int32 slots per event in the buffer given to epollWait. */
 const SLOTS = 4;
+// Defined wherever the binding has epoll; the fallbacks are never used.
+const EPOLLIN = C['EPOLLIN'] ?? 0x001;
+const EPOLLOUT = C['EPOLLOUT'] ?? 0x004;
+const EPOLL_CTL_ADD = C['EPOLL_CTL_ADD'] ?? 1;
+const EPOLL_CTL_DEL = C['EPOLL_CTL_DEL'] ?? 2;
+const EPOLL_CTL_MOD = C['EPOLL_CTL_MOD'] ?? 3;
 
 /**
  * Epoll-based selector (Python's `selectors.EpollSelector`), over epoll(7):
@@ -42,7 +48,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 			throw unavailableError('EpollSelector', 'epoll(7) is Linux-only');
 		}
 
-		super(C['EPOLLIN'] ?? 1, C['EPOLLOUT'] ?? 4);
+		super(EPOLLIN, EPOLLOUT);
 		this.#epfd = check(native.epollCreate!(), 'epoll_create1');
 		this._ready = new Int32Array(SLOTS * 8);
 	}
@@ -60,21 +66,20 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	}
 
 	protected override _kernelAdd(fd: number, events: number): void {
-		check(native.epollCtl!(this.#epfd, C['EPOLL_CTL_ADD'] ?? 1, fd, this._toNative(events)), 'epoll_ctl');
+		check(native.epollCtl!(this.#epfd, EPOLL_CTL_ADD, fd, this._toNative(events)), 'epoll_ctl');
 		// Room for one event per registration, the new one included.
 		const needed = SLOTS * (this._fdToKey.size + 1);
 		if (this._ready.length < needed) {
-			const buffer = new Int32Array(Math.max(needed, 2 * this._ready.length));
-			this._ready = buffer;
+			this._ready = new Int32Array(Math.max(needed, 2 * this._ready.length));
 		}
 	}
 
 	protected override _kernelRemove(fd: number): void {
-		check(native.epollCtl!(this.#epfd, C['EPOLL_CTL_DEL'] ?? 2, fd, 0), 'epoll_ctl');
+		check(native.epollCtl!(this.#epfd, EPOLL_CTL_DEL, fd, 0), 'epoll_ctl');
 	}
 
 	protected override _kernelModify(fd: number, _oldEvents: number, newEvents: number): void {
-		check(native.epollCtl!(this.#epfd, C['EPOLL_CTL_MOD'] ?? 3, fd, this._toNative(newEvents)), 'epoll_ctl');
+		check(native.epollCtl!(this.#epfd, EPOLL_CTL_MOD, fd, this._toNative(newEvents)), 'epoll_ctl');
 	}
 
 	protected override _wait(timeoutMs: number): number {

@@ -126,18 +126,22 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 	}
 
 	protected override _kernelModify(fd: number, oldEvents: number, newEvents: number): void {
-		let n = 0;
-		for (const [bit, filter] of [[EVENT_READ, EVFILT_READ], [EVENT_WRITE, EVFILT_WRITE]] as const) {
-			if ((oldEvents & bit) !== 0 && (newEvents & bit) === 0) {
-				n = this.#change(n, fd, filter, EV_DELETE);
-			} else if ((oldEvents & bit) === 0 && (newEvents & bit) !== 0) {
-				n = this.#change(n, fd, filter, EV_ADD);
-			}
-		}
-
+		let n = this.#diff(0, fd, EVENT_READ, EVFILT_READ, oldEvents, newEvents);
+		n = this.#diff(n, fd, EVENT_WRITE, EVFILT_WRITE, oldEvents, newEvents);
 		this.#apply(n);
 		this.#filters += filterCount(newEvents) - filterCount(oldEvents);
 		this.#grow();
+	}
+
+	/** Queues the change one filter needs to go from `oldEvents` to `newEvents`, if any. */
+	#diff(n: number, fd: number, bit: number, filter: number, oldEvents: number, newEvents: number): number {
+		const had = (oldEvents & bit) !== 0;
+		const wants = (newEvents & bit) !== 0;
+		if (had === wants) {
+			return n;
+		}
+
+		return this.#change(n, fd, filter, wants ? EV_ADD : EV_DELETE);
 	}
 
 	#grow(): void {

@@ -169,7 +169,9 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	/**
 	 * Waits until some registered file objects are ready, or the timeout expires.
 	 *
-	 * Blocks the calling thread, and with it Node's event loop.
+	 * Blocks the calling thread, and with it Node's event loop (timers,
+	 * callbacks and signal handlers run only after it returns; a
+	 * non-blocking `selectAsync()` is planned).
 	 *
 	 * @param timeout - in **seconds**: `> 0` is the longest wait (rounded up
 	 * to the kernel's resolution, so it never ends early); `<= 0` does not

@@ -97,8 +97,10 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 			this.#apply(n);
 		} catch (error) {
 			// The kernel stops at the first failing change; if that was the
-			// second one, the first stays: remove it (error path only).
+			// second one, the first stays: delete it (error path only; an
+			// ENOENT here means the first one failed and there is nothing to undo).
 			if (n === 2) {
+				this.#change(0, fd, EVFILT_READ, EV_DELETE);
 				native.kevent!(this.#kq, this.#changes, 1, this._ready, 0, 0);
 			}
 

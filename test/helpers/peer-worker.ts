@@ -6,6 +6,7 @@
  */
 import {createHash} from 'node:crypto';
 import {isMainThread, parentPort, workerData} from 'node:worker_threads';
+import * as os from '../../src/os.js';
 import {type Address, Socket} from '../../src/socket/index.js';
 
 /** What the peer does. Delays let the main thread enter its blocking call first. */
@@ -14,6 +15,8 @@ export type PeerTask =
 	| {readonly op: 'drain'; readonly fd: number}
 	/** Sleeps, then sends all of `data` on fd. */
 	| {readonly op: 'write'; readonly fd: number; readonly delayMs: number; readonly data: Uint8Array}
+	/** Sleeps, then writes all of `data` to a non-socket fd (a pipe) with os.write. */
+	| {readonly op: 'osWrite'; readonly fd: number; readonly delayMs: number; readonly data: Uint8Array}
 	/** Sleeps, connects a new socket to `address`, sends `data`, closes. */
 	| {readonly op: 'connect'; readonly family: number; readonly address: Address; readonly delayMs: number;
 		readonly data: Uint8Array}
@@ -62,6 +65,15 @@ function run(task: PeerTask): PeerResult {
 				bytes = task.data.length;
 			} finally {
 				sock.detach();
+			}
+
+			break;
+		}
+
+		case 'osWrite': {
+			sleepMs(task.delayMs);
+			while (bytes < task.data.length) {
+				bytes += os.write(task.fd, task.data.subarray(bytes));
 			}
 
 			break;

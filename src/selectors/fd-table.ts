@@ -7,7 +7,12 @@
  * @module
  */
 
-/** @internal */
+/**
+ * The interest list of {@link SelectSelector} (`(fd, mask)`) and
+ * {@link PollSelector} (`struct pollfd`), with an fd → slot index.
+ *
+ * @internal
+ */
 export class FdTable {
 	/** `n` pairs `(fd, value)`; for poll(2) each pair is a `struct pollfd`. */
 	data: Int32Array;
@@ -17,6 +22,7 @@ export class FdTable {
 	n = 0;
 	readonly #slots = new Map<number, number>();
 
+	/** @param capacity - initial number of entries; doubled when full */
 	constructor(capacity = 8) {
 		this.data = new Int32Array(2 * capacity);
 		this.out = new Int32Array(2 * capacity);

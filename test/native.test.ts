@@ -1,0 +1,266 @@
+// The addon's contract (native/util.h): every function makes its system
+// call and returns the result or -errno, never throwing for an OS error; it
+// throws TypeError for a wrong-typed argument and RangeError for an offset or
+// length outside a buffer. Every function the binding exports must have a
+// case here, so a new one cannot slip in untested.
+import assert from 'node:assert/strict';
+import {constants} from 'node:os';
+import {describe, test} from 'node:test';
+import {C, native} from '../src/native.js';
+import {checkFdLeaks} from './helpers/fds.js';
+
+checkFdLeaks();
+
+const E = constants.errno;
+const AF_INET = C['AF_INET'] ?? 2;
+const AF_UNIX = C['AF_UNIX'] ?? 1;
+const SOCK_STREAM = C['SOCK_STREAM'] ?? 1;
+const SOL_SOCKET = C['SOL_SOCKET'] ?? 1;
+
+/** What an argument is, and so which value has the wrong type for it. */
+type Kind = 'fd' | 'int' | 'uint' | 'double' | 'bytes' | 'int32array' | 'string' | 'stringOrNull' | 'boolean';
+
+const wrongValue: Record<Kind, unknown> = {
+	fd: 'x',
+	int: 'x',
+	uint: 'x',
+	double: 'x',
+	bytes: 'x',
+	int32array: new Float64Array(4),
+	string: 42,
+	stringOrNull: 42,
+	boolean: 1,
+};
+
+interface Case {
+	/** Valid arguments, with -1 wherever the kind is 'fd'. */
+	readonly args: () => unknown[];
+	readonly kinds: readonly Kind[];
+	/** For fd-less functions: checks the result of a valid call (and releases what it made). */
+	readonly check?: (result: unknown) => void;
+	/** For fd functions whose fd sits inside an array argument. */
+	readonly expectBadf?: boolean;
+}
+
+type Fn = (...args: unknown[]) => unknown;
+
+function closeFd(fd: unknown): void {
+	assert.equal(typeof fd, 'number');
+	assert.ok((fd as number) >= 0, `expected an fd, got ${String(fd)}`);
+	assert.equal(native.close(fd as number), 0);
+}
+
+const bytes = (): Uint8Array => new Uint8Array(8);
+const ip = ['127.0.0.1', 9, 0, 0] as const;
+
+const cases: Record<string, Case> = {
+	// Sockets (fd first).
+	bind: {args: () => [-1, AF_INET, ...ip], kinds: ['fd', 'int', 'string', 'uint', 'uint', 'uint']},
+	connect: {args: () => [-1, AF_INET, ...ip], kinds: ['fd', 'int', 'string', 'uint', 'uint', 'uint']},
+	listen: {args: () => [-1, 1], kinds: ['fd', 'int']},
+	accept: {args: () => [-1, true], kinds: ['fd', 'boolean']},
+	recv: {args: () => [-1, bytes(), 0, 1, 0], kinds: ['fd', 'bytes', 'uint', 'uint', 'int']},
+	send: {args: () => [-1, bytes(), 0, 1, 0], kinds: ['fd', 'bytes', 'uint', 'uint', 'int']},
+	sendto: {
+		args: () => [-1, bytes(), 0, 1, 0, AF_INET, ...ip],
+		kinds: ['fd', 'bytes', 'uint', 'uint', 'int', 'int', 'string', 'uint', 'uint', 'uint'],
+	},
+	recvfrom: {args: () => [-1, bytes(), 0, 1, 0], kinds: ['fd', 'bytes', 'uint', 'uint', 'int']},
+	shutdown: {args: () => [-1, 2], kinds: ['fd', 'int']},
+	setsockoptInt: {args: () => [-1, SOL_SOCKET, C['SO_REUSEADDR'], 1], kinds: ['fd', 'int', 'int', 'int']},
+	getsockoptInt: {args: () => [-1, SOL_SOCKET, C['SO_TYPE'], new Int32Array(1)], kinds: ['fd', 'int', 'int', 'int32array']},
+	setsockoptBytes: {args: () => [-1, SOL_SOCKET, C['SO_LINGER'], new Int32Array(2)], kinds: ['fd', 'int', 'int', 'bytes']},
+	getsockoptBytes: {args: () => [-1, SOL_SOCKET, C['SO_LINGER'], bytes()], kinds: ['fd', 'int', 'int', 'bytes']},
+	getsockname: {args: () => [-1], kinds: ['fd']},
+	getpeername: {args: () => [-1], kinds: ['fd']},
+	// Any fd.
+	close: {args: () => [-1], kinds: ['fd']},
+	read: {args: () => [-1, bytes(), 0, 1], kinds: ['fd', 'bytes', 'uint', 'uint']},
+	write: {args: () => [-1, bytes(), 0, 1], kinds: ['fd', 'bytes', 'uint', 'uint']},
+	fcntl: {args: () => [-1, C['F_GETFL'], 0], kinds: ['fd', 'int', 'int']},
+	dup: {args: () => [-1], kinds: ['fd']},
+	// Multiplexing. select() refuses a negative fd in its set (EBADF).
+	select: {
+		args: () => [new Int32Array([-1, 1]), 1, 0, new Int32Array(2)],
+		kinds: ['int32array', 'uint', 'int', 'int32array'],
+		expectBadf: true,
+	},
+	epollCtl: {args: () => [-1, C['EPOLL_CTL_ADD'], 0, C['EPOLLIN']], kinds: ['fd', 'int', 'int', 'uint']},
+	epollWait: {args: () => [-1, new Int32Array(4), 1, 0], kinds: ['fd', 'int32array', 'uint', 'int']},
+	kevent: {
+		args: () => [-1, new Int32Array(3), 0, new Int32Array(8), 1, 0],
+		kinds: ['fd', 'int32array', 'uint', 'int32array', 'uint', 'int'],
+	},
+
+	// Functions that take no fd, each with its own check.
+	socket: {
+		args: () => [AF_INET, SOCK_STREAM, 0],
+		kinds: ['int', 'int', 'int'],
+		check: closeFd,
+	},
+	socketpair: {
+		args: () => [AF_UNIX, SOCK_STREAM, 0, new Int32Array(2)],
+		kinds: ['int', 'int', 'int', 'int32array'],
+		check(result) {
+			assert.equal(result, 0);
+		},
+	},
+	getaddrinfo: {
+		args: () => ['127.0.0.1', '80', AF_INET, SOCK_STREAM, 0, 0],
+		kinds: ['stringOrNull', 'stringOrNull', 'int', 'int', 'int', 'int'],
+		check(result) {
+			assert.deepEqual(result, [[AF_INET, SOCK_STREAM, C['IPPROTO_TCP'], '', [AF_INET, '127.0.0.1', 80]]]);
+		},
+	},
+	pipe: {
+		args: () => [new Int32Array(2)],
+		kinds: ['int32array'],
+		check(result) {
+			assert.equal(result, 0);
+		},
+	},
+	getrlimitNofile: {
+		args: () => [new Float64Array(2)],
+		kinds: ['bytes'],
+		check(result) {
+			assert.equal(result, 0);
+		},
+	},
+	setrlimitNofile: {
+		args() {
+			const out = new Float64Array(2);
+			assert.equal(native.getrlimitNofile(out), 0);
+			return [out[0], out[1]];
+		},
+		kinds: ['double', 'double'],
+		check(result) {
+			assert.equal(result, 0);
+		},
+	},
+	strerror: {
+		args: () => [E.EBADF],
+		kinds: ['int'],
+		check(result) {
+			assert.equal(result, 'Bad file descriptor');
+		},
+	},
+	// poll() ignores a negative fd (POSIX: "the events field is ignored and
+	// revents is set to 0"), which is how a caller leaves a hole in its set.
+	poll: {
+		args: () => [new Int32Array([-1, C['POLLIN'] ?? 1]), 1, 0, new Int32Array(2)],
+		kinds: ['int32array', 'uint', 'int', 'int32array'],
+		check(result) {
+			assert.equal(result, 0);
+		},
+	},
+	epollCreate: {args: () => [], kinds: [], check: closeFd},
+	kqueue: {args: () => [], kinds: [], check: closeFd},
+};
+
+const exported = Object.entries(native).filter(([, value]) => typeof value === 'function') as Array<[string, Fn]>;
+
+/** Releases fds a valid no-fd call created through an out-array argument. */
+function releaseOutFds(name: string, args: unknown[]): void {
+	if (name === 'socketpair' || name === 'pipe') {
+		const out = args.at(-1) as Int32Array;
+		closeFd(out[0]);
+		closeFd(out[1]);
+	}
+}
+
+describe('native contract', () => {
+	test('every exported function has a contract case', () => {
+		const missing = exported.map(([name]) => name).filter((name) => !(name in cases));
+		assert.deepEqual(missing, [], `add a case to test/native.test.ts for: ${missing.join(', ')}`);
+	});
+
+	test('platform-specific functions exist only on their platform', () => {
+		const linux = process.platform === 'linux';
+		const bsd = ['darwin', 'freebsd', 'openbsd', 'netbsd'].includes(process.platform);
+		for (const name of ['epollCreate', 'epollCtl', 'epollWait']) {
+			assert.equal(typeof native[name as keyof typeof native] === 'function', linux, name);
+		}
+
+		for (const name of ['kqueue', 'kevent']) {
+			assert.equal(typeof native[name as keyof typeof native] === 'function', bsd, name);
+		}
+	});
+
+	for (const [name, fn] of exported) {
+		const spec = cases[name];
+		if (spec === undefined) {
+			continue; // reported by the first test
+		}
+
+		const takesFd = spec.kinds.includes('fd') || spec.expectBadf === true;
+		if (takesFd) {
+			test(`${name}: fd -1 returns -EBADF`, () => {
+				assert.equal(fn(...spec.args()), -E.EBADF);
+			});
+		} else {
+			test(`${name}: a valid call`, () => {
+				const args = spec.args();
+				const result = fn(...args);
+				spec.check?.(result);
+				releaseOutFds(name, args);
+			});
+		}
+
+		test(`${name}: TypeError for each wrong-typed argument, and for missing arguments`, () => {
+			spec.kinds.forEach((kind, index) => {
+				const args = spec.args();
+				args[index] = wrongValue[kind];
+				assert.throws(() => fn(...args), TypeError, `argument ${index} (${kind})`);
+			});
+			if (spec.kinds.length > 0) {
+				assert.throws(() => fn(...spec.args().slice(0, -1)), TypeError, 'one argument short');
+			}
+		});
+	}
+
+	test('offsets and lengths outside the buffer are RangeErrors, before any system call', () => {
+		const buf = new Uint8Array(4);
+		for (const name of ['recv', 'send', 'recvfrom'] as const) {
+			assert.throws(() => native[name](-1, buf, 0, 5, 0), RangeError, name);
+			assert.throws(() => native[name](-1, buf, 5, 0, 0), RangeError, name);
+		}
+
+		assert.throws(() => native.read(-1, buf, 2, 3), RangeError);
+		assert.throws(() => native.write(-1, buf, 4, 1), RangeError);
+		assert.throws(() => native.sendto(-1, buf, 0, 5, 0, AF_INET, '127.0.0.1', 9, 0, 0), RangeError);
+		assert.throws(() => native.recv(-1, buf, -1, 1, 0), RangeError, 'negative offset');
+		assert.equal(native.recv(-1, buf, 4, 0, 0), -E.EBADF, 'an empty range at the end is valid');
+	});
+
+	test('a typed array view is addressed from its own start', () => {
+		const out = new Int32Array(2);
+		assert.equal(native.socketpair(AF_UNIX, SOCK_STREAM, 0, out), 0);
+		const [a, b] = [out[0] ?? -1, out[1] ?? -1];
+		try {
+			const backing = new Uint8Array(8).fill(0x2e);
+			assert.equal(native.send(a, new Uint8Array([1, 2, 3]), 1, 2, 0), 2);
+			assert.equal(native.recv(b, new Uint8Array(backing.buffer, 3, 4), 1, 3, 0), 2);
+			assert.deepEqual([...backing], [0x2e, 0x2e, 0x2e, 0x2e, 2, 3, 0x2e, 0x2e]);
+		} finally {
+			native.close(a);
+			native.close(b);
+		}
+	});
+
+	test('OS errors are returned, never thrown', () => {
+		assert.equal(native.socket(-1, SOCK_STREAM, 0) < 0, true);
+		assert.equal(native.connect(-1, AF_INET, 'not an address', 0, 0, 0), -E.EBADF);
+		const fd = native.socket(AF_INET, SOCK_STREAM, 0);
+		try {
+			assert.equal(native.bind(fd, AF_INET, 'not an address', 0, 0, 0), -E.EINVAL);
+			assert.equal(native.bind(fd, 12_345, '', 0, 0, 0), -E.EAFNOSUPPORT);
+			assert.equal(native.getpeername(fd), -E.ENOTCONN);
+		} finally {
+			native.close(fd);
+		}
+
+		const failure = native.getaddrinfo('not-a-number', null, AF_INET, 0, 0, C['AI_NUMERICHOST'] ?? 4);
+		assert.ok(!Array.isArray(failure));
+		assert.equal(failure.eai, C['EAI_NONAME']);
+	});
+});

@@ -307,6 +307,22 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			assert.deepEqual(calls.calls, ['modify']);
 		});
 
+		test('one backend call per register, modify, unregister and select', t => {
+			const s = make(t);
+			const [rd, wr] = pair(t);
+			const calls = spy(s);
+			s.register(rd, EVENT_READ);
+			s.modify(rd, EVENT_READ | EVENT_WRITE);
+			s.modify(rd, EVENT_READ | EVENT_WRITE, 'data only');
+			s.unregister(rd);
+			assert.deepEqual(calls.calls, ['add', 'modify', 'remove']);
+			s.register(wr, EVENT_WRITE);
+			calls.calls.length = 0;
+			assert.equal(s.select(0).length, 1);
+			assert.equal(calls.waits.length, 1);
+			assert.deepEqual(calls.calls, []);
+		});
+
 		test('modify unregister (modify unregisters on error, bpo-30014)', t => {
 			const s = make(t);
 			const [rd] = pair(t);

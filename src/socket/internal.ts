@@ -15,17 +15,27 @@ import {clampWaitMs, remainingMs} from '../time.js';
 
 const E = osConstants.errno;
 
-/** Positive errnos the retry loops compare against (`-ret`). */
+// Positive errnos the retry loops compare against (as `-ret`).
+/** Resource temporarily unavailable. */
 export const EAGAIN = E.EAGAIN;
+/** Same as EAGAIN on Linux; distinct on some systems. */
 export const EWOULDBLOCK = E.EWOULDBLOCK;
+/** Interrupted system call: retried (PEP 475). */
 export const EINTR = E.EINTR;
+/** Non-blocking connect under way. */
 export const EINPROGRESS = E.EINPROGRESS;
+/** Already connected (SO_ERROR after a completed connect on some systems). */
 export const EISCONN = E.EISCONN;
+/** Bad file descriptor (a closed socket). */
 export const EBADF = E.EBADF;
+/** Connection reset (ignored by close(), as in Python). */
 export const ECONNRESET = E.ECONNRESET;
+/** The errno of a socket timeout. */
 export const ETIMEDOUT = E.ETIMEDOUT;
 
+/** poll(2) readable. */
 export const POLLIN = constant('POLLIN');
+/** poll(2) writable. */
 export const POLLOUT = constant('POLLOUT');
 
 /** A short description of a value's type for TypeError messages. */

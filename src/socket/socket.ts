@@ -365,6 +365,9 @@ export class Socket implements Disposable {
 	 * Connects to a remote address. In blocking and timeout mode this waits
 	 * for the connection to complete (poll for writable, then SO_ERROR).
 	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
+	 *
 	 * @param address - see {@link Socket.bind}; host names resolve with getaddrinfo (blocking)
 	 * @throws {BlockingIOError} EINPROGRESS in non-blocking mode: wait until writable, then read SO_ERROR (or call connectEx again)
 	 * @throws {ConnectionRefusedError} ECONNREFUSED, and other OSErrors, with `address` and `port`
@@ -389,6 +392,9 @@ export class Socket implements Disposable {
 	 * for an OS error (Python's `connect_ex`): 0 on success, `EINPROGRESS` in
 	 * non-blocking mode, `EAGAIN`/`EWOULDBLOCK` when a timeout expires (as
 	 * CPython returns SOCK_TIMEOUT_ERR).
+	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
 	 *
 	 * @param address - see {@link Socket.connect}
 	 * @returns 0 or a positive errno (compare with `os.constants.errno`)
@@ -434,6 +440,9 @@ export class Socket implements Disposable {
 	/**
 	 * Receives up to `bufsize` bytes.
 	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
+	 *
 	 * @param bufsize - the most bytes to return
 	 * @param flags - `MSG_*` flags
 	 * @returns exactly the bytes received, empty at end of stream (the peer shut down or closed)
@@ -463,6 +472,9 @@ export class Socket implements Disposable {
 	/**
 	 * Receives into `buffer` (Python's `recv_into`), with no allocation.
 	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
+	 *
 	 * @param buffer - where to write (a Buffer, any TypedArray, DataView or ArrayBuffer)
 	 * @param nbytes - the most bytes to receive; 0 (default) = the whole buffer
 	 * @param flags - `MSG_*` flags
@@ -485,6 +497,9 @@ export class Socket implements Disposable {
 
 	/**
 	 * Receives a datagram (or stream bytes) and the sender's address.
+	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
 	 *
 	 * @param bufsize - the most bytes to return (a longer datagram is truncated)
 	 * @param flags - `MSG_*` flags
@@ -513,6 +528,9 @@ export class Socket implements Disposable {
 	 * Receives into `buffer` and returns the sender's address (Python's
 	 * `recvfrom_into`).
 	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
+	 *
 	 * @param buffer - where to write
 	 * @param nbytes - the most bytes to receive; 0 (default) = the whole buffer
 	 * @param flags - `MSG_*` flags
@@ -536,6 +554,9 @@ export class Socket implements Disposable {
 	 * Sends bytes; may send fewer than given (see {@link Socket.sendall}).
 	 * `MSG_NOSIGNAL` is added where the OS has it: a closed peer gives
 	 * {@link BrokenPipeError} (EPIPE), never SIGPIPE.
+	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
 	 *
 	 * @param data - the bytes
 	 * @param flags - `MSG_*` flags
@@ -572,6 +593,9 @@ export class Socket implements Disposable {
 	 * In non-blocking mode it sends what fits and then throws
 	 * {@link BlockingIOError} whose `bytesSent` says how much went out
 	 * (Python loses that count).
+	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
 	 *
 	 * @param data - the bytes
 	 * @param flags - `MSG_*` flags
@@ -612,6 +636,9 @@ export class Socket implements Disposable {
 
 	/**
 	 * Sends a datagram to `address` (Python's `sendto(data[, flags], address)`).
+	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
 	 *
 	 * @param data - the bytes
 	 * @param flagsOrAddress - `MSG_*` flags, or the address when called with two arguments

@@ -2,6 +2,7 @@
  * Socket fixtures for tests: every socket they return is closed by the
  * test's `t.after()`.
  */
+import {rmSync} from 'node:fs';
 import type {TestContext} from 'node:test';
 import * as os from '../../src/os.js';
 import {
@@ -86,8 +87,7 @@ export function ipv6Unavailable(): string | false {
 /** A Unix socket path that does not exist yet, unique per call; removed after the test. */
 export function unixPath(t: TestContext, tag = 'sock'): string {
 	const path = `/tmp/selectors-test-${process.pid}-${tag}-${Math.random().toString(36).slice(2, 10)}`;
-	t.after(async () => {
-		const {rmSync} = await import('node:fs');
+	t.after(() => {
 		rmSync(path, {force: true});
 	});
 	return path;

@@ -7,7 +7,7 @@
 import {createHash} from 'node:crypto';
 import {isMainThread, parentPort, workerData} from 'node:worker_threads';
 import * as os from '../../src/os.js';
-import {type Address, Socket} from '../../src/socket/index.js';
+import {type Address, SHUT_RDWR, Socket} from '../../src/socket/index.js';
 
 /** What the peer does. Delays let the main thread enter its blocking call first. */
 export type PeerTask =
@@ -123,12 +123,37 @@ function run(task: PeerTask): PeerResult {
 	return {bytes, sha256: hash.digest('hex')};
 }
 
+/**
+ * After a failed task: end the main thread's blocking call (it may be
+ * waiting on this peer) so the test fails instead of hanging.
+ */
+function unblock(task: PeerTask): void {
+	try {
+		if (task.op === 'connect') {
+			using sock = new Socket(task.family);
+			sock.connect(task.address);
+		} else if (task.op === 'osWrite') {
+			os.close(task.fd); // the main thread's read then sees EOF
+		} else {
+			const sock = Socket.fromFd(task.fd);
+			try {
+				sock.shutdown(SHUT_RDWR);
+			} finally {
+				sock.detach(); // the fd stays the main thread's
+			}
+		}
+	} catch {
+		// Nothing more can be done from here.
+	}
+}
+
 if (!isMainThread && parentPort !== null && workerData !== null && typeof workerData === 'object') {
 	const port = parentPort;
 	port.postMessage({ready: true});
 	try {
 		port.postMessage({result: run(workerData as PeerTask)});
 	} catch (error) {
+		unblock(workerData as PeerTask);
 		port.postMessage({error: error instanceof Error ? `${error.name}: ${error.message}` : String(error)});
 	}
 }

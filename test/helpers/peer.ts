@@ -24,23 +24,31 @@ export async function startPeer(t: TestContext, task: PeerTask): Promise<Peer> {
 		await worker.terminate();
 	});
 	let ready!: () => void;
-	const started = new Promise<void>((resolve) => {
+	let failedToStart!: (error: Error) => void;
+	// Rejects if the worker dies before running the task: the caller must not
+	// go on into a blocking call nobody will end.
+	const started = new Promise<void>((resolve, reject) => {
 		ready = resolve;
+		failedToStart = reject;
 	});
 	const done = new Promise<PeerResult>((resolve, reject) => {
+		const fail = (error: Error): void => {
+			failedToStart(error);
+			reject(error);
+		};
+
 		worker.on('message', (message: {ready?: true; result?: PeerResult; error?: string}) => {
 			if (message.ready === true) {
 				ready();
 			} else if (message.result === undefined) {
-				reject(new Error(`peer failed: ${message.error ?? 'unknown error'}`));
+				fail(new Error(`peer failed: ${message.error ?? 'unknown error'}`));
 			} else {
 				resolve(message.result);
 			}
 		});
-		worker.on('error', reject);
+		worker.on('error', fail);
 		worker.on('exit', (code) => {
-			ready();
-			reject(new Error(`peer exited (${code}) without a result`));
+			fail(new Error(`peer exited (${code}) without a result`));
 		});
 	});
 	done.catch(() => undefined); // observed by the test through `done`

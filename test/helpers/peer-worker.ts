@@ -17,6 +17,13 @@ export type PeerTask =
 	| {readonly op: 'write'; readonly fd: number; readonly delayMs: number; readonly data: Uint8Array}
 	/** Sleeps, then writes all of `data` to a non-socket fd (a pipe) with os.write. */
 	| {readonly op: 'osWrite'; readonly fd: number; readonly delayMs: number; readonly data: Uint8Array}
+	/**
+	 * Sends `signal` to this process `count` times, `intervalMs` apart (the
+	 * main thread's poll() sees EINTR), then writes `data` on fd, or connects
+	 * to `address` and closes, if given.
+	 */
+	| {readonly op: 'signals'; readonly signal: NodeJS.Signals; readonly count: number; readonly intervalMs: number;
+		readonly fd?: number; readonly data?: Uint8Array; readonly family?: number; readonly address?: Address}
 	/** Sleeps, connects a new socket to `address`, sends `data`, closes. */
 	| {readonly op: 'connect'; readonly family: number; readonly address: Address; readonly delayMs: number;
 		readonly data: Uint8Array}
@@ -79,6 +86,30 @@ function run(task: PeerTask): PeerResult {
 			break;
 		}
 
+		case 'signals': {
+			for (let i = 0; i < task.count; i++) {
+				sleepMs(task.intervalMs);
+				process.kill(process.pid, task.signal);
+			}
+
+			if (task.fd !== undefined && task.data !== undefined) {
+				const sock = Socket.fromFd(task.fd);
+				try {
+					sock.sendall(task.data);
+					bytes = task.data.length;
+				} finally {
+					sock.detach();
+				}
+			}
+
+			if (task.address !== undefined) {
+				using sock = new Socket(task.family);
+				sock.connect(task.address);
+			}
+
+			break;
+		}
+
 		case 'connect': {
 			sleepMs(task.delayMs);
 			using sock = new Socket(task.family);
@@ -132,6 +163,20 @@ function unblock(task: PeerTask): void {
 		if (task.op === 'connect') {
 			using sock = new Socket(task.family);
 			sock.connect(task.address);
+		} else if (task.op === 'signals') {
+			if (task.address !== undefined) {
+				using sock = new Socket(task.family);
+				sock.connect(task.address);
+			}
+
+			if (task.fd !== undefined) {
+				const sock = Socket.fromFd(task.fd);
+				try {
+					sock.shutdown(SHUT_RDWR);
+				} finally {
+					sock.detach();
+				}
+			}
 		} else if (task.op === 'osWrite') {
 			os.close(task.fd); // the main thread's read then sees EOF
 		} else {

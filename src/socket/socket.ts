@@ -354,7 +354,12 @@ export class Socket implements Disposable {
 			const ret = native.accept(this.#fd, true);
 			if (typeof ret !== 'number') {
 				const sock = Socket._adopt(ret[0], this.#family, this.#type, this.#proto);
-				return [sock, this.#address(ret[1], 'accept')];
+				try {
+					return [sock, this.#address(ret[1], 'accept')];
+				} catch (error) {
+					sock.close(); // never leak the accepted fd
+					throw error;
+				}
 			}
 
 			deadline = this.#again(ret, POLLIN, 'accept', deadline);

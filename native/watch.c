@@ -11,6 +11,14 @@
  *    readable when it has events pending). One-shot: the poll is stopped
  *    before the JS callback runs, so a level-triggered ready fd never spins;
  *    the callback re-arms with watchStart if it wants more.
+ *    The watch polls its own duplicate of the fd (F_DUPFD_CLOEXEC), closed
+ *    with the watch. libuv's uv_poll_stop/uv_close always remove the fd
+ *    *number* from the loop's epoll set (uv__platform_invalidate_fd), so a
+ *    watch on a number the caller closed and the process reused (for a
+ *    socket, a child's pipe) would silently unregister that other handle;
+ *    and starting on a closed or non-pollable number makes libuv abort()
+ *    on the failing epoll_ctl. A private number rules out both: the caller
+ *    may close its fd at any time (the file stays open until watchClose).
  *      watchCreate(fd, callback) -> watch | -errno
  *      watchStart(watch, events) -> 0 | -errno   events: UV_READABLE = 1, ...
  *      watchStop(watch) -> 0;  watchRef(watch, ref) -> 0;  watchClose(watch) -> 0
@@ -67,7 +75,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
-#include <sys/stat.h>
 #include <poll.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -101,9 +108,7 @@ typedef struct {
 typedef struct {
   sel_base base;
   uv_poll_t poll;
-  int fd;
-  dev_t dev; /* identity of the file at watchCreate, checked by watchStart */
-  ino_t ino;
+  int fd; /* our duplicate of the caller's fd; -1 once closed */
   bool started;
 } sel_watch;
 
@@ -229,7 +234,11 @@ static void sel__watch_release(sel_watch *w, bool in_hook) {
   w->base.closed = true;
   w->started = false;
   if (!in_hook) napi_remove_env_cleanup_hook(env, sel__watch_hook, w);
+  /* uv_close removes the fd from the loop's epoll set synchronously (and
+   * drops events already fetched for it), so the fd can be closed now. */
   uv_close((uv_handle_t *)&w->poll, sel__on_uv_close);
+  close(w->fd);
+  w->fd = -1;
   if (w->base.actx != NULL) napi_async_destroy(env, w->base.actx);
   w->base.actx = NULL;
   if (w->base.self != NULL) napi_delete_reference(env, w->base.self);
@@ -270,29 +279,30 @@ static void sel__watch_on_poll(uv_poll_t *h, int status, int events) {
   napi_close_handle_scope(env, scope);
 }
 
-/* watchCreate(fd, callback) -> watch | -errno. uv_poll_init fails with
- * -EEXIST if this thread's loop already polls fd (another watch, a Node
- * socket), -EPERM for a regular file (epoll), -EBADF for a closed fd. It
- * also sets O_NONBLOCK on fd (libuv does), which every fd of this library
- * has anyway. The fd must stay open until the watch is stopped or closed. */
+/* watchCreate(fd, callback) -> watch | -errno. Duplicates fd (-EBADF,
+ * -EMFILE), then uv_poll_init fails with -EPERM for a regular file (epoll).
+ * libuv sets O_NONBLOCK on the duplicate, hence on the caller's open file
+ * (shared flags), which every fd of this library has anyway. */
 static napi_value sel_napi_watch_create(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   int32_t fd;
   ARG_INT32(env, 0, fd);
   if (!sel__arg_function(env, argv, 1)) return NULL;
-  struct stat st;
-  if (fstat(fd, &st) < 0) return sel__neg_errno(env);
   uv_loop_t *loop;
   NAPI_CALL(env, napi_get_uv_event_loop(env, &loop));
   sel_watch *w = calloc(1, sizeof(*w));
   if (w == NULL) return sel__int(env, -ENOMEM);
   w->base.env = env;
   w->base.uv_closed = true; /* nothing for libuv to close yet */
-  w->fd = fd;
-  w->dev = st.st_dev;
-  w->ino = st.st_ino;
-  int err = uv_poll_init(loop, &w->poll, fd);
+  w->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (w->fd < 0) {
+    int e = errno;
+    free(w);
+    return sel__int(env, -e);
+  }
+  int err = uv_poll_init(loop, &w->poll, w->fd);
   if (err != 0) {
+    close(w->fd);
     free(w);
     return sel__int(env, err); /* libuv errors are -errno on Unix */
   }
@@ -317,9 +327,7 @@ static napi_value sel_napi_watch_create(napi_env env, napi_callback_info info) {
 /* watchStart(watch, events) -> 0 | -errno. events: UV_READABLE (1),
  * UV_WRITABLE (2), UV_DISCONNECT (4), UV_PRIORITIZED (8); 0 or other bits
  * -EINVAL. Arms one notification; starting an armed watch changes its
- * events. -EBADF after close, or when fd no longer names the file it named
- * at watchCreate (closed, or its number reused): libuv would otherwise
- * abort() on the failing epoll_ctl/kevent. */
+ * events. -EBADF after close. */
 static napi_value sel_napi_watch_start(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   sel_watch *w;
@@ -332,9 +340,6 @@ static napi_value sel_napi_watch_start(napi_env env, napi_callback_info info) {
   if (events == 0 ||
       (events & ~(UV_READABLE | UV_WRITABLE | UV_DISCONNECT | UV_PRIORITIZED)))
     return sel__int(env, -EINVAL);
-  struct stat st;
-  if (fstat(w->fd, &st) < 0) return sel__neg_errno(env);
-  if (st.st_dev != w->dev || st.st_ino != w->ino) return sel__int(env, -EBADF);
   int err = uv_poll_start(&w->poll, events, sel__watch_on_poll);
   if (err != 0) return sel__int(env, err);
   if (!w->started) {
@@ -380,8 +385,8 @@ static napi_value sel_napi_watch_ref(napi_env env, napi_callback_info info) {
   return sel__int(env, 0);
 }
 
-/* watchClose(watch) -> 0. Stops polling at once (the fd may be closed right
- * after), drops the callback; no callback follows. Idempotent. */
+/* watchClose(watch) -> 0. Stops polling, closes the duplicate fd and drops
+ * the callback at once; no callback follows. Idempotent. */
 static napi_value sel_napi_watch_close(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
   sel_watch *w;

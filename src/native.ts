@@ -91,14 +91,14 @@ export interface NativeBinding {
 	kevent?(kq: number, changes: Int32Array, nchanges: number, buf: Int32Array, nevents: number, timeoutMs: number): number;
 
 	// waiting without blocking the event loop (native/watch.c; wrapped by src/async/)
-	/** A uv_poll_t on an fd: `callback` runs once per {@link NativeBinding.watchStart}, with `this` = the handle. */
+	/** A uv_poll_t on a private dup of `fd`: `callback` runs once per {@link NativeBinding.watchStart}, with `this` = the handle. */
 	watchCreate(fd: number, callback: (this: NativeWatch, status: number, events: number) => void): NativeWatch | number;
 	/** Arms one notification; `events`: UV_READABLE 1 | UV_WRITABLE 2 | UV_DISCONNECT 4 | UV_PRIORITIZED 8. -EBADF after close. */
 	watchStart(watch: NativeWatch, events: number): number;
 	watchStop(watch: NativeWatch): number;
 	/** uv_ref/uv_unref: whether an armed watch keeps the event loop alive (default true). */
 	watchRef(watch: NativeWatch, ref: boolean): number;
-	/** Idempotent; the fd may be closed right after. */
+	/** Stops, closes the dup, drops the callback. Idempotent. */
 	watchClose(watch: NativeWatch): number;
 	/** poll(2) on a helper thread; `pollfds` is copied, `out` is written just before `callback` runs. */
 	pollAsync(pollfds: Int32Array, n: number, timeoutMs: number, out: Int32Array,

@@ -279,6 +279,31 @@ test('native watch functions: TypeError for wrong types, no crash on a closed ha
 	assert.equal('callback' in handle, false, 'close dropped the callback');
 });
 
+test('native watch is one-shot: one callback per watchStart on a level-triggered ready fd, with this = handle', async t => {
+	const [rd, wr] = pipe(t);
+	writeByte(wr);
+	const calls: Array<[number, number, boolean]> = [];
+	const h = native.watchCreate(rd, function (this: NativeWatch, status, events) {
+		calls.push([status, events, this === h]);
+	});
+	assert.notEqual(typeof h, 'number');
+	t.after(() => {
+		native.watchClose(h as NativeWatch);
+	});
+	assert.equal(native.watchStart(h as NativeWatch, WATCH_READABLE), 0);
+	await sleep(60);
+	assert.deepEqual(calls, [[0, WATCH_READABLE, true]]);
+	assert.equal(native.watchStart(h as NativeWatch, WATCH_READABLE), 0);
+	await sleep(30);
+	assert.equal(calls.length, 2);
+	// Stopped before it fires: no callback.
+	assert.equal(native.watchStart(h as NativeWatch, WATCH_READABLE), 0);
+	assert.equal(native.watchStop(h as NativeWatch), 0);
+	await sleep(30);
+	assert.equal(calls.length, 2);
+	drain(rd);
+});
+
 test('a watch callback that throws becomes an uncaught exception; the watch stays usable', async t => {
 	// In a child process, so the uncaught exception does not hit the runner.
 	const r = await runChild(`

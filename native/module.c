@@ -147,6 +147,21 @@ bool sel__check_range(napi_env env, size_t total, uint32_t off, uint32_t len) {
                            "offset + length exceeds the buffer");
     return false;
   }
+
+  return true;
+}
+
+bool sel__arg_span(napi_env env, napi_value *argv, int i, char **ptr,
+                   uint32_t *len) {
+  void *data;
+  size_t total;
+  uint32_t off;
+  if (!sel__arg_bytes(env, argv[i], &data, &total, i) ||
+      !sel__arg_uint32(env, argv[i + 1], &off, i + 1) ||
+      !sel__arg_uint32(env, argv[i + 2], len, i + 2) ||
+      !sel__check_range(env, total, off, *len))
+    return false;
+  *ptr = (char *)data + off;
   return true;
 }
 

@@ -22,15 +22,11 @@ static napi_value sel_napi_close(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_read(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t fd;
-  uint32_t off, n;
+  uint32_t n;
   char *data;
-  size_t total;
   ARG_INT32(env, 0, fd);
-  ARG_BYTES(env, 1, data, total);
-  ARG_UINT32(env, 2, off);
-  ARG_UINT32(env, 3, n);
-  if (!sel__check_range(env, total, off, n)) return NULL;
-  ssize_t r = read(fd, data + off, n);
+  ARG_SPAN(env, 1, data, n);
+  ssize_t r = read(fd, data, n);
   return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
 }
 
@@ -38,15 +34,11 @@ static napi_value sel_napi_read(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_write(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t fd;
-  uint32_t off, n;
+  uint32_t n;
   char *data;
-  size_t total;
   ARG_INT32(env, 0, fd);
-  ARG_BYTES(env, 1, data, total);
-  ARG_UINT32(env, 2, off);
-  ARG_UINT32(env, 3, n);
-  if (!sel__check_range(env, total, off, n)) return NULL;
-  ssize_t r = write(fd, data + off, n);
+  ARG_SPAN(env, 1, data, n);
+  ssize_t r = write(fd, data, n);
   return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
 }
 

@@ -163,16 +163,12 @@ static napi_value sel_napi_accept(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_recv(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
   int32_t fd, flags;
-  uint32_t off, n;
+  uint32_t n;
   char *data;
-  size_t total;
   ARG_INT32(env, 0, fd);
-  ARG_BYTES(env, 1, data, total);
-  ARG_UINT32(env, 2, off);
-  ARG_UINT32(env, 3, n);
+  ARG_SPAN(env, 1, data, n);
   ARG_INT32(env, 4, flags);
-  if (!sel__check_range(env, total, off, n)) return NULL;
-  ssize_t r = recv(fd, data + off, n, flags);
+  ssize_t r = recv(fd, data, n, flags);
   return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
 }
 
@@ -180,16 +176,12 @@ static napi_value sel_napi_recv(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_send(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
   int32_t fd, flags;
-  uint32_t off, n;
+  uint32_t n;
   char *data;
-  size_t total;
   ARG_INT32(env, 0, fd);
-  ARG_BYTES(env, 1, data, total);
-  ARG_UINT32(env, 2, off);
-  ARG_UINT32(env, 3, n);
+  ARG_SPAN(env, 1, data, n);
   ARG_INT32(env, 4, flags);
-  if (!sel__check_range(env, total, off, n)) return NULL;
-  ssize_t r = send(fd, data + off, n, flags);
+  ssize_t r = send(fd, data, n, flags);
   return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
 }
 
@@ -198,22 +190,18 @@ static napi_value sel_napi_send(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_sendto(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 10);
   int32_t fd, flags;
-  uint32_t off, n;
+  uint32_t n;
   char *data;
-  size_t total;
   ARG_INT32(env, 0, fd);
-  ARG_BYTES(env, 1, data, total);
-  ARG_UINT32(env, 2, off);
-  ARG_UINT32(env, 3, n);
+  ARG_SPAN(env, 1, data, n);
   ARG_INT32(env, 4, flags);
-  if (!sel__check_range(env, total, off, n)) return NULL;
   struct sockaddr_storage ss;
   socklen_t len;
   int err;
   if (!sel__sockaddr_from_args(env, argv, 5, &ss, &len, &err)) return NULL;
   if (fd < 0) return sel__int(env, -EBADF);
   if (err) return sel__int(env, err);
-  ssize_t r = sendto(fd, data + off, n, flags, (struct sockaddr *)&ss, len);
+  ssize_t r = sendto(fd, data, n, flags, (struct sockaddr *)&ss, len);
   return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
 }
 
@@ -221,19 +209,15 @@ static napi_value sel_napi_sendto(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_recvfrom(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
   int32_t fd, flags;
-  uint32_t off, n;
+  uint32_t n;
   char *data;
-  size_t total;
   ARG_INT32(env, 0, fd);
-  ARG_BYTES(env, 1, data, total);
-  ARG_UINT32(env, 2, off);
-  ARG_UINT32(env, 3, n);
+  ARG_SPAN(env, 1, data, n);
   ARG_INT32(env, 4, flags);
-  if (!sel__check_range(env, total, off, n)) return NULL;
   struct sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
-  ssize_t r = recvfrom(fd, data + off, n, flags, (struct sockaddr *)&ss, &len);
+  ssize_t r = recvfrom(fd, data, n, flags, (struct sockaddr *)&ss, &len);
   if (r < 0) return sel__neg_errno(env);
   napi_value pair, addr;
   if (napi_create_array_with_length(env, 2, &pair) != napi_ok ||

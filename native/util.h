@@ -51,6 +51,10 @@
   if (!sel__arg_double(env, argv[i], &(out), i)) return NULL
 #define ARG_BYTES(env, i, data, len)                                           \
   if (!sel__arg_bytes(env, argv[i], (void **)&(data), &(len), i)) return NULL
+/* A byte range: buffer at argv[i], offset at i+1, length at i+2, checked
+ * against the buffer (RangeError); `ptr` points at the offset. */
+#define ARG_SPAN(env, i, ptr, len)                                             \
+  if (!sel__arg_span(env, argv, i, &(ptr), &(len))) return NULL
 #define ARG_INT32ARRAY(env, i, data, count)                                    \
   if (!sel__arg_int32array(env, argv[i], &(data), &(count), i)) return NULL
 
@@ -69,6 +73,8 @@ bool sel__arg_string(napi_env env, napi_value v, char *buf, size_t cap,
                      size_t *len, int index);
 /* Throw RangeError unless off + len <= total. */
 bool sel__check_range(napi_env env, size_t total, uint32_t off, uint32_t len);
+bool sel__arg_span(napi_env env, napi_value *argv, int i, char **ptr,
+                   uint32_t *len);
 
 napi_value sel__int(napi_env env, int64_t value);
 /* Return -errno (the current errno) as a JS number. */

@@ -1,0 +1,789 @@
+// Shared by the example programs (echo-server, echo-server-rw, echo-client,
+// http-server): not a program itself. Run one of them, e.g.
+//   npm run build && node dist/examples/echo-server.js --help
+/**
+ * What every example program needs besides its own callbacks:
+ *
+ * - {@link parseCli}: the command line (node:util `parseArgs`): `--host`
+ *   (127.0.0.1), `--port` (8080; also the first positional argument, as the
+ *   bench kit passes it), `--backend select|poll|epoll|kqueue`, `--verbose`,
+ *   `--workers N` (servers), `--help` (usage on stdout, exit 0); a usage
+ *   error prints the message and the usage on stderr and exits 2.
+ * - {@link selectorClass}: the selector class for a backend name.
+ * - {@link runServer}: the server runner. It creates the selector and the
+ *   listening socket, calls the program's `setup()` to register its
+ *   callbacks, prints exactly one `listening on HOST:PORT` line (the real
+ *   port when 0 was asked for), runs the select loop ({@link serveForever})
+ *   and, on SIGINT or SIGTERM, closes every registered socket and the
+ *   selector and exits 0. With `--workers N` it runs N worker threads
+ *   instead, each with its own selector and its own listening socket on the
+ *   same port (SO_REUSEPORT).
+ *
+ * ## Signals and a blocking select()
+ *
+ * `select()` blocks the thread that calls it. Node runs a JavaScript signal
+ * handler (`process.on('SIGTERM')`) on the event loop, so not while the main
+ * thread is inside `select()`; and a signal does not end the wait early, as
+ * EINTR is retried with the time left (PEP 475). Two set-ups follow:
+ *
+ * 1. **One selector on the main thread** (the default, `--workers 1`): the
+ *    loop waits at most {@link SIGNAL_TICK} seconds per `select()` and hands
+ *    the event loop one turn (`await new Promise(setImmediate)`; libuv reads
+ *    its signal pipe in that turn's poll phase, so the handler runs) when a
+ *    `select()` came back empty, and at most every {@link YIELD_EVERY_MS} ms
+ *    while busy. The handler only sets a flag; the loop sees it after the
+ *    turn, leaves, closes everything and the process exits 0. A signal is
+ *    thus acted on within about 0.1 s. Busy, the hot path is a plain
+ *    `select()` loop with one `performance.now()` per iteration; idle, the
+ *    process wakes 10 times a second.
+ * 2. **`--workers N`**: the main thread only supervises; its event loop is
+ *    free, so its signal handlers run at once. Each worker thread blocks in
+ *    `select()` with no timeout and no yielding at all. To stop a worker,
+ *    the main thread writes a byte to a pipe whose read end is registered in
+ *    that worker's selector (the self-pipe trick); the worker's callback sets
+ *    its stop flag, the loop ends, the worker closes its sockets and
+ *    selector and returns, and the thread exits. The main thread created
+ *    both pipe ends and closes them once the worker has exited. For port 0,
+ *    the main thread first binds (without listening) a SO_REUSEPORT socket
+ *    to learn the port, hands that port to the workers and closes it once
+ *    they all listen.
+ *
+ * A second SIGINT/SIGTERM while stopping exits at once with status 1.
+ *
+ * Output: stdout lines are written with `fs.writeSync(1, …)`, never through
+ * `process.stdout`/`console.log`: a worker's `console.log` is forwarded
+ * through its event loop, which does not run while the worker is in
+ * `select()`.
+ *
+ * @module
+ */
+import {writeSync, existsSync, readdirSync} from 'node:fs';
+import {performance} from 'node:perf_hooks';
+import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
+import {parseArgs, type ParseArgsConfig} from 'node:util';
+import {
+	type BaseSelector, EpollSelector, EVENT_READ, KqueueSelector, PollSelector, SelectSelector, DefaultSelector,
+	type SelectorClass,
+} from '../src/index.js';
+import {
+	AF_INET, AF_INET6, createServer, OSError, SO_REUSEADDR, SO_REUSEPORT, SOCK_STREAM, Socket, SOL_SOCKET, SOMAXCONN,
+} from '../src/socket/index.js';
+import * as os from '../src/os.js';
+
+// ---------------------------------------------------------------------------
+// Command line
+// ---------------------------------------------------------------------------
+
+/** The backend names `--backend` takes. */
+export const BACKENDS = ['select', 'poll', 'epoll', 'kqueue'] as const;
+
+/** One of {@link BACKENDS}. */
+export type BackendName = typeof BACKENDS[number];
+
+/** Port used when neither `--port` nor a positional port is given. */
+export const DEFAULT_PORT = 8080;
+
+/** Host used when `--host` is not given. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** The option definitions `parseArgs` takes (node:util). */
+export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** Describes a program's command line for {@link parseCli}. */
+export interface CliSpec {
+	/** Program name, as in `Usage: NAME [options] [PORT]`. */
+	readonly name: string;
+	/** One or two sentences under the usage line. */
+	readonly summary: string;
+	/** Whether `--workers N` is accepted (servers). Default false. */
+	readonly workers?: boolean;
+	/** The program's own options, added to the common ones (long names only; no `short`). */
+	readonly options?: OptionsConfig;
+	/** Usage lines for the program's own options, each `  --name VALUE  what it does`. */
+	readonly optionsUsage?: readonly string[];
+}
+
+/** The parsed command line. */
+export interface CliArgs {
+	/** `--host`; default {@link DEFAULT_HOST}. */
+	readonly host: string;
+	/** `--port` or the first positional argument; default {@link DEFAULT_PORT}; 0 = any free port. */
+	readonly port: number;
+	/** `--backend`, or `undefined` for `DefaultSelector`. */
+	readonly backend: BackendName | undefined;
+	/** `--verbose`. */
+	readonly verbose: boolean;
+	/** `--workers`; 1 (the default) means the main thread runs the selector. */
+	readonly workers: number;
+	/** Every parsed option by its long name, the program's own ones included (strings and booleans as given). */
+	readonly values: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+const COMMON_OPTIONS = {
+	host: {type: 'string'},
+	port: {type: 'string'},
+	backend: {type: 'string'},
+	verbose: {type: 'boolean', short: 'v'},
+	help: {type: 'boolean', short: 'h'},
+} as const satisfies OptionsConfig;
+
+/**
+ * The usage text of a program.
+ *
+ * @param spec - the program's command line
+ * @returns the text, ending with a newline
+ */
+export function usage(spec: CliSpec): string {
+	const lines = [
+		`Usage: ${spec.name} [options] [PORT]`,
+		'',
+		spec.summary,
+		'',
+		'Options:',
+		`  --host HOST          address (default ${DEFAULT_HOST})`,
+		`  --port PORT          TCP port (default ${DEFAULT_PORT}; 0 = any free port); also the first argument`,
+		`  --backend NAME       ${BACKENDS.join('|')} (default: DefaultSelector, ${DefaultSelector.name} here)`,
+	];
+	if (spec.workers === true) {
+		lines.push('  --workers N          N worker threads, each with its own selector and listening socket',
+			'                       on the same port (SO_REUSEPORT); default 1 = the main thread');
+	}
+
+	lines.push(...spec.optionsUsage ?? [],
+		'  -v, --verbose        one line per connection',
+		'  -h, --help           show this help and exit',
+		'',
+		'SIGINT/SIGTERM close every socket and the selector and exit 0.');
+	return lines.join('\n') + '\n';
+}
+
+/**
+ * Prints `message` and the usage on stderr and exits with status 2.
+ *
+ * @param spec - the program's command line
+ * @param message - what was wrong
+ * @returns never
+ */
+export function usageError(spec: CliSpec, message: string): never {
+	writeSync(2, `${spec.name}: ${message}\n\n${usage(spec)}`);
+	process.exit(2);
+}
+
+/**
+ * Parses an integer option value.
+ *
+ * @param spec - the program's command line (for the usage error)
+ * @param name - the option's name, for the message
+ * @param value - the raw value; `undefined` gives `fallback`
+ * @param fallback - the default
+ * @param min - the smallest value allowed
+ * @param max - the largest value allowed
+ * @returns the integer
+ * @throws never: exits 2 with a usage error when `value` is not an integer in range
+ */
+export function intOption(spec: CliSpec, name: string, value: string | boolean | undefined, fallback: number,
+	min = 0, max = Number.MAX_SAFE_INTEGER): number {
+	if (value === undefined) {
+		return fallback;
+	}
+
+	const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+	if (!Number.isSafeInteger(n) || n < min || n > max) {
+		usageError(spec, `--${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(value)}`);
+	}
+
+	return n;
+}
+
+/**
+ * Parses a non-negative number option value (seconds, for example).
+ *
+ * @param spec - the program's command line (for the usage error)
+ * @param name - the option's name, for the message
+ * @param value - the raw value; `undefined` gives `fallback`
+ * @param fallback - the default
+ * @returns the number
+ * @throws never: exits 2 with a usage error when `value` is not a finite number >= 0
+ */
+export function numberOption(spec: CliSpec, name: string, value: string | boolean | undefined,
+	fallback: number): number {
+	if (value === undefined) {
+		return fallback;
+	}
+
+	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+	if (!Number.isFinite(n) || n < 0) {
+		usageError(spec, `--${name} must be a number >= 0, not ${JSON.stringify(value)}`);
+	}
+
+	return n;
+}
+
+/**
+ * Parses a program's command line. `--help` prints the usage on stdout and
+ * exits 0; anything invalid (unknown option, missing value, bad port or
+ * backend, a second positional argument) prints the error and the usage on
+ * stderr and exits 2.
+ *
+ * In a worker thread started by {@link runServer}, returns the arguments
+ * the main thread parsed (with the port it resolved), whatever `argv` is.
+ *
+ * @param argv - the arguments, usually `process.argv.slice(2)`
+ * @param spec - the program's command line
+ * @returns the parsed arguments
+ */
+export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
+	const fromMain = workerInfo();
+	if (fromMain !== undefined) {
+		return fromMain.args;
+	}
+
+	let parsed;
+	try {
+		parsed = parseArgs({
+			args: [...argv],
+			options: {
+				...spec.options,
+				...COMMON_OPTIONS,
+				...(spec.workers === true ? {workers: {type: 'string'}} : {}),
+			},
+			allowPositionals: true,
+			strict: true,
+		});
+	} catch (error) {
+		usageError(spec, error instanceof Error ? error.message : String(error));
+	}
+
+	const {values, positionals} = parsed;
+	if (values['help'] === true) {
+		writeSync(1, usage(spec));
+		process.exit(0);
+	}
+
+	if (positionals.length > 1) {
+		usageError(spec, `unexpected argument ${JSON.stringify(positionals[1])}`);
+	}
+
+	const portValue = values['port'];
+	if (positionals[0] !== undefined && portValue !== undefined && positionals[0] !== portValue) {
+		usageError(spec, 'the port is given twice (--port and as an argument)');
+	}
+
+	const port = intOption(spec, 'port', positionals[0] ?? portValue, DEFAULT_PORT, 0, 65_535);
+	const backend = values['backend'];
+	if (backend !== undefined && !(BACKENDS as readonly unknown[]).includes(backend)) {
+		usageError(spec, `--backend must be one of ${BACKENDS.join(', ')}, not ${JSON.stringify(backend)}`);
+	}
+
+	const host = values['host'];
+	if (typeof host === 'string' && host === '') {
+		usageError(spec, '--host must not be empty');
+	}
+
+	return {
+		host: typeof host === 'string' ? host : DEFAULT_HOST,
+		port,
+		backend: backend as BackendName | undefined,
+		verbose: values['verbose'] === true,
+		workers: spec.workers === true ? intOption(spec, 'workers', values['workers'], 1, 1, 1024) : 1,
+		values,
+	};
+}
+
+/**
+ * The selector class for a backend name.
+ *
+ * @param backend - `select`, `poll`, `epoll`, `kqueue`, or `undefined` for `DefaultSelector`
+ * @returns the class
+ * @throws {OSError} ENOSYS when constructing a backend this platform lacks (from the class itself)
+ * @throws {TypeError} for an unknown name
+ */
+export function selectorClass(backend?: string): SelectorClass {
+	switch (backend) {
+		case undefined: {
+			return DefaultSelector;
+		}
+
+		case 'select': {
+			return SelectSelector;
+		}
+
+		case 'poll': {
+			return PollSelector;
+		}
+
+		case 'epoll': {
+			return EpollSelector;
+		}
+
+		case 'kqueue': {
+			return KqueueSelector;
+		}
+
+		default: {
+			throw new TypeError(`unknown backend ${JSON.stringify(backend)}: expected one of ${BACKENDS.join(', ')}`);
+		}
+	}
+}
+
+/**
+ * The address family for a host: AF_INET6 when it contains a colon.
+ *
+ * @param host - a numeric address or name
+ * @returns `AF_INET6` or `AF_INET`
+ */
+export function familyOf(host: string): number {
+	return host.includes(':') ? AF_INET6 : AF_INET;
+}
+
+/**
+ * `HOST:PORT`, with an IPv6 host in brackets (`[::1]:8080`).
+ *
+ * @param host - the host
+ * @param port - the port
+ * @returns the text
+ */
+export function formatAddress(host: string, port: number): string {
+	return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+// ---------------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------------
+
+/**
+ * Writes one line to stdout synchronously (`fs.writeSync(1)`, safe in
+ * worker threads blocked in `select()`; see the module notes). Retries
+ * briefly if stdout is a full non-blocking pipe.
+ *
+ * @param line - the text, without the newline
+ */
+export function writeLine(line: string): void {
+	const data = Buffer.from(line + '\n');
+	let off = 0;
+	for (let attempt = 0; off < data.length; attempt++) {
+		try {
+			off += writeSync(1, data, off);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || attempt > 1000) {
+				throw error;
+			}
+
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// The loop and the stop machinery
+// ---------------------------------------------------------------------------
+
+/** What the programs put in a key's `data`: called as `callback(key.fileobj, mask)` (Python's docs). */
+export type Callback = (fileobj: Socket, mask: number) => void;
+
+/**
+ * Longest `select()` wait, in seconds, of a loop on the main thread: bounds
+ * how long a SIGINT/SIGTERM waits before its handler runs.
+ */
+export const SIGNAL_TICK = 0.1;
+
+/** A busy loop on the main thread gives the event loop a turn at least this often (ms). */
+export const YIELD_EVERY_MS = 10;
+
+/** The stop flag of a loop ({@link serveForever}). */
+export interface LoopControl {
+	/** Set to end the loop after the current batch of events. */
+	stopped: boolean;
+	/**
+	 * `true` when something registered in the selector ends the wait on stop
+	 * (a worker's self-pipe): then `select()` blocks with no timeout and the
+	 * loop never yields. `false` on the main thread: bounded waits and yields.
+	 */
+	readonly wakeable: boolean;
+}
+
+/**
+ * Hands the event loop one turn (timers, I/O callbacks, signal handlers), then resolves.
+ *
+ * @returns a promise resolved from a `setImmediate` callback
+ */
+export async function yieldToEventLoop(): Promise<void> {
+	return new Promise(resolve => {
+		setImmediate(resolve);
+	});
+}
+
+/**
+ * Python's `while True: for key, mask in sel.select(): key.data(key.fileobj, mask)`
+ * until `control.stopped`. See the module notes for when it waits with a
+ * timeout and yields to the event loop.
+ *
+ * @param sel - the selector; every key's data is a {@link Callback}
+ * @param control - the stop flag
+ * @returns once `control.stopped` is set
+ * @throws whatever a callback or `select()` throws
+ */
+export async function serveForever(sel: BaseSelector<Callback>, control: LoopControl): Promise<void> {
+	if (control.wakeable) {
+		serveBlocking(sel, control);
+		return;
+	}
+
+	let lastYield = performance.now();
+	while (!control.stopped) {
+		const events = sel.select(SIGNAL_TICK);
+		for (const [key, mask] of events) {
+			key.data(key.fileobj as Socket, mask);
+		}
+
+		const now = performance.now();
+		if (events.length === 0 || now - lastYield >= YIELD_EVERY_MS) {
+			await yieldToEventLoop();
+			lastYield = performance.now();
+		}
+	}
+}
+
+/**
+ * The loop of a wakeable selector (a worker's, see {@link LoopControl}):
+ * `select()` with no timeout, no yielding, until `control.stopped`.
+ * Synchronous: it blocks the thread throughout.
+ *
+ * @param sel - the selector; every key's data is a {@link Callback}
+ * @param control - the stop flag, set by a callback (the self-pipe's)
+ * @throws whatever a callback or `select()` throws
+ */
+export function serveBlocking(sel: BaseSelector<Callback>, control: LoopControl): void {
+	while (!control.stopped) {
+		for (const [key, mask] of sel.select()) {
+			key.data(key.fileobj as Socket, mask);
+		}
+	}
+}
+
+/**
+ * Calls `onStop` on the first SIGINT or SIGTERM; a second one while
+ * stopping exits at once with status 1.
+ *
+ * @param onStop - what to do on the first signal
+ * @returns a function removing the handlers
+ */
+export function onStopSignal(onStop: (signal: NodeJS.Signals) => void): () => void {
+	let signalled = false;
+	const handler = (signal: NodeJS.Signals): void => {
+		if (signalled) {
+			writeSync(2, `${signal} again while stopping: exiting now\n`);
+			process.exit(1);
+		}
+
+		signalled = true;
+		onStop(signal);
+	};
+
+	process.on('SIGINT', handler);
+	process.on('SIGTERM', handler);
+	return () => {
+		process.off('SIGINT', handler);
+		process.off('SIGTERM', handler);
+	};
+}
+
+/**
+ * Unregisters and closes every file object registered in `sel` (those with
+ * a `close()` method), except `keep`, then closes the selector.
+ *
+ * @param sel - the selector
+ * @param keep - file objects not to close (still unregistered)
+ * @returns how many file objects were closed
+ */
+export function closeAll(sel: BaseSelector<Callback>, keep: readonly unknown[] = []): number {
+	let closed = 0;
+	for (const key of [...sel.getMap().values()]) {
+		sel.unregister(key.fileobj);
+		const {fileobj} = key;
+		if (!keep.includes(fileobj) && typeof fileobj === 'object' && 'close' in fileobj
+			&& typeof fileobj.close === 'function') {
+			try {
+				(fileobj as {close(): void}).close();
+			} catch (error) {
+				if (!(error instanceof OSError)) {
+					throw error;
+				}
+			}
+
+			closed++;
+		}
+	}
+
+	sel.close();
+	return closed;
+}
+
+/** Number of open fds of this process (Linux /proc/self/fd), or -1 where unknown. */
+function openFds(): number {
+	return existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length - 1 : -1;
+}
+
+// ---------------------------------------------------------------------------
+// The server runner
+// ---------------------------------------------------------------------------
+
+/** What a server program's `setup()` receives, once per selector (per worker with `--workers`). */
+export interface ServerContext {
+	/** The selector; register callbacks ({@link Callback}) as key data. */
+	readonly selector: BaseSelector<Callback>;
+	/** The listening socket, non-blocking, not yet registered: register it with an accept callback. */
+	readonly listener: Socket;
+	/** The parsed command line. */
+	readonly args: CliArgs;
+	/** 0 on the main thread; 1..N for the workers of `--workers N`. */
+	readonly workerId: number;
+	/**
+	 * Prints a line when `--verbose` is on (prefixed `[worker N] ` in a
+	 * worker), else does nothing. Guard costly messages with `args.verbose`.
+	 */
+	readonly log: (line: string) => void;
+}
+
+/** A server program for {@link runServer}. */
+export interface ServerProgram {
+	/** The command line; `workers` is forced on. */
+	readonly spec: CliSpec;
+	/** The program's own module URL (`import.meta.url`): worker threads run it again. */
+	readonly entry: string | URL;
+	/**
+	 * Registers the program's callbacks. Called once per selector, after the
+	 * listening socket exists and before the `listening on` line. Every
+	 * socket still registered when the server stops is closed by the runner.
+	 *
+	 * @param ctx - the selector, listening socket, arguments and logger
+	 */
+	setup(ctx: ServerContext): void;
+}
+
+/** What the main thread hands a worker (its `workerData`). @internal */
+interface WorkerInfo {
+	readonly selectorsExampleWorker: true;
+	readonly id: number;
+	readonly wakeFd: number;
+	readonly args: CliArgs;
+}
+
+/** The {@link WorkerInfo} when this thread is a worker started by {@link runServer}. */
+function workerInfo(): WorkerInfo | undefined {
+	if (isMainThread) {
+		return undefined;
+	}
+
+	const data = workerData as Partial<WorkerInfo> | null | undefined;
+	return data?.selectorsExampleWorker === true ? data as WorkerInfo : undefined;
+}
+
+/** Reports a fatal error and exits 1 (main thread) or rethrows (worker: the main thread sees it). */
+function fatal(name: string, error: unknown): void {
+	const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+	writeSync(2, `${name}: ${text}\n`);
+	process.exitCode = 1;
+}
+
+/** Exits with `process.exitCode` once the event loop is empty, or after 2 s if something keeps it alive. */
+function exitSoon(): void {
+	setTimeout(() => {
+		process.exit();
+	}, 2000).unref();
+}
+
+/** A non-blocking listening socket on `[host, port]` with a big backlog (the bench opens 1,000 connections). */
+function listen(host: string, port: number, reusePort: boolean): Socket {
+	const sock = createServer([host, port], {family: familyOf(host), reusePort, backlog: Math.max(SOMAXCONN, 1024)});
+	sock.setblocking(false);
+	return sock;
+}
+
+/**
+ * Runs a server program: parses the command line (exiting on `--help` or a
+ * usage error), then serves on the main thread, or with `--workers N` on N
+ * worker threads, until SIGINT/SIGTERM, and exits 0 having closed every
+ * socket and selector. Prints `listening on HOST:PORT` once every listening
+ * socket is ready; with `--verbose` also a `stopped: …` line at the end
+ * (sockets closed, fds open at exit and at start, Linux).
+ *
+ * Call it at the top level of the program's module; in the worker threads
+ * it starts, the same call runs the worker's side.
+ *
+ * @param program - the program
+ * @param argv - the arguments (default `process.argv.slice(2)`)
+ */
+export function runServer(program: ServerProgram, argv: readonly string[] = process.argv.slice(2)): void {
+	const spec: CliSpec = {...program.spec, workers: true};
+	const info = workerInfo();
+	if (info !== undefined) {
+		runWorker(program, info);
+		return;
+	}
+
+	const args = parseCli(argv, spec);
+	const run = args.workers > 1 ? runMain(program, args) : runSingle(program, args);
+	run.catch((error: unknown) => {
+		fatal(spec.name, error);
+		exitSoon();
+	});
+}
+
+/** `--workers 1`: the selector loop on the main thread, with bounded waits. */
+async function runSingle(program: ServerProgram, args: CliArgs): Promise<void> {
+	const control: LoopControl = {stopped: false, wakeable: false};
+	const removeHandlers = onStopSignal(() => {
+		control.stopped = true;
+	});
+	const fdsAtStart = openFds();
+	const Selector = selectorClass(args.backend);
+	const sel = new Selector<Callback>();
+	let listener: Socket | undefined;
+	try {
+		listener = listen(args.host, args.port, false);
+		const log = args.verbose ? writeLine : (): void => {};
+		program.setup({selector: sel, listener, args, workerId: 0, log});
+		const bound = listener.getsockname() as [string, number];
+		writeLine(`listening on ${formatAddress(args.host, bound[1])}`);
+		await serveForever(sel, control);
+	} finally {
+		const closed = closeAll(sel, listener === undefined ? [] : [listener]);
+		listener?.close();
+		removeHandlers();
+		if (args.verbose) {
+			writeLine(`stopped: closed ${closed} connections; ${openFds()} fds open, ${fdsAtStart} at start`);
+		}
+	}
+
+	exitSoon();
+}
+
+/** A worker thread's side of `--workers N`. */
+function runWorker(program: ServerProgram, info: WorkerInfo): void {
+	const {args, id, wakeFd} = info;
+	const control: LoopControl = {stopped: false, wakeable: true};
+	const Selector = selectorClass(args.backend);
+	const sel = new Selector<Callback>();
+	let listener: Socket | undefined;
+	let closed = 0;
+	try {
+		// The self-pipe: the main thread writes a byte to stop this worker.
+		sel.register(wakeFd, EVENT_READ, () => {
+			control.stopped = true;
+		});
+		listener = listen(args.host, args.port, true);
+		const prefix = `[worker ${id}] `;
+		const log = args.verbose ? (line: string): void => {
+			writeLine(prefix + line);
+		} : (): void => {};
+		program.setup({selector: sel, listener, args, workerId: id, log});
+		parentPort?.postMessage({type: 'listening', id});
+		serveBlocking(sel, control);
+	} finally {
+		// The wake pipe belongs to the main thread, which closes it after this thread exits.
+		closed = closeAll(sel, listener === undefined ? [wakeFd] : [wakeFd, listener]);
+		listener?.close();
+	}
+
+	if (args.verbose) {
+		writeLine(`[worker ${id}] stopped: closed ${closed} connections`);
+	}
+}
+
+/** `--workers N`: the main thread supervises N workers. */
+async function runMain(program: ServerProgram, args: CliArgs): Promise<void> {
+	const workers: Array<{worker: Worker; r: number; w: number; exited: Promise<number>}> = [];
+	let stopping = false;
+	const stop = (): void => {
+		if (stopping) {
+			return;
+		}
+
+		stopping = true;
+		for (const {w} of workers) {
+			try {
+				os.write(w, Buffer.from('x'));
+			} catch {
+				// The pipe is full (a byte is already there) or the worker is gone: either way it stops.
+			}
+		}
+	};
+
+	const removeHandlers = onStopSignal(stop);
+	const fdsAtStart = openFds();
+	// Learn the port (port 0) and hold it until every worker listens: bound, never listening, so it takes no connections.
+	const holder = new Socket(familyOf(args.host), SOCK_STREAM);
+	try {
+		holder.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+		if (SO_REUSEPORT === undefined) {
+			throw new Error('SO_REUSEPORT is not available on this platform: --workers needs it');
+		}
+
+		holder.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
+		holder.bind([args.host, args.port]);
+		const port = (holder.getsockname() as [string, number])[1];
+		const ready: Array<Promise<void>> = [];
+		for (let id = 1; id <= args.workers; id++) {
+			const [r, w] = os.pipe();
+			const worker = new Worker(new URL(program.entry), {
+				workerData: {selectorsExampleWorker: true, id, wakeFd: r, args: {...args, port}} satisfies WorkerInfo,
+				stdout: false,
+				stderr: false,
+			});
+			const exited = new Promise<number>(resolve => {
+				worker.on('exit', resolve);
+			});
+			ready.push(new Promise<void>((resolve, reject) => {
+				worker.on('message', (message: {type?: string}) => {
+					if (message.type === 'listening') {
+						resolve();
+					}
+				});
+				worker.on('error', (error: unknown) => {
+					fatal(`${program.spec.name} worker ${id}`, error);
+					stop();
+					reject(new Error(`worker ${id} failed`));
+				});
+				void exited.then(code => {
+					reject(new Error(`worker ${id} exited with status ${code} before listening`));
+				});
+			}));
+			workers.push({worker, r, w, exited});
+			if (stopping) {
+				os.write(w, Buffer.from('x')); // a signal came while the workers were starting
+			}
+		}
+
+		try {
+			await Promise.all(ready);
+			writeLine(`listening on ${formatAddress(args.host, port)}`);
+		} finally {
+			holder.close();
+		}
+	} catch (error) {
+		holder.close();
+		if (!stopping) {
+			fatal(program.spec.name, error);
+		}
+
+		stop();
+	}
+
+	const codes = await Promise.all(workers.map(async ({exited}) => exited));
+	for (const {r, w} of workers) {
+		os.close(r);
+		os.close(w);
+	}
+
+	removeHandlers();
+	if (codes.some(code => code !== 0)) {
+		process.exitCode = 1;
+	}
+
+	if (args.verbose) {
+		writeLine(`stopped: ${workers.length} workers exited (${codes.join(', ')}); ${openFds()} fds open, ${fdsAtStart} at start`);
+	}
+
+	exitSoon();
+}

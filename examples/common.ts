@@ -67,6 +67,7 @@ import {
 } from '../src/index.js';
 import {
 	AF_INET, AF_INET6, createServer, OSError, SO_REUSEADDR, SO_REUSEPORT, SOCK_STREAM, Socket, SOL_SOCKET, SOMAXCONN,
+	type SocketAddress,
 } from '../src/socket/index.js';
 import * as os from '../src/os.js';
 
@@ -345,6 +346,20 @@ export function familyOf(host: string): number {
  */
 export function formatAddress(host: string, port: number): string {
 	return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * A socket address as text: `HOST:PORT` for IP (see {@link formatAddress}), the path for AF_UNIX.
+ *
+ * @param address - what `accept()`, `getsockname()` or `getpeername()` returned
+ * @returns the text
+ */
+export function formatSocketAddress(address: SocketAddress | null): string {
+	if (address === null) {
+		return '(unnamed)';
+	}
+
+	return typeof address === 'string' ? address : formatAddress(address[0], address[1]);
 }
 
 // ---------------------------------------------------------------------------

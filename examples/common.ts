@@ -102,6 +102,8 @@ export interface CliSpec {
 	readonly options?: OptionsConfig;
 	/** Usage lines for the program's own options, each `  --name VALUE  what it does`. */
 	readonly optionsUsage?: readonly string[];
+	/** What `--verbose` prints; default `one line per connection`. */
+	readonly verboseUsage?: string;
 }
 
 /** The parsed command line. */
@@ -151,10 +153,12 @@ export function usage(spec: CliSpec): string {
 	}
 
 	lines.push(...spec.optionsUsage ?? [],
-		'  -v, --verbose        one line per connection',
-		'  -h, --help           show this help and exit',
-		'',
-		'SIGINT/SIGTERM close every socket and the selector and exit 0.');
+		`  -v, --verbose        ${spec.verboseUsage ?? 'one line per connection'}`,
+		'  -h, --help           show this help and exit');
+	if (spec.workers === true) {
+		lines.push('', 'SIGINT/SIGTERM close every socket and the selector and exit 0.');
+	}
+
 	return lines.join('\n') + '\n';
 }
 

@@ -28,8 +28,11 @@ export {
 	DefaultSelector,
 	fileobjToFd,
 	type DataArgument,
+	type EpollArguments,
+	type EpollRegisterOptions,
 	type FileDescriptorLike,
 	type HasFileno,
+	type SelectAsyncOptions,
 	type SelectorClass,
 	type SelectorMapping,
 } from './selectors/index.js';

@@ -8,10 +8,17 @@
  */
 import {constants as osConstants} from 'node:os';
 import {EVENT_MASK} from '../constants.js';
-import {KeyError, OSError, ValueError} from '../errors.js';
+import {KeyError, OSError, RuntimeError, ValueError} from '../errors.js';
 import {fileobjRepr, fileobjToFd, type FileDescriptorLike} from '../fileobj.js';
 import {clampWaitMs, MAX_WAIT_MS, monotonicMs, remainingMs, timeoutToMs} from '../time.js';
-import {BaseSelector, selectorClosed, SelectorKey, type DataArgument, type SelectorMapping} from './base.js';
+import {
+	BaseSelector,
+	selectorClosed,
+	SelectorKey,
+	type DataArgument,
+	type SelectAsyncOptions,
+	type SelectorMapping,
+} from './base.js';
 
 const EINTR = osConstants.errno.EINTR;
 
@@ -25,6 +32,24 @@ export function validateEvents(events: unknown): asserts events is number {
 	if (typeof events !== 'number' || !Number.isInteger(events) || events <= 0 || (events & ~EVENT_MASK) !== 0) {
 		throw new ValueError(`Invalid events: ${fileobjRepr(events)}`, 'ERR_INVALID_EVENTS');
 	}
+}
+
+/** Checks the options of selectAsync()/events(). */
+function validateAsyncOptions(options: unknown): SelectAsyncOptions {
+	if (typeof options !== 'object' || options === null) {
+		throw new TypeError(`options must be an object, not ${options === null ? 'null' : typeof options}`);
+	}
+
+	const {signal, ref} = options as {signal?: unknown; ref?: unknown};
+	if (signal !== undefined && !(signal instanceof AbortSignal)) {
+		throw new TypeError('options.signal must be an AbortSignal');
+	}
+
+	if (ref !== undefined && typeof ref !== 'boolean') {
+		throw new TypeError('options.ref must be a boolean');
+	}
+
+	return options as SelectAsyncOptions;
 }
 
 /** The live view over a selector's fd → key map. */
@@ -82,12 +107,13 @@ class SelectorMappingView<T> implements SelectorMapping<T> {
  * Subclasses implement four hooks, each at most one native call:
  * {@link BaseSelectorImpl._kernelAdd}, {@link BaseSelectorImpl._kernelRemove},
  * {@link BaseSelectorImpl._kernelModify} and {@link BaseSelectorImpl._wait};
- * this class does the validation, the bookkeeping and the rollback.
+ * this class does the validation, the bookkeeping and the rollback. A fifth,
+ * {@link BaseSelectorImpl._waitAsync}, waits without blocking the event loop.
  *
- * Ready events are collected by {@link BaseSelectorImpl._collect} into
- * {@link BaseSelectorImpl._ready}, which `select()` turns into
- * `[key, events]` pairs; a later allocation-free `selectInto()` or an
- * asynchronous `selectAsync()` can reuse `_collect` as is.
+ * Ready events are collected by {@link BaseSelectorImpl._collect} (or
+ * `_waitAsync`) into {@link BaseSelectorImpl._ready}, which `select()`,
+ * `selectAsync()` and `selectInto()` turn into `[key, events]` entries
+ * masked by the keys registered at that moment.
  *
  * @internal
  */
@@ -104,6 +130,10 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	protected abstract readonly _waitSyscall: string;
 	#closed = false;
 	readonly #map: SelectorMappingView<T>;
+	/** The pending `selectAsync()`'s controller: aborted by close(). */
+	#asyncCall: AbortController | undefined;
+	/** Where the next truncated `selectInto()` fill starts (poll/select fairness). */
+	#intoCursor = 0;
 
 	constructor() {
 		super();
@@ -142,9 +172,37 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	 * One native wait of at most `timeoutMs` (-1 forever, 0 poll, at most
 	 * {@link MAX_WAIT_MS}); fills {@link BaseSelectorImpl._ready}.
 	 *
+	 * @param limit - at most this many events are wanted (`selectInto()`'s
+	 * room): backends whose kernel keeps the rest (epoll, kqueue) ask for no
+	 * more; others may return more. Absent: no limit.
 	 * @returns the number of `(fd, events)` pairs in `_ready`, or `-errno`
 	 */
-	protected abstract _wait(timeoutMs: number): number;
+	protected abstract _wait(timeoutMs: number, limit?: number): number;
+
+	/**
+	 * One wait of at most `timeoutMs` (-1 forever, > 0, at most
+	 * {@link MAX_WAIT_MS}) that does not block the event loop; resolves with
+	 * the number of `(fd, EVENT_*)` pairs now in {@link BaseSelectorImpl._ready}
+	 * (0: timed out, or woken with nothing to report), or `-errno` as
+	 * `_wait`. Rejects with `signal.reason` once `signal` aborts, having
+	 * released what it holds. Called with no other call pending.
+	 *
+	 * @param timeoutMs - the longest wait
+	 * @param signal - aborted by the caller's signal or by close()
+	 * @param ref - whether the wait keeps the event loop alive
+	 */
+	protected abstract _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number>;
+
+	/**
+	 * Whether `modify()` must call {@link BaseSelectorImpl._kernelModify}
+	 * even though the events are unchanged (an epoll one-shot registration
+	 * is re-armed that way). Default: never.
+	 *
+	 * @param _fd - the registered file descriptor
+	 */
+	protected _modifyAlways(_fd: number): boolean {
+		return false;
+	}
 
 	/** @throws {RuntimeError} if closed */
 	protected _checkOpen(): void {
@@ -219,7 +277,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 
 		validateEvents(events);
 		const newData = data[0] as T;
-		if (events !== key.events) {
+		if (events !== key.events || this._modifyAlways(fd)) {
 			try {
 				this._kernelModify(fd, key.events, events);
 			} catch (error) {
@@ -253,7 +311,11 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	}
 
 	override select(timeout?: number | null): Array<[SelectorKey<T>, number]> {
-		const count = this._collect(timeout);
+		return this.#result(this._collect(timeout));
+	}
+
+	/** `_ready`'s first `count` pairs as `[key, events]`, masked by the current keys. */
+	#result(count: number): Array<[SelectorKey<T>, number]> {
 		const ready: Array<[SelectorKey<T>, number]> = [];
 		const pairs = this._ready;
 		const fdToKey = this._fdToKey;
@@ -270,6 +332,107 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		return ready;
 	}
 
+	override async selectAsync(timeout?: number | null, options: SelectAsyncOptions = {}): Promise<Array<[SelectorKey<T>, number]>> {
+		this._checkOpen();
+		const ms = timeoutToMs(timeout);
+		const {signal, ref = true} = validateAsyncOptions(options);
+		signal?.throwIfAborted();
+		if (this.#asyncCall !== undefined) {
+			throw new RuntimeError('selectAsync() is already pending on this selector', 'ERR_SELECT_PENDING');
+		}
+
+		const deadline = ms > 0 ? monotonicMs() + ms : 0;
+		const call = new AbortController();
+		const onAbort = (): void => {
+			call.abort(signal?.reason);
+		};
+
+		this.#asyncCall = call;
+		signal?.addEventListener('abort', onAbort, {once: true});
+		try {
+			// Yield to the event loop once, so that a loop over always-ready
+			// fds cannot starve timers and I/O; abort/close may happen meanwhile.
+			await new Promise<void>(resolve => {
+				setImmediate(resolve);
+			});
+			call.signal.throwIfAborted();
+			// First a synchronous check, as select(0).
+			let result = this._wait(0);
+			for (;;) {
+				if (result < 0 && result !== -EINTR) {
+					throw OSError.fromErrno(-result, this._waitSyscall);
+				}
+
+				if (result > 0) {
+					// Masked by the keys registered now (close() meanwhile: none).
+					const ready = this.#result(result);
+					if (ready.length > 0) {
+						return ready;
+					}
+				}
+
+				// Nothing to report: wait (again) for the time left. An aborted
+				// call.signal makes _waitAsync reject at once.
+				const waitMs = ms < 0 ? -1 : (ms === 0 ? 0 : remainingMs(deadline));
+				if (waitMs === 0) {
+					return [];
+				}
+
+				result = await this._waitAsync(clampWaitMs(waitMs), call.signal, ref);
+			}
+		} finally {
+			signal?.removeEventListener('abort', onAbort);
+			if (this.#asyncCall === call) {
+				this.#asyncCall = undefined;
+			}
+		}
+	}
+
+	override selectInto(keys: Array<SelectorKey<T> | undefined>, events: Int32Array | number[], timeout?: number | null): number {
+		if (!Array.isArray(keys)) {
+			throw new TypeError('keys must be an array');
+		}
+
+		if (!(events instanceof Int32Array) && !Array.isArray(events)) {
+			throw new TypeError('events must be an Int32Array or an array');
+		}
+
+		const room = keys.length < events.length ? keys.length : events.length;
+		if (room === 0) {
+			throw new RangeError('keys and events must have room for at least one entry');
+		}
+
+		const count = this._collect(timeout, room);
+		const pairs = this._ready;
+		const fdToKey = this._fdToKey;
+		// More ready than room (poll/select): start where the last truncated
+		// fill stopped, so the fds beyond the room are not starved.
+		let i = 0;
+		if (count > room) {
+			i = this.#intoCursor % count;
+			this.#intoCursor = i + room;
+		}
+
+		let n = 0;
+		for (let seen = 0; seen < count && n < room; seen++, i++) {
+			if (i === count) {
+				i = 0;
+			}
+
+			const key = fdToKey.get(pairs[2 * i] as number);
+			if (key !== undefined) {
+				const masked = (pairs[2 * i + 1] as number) & key.events;
+				if (masked !== 0) {
+					keys[n] = key;
+					events[n] = masked;
+					n++;
+				}
+			}
+		}
+
+		return n;
+	}
+
 	/**
 	 * Validates `timeout` and waits: the one wait loop of every backend.
 	 * Retries EINTR with the time left on a monotonic clock (PEP 475), and
@@ -281,13 +444,13 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	 * @throws {OSError} if the wait fails
 	 * @throws {RuntimeError} if the selector is closed
 	 */
-	protected _collect(timeout: number | null | undefined): number {
+	protected _collect(timeout: number | null | undefined, limit?: number): number {
 		this._checkOpen();
 		const ms = timeoutToMs(timeout);
 		const deadline = ms > 0 ? monotonicMs() + ms : 0;
 		let waitMs = ms;
 		for (;;) {
-			const result = this._wait(clampWaitMs(waitMs));
+			const result = this._wait(clampWaitMs(waitMs), limit);
 			if (result >= 0) {
 				if (result > 0 || waitMs <= MAX_WAIT_MS) {
 					return result;
@@ -315,6 +478,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		}
 
 		this.#closed = true;
+		// A pending selectAsync() rejects with the closed error; its waiter
+		// releases its handle or wakes its thread on this abort.
+		this.#asyncCall?.abort(selectorClosed());
 		this._fdToKey.clear();
 	}
 

@@ -86,6 +86,23 @@ export interface SelectorMapping<T = unknown> extends ReadonlyMap<number, Select
 	has(fileobj: FileDescriptorLike): boolean;
 }
 
+/** Options of {@link BaseSelector.selectAsync} and {@link BaseSelector.events}. */
+export interface SelectAsyncOptions {
+	/**
+	 * Aborting it rejects the pending call with `signal.reason` (and makes
+	 * {@link BaseSelector.events} throw it), releasing the libuv handle or
+	 * helper thread at once.
+	 */
+	readonly signal?: AbortSignal;
+	/**
+	 * Whether a pending wait keeps the process (or worker thread) alive, as
+	 * a listening server does. Default `true`. With `false`, a process with
+	 * nothing else to do exits while the call is pending (the promise then
+	 * never settles), as with an unref'd server or timer.
+	 */
+	readonly ref?: boolean;
+}
+
 /**
  * Selector abstract base class (Python's `selectors.BaseSelector`).
  *
@@ -100,8 +117,10 @@ export interface SelectorMapping<T = unknown> extends ReadonlyMap<number, Select
  * efficient one the platform has.
  *
  * `select()` is a blocking system call: while it waits, Node's event loop
- * (timers, I/O callbacks, signal handlers) does not run. Use timeouts, or a
- * worker thread, when the process must also serve the event loop.
+ * (timers, I/O callbacks, signal handlers) does not run. Use
+ * {@link BaseSelector.selectAsync} or {@link BaseSelector.events} when the
+ * process must also serve the event loop, or a blocking loop in a worker
+ * thread (each thread with its own selector).
  *
  * A selector holds kernel resources: close it with {@link BaseSelector.close},
  * or with `using sel = new DefaultSelector()`.
@@ -170,8 +189,8 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 * Waits until some registered file objects are ready, or the timeout expires.
 	 *
 	 * Blocks the calling thread, and with it Node's event loop (timers,
-	 * callbacks and signal handlers run only after it returns; a
-	 * non-blocking `selectAsync()` is planned).
+	 * callbacks and signal handlers run only after it returns); see
+	 * {@link BaseSelector.selectAsync} for a wait that does not.
 	 *
 	 * @param timeout - in **seconds**: `> 0` is the longest wait (rounded up
 	 * to the kernel's resolution, so it never ends early); `<= 0` does not
@@ -190,10 +209,176 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	abstract select(timeout?: number | null): Array<[SelectorKey<T>, number]>;
 
 	/**
+	 * Waits like {@link BaseSelector.select}, without blocking the event
+	 * loop: timers, promises, `node:net` servers and other I/O keep running
+	 * while it waits. Not in Python's `selectors`.
+	 *
+	 * The result is what `select(timeout)` would return at the moment the
+	 * wait ends: the same `[key, events]` pairs, masked by the keys
+	 * registered **at that moment** (a file object unregistered while the
+	 * call was pending is left out; a modified one is reported with its new
+	 * key). Registrations may change while the call is pending, and take
+	 * effect at once, on every backend.
+	 *
+	 * How it waits: the call first yields to the event loop once
+	 * (`setImmediate`), so a loop over always-ready file objects cannot
+	 * starve timers and I/O; then it checks without blocking, as
+	 * `select(0)`; if nothing is ready, it waits:
+	 * - {@link EpollSelector}, {@link KqueueSelector}: a libuv poll handle
+	 *   watches the selector's own fd (readable while events are pending),
+	 *   then events are collected with a zero-timeout wait. The handle is
+	 *   created on first use and holds a duplicate of the selector's fd
+	 *   until `close()`.
+	 * - {@link PollSelector}, {@link SelectSelector}: one poll(2)/select(2)
+	 *   on a helper thread; a change to the registrations wakes it and it
+	 *   starts again with the time left.
+	 * A wake-up with nothing to report (spurious, or consumed by a
+	 * synchronous `select()` meanwhile) waits again until the deadline.
+	 *
+	 * Decided behaviours:
+	 * - **One pending call per selector.** A second `selectAsync()` while
+	 *   one is pending rejects at once with {@link RuntimeError} code
+	 *   `ERR_SELECT_PENDING`: two waiters would be handed the same
+	 *   readiness and dispatch it twice. Use one loop (or
+	 *   {@link BaseSelector.events}) per selector.
+	 * - **`select()`/`selectInto()` while a call is pending** are allowed
+	 *   (a synchronous call cannot interleave with the async one's
+	 *   collection): they report what is ready; since the selectors are
+	 *   level-triggered, what stays ready is also reported to the pending
+	 *   call (edge-triggered or one-shot epoll registrations are reported
+	 *   to whichever call collects first).
+	 * - **`close()`** while a call is pending rejects it with
+	 *   {@link RuntimeError} `'Selector is closed'` (code
+	 *   `ERR_SELECTOR_CLOSED`) and releases the libuv handle or wakes the
+	 *   helper thread. A closed selector rejects every new call the same way.
+	 * - **Abort**: `options.signal` aborting rejects the call with
+	 *   `signal.reason` and releases the handle or thread; an already
+	 *   aborted signal rejects without waiting. Ready events are not
+	 *   consumed (they are reported by the next call).
+	 * - **Keeping the process alive**: by default a pending call keeps the
+	 *   process (or worker thread) alive, like a listening server;
+	 *   `{ref: false}` opts out: if nothing else keeps the event loop
+	 *   alive, the process exits and the promise never settles.
+	 *
+	 * Every error is a rejection, never a synchronous throw.
+	 *
+	 * @param timeout - in **seconds**, exactly as for
+	 * {@link BaseSelector.select} (rounded up to whole milliseconds; `<= 0`
+	 * reports what is ready now; `null` or omitted waits until something is
+	 * ready)
+	 * @param options - see {@link SelectAsyncOptions}
+	 * @returns (resolves) `[key, events]` for each ready file object; empty on timeout
+	 * @throws (rejects) {@link RuntimeError} `ERR_SELECTOR_CLOSED` (closed
+	 * before or during the call), `ERR_SELECT_PENDING` (another call is
+	 * pending); `signal.reason` on abort; `TypeError`/{@link ValueError}
+	 * for an invalid timeout or options; {@link OSError} if the kernel
+	 * fails the wait
+	 */
+	abstract selectAsync(timeout?: number | null, options?: SelectAsyncOptions): Promise<Array<[SelectorKey<T>, number]>>;
+
+	/**
+	 * An allocation-free {@link BaseSelector.select} for hot loops: fills
+	 * caller-owned arrays instead of returning new ones (named after
+	 * Python's `socket.recv_into`, which fills a caller's buffer). After
+	 * `const n = sel.selectInto(keys, events, timeout)`, `keys[i]` and
+	 * `events[i]` for `i < n` are what `select()` would have returned as
+	 * `[key, events]` pairs; entries from `n` on are left as they were.
+	 *
+	 * At most `min(keys.length, events.length)` entries are filled ("the
+	 * room"). Ready events beyond the room are **not lost**: epoll and
+	 * kqueue ask the kernel for at most that many, and the kernel keeps the
+	 * rest (edge-triggered and one-shot ones included) for the next call,
+	 * rotating through them; poll and select report every ready fd again
+	 * on the next call (level-triggered), and the selector starts the next
+	 * truncated fill where the previous one stopped, so no fd starves.
+	 *
+	 * The built-in selectors allocate nothing per call (no arrays, keys or
+	 * pairs): keep `keys` and `events` between calls.
+	 *
+	 * @param keys - receives the ready keys (e.g. `new Array(64)`)
+	 * @param events - receives their `EVENT_READ | EVENT_WRITE` masks
+	 * (an `Int32Array` or a number array)
+	 * @param timeout - in **seconds**, as {@link BaseSelector.select}
+	 * (blocks the event loop as `select()` does)
+	 * @returns the number of entries filled, `0` on timeout
+	 * @throws {TypeError} if `keys` is not an array or `events` is not an
+	 * `Int32Array` or array, or `timeout` is not a number, `null` or `undefined`
+	 * @throws {RangeError} if the room is 0
+	 * @throws {ValueError} if `timeout` is NaN
+	 * @throws {OSError} if the kernel fails the wait (other than EINTR)
+	 * @throws {RuntimeError} if the selector is closed
+	 */
+	abstract selectInto(keys: Array<SelectorKey<T> | undefined>, events: Int32Array | number[], timeout?: number | null): number;
+
+	/**
+	 * The ready events as an async iterator, for `for await` loops: yields
+	 * `[key, events]` pairs, waiting with {@link BaseSelector.selectAsync}
+	 * whenever the previous batch is used up. Not in Python's `selectors`.
+	 *
+	 * ```ts
+	 * for await (const [key, events] of sel.events({signal})) {
+	 *   handle(key, events);
+	 * }
+	 * ```
+	 *
+	 * - Each pair is checked against the registrations just before it is
+	 *   yielded: a file object unregistered by the loop body (or elsewhere)
+	 *   since its batch was collected is skipped, and a modified one is
+	 *   yielded with its current key and events.
+	 * - **Closing the selector ends the loop** (normally: `close()` is the
+	 *   way to stop a server loop from elsewhere), also while it waits.
+	 *   Iterating a selector that is already closed throws
+	 *   {@link RuntimeError} `ERR_SELECTOR_CLOSED` at the first step.
+	 * - **Aborting `options.signal` throws `signal.reason`** from the loop,
+	 *   as Node's `events.on()` and `timers/promises` iterators do, so a
+	 *   cancelled loop can be told apart from a closed selector.
+	 * - Leaving the loop (`break`, `return`, a throw in the body) leaves
+	 *   nothing pending: no wait runs while the body runs.
+	 * - While the loop waits, `selectAsync()` rejects with
+	 *   `ERR_SELECT_PENDING` (one waiter per selector). `options.ref`
+	 *   applies to every wait (`false`: the loop does not keep the process
+	 *   alive).
+	 *
+	 * @param options - see {@link SelectAsyncOptions}
+	 * @returns an async iterator of `[key, events]` pairs
+	 * @throws (from the iterator) as {@link BaseSelector.selectAsync}, except
+	 * that `ERR_SELECTOR_CLOSED` after the first step ends the loop
+	 */
+	async *events(options: SelectAsyncOptions = {}): AsyncGenerator<[SelectorKey<T>, number], void, undefined> {
+		// Throws if closed already: iterating a closed selector is a bug.
+		const map = this.getMap();
+		for (;;) {
+			let batch: Array<[SelectorKey<T>, number]>;
+			try {
+				batch = await this.selectAsync(null, options);
+			} catch (error) {
+				if (error instanceof RuntimeError && error.code === 'ERR_SELECTOR_CLOSED') {
+					return;
+				}
+
+				throw error;
+			}
+
+			for (const [key, events] of batch) {
+				// After close() the live map is empty, so the loop ends below.
+				const current = map.get(key.fd);
+				if (current !== undefined) {
+					const masked = events & current.events;
+					if (masked !== 0) {
+						yield [current, masked];
+					}
+				}
+			}
+		}
+	}
+
+	/**
 	 * Closes the selector, releasing its kernel resources and forgetting
 	 * every registration (the file objects themselves stay open).
 	 * Idempotent: closing twice does nothing. Every other method then throws
-	 * `RuntimeError('Selector is closed')`.
+	 * `RuntimeError('Selector is closed')`. A pending
+	 * {@link BaseSelector.selectAsync} rejects with that error, and a
+	 * {@link BaseSelector.events} loop ends.
 	 *
 	 * @throws {OSError} if the kernel reports an error closing the handle
 	 * (the selector is closed all the same)

@@ -123,8 +123,8 @@ function choose(): SelectorClass {
  * naming the variable.
  *
  * `select()` blocks the thread, and with it Node's event loop, for as
- * long as it waits (use short timeouts or a worker thread; a non-blocking
- * `selectAsync()` is planned).
+ * long as it waits: use `selectAsync()`/`events()`, which do not, short
+ * timeouts, or a worker thread with its own selector.
  *
  * @example
  * ```ts

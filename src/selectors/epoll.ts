@@ -4,7 +4,10 @@
  * @module
  */
 import {C, native} from '../native.js';
-import {check} from '../errors.js';
+import {check, ValueError} from '../errors.js';
+import type {FileDescriptorLike} from '../fileobj.js';
+import {WatchWaiter} from './async-wait.js';
+import type {DataArgument, SelectorKey} from './base.js';
 import {unavailableError} from './base-impl.js';
 import {PollLikeSelector} from './poll-like.js';
 
@@ -16,6 +19,60 @@ const EPOLLOUT = C['EPOLLOUT'] ?? 0x004;
 const EPOLL_CTL_ADD = C['EPOLL_CTL_ADD'] ?? 1;
 const EPOLL_CTL_DEL = C['EPOLL_CTL_DEL'] ?? 2;
 const EPOLL_CTL_MOD = C['EPOLL_CTL_MOD'] ?? 3;
+const EPOLLET = C['EPOLLET'] ?? 0x8000_0000;
+const EPOLLONESHOT = C['EPOLLONESHOT'] ?? 0x4000_0000;
+// Linux 4.5+, and a C library that defines it; 0 (no effect) otherwise.
+const EPOLLEXCLUSIVE = C['EPOLLEXCLUSIVE'] ?? 0;
+const EXTRA_FLAGS = (EPOLLET | EPOLLONESHOT | EPOLLEXCLUSIVE) >>> 0;
+
+/**
+ * The opt-in extension of {@link EpollSelector.register} and
+ * {@link EpollSelector.modify}: extra epoll(7) flags for one registration.
+ */
+export interface EpollRegisterOptions {
+	/**
+	 * A mask of {@link EpollSelector.EPOLLET}, {@link EpollSelector.EPOLLONESHOT}
+	 * and {@link EpollSelector.EPOLLEXCLUSIVE} (default 0: level-triggered,
+	 * as Python's selectors).
+	 */
+	readonly flags?: number;
+}
+
+/**
+ * The arguments after `events` of {@link EpollSelector.register} and
+ * {@link EpollSelector.modify}: `data` in its usual place, then the
+ * optional {@link EpollRegisterOptions}.
+ */
+export type EpollArguments<T> = undefined extends T
+	? [data?: T, options?: EpollRegisterOptions]
+	: [data: T, options?: EpollRegisterOptions];
+
+/** Validates `options.flags`; returns them as an unsigned mask. */
+function epollFlags(options: unknown): number {
+	if (options === undefined) {
+		return 0;
+	}
+
+	if (typeof options !== 'object' || options === null) {
+		throw new TypeError(`options must be an object, not ${options === null ? 'null' : typeof options}`);
+	}
+
+	const {flags = 0} = options as {flags?: unknown};
+	if (typeof flags !== 'number' || !Number.isInteger(flags) || flags < -0x8000_0000 || flags > 0xFFFF_FFFF
+		|| ((flags >>> 0) & ~EXTRA_FLAGS) !== 0) {
+		throw new ValueError(`Invalid epoll flags: ${String(flags)} (a mask of EpollSelector.EPOLLET, EPOLLONESHOT, EPOLLEXCLUSIVE)`,
+			'ERR_INVALID_FLAGS');
+	}
+
+	const mask = flags >>> 0;
+	if (EPOLLEXCLUSIVE !== 0 && (mask & EPOLLEXCLUSIVE) !== 0 && (mask & EPOLLONESHOT) !== 0) {
+		// epoll_ctl(2), EINVAL: "An invalid event type was specified along
+		// with EPOLLEXCLUSIVE in events" (only EPOLLIN, EPOLLOUT, EPOLLWAKEUP, EPOLLET may go with it).
+		throw new ValueError('EPOLLEXCLUSIVE cannot be combined with EPOLLONESHOT (epoll_ctl(2))', 'ERR_INVALID_FLAGS');
+	}
+
+	return mask;
+}
 
 /**
  * Epoll-based selector (Python's `selectors.EpollSelector`), over epoll(7):
@@ -28,14 +85,60 @@ const EPOLL_CTL_MOD = C['EPOLL_CTL_MOD'] ?? 3;
  * {@link SelectSelector} or {@link PollSelector} for those, which report
  * them always ready.
  *
+ * `selectAsync()` watches the epoll fd itself with a libuv poll handle
+ * (created on first use, holding a duplicate of the epoll fd until `close()`).
+ *
+ * **Extra kernel flags (opt-in, not in Python).** `register()` and `modify()`
+ * take an optional fourth argument, `{flags}` (see {@link EpollRegisterOptions}),
+ * after `data`; a Python-style call (three arguments at most) never sets any:
+ *
+ * ```ts
+ * sel.register(sock, EVENT_READ, conn, {flags: EpollSelector.EPOLLET});
+ * ```
+ *
+ * - {@link EpollSelector.EPOLLET}, edge-triggered: a file object is reported
+ *   once per change of state (new data, new room), not while it stays ready;
+ *   read or write until `BlockingIOError` before waiting again.
+ * - {@link EpollSelector.EPOLLONESHOT}: reported once, then disarmed (still
+ *   registered) until `modify()` re-arms it — `modify()` of a one-shot
+ *   registration always calls the kernel, even with the same events and data.
+ * - {@link EpollSelector.EPOLLEXCLUSIVE} (Linux 4.5+): when several epoll
+ *   instances (e.g. one per worker thread) watch the same listening socket,
+ *   wake one of them, not all. Only `register()` can set it: the kernel
+ *   refuses `EPOLL_CTL_MOD` on such a registration (epoll_ctl(2), EINVAL),
+ *   so `modify()` of an exclusive registration may change `data` only;
+ *   changing its events or flags, or adding the flag, throws
+ *   {@link ValueError} code `ERR_EPOLL_EXCLUSIVE` and changes nothing:
+ *   unregister and register again.
+ *
+ * `modify()` without the fourth argument keeps the registration's flags;
+ * with it, the flags are replaced (`{}` clears them). Invalid flags throw
+ * {@link ValueError} code `ERR_INVALID_FLAGS` before anything changes.
+ *
  * @typeParam T - type of the data attached to registrations
  */
 export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	/** Whether epoll exists here (Linux). */
 	static readonly available: boolean = typeof native.epollCreate === 'function';
 
+	/** `EPOLLET`: edge-triggered registration; see the class notes. */
+	static readonly EPOLLET: number = EPOLLET;
+	/** `EPOLLONESHOT`: disarmed after one report, re-armed by `modify()`; see the class notes. */
+	static readonly EPOLLONESHOT: number = EPOLLONESHOT;
+	/**
+	 * `EPOLLEXCLUSIVE` (Linux 4.5+): exclusive wake-up for a file shared by
+	 * several epoll instances; `register()` only. 0 where the C library
+	 * lacks it. See the class notes.
+	 */
+	static readonly EPOLLEXCLUSIVE: number = EPOLLEXCLUSIVE;
+
 	protected override readonly _waitSyscall = 'epoll_wait';
 	readonly #epfd: number;
+	readonly #waiter = new WatchWaiter();
+	/** Extra flags of the registrations that have some (fd → mask). */
+	readonly #flags = new Map<number, number>();
+	/** The flags the register()/modify() in progress asks for. */
+	#nextFlags = 0;
 
 	/**
 	 * Creates the epoll instance (close-on-exec).
@@ -65,8 +168,95 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 		return this.#epfd;
 	}
 
+	/**
+	 * Registers a file object (see {@link BaseSelector.register}), with
+	 * optional extra epoll flags (see the class notes).
+	 *
+	 * @param fileobj - file object or file descriptor
+	 * @param events - a mask of `EVENT_READ | EVENT_WRITE`
+	 * @param args - `data` (default `undefined`), then optionally
+	 *   `{flags}` ({@link EpollRegisterOptions})
+	 * @returns the new key
+	 * @throws {ValueError} `ERR_INVALID_FLAGS` for flags other than
+	 *   EPOLLET/EPOLLONESHOT/EPOLLEXCLUSIVE or EPOLLEXCLUSIVE with EPOLLONESHOT;
+	 *   otherwise as {@link BaseSelector.register}
+	 * @throws {KeyError | OSError | RuntimeError} as {@link BaseSelector.register}
+	 */
+	override register(fileobj: FileDescriptorLike, events: number, ...args: EpollArguments<T>): SelectorKey<T> {
+		if (args.length < 2) {
+			return super.register(fileobj, events, ...(args as DataArgument<T>));
+		}
+
+		this._checkOpen();
+		this.#nextFlags = epollFlags(args[1]);
+		try {
+			return super.register(fileobj, events, ...([args[0]] as DataArgument<T>));
+		} finally {
+			this.#nextFlags = 0;
+		}
+	}
+
+	/**
+	 * Changes a registration (see {@link BaseSelector.modify}); with the
+	 * fourth argument, also its extra epoll flags. A one-shot registration
+	 * is re-armed by every call. See the class notes.
+	 *
+	 * @param fileobj - file object or file descriptor
+	 * @param events - a mask of `EVENT_READ | EVENT_WRITE`
+	 * @param args - `data` (default `undefined`), then optionally
+	 *   `{flags}` ({@link EpollRegisterOptions}; absent: keep the current flags)
+	 * @returns the key now stored
+	 * @throws {ValueError} `ERR_EPOLL_EXCLUSIVE` if the kernel would have to
+	 *   modify an EPOLLEXCLUSIVE registration, or be asked to add the flag;
+	 *   `ERR_INVALID_FLAGS` for invalid flags (nothing changes in both cases)
+	 * @throws {KeyError | OSError | RuntimeError} as {@link BaseSelector.modify}
+	 */
+	override modify(fileobj: FileDescriptorLike, events: number, ...args: EpollArguments<T>): SelectorKey<T> {
+		const data = (args.length === 0 ? [] : [args[0]]) as DataArgument<T>;
+		if (this.#flags.size === 0 && args[1] === undefined) {
+			// No registration has extra flags: Python's modify().
+			return super.modify(fileobj, events, ...data);
+		}
+
+		this._checkOpen();
+		const fd = this._fileobjLookup(fileobj);
+		const key = this._fdToKey.get(fd);
+		if (key === undefined) {
+			return super.modify(fileobj, events, ...data); // Throws KeyError.
+		}
+
+		const current = this.#flags.get(fd) ?? 0;
+		const flags = args[1] === undefined ? current : epollFlags(args[1]);
+		if (EPOLLEXCLUSIVE !== 0 && ((current | flags) & EPOLLEXCLUSIVE) !== 0
+			&& (flags !== current || events !== key.events)) {
+			throw new ValueError(
+				`${(current & EPOLLEXCLUSIVE) === 0 ? 'EPOLLEXCLUSIVE can only be set by register()' : `FD ${fd} was registered with EPOLLEXCLUSIVE`}: `
+				+ 'epoll_ctl(2) refuses EPOLL_CTL_MOD with it (EINVAL); unregister and register again',
+				'ERR_EPOLL_EXCLUSIVE',
+			);
+		}
+
+		this.#nextFlags = flags;
+		try {
+			return super.modify(fileobj, events, ...data);
+		} finally {
+			this.#nextFlags = 0;
+		}
+	}
+
+	/** A one-shot registration is re-armed by modify(); a change of flags needs the kernel too. */
+	protected override _modifyAlways(fd: number): boolean {
+		const current = this.#flags.get(fd) ?? 0;
+		return current !== this.#nextFlags || ((current | this.#nextFlags) & EPOLLONESHOT) !== 0;
+	}
+
 	protected override _kernelAdd(fd: number, events: number): void {
-		check(native.epollCtl!(this.#epfd, EPOLL_CTL_ADD, fd, this._toNative(events)), 'epoll_ctl');
+		const flags = this.#nextFlags;
+		check(native.epollCtl!(this.#epfd, EPOLL_CTL_ADD, fd, (this._toNative(events) | flags) >>> 0), 'epoll_ctl');
+		if (flags !== 0) {
+			this.#flags.set(fd, flags);
+		}
+
 		// Room for one event per registration, the new one included.
 		const needed = SLOTS * (this._fdToKey.size + 1);
 		if (this._ready.length < needed) {
@@ -75,17 +265,29 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	}
 
 	protected override _kernelRemove(fd: number): void {
+		if (this.#flags.size !== 0) {
+			this.#flags.delete(fd);
+		}
+
 		check(native.epollCtl!(this.#epfd, EPOLL_CTL_DEL, fd, 0), 'epoll_ctl');
 	}
 
 	protected override _kernelModify(fd: number, _oldEvents: number, newEvents: number): void {
-		check(native.epollCtl!(this.#epfd, EPOLL_CTL_MOD, fd, this._toNative(newEvents)), 'epoll_ctl');
+		const flags = this.#nextFlags;
+		check(native.epollCtl!(this.#epfd, EPOLL_CTL_MOD, fd, (this._toNative(newEvents) | flags) >>> 0), 'epoll_ctl');
+		if (flags !== 0) {
+			this.#flags.set(fd, flags);
+		} else if (this.#flags.size !== 0) {
+			this.#flags.delete(fd);
+		}
 	}
 
-	protected override _wait(timeoutMs: number): number {
+	protected override _wait(timeoutMs: number, limit?: number): number {
 		// epoll_wait() needs maxevents > 0, also when nothing is registered
-		// (CPython bpo-23009).
-		const maxevents = this._fdToKey.size || 1;
+		// (CPython bpo-23009). With a limit (selectInto's room), the kernel
+		// keeps the other ready events for the next call.
+		const registered = this._fdToKey.size || 1;
+		const maxevents = limit !== undefined && limit < registered ? limit : registered;
 		const count = native.epollWait!(this.#epfd, this._ready, maxevents, timeoutMs);
 		if (count > 0) {
 			this._translate(count);
@@ -94,14 +296,24 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 		return count;
 	}
 
+	/** Waits for the epoll fd to be readable, then collects without blocking. */
+	protected override async _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number> {
+		await this.#waiter.wait(this.#epfd, timeoutMs, signal, ref);
+		signal.throwIfAborted();
+		return this._wait(0);
+	}
+
 	/**
 	 * Closes the epoll instance and forgets every registration. Idempotent.
+	 * A pending `selectAsync()` rejects (`ERR_SELECTOR_CLOSED`).
 	 *
 	 * @throws {OSError} if close(2) fails (the selector is closed all the same)
 	 */
 	override close(): void {
 		if (!this._closed) {
 			super.close();
+			this.#waiter.close();
+			this.#flags.clear();
 			this._ready = new Int32Array(SLOTS);
 			check(native.close(this.#epfd), 'close');
 		}

@@ -34,14 +34,19 @@
  * - Modifying data only keeps the key when the new data is `===` the old
  *   one (CPython compares with `!=`).
  *
+ * Additions for Node (not in CPython): `selectAsync()` and `events()` wait
+ * without blocking the event loop; `selectInto()` is an allocation-free
+ * `select()`; `EpollSelector` takes opt-in kernel flags (edge-triggered,
+ * one-shot, exclusive) through a fourth argument of `register()`/`modify()`.
+ *
  * @module
  */
 export {EVENT_READ, EVENT_WRITE} from '../constants.js';
 export {fileobjToFd, type FileDescriptorLike, type HasFileno} from '../fileobj.js';
-export {BaseSelector, SelectorKey, type DataArgument, type SelectorMapping} from './base.js';
+export {BaseSelector, SelectorKey, type DataArgument, type SelectAsyncOptions, type SelectorMapping} from './base.js';
 export {SelectSelector} from './select.js';
 export {PollSelector} from './poll.js';
-export {EpollSelector} from './epoll.js';
+export {EpollSelector, type EpollArguments, type EpollRegisterOptions} from './epoll.js';
 export {KqueueSelector} from './kqueue.js';
 export {DevpollSelector} from './devpoll.js';
 export {DefaultSelector, type SelectorClass} from './default.js';

@@ -6,6 +6,7 @@
 import {EVENT_READ, EVENT_WRITE} from '../constants.js';
 import {check} from '../errors.js';
 import {C, native} from '../native.js';
+import {WatchWaiter} from './async-wait.js';
 import {BaseSelectorImpl, unavailableError} from './base-impl.js';
 
 const EVFILT_READ = C['EVFILT_READ'] ?? -1;
@@ -30,6 +31,10 @@ function filterCount(events: number): number {
  * same key, one per filter, as in CPython (gh-110038). register, unregister
  * and modify each make one `kevent` call, carrying up to two changes.
  *
+ * `selectAsync()` watches the kqueue fd itself with a libuv poll handle
+ * (created on first use, holding a duplicate of the kqueue fd until
+ * `close()`); a kqueue is readable while events are pending (kqueue(2)).
+ *
  * @typeParam T - type of the data attached to registrations
  */
 export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
@@ -42,6 +47,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 	readonly #changes = new Int32Array(6);
 	/** Registered filters: the most events one `kevent` call can return. */
 	#filters = 0;
+	readonly #waiter = new WatchWaiter();
 
 	/**
 	 * Creates the kqueue (close-on-exec).
@@ -158,11 +164,14 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 	 * in place, front to back, as `(fd, EVENT_*)` pairs (pair i never
 	 * overwrites a quad not yet read).
 	 */
-	protected override _wait(timeoutMs: number): number {
+	protected override _wait(timeoutMs: number, limit?: number): number {
 		// At least one event slot: with nevents = 0 kevent returns at once,
-		// ignoring the timeout (CPython bpo-29255).
+		// ignoring the timeout (CPython bpo-29255). With a limit (selectInto's
+		// room), the kernel keeps the other events for the next call.
 		const ready = this._ready;
-		const count = native.kevent!(this.#kq, this.#changes, 0, ready, this.#filters || 1, timeoutMs);
+		const filters = this.#filters || 1;
+		const nevents = limit !== undefined && limit < filters ? limit : filters;
+		const count = native.kevent!(this.#kq, this.#changes, 0, ready, nevents, timeoutMs);
 		for (let i = 0; i < count; i++) {
 			const fd = ready[4 * i] as number;
 			const filter = ready[4 * i + 1];
@@ -173,14 +182,23 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 		return count;
 	}
 
+	/** Waits for the kqueue fd to be readable, then collects without blocking. */
+	protected override async _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number> {
+		await this.#waiter.wait(this.#kq, timeoutMs, signal, ref);
+		signal.throwIfAborted();
+		return this._wait(0);
+	}
+
 	/**
 	 * Closes the kqueue and forgets every registration. Idempotent.
+	 * A pending `selectAsync()` rejects (`ERR_SELECTOR_CLOSED`).
 	 *
 	 * @throws {OSError} if close(2) fails (the selector is closed all the same)
 	 */
 	override close(): void {
 		if (!this._closed) {
 			super.close();
+			this.#waiter.close();
 			this.#filters = 0;
 			this._ready = new Int32Array(SLOTS);
 			check(native.close(this.#kq), 'close');

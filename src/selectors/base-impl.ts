@@ -285,7 +285,10 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 				this._forget(key);
 				throw error;
 			}
-		} else if (newData === key.data) {
+		}
+
+		if (events === key.events && newData === key.data) {
+			// Nothing changed in the key (a one-shot epoll key may have been re-armed).
 			return key;
 		}
 

@@ -34,7 +34,8 @@
  * @module
  */
 import {Buffer} from 'node:buffer';
-import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
+import {writeSync} from 'node:fs';
+import {EVENT_READ, EVENT_WRITE, ValueError} from '../src/index.js';
 import {
 	BlockingIOError, IPPROTO_TCP, OSError, SHUT_WR, type Socket, type SocketAddress, TCP_NODELAY,
 } from '../src/socket/index.js';
@@ -141,6 +142,7 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 	// Responses of one read are gathered here and sent with one send().
 	let staged = Buffer.allocUnsafe(64 * 1024);
 	let stagedLength = 0;
+	let warned = false;
 
 	function stage(data: Buffer): void {
 		if (stagedLength + data.length > staged.length) {
@@ -177,7 +179,20 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 				log(`${c.name} connected`);
 			}
 
-			sel.register(conn, EVENT_READ, c.callback);
+			try {
+				sel.register(conn, EVENT_READ, c.callback);
+			} catch (error) {
+				// SelectSelector refuses fds >= FD_SETSIZE (ValueError): turn the connection away, keep serving.
+				conn.close();
+				if (!(error instanceof ValueError)) {
+					throw error;
+				}
+
+				if (!warned) {
+					warned = true;
+					writeSync(2, `http-server: ${error.message}; such connections are closed\n`);
+				}
+			}
 		}
 	}
 

@@ -225,6 +225,47 @@ describe('http-server', {timeout: 60_000}, () => {
 		assert.equal(c.data.length, 0, 'bytes after the last response');
 	});
 
+	test('a client that sends 200,000 requests before reading gets every response, in order', async (t) => {
+		// 15.6 MB of responses: more than the socket buffers take, so the server's output passes
+		// HIGH_WATER (1 MiB) and it stops reading until the client reads; nothing is lost.
+		const server = await startServer(t);
+		const sock = connect({host: '127.0.0.1', port: server.port});
+		t.after(() => sock.destroy());
+		sock.pause();
+		const n = 200_000;
+		const batch = REQ.repeat(1000);
+		for (let i = 0; i < n / 1000; i++) {
+			sock.write(batch);
+		}
+
+		await sleep(300);
+		const one = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!');
+		const chunks: Buffer[] = [];
+		let received = 0;
+		await new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(() => {
+				reject(new Error(`timed out with ${received} of ${n * one.length} bytes`));
+			}, 10_000);
+			sock.on('data', (chunk: Buffer) => {
+				chunks.push(chunk);
+				received += chunk.length;
+				if (received >= n * one.length) {
+					clearTimeout(timer);
+					resolve();
+				}
+			});
+			sock.resume();
+		});
+		const all = Buffer.concat(chunks);
+		assert.equal(all.length, n * one.length);
+		for (let i = 0; i < n; i++) {
+			if (one.compare(all, i * one.length, (i + 1) * one.length) !== 0) {
+				const got = all.subarray(i * one.length, (i + 1) * one.length).toString('latin1');
+				assert.fail(`response ${i} differs: ${JSON.stringify(got)}`);
+			}
+		}
+	});
+
 	test('requests split across several writes with delays, including a chunked body', async (t) => {
 		const server = await startServer(t);
 		const c = await Client.open(t, server.port);

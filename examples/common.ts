@@ -730,6 +730,10 @@ async function runMain(program: ServerProgram, args: CliArgs): Promise<void> {
 	};
 
 	const removeHandlers = onStopSignal(stop);
+	// Worker() forwards the workers' stdio to process.stdout/stderr, which Node opens lazily (an fd of its own
+	// for some kinds of stdout): open them now, so that the fd count at start is comparable with the one at exit.
+	void process.stdout;
+	void process.stderr;
 	const fdsAtStart = openFds();
 	// Learn the port (port 0) and hold it until every worker listens: bound, never listening, so it takes no connections.
 	const holder = new Socket(familyOf(args.host), SOCK_STREAM);

@@ -598,7 +598,7 @@ function workerInfo(): WorkerInfo | undefined {
 	return data?.selectorsExampleWorker === true ? data as WorkerInfo : undefined;
 }
 
-/** Reports a fatal error and exits 1 (main thread) or rethrows (worker: the main thread sees it). */
+/** Prints a fatal error on stderr and sets the exit status to 1. */
 function fatal(name: string, error: unknown): void {
 	const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
 	writeSync(2, `${name}: ${text}\n`);

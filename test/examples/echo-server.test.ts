@@ -143,6 +143,18 @@ for (const server of SERVERS) {
 	}
 }
 
+test('SIGTERM while busy (events every select): exits 0 promptly', TIMEOUT, async t => {
+	const prog = await startProgram(t, 'echo-server', ['--port', '0']);
+	const client = runProgram('echo-client', [String(prog.port), '--connections', '20', '--duration', '3']);
+	await sleep(700);
+	const started = Date.now();
+	assert.deepEqual(await prog.stop('SIGTERM', 3000), [0, null], prog.stderr());
+	assert.ok(Date.now() - started < 2000, `stopped in ${Date.now() - started} ms`);
+	const result = await client;
+	assert.equal(result.code, 1, 'the client saw its connections cut');
+	assert.ok(Number(/round_trips=(\d+)/.exec(result.stdout)?.[1]) > 0, result.stdout);
+});
+
 describe('command line', () => {
 	test('--help prints the usage and exits 0', TIMEOUT, async () => {
 		const result = await runProgram('echo-server', ['--help']);

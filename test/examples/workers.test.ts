@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {connect, endsWithin, fdTargets, patternBytes, readExactly, runProgram, startProgram} from './helpers.js';
+import {
+	connect, endsWithin, fdTargets, patternBytes, readExactly, runProgram, sleep, startProgram,
+} from './helpers.js';
 
 const TIMEOUT = {timeout: 30_000};
 
@@ -95,4 +97,16 @@ test('--workers fails cleanly when the port is taken', TIMEOUT, async t => {
 	assert.equal(result.code, 1, result.stdout + result.stderr);
 	assert.match(result.stderr, /EADDRINUSE|Address already in use/);
 	assert.doesNotMatch(result.stdout, /listening on/);
+});
+
+test('--workers 2: SIGTERM while busy exits 0 promptly', TIMEOUT, async t => {
+	const prog = await startProgram(t, 'echo-server', ['--port', '0', '--workers', '2']);
+	const client = runProgram('echo-client', [String(prog.port), '--connections', '20', '--duration', '3']);
+	await sleep(700);
+	const started = Date.now();
+	assert.deepEqual(await prog.stop('SIGTERM', 3000), [0, null], prog.stderr());
+	assert.ok(Date.now() - started < 2000, `stopped in ${Date.now() - started} ms`);
+	const result = await client;
+	assert.equal(result.code, 1, 'the client saw its connections cut');
+	assert.ok(Number(/round_trips=(\d+)/.exec(result.stdout)?.[1]) > 0, result.stdout);
 });

@@ -13,7 +13,10 @@
  * (settle, abort, close, garbage collection, worker/process exit). Timeouts
  * here are integer **milliseconds** (the selector API converts from seconds).
  *
- * Building `selectAsync(timeout)` on them (the policy is the selector's):
+ * Building `selectAsync(timeout)` on them (the policy is the selector's;
+ * implemented by `BaseSelectorImpl.selectAsync` and src/selectors/async-wait.ts,
+ * where poll/select also restart the helper-thread wait when the
+ * registrations change):
  * - epoll/kqueue: one lazily created `FdWatch` on the selector's fd; try a
  *   synchronous `select(0)` first (and return for a zero timeout); else
  *   `await watch.wait({timeoutMs, signal})` and collect with `select(0)` —

@@ -3,59 +3,17 @@
  * as a child process on port 0 and is driven over loopback with node:net.
  */
 import assert from 'node:assert/strict';
-import {type ChildProcess, spawn} from 'node:child_process';
 import {connect, type Socket as NetSocket} from 'node:net';
 import {describe, test, type TestContext} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {fileURLToPath} from 'node:url';
+import {type Program, startProgram} from './helpers.js';
 
-const SERVER = fileURLToPath(new URL('../../examples/http-server.js', import.meta.url));
 const TIMEOUT_MS = 5000;
 const REQ = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
 
-interface Server {
-	readonly child: ChildProcess;
-	readonly port: number;
-	/** Everything the server printed on stdout so far. */
-	stdout(): string;
-	/** Resolves with the exit code (or signal name) once it has exited. */
-	readonly exited: Promise<number | string>;
-}
-
-/** Starts the server on port 0 and waits for its `listening on HOST:PORT` line; killed after the test. */
-async function startServer(t: TestContext, ...args: string[]): Promise<Server> {
-	const child = spawn(process.execPath, [SERVER, '--port', '0', ...args], {stdio: ['ignore', 'pipe', 'pipe']});
-	let out = '';
-	let err = '';
-	child.stdout.setEncoding('utf8').on('data', (s: string) => {
-		out += s;
-	});
-	child.stderr.setEncoding('utf8').on('data', (s: string) => {
-		err += s;
-	});
-	const exited = new Promise<number | string>((resolve) => {
-		child.on('exit', (code, signal) => {
-			resolve(code ?? signal ?? -1);
-		});
-	});
-	t.after(() => {
-		if (child.exitCode === null && child.signalCode === null) {
-			child.kill('SIGKILL');
-		}
-	});
-	const deadline = Date.now() + 10_000;
-	for (;;) {
-		const m = /listening on (\S+):(\d+)\n/.exec(out);
-		if (m) {
-			return {child, port: Number(m[2]), stdout: () => out, exited};
-		}
-
-		if (child.exitCode !== null || Date.now() > deadline) {
-			throw new Error(`server did not start: exit ${child.exitCode}; stdout ${out}; stderr ${err}`);
-		}
-
-		await sleep(20);
-	}
+/** Starts the server on port 0 (helpers.ts: killed after the test). */
+async function startServer(t: TestContext, ...args: string[]): Promise<Program> {
+	return startProgram(t, 'http-server', ['--port', '0', ...args]);
 }
 
 /** A parsed response. */
@@ -353,11 +311,35 @@ describe('http-server', {timeout: 60_000}, () => {
 		const half = await Client.open(t, server.port);
 		await half.write('GET / HT');
 		await sleep(50);
-		server.child.kill('SIGTERM');
-		assert.equal(await server.exited, 0);
-		assert.equal(server.stdout(), `listening on 127.0.0.1:${server.port}\n`);
+		assert.deepEqual(await server.stop('SIGTERM'), [0, null]);
+		assert.deepEqual(server.lines, [`listening on 127.0.0.1:${server.port}`]);
 		await c.closed();
 		await half.closed();
+	});
+
+	test('--verbose: one line per connection event; at SIGTERM every fd opened since start is closed', async (t) => {
+		const server = await startServer(t, '--verbose');
+		const c = await Client.open(t, server.port);
+		await c.write(REQ + 'BAD\r\n\r\n');
+		await c.responses(2);
+		await c.closed();
+		// The server closes its side once the client's FIN arrives (node:net sends it on 'end').
+		for (let i = 0; i < 100 && !server.lines.some((line) => line.endsWith(' closed')); i++) {
+			await sleep(20);
+		}
+
+		const open = await Client.open(t, server.port);
+		await open.write(REQ);
+		await open.responses(1);
+		assert.deepEqual(await server.stop('SIGTERM'), [0, null]);
+		const out = server.lines.join('\n');
+		assert.match(out, /^127\.0\.0\.1:\d+ connected$/m);
+		assert.match(out, /^127\.0\.0\.1:\d+ 400 invalid method$/m);
+		assert.match(out, /^127\.0\.0\.1:\d+ closed$/m);
+		const stopped = /^stopped: closed (\d+) connections; (\d+) fds open, (\d+) at start$/m.exec(out);
+		assert.ok(stopped, out);
+		assert.equal(stopped[1], '1');
+		assert.equal(stopped[2], stopped[3]);
 	});
 
 	test('--workers 2: both workers serve, SIGTERM stops them all', async (t) => {
@@ -365,12 +347,11 @@ describe('http-server', {timeout: 60_000}, () => {
 		// SO_REUSEPORT spreads connections by a hash of their addresses: with 16 of them, the
 		// chance that one worker gets none is 2^-15.
 		await Promise.all(Array.from({length: 16}, async () => exercise(t, server.port)));
-		server.child.kill('SIGTERM');
-		assert.equal(await server.exited, 0);
+		assert.deepEqual(await server.stop('SIGTERM'), [0, null]);
+		const out = server.lines.join('\n');
 		for (const id of [1, 2]) {
-			assert.match(server.stdout(), new RegExp(`^\\[worker ${id}\\] .* connected$`, 'm'),
-				`worker ${id} served nobody`);
-			assert.match(server.stdout(), new RegExp(`^\\[worker ${id}\\] stopped`, 'm'));
+			assert.match(out, new RegExp(`^\\[worker ${id}\\] .* connected$`, 'm'), `worker ${id} served nobody`);
+			assert.match(out, new RegExp(`^\\[worker ${id}\\] stopped`, 'm'));
 		}
 	});
 
@@ -378,8 +359,7 @@ describe('http-server', {timeout: 60_000}, () => {
 		test(`--backend ${backend}`, async (t) => {
 			const server = await startServer(t, '--backend', backend);
 			await exercise(t, server.port);
-			server.child.kill('SIGTERM');
-			assert.equal(await server.exited, 0);
+			assert.deepEqual(await server.stop('SIGTERM'), [0, null]);
 		});
 	}
 });

@@ -35,7 +35,17 @@ export type NativeWatch = object & {readonly [watchBrand]: true};
 /** Opaque handle of a pending helper-thread wait (native/watch.c). */
 export type NativeWait = object & {readonly [waitBrand]: true};
 
+/**
+ * The addon's exports (native/*.c), typed in this one place. Every function
+ * makes one system call (or a fixed sequence) and returns its result or
+ * `-errno`; it throws only `TypeError` for a wrong-typed argument and
+ * `RangeError` for an offset or length outside a buffer. Functions a
+ * platform lacks (epoll off Linux, kqueue off the BSDs) are absent.
+ *
+ * @internal
+ */
 export interface NativeBinding {
+	/** AF_*, SOCK_*, SO_*, POLL*, EPOLL*, EV*, FD_SETSIZE … as numbers, by their C names. */
 	readonly constants: Readonly<Record<string, number>>;
 
 	// sockets — address arguments are (family, host|path, port, flowinfo, scopeId)

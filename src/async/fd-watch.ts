@@ -151,7 +151,7 @@ export class FdWatch implements Disposable {
 	 */
 	async wait(options: FdWaitOptions = {}): Promise<number> {
 		const {events = WATCH_READABLE, timeoutMs = -1, signal} = options;
-		if (!Number.isInteger(events) || events <= 0 || (events & ~ALL_EVENTS) !== 0) {
+		if (!Number.isInteger(events) || events <= 0 || events > ALL_EVENTS || (events & ~ALL_EVENTS) !== 0) {
 			throw new RangeError(`events must be a non-empty mask of WATCH_* flags, not ${String(events)}`);
 		}
 

@@ -29,7 +29,10 @@ const EINTR = osConstants.errno.EINTR;
  * @throws {ValueError} `'Invalid events: …'`, code `ERR_INVALID_EVENTS`
  */
 export function validateEvents(events: unknown): asserts events is number {
-	if (typeof events !== 'number' || !Number.isInteger(events) || events <= 0 || (events & ~EVENT_MASK) !== 0) {
+	// `events > EVENT_MASK` first: the bitwise test alone sees only the low 32
+	// bits, so 2 ** 32 + 1 would pass as EVENT_READ.
+	if (typeof events !== 'number' || !Number.isInteger(events) || events <= 0 || events > EVENT_MASK
+		|| (events & ~EVENT_MASK) !== 0) {
 		throw new ValueError(`Invalid events: ${fileobjRepr(events)}`, 'ERR_INVALID_EVENTS');
 	}
 }

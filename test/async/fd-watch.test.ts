@@ -190,6 +190,7 @@ test('FdWatch misuse: concurrent wait, bad options, bad fds, closed or reused fd
 	await assert.rejects(watch.wait(), error => error instanceof RuntimeError && error.code === 'ERR_WAIT_PENDING');
 	await assert.rejects(watch.wait({events: 0}), RangeError);
 	await assert.rejects(watch.wait({events: 64}), RangeError);
+	await assert.rejects(watch.wait({events: 2 ** 32}), RangeError); // low 32 bits: 0
 	watch.close();
 	await assert.rejects(first, error => error instanceof RuntimeError && error.code === 'ERR_WATCH_CLOSED');
 

@@ -153,7 +153,8 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 		test('register validates events and file objects', t => {
 			const s = make(t);
 			const [rd] = pair(t);
-			for (const events of [0, 4, 8, -1, 1.5, Number.NaN, '1' as unknown as number, null as unknown as number]) {
+			for (const events of [0, 4, 8, -1, 1.5, Number.NaN, '1' as unknown as number, null as unknown as number,
+				2 ** 32, 2 ** 32 + 1, 2 ** 32 + 3, 2 ** 53, Number.POSITIVE_INFINITY]) {
 				assert.throws(() => s.register(rd, events), {name: 'ValueError', code: 'ERR_INVALID_EVENTS'}, String(events));
 			}
 
@@ -288,6 +289,9 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			// modify validates events (before any change)
 			assert.throws(() => s.modify(rd, 4), ValueError);
 			assert.throws(() => s.modify(rd, 0), ValueError);
+			// (only the low 32 bits of these look like a valid mask)
+			assert.throws(() => s.modify(rd, 2 ** 32 + 2), {name: 'ValueError', code: 'ERR_INVALID_EVENTS'});
+			assert.throws(() => s.modify(rd, 2 ** 32), {name: 'ValueError', code: 'ERR_INVALID_EVENTS'});
 			assert.equal(s.getKey(rd), key2);
 
 			// modify use a shortcut: no register/unregister, no kernel call

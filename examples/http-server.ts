@@ -197,6 +197,12 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 	}
 
 	function ready(c: Connection, mask: number): void {
+		// KqueueSelector reports reading and writing as two entries of one batch
+		// (one kevent per filter): the first may have closed the connection.
+		if (c.state === CLOSED) {
+			return;
+		}
+
 		if ((mask & EVENT_WRITE) !== 0) {
 			flush(c);
 		}

@@ -102,6 +102,12 @@ export function parseAddress(family: number, address: unknown, fn: string): void
 			throw new TypeError(`${fn}(): host must be a string, not ${typeName(host)}`);
 		}
 
+		// The C calls would stop at the NUL ('127.0.0.1\0evil.example' is
+		// 127.0.0.1); CPython's idna_converter (Modules/socketmodule.c) refuses it.
+		if (host.includes('\0')) {
+			throw new TypeError(`${fn}(): host name must not contain null character`);
+		}
+
 		parsed.port = checkPort(address[1], fn);
 		parsed.flowinfo = 0;
 		parsed.scopeId = 0;

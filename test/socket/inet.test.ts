@@ -192,6 +192,9 @@ describe('address checks (TypeError for shapes and types, RangeError for ranges)
 			[['127.0.0.1', -1], RangeError],
 			[['127.0.0.1', 65_536], RangeError],
 			[null, TypeError],
+			// A NUL would end the name in C: refused, as CPython does.
+			[['127.0.0.1\0evil.example', 0], TypeError],
+			[['localhost\0evil.example', 0], TypeError],
 		];
 		for (const [address, Class] of bad) {
 			assert.throws(() => sock.bind(address as IPv4Address), Class, JSON.stringify(address));
@@ -214,6 +217,7 @@ describe('address checks (TypeError for shapes and types, RangeError for ranges)
 		assert.throws(() => sock.bind(['::1', 0, 0, 2 ** 32]), RangeError);
 		assert.throws(() => sock.bind(['::1', 0, '0' as unknown as number]), TypeError);
 		assert.throws(() => sock.bind(['::1', 70_000]), RangeError);
+		assert.throws(() => sock.bind(['::1\0x', 0]), TypeError);
 		sock.bind(['::1', 0, 0, 0]);
 		assert.equal((sock.getsockname() as IPv6Address).length, 4);
 	});

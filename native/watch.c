@@ -2,7 +2,7 @@
  * Waiting without blocking the event loop: the native half of selectAsync.
  * See: uv_poll_t and uv_async_t (https://docs.libuv.org/en/v1.x/poll.html,
  * .../async.html), poll(2), select(2), eventfd(2), pthread_create(3),
- * Node-API napi_make_callback / napi_add_env_cleanup_hook.
+ * Node-API napi_make_callback / napi_add_async_cleanup_hook.
  *
  * Two kinds of handle, each a plain JS object (type-tagged, napi_wrap'ed
  * around a malloc'd struct; nothing else identifies it):
@@ -61,7 +61,13 @@
  * The handle object is held strongly while armed (watch started, wait
  * pending) and weakly otherwise; a handle garbage-collected unclosed is
  * closed by its finalizer. An environment cleanup hook closes what is still
- * open when the environment exits. Callbacks are kept as a property of the
+ * open when the environment exits. It is an *async* cleanup hook, held from
+ * uv_*_init until libuv's close callback has run: when the last environment
+ * that loaded the addon goes away (a worker thread, the main thread never
+ * having loaded it), Node unloads the addon, and a close callback still
+ * queued then would call into unmapped code; Node runs the loop until every
+ * async cleanup hook is removed, so the close callbacks run first.
+ * Callbacks are kept as a property of the
  * handle object (watch) or a reference dropped at completion (wait), so a
  * callback that closes over its own handle is still collectable.
  *
@@ -103,6 +109,7 @@ typedef struct {
   bool closed;              /* released: uv_close called, refs deleted */
   bool js_alive;            /* the wrapper object is not finalized yet */
   bool uv_closed;           /* libuv's close callback has run (or no handle) */
+  napi_async_cleanup_hook_handle hook; /* removed by the close callback */
 } sel_base;
 
 typedef struct {
@@ -142,6 +149,10 @@ static void sel__free_if_unused(sel_base *b) {
 static void sel__on_uv_close(uv_handle_t *h) {
   sel_base *b = h->data;
   b->uv_closed = true;
+  /* Last use of the addon's code for this handle: the environment (and the
+   * addon) may go away now. */
+  if (b->hook != NULL) napi_remove_async_cleanup_hook(b->hook);
+  b->hook = NULL;
   sel__free_if_unused(b);
 }
 
@@ -222,18 +233,14 @@ static bool sel__arg_function(napi_env env, napi_value *argv, int i) {
 
 /* ------------------------------------------------------------------ watch */
 
-static void sel__watch_hook(void *arg);
-
 /* Stop polling and release everything but the struct itself. uv_close of a
  * poll handle stops it at once (epoll_ctl DEL), so the fd may be closed
- * right after. `in_hook`: called from the cleanup hook, which is removed by
- * Node after it runs. */
-static void sel__watch_release(sel_watch *w, bool in_hook) {
+ * right after. The cleanup hook is removed by the close callback. */
+static void sel__watch_release(sel_watch *w) {
   if (w->base.closed) return;
   napi_env env = w->base.env;
   w->base.closed = true;
   w->started = false;
-  if (!in_hook) napi_remove_env_cleanup_hook(env, sel__watch_hook, w);
   /* uv_close removes the fd from the loop's epoll set synchronously (and
    * drops events already fetched for it), so the fd can be closed now. */
   uv_close((uv_handle_t *)&w->poll, sel__on_uv_close);
@@ -245,7 +252,10 @@ static void sel__watch_release(sel_watch *w, bool in_hook) {
   w->base.self = NULL;
 }
 
-static void sel__watch_hook(void *arg) { sel__watch_release(arg, true); }
+static void sel__watch_hook(napi_async_cleanup_hook_handle h, void *arg) {
+  (void)h;
+  sel__watch_release(arg);
+}
 
 /* The wrapper object was garbage-collected (or its environment is going
  * away): close the watch if nobody did. */
@@ -253,7 +263,7 @@ static void sel__watch_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   sel_watch *w = data;
-  sel__watch_release(w, false);
+  sel__watch_release(w);
   w->base.js_alive = false;
   sel__free_if_unused(&w->base);
 }
@@ -308,15 +318,20 @@ static napi_value sel_napi_watch_create(napi_env env, napi_callback_info info) {
   }
   w->poll.data = w;
   w->base.uv_closed = false;
+  if (napi_add_async_cleanup_hook(env, sel__watch_hook, w, &w->base.hook) !=
+      napi_ok) {
+    uv_close((uv_handle_t *)&w->poll, sel__on_uv_close); /* then frees w */
+    close(w->fd);
+    sel__throw_last(env);
+    return NULL;
+  }
   napi_value obj;
   napi_property_descriptor prop = {"callback", NULL, NULL, NULL, NULL,
                                    argv[1],    napi_configurable, NULL};
   if (!sel__make_handle(env, &w->base, &sel__watch_tag, sel__watch_finalize,
                         "selectors.FdWatch", false, &obj) ||
-      napi_define_properties(env, obj, 1, &prop) != napi_ok ||
-      napi_add_env_cleanup_hook(env, sel__watch_hook, w) != napi_ok) {
-    /* Not registered as a hook yet: remove_env_cleanup_hook is a no-op. */
-    sel__watch_release(w, false);
+      napi_define_properties(env, obj, 1, &prop) != napi_ok) {
+    sel__watch_release(w);
     sel__free_if_unused(&w->base); /* when the wrap never happened */
     sel__throw_last(env);
     return NULL;
@@ -394,7 +409,7 @@ static napi_value sel_napi_watch_close(napi_env env, napi_callback_info info) {
                        (void **)&w))
     return NULL;
   if (!w->base.closed) {
-    sel__watch_release(w, false);
+    sel__watch_release(w);
     bool deleted;
     napi_value key;
     if (napi_create_string_utf8(env, "callback", NAPI_AUTO_LENGTH, &key) ==
@@ -405,8 +420,6 @@ static napi_value sel_napi_watch_close(napi_env env, napi_callback_info info) {
 }
 
 /* ------------------------------------------------------------------- wait */
-
-static void sel__wait_hook(void *arg);
 
 /* An fd to wake the helper thread: eventfd on Linux (one fd), a pipe
  * elsewhere. Both non-blocking and close-on-exec. */
@@ -462,8 +475,9 @@ static void sel__wait_join(sel_wait *w) {
 }
 
 /* Release everything but the struct; a thread still running is woken (the
- * wake fd is in its poll set, so it returns at once) and joined first. */
-static void sel__wait_release(sel_wait *w, bool in_hook) {
+ * wake fd is in its poll set, so it returns at once) and joined first. The
+ * cleanup hook is removed by the close callback. */
+static void sel__wait_release(sel_wait *w) {
   if (w->base.closed) return;
   napi_env env = w->base.env;
   w->base.closed = true;
@@ -472,7 +486,6 @@ static void sel__wait_release(sel_wait *w, bool in_hook) {
     sel__wake(w);
     sel__wait_join(w);
   }
-  if (!in_hook) napi_remove_env_cleanup_hook(env, sel__wait_hook, w);
   sel__wake_close(w);
   if (!w->base.uv_closed) uv_close((uv_handle_t *)&w->async, sel__on_uv_close);
   if (w->base.actx != NULL) napi_async_destroy(env, w->base.actx);
@@ -485,14 +498,17 @@ static void sel__wait_release(sel_wait *w, bool in_hook) {
 
 /* The environment is exiting with the wait pending: wake and join the
  * thread, release; no callback. */
-static void sel__wait_hook(void *arg) { sel__wait_release(arg, true); }
+static void sel__wait_hook(napi_async_cleanup_hook_handle h, void *arg) {
+  (void)h;
+  sel__wait_release(arg);
+}
 
 static void sel__wait_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   sel_wait *w = data;
   /* Held strongly while pending, so normally released already. */
-  sel__wait_release(w, false);
+  sel__wait_release(w);
   w->base.js_alive = false;
   sel__free_if_unused(&w->base);
 }
@@ -526,7 +542,7 @@ static void sel__wait_on_async(uv_async_t *a) {
   napi_env env = w->base.env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) {
-    sel__wait_release(w, false);
+    sel__wait_release(w);
     return;
   }
   int result = w->result;
@@ -586,7 +602,7 @@ static void sel__wait_on_async(uv_async_t *a) {
    * those no-ops). */
   napi_async_context actx = w->base.actx;
   w->base.actx = NULL;
-  sel__wait_release(w, false);
+  sel__wait_release(w);
   napi_value argv[2];
   if (obj != NULL && cb != NULL &&
       napi_create_int32(env, result, &argv[0]) == napi_ok &&
@@ -617,6 +633,13 @@ static napi_value sel__wait_start(napi_env env, sel_wait *w, napi_value cb,
   }
   w->async.data = w;
   w->base.uv_closed = false;
+  if (napi_add_async_cleanup_hook(env, sel__wait_hook, w, &w->base.hook) !=
+      napi_ok) {
+    uv_close((uv_handle_t *)&w->async, sel__on_uv_close); /* then frees w */
+    sel__wake_close(w);
+    sel__throw_last(env);
+    return NULL;
+  }
   napi_value obj;
   if (!sel__make_handle(env, &w->base, &sel__wait_tag, sel__wait_finalize,
                         w->kind == SEL_WAIT_POLL ? "selectors.pollAsync"
@@ -624,7 +647,7 @@ static napi_value sel__wait_start(napi_env env, sel_wait *w, napi_value cb,
                         true, &obj) ||
       napi_create_reference(env, cb, 1, &w->callback) != napi_ok ||
       napi_create_reference(env, out, 1, &w->out) != napi_ok) {
-    sel__wait_release(w, false);
+    sel__wait_release(w);
     sel__free_if_unused(&w->base);
     sel__throw_last(env);
     return NULL;
@@ -643,15 +666,10 @@ static napi_value sel__wait_start(napi_env env, sel_wait *w, napi_value cb,
     pthread_attr_destroy(&attr);
   }
   if (err != 0) {
-    sel__wait_release(w, false); /* memory: wrap finalizer + close callback */
+    sel__wait_release(w); /* memory: wrap finalizer + close callback */
     return sel__int(env, -err);
   }
   w->thread_live = true;
-  if (napi_add_env_cleanup_hook(env, sel__wait_hook, w) != napi_ok) {
-    sel__wait_release(w, false);
-    sel__throw_last(env);
-    return NULL;
-  }
   return obj;
 }
 

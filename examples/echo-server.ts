@@ -22,7 +22,8 @@
  * @module
  */
 import {Buffer} from 'node:buffer';
-import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
+import {writeSync} from 'node:fs';
+import {EVENT_READ, EVENT_WRITE, ValueError} from '../src/index.js';
 import {BlockingIOError, IPPROTO_TCP, OSError, type Socket, TCP_NODELAY} from '../src/socket/index.js';
 import {formatSocketAddress, runServer, type ServerContext} from './common.js';
 
@@ -31,6 +32,7 @@ const BUFSIZE = 65_536;
 
 function setup({selector: sel, listener, log}: ServerContext): void {
 	const buffer = Buffer.allocUnsafe(BUFSIZE);
+	let warned = false;
 	/** Output the kernel has not taken yet, per connection (only while its key waits for EVENT_WRITE). */
 	const pending = new Map<Socket, Buffer>();
 
@@ -51,7 +53,20 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 		conn.setblocking(false);
 		conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
 		log(`accepted ${formatSocketAddress(addr)} fd=${conn.fileno()}`);
-		sel.register(conn, EVENT_READ, read);
+		try {
+			sel.register(conn, EVENT_READ, read);
+		} catch (error) {
+			// SelectSelector refuses fds >= FD_SETSIZE (ValueError): turn the connection away, keep serving.
+			conn.close();
+			if (!(error instanceof ValueError)) {
+				throw error;
+			}
+
+			if (!warned) {
+				warned = true;
+				writeSync(2, `echo-server: ${error.message}; such connections are closed\n`);
+			}
+		}
 	}
 
 	function read(conn: Socket): void {

@@ -143,6 +143,30 @@ for (const server of SERVERS) {
 	}
 }
 
+for (const server of SERVERS) {
+	test(`${server} --backend select turns away connections beyond FD_SETSIZE and keeps serving`, TIMEOUT, async t => {
+		const prog = await startProgram(t, server, ['--port', '0', '--backend', 'select']);
+		const first = await connect(t, prog.port);
+		// More connections than select(2) can watch (FD_SETSIZE 1024 on Linux and macOS): the
+		// server's last fds are at least 1024.
+		const socks = [];
+		for (let i = 0; i < 1100; i++) {
+			const sock = await connect(t, prog.port);
+			sock.on('error', () => {});
+			socks.push(sock);
+		}
+
+		assert.ok(await endsWithin(socks.at(-1)!, 5000), 'a connection the server cannot watch is closed');
+		assert.equal(prog.child.exitCode, null, `${server} exited: ${prog.stderr()}`);
+		first.write('ping');
+		assert.equal((await readExactly(first, 4)).toString(), 'ping');
+		assert.match(prog.stderr(), /^[\w-]+: filedescriptor out of range in select\(\) .*; such connections are closed\n$/);
+		for (const sock of socks) {
+			sock.destroy();
+		}
+	});
+}
+
 test('SIGTERM while busy (events every select): exits 0 promptly', TIMEOUT, async t => {
 	const prog = await startProgram(t, 'echo-server', ['--port', '0']);
 	const client = runProgram('echo-client', [String(prog.port), '--connections', '20', '--duration', '3']);

@@ -199,7 +199,14 @@ function connected(conn: Conn, now: number): void {
 	}
 
 	conn.connected = true;
-	conn.sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+	try {
+		conn.sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+	} catch (error) {
+		// macOS refuses socket options once the connection is shut down both ways (EINVAL: XNU's
+		// sosetsockopt, see envoyproxy/envoy#1446): the server is already gone.
+		fail(conn, error instanceof OSError ? `setsockopt: ${error.code}` : String(error));
+		return;
+	}
 	startMessage(conn, now);
 }
 

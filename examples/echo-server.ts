@@ -51,7 +51,18 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 		}
 
 		conn.setblocking(false);
-		conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+		try {
+			conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+		} catch (error) {
+			// macOS refuses socket options once the connection is shut down both ways (EINVAL: XNU's
+			// sosetsockopt, see envoyproxy/envoy#1446): the client is already gone.
+			conn.close();
+			if (error instanceof OSError) {
+				return;
+			}
+
+			throw error;
+		}
 		log(`accepted ${formatSocketAddress(addr)} fd=${conn.fileno()}`);
 		try {
 			sel.register(conn, EVENT_READ, read);

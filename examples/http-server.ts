@@ -173,7 +173,18 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 			}
 
 			conn.setblocking(false);
-			conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+			try {
+				conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+			} catch (error) {
+				// macOS refuses socket options once the connection is shut down both ways (EINVAL: XNU's
+				// sosetsockopt, see envoyproxy/envoy#1446): the client is already gone.
+				conn.close();
+				if (error instanceof OSError) {
+					continue;
+				}
+
+				throw error;
+			}
 			const c = new Connection(conn, args.verbose ? describe(address) : '', ready);
 			if (args.verbose) {
 				log(`${c.name} connected`);

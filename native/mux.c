@@ -61,6 +61,9 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
   int count = 0;
   for (uint32_t i = 0; r > 0 && i < n; i++) {
     int fd = fds[2 * i], mask = fds[2 * i + 1], ready = 0;
+    /* Read again from the caller's memory, which another thread may have
+     * changed (a SharedArrayBuffer): never index an fd_set out of range. */
+    if (fd < 0 || fd >= FD_SETSIZE) continue;
     if ((mask & 1) && FD_ISSET(fd, &rset)) ready |= 1;
     if ((mask & 2) && FD_ISSET(fd, &wset)) ready |= 2;
     if (ready) {

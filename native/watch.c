@@ -764,6 +764,13 @@ static napi_value sel_napi_select_async(napi_env env, napi_callback_info info) {
   FD_SET(w->wake_rd, &w->rset);
   for (uint32_t i = 0; i < n; i++) {
     int fd = w->data[2 * i], mask = w->data[2 * i + 1];
+    /* Checked again on the copy: the caller's memory may have changed since
+     * (a SharedArrayBuffer written by another thread). */
+    if (fd < 0 || fd >= FD_SETSIZE) {
+      sel__wake_close(w);
+      free(w);
+      return sel__int(env, fd < 0 ? -EBADF : -EINVAL);
+    }
     if (mask & 1) FD_SET(fd, &w->rset);
     if (mask & 2) FD_SET(fd, &w->wset);
     if (fd > w->maxfd) w->maxfd = fd;

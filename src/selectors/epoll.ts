@@ -10,6 +10,7 @@ import {WatchWaiter} from './async-wait.js';
 import type {DataArgument, SelectorKey} from './base.js';
 import {unavailableError} from './base-impl.js';
 import {PollLikeSelector} from './poll-like.js';
+import {closeWhenCollected, forgetFd} from './fd-finalizer.js';
 
 /** int32 slots per event in the buffer given to epollWait. */
 const SLOTS = 4;
@@ -153,6 +154,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 
 		super(EPOLLIN, EPOLLOUT);
 		this.#epfd = check(native.epollCreate!(), 'epoll_create1');
+		closeWhenCollected(this, this.#epfd);
 		this._ready = new Int32Array(SLOTS * 8);
 	}
 
@@ -315,6 +317,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 			this.#waiter.close();
 			this.#flags.clear();
 			this._ready = new Int32Array(SLOTS);
+			forgetFd(this);
 			check(native.close(this.#epfd), 'close');
 		}
 	}

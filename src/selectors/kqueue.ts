@@ -8,6 +8,7 @@ import {check} from '../errors.js';
 import {C, native} from '../native.js';
 import {WatchWaiter} from './async-wait.js';
 import {BaseSelectorImpl, unavailableError} from './base-impl.js';
+import {closeWhenCollected, forgetFd} from './fd-finalizer.js';
 
 const EVFILT_READ = C['EVFILT_READ'] ?? -1;
 const EVFILT_WRITE = C['EVFILT_WRITE'] ?? -2;
@@ -62,6 +63,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 
 		super();
 		this.#kq = check(native.kqueue!(), 'kqueue');
+		closeWhenCollected(this, this.#kq);
 		this._ready = new Int32Array(SLOTS * 8);
 	}
 
@@ -201,6 +203,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 			this.#waiter.close();
 			this.#filters = 0;
 			this._ready = new Int32Array(SLOTS);
+			forgetFd(this);
 			check(native.close(this.#kq), 'close');
 		}
 	}

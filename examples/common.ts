@@ -57,7 +57,8 @@
  *
  * @module
  */
-import {writeSync, existsSync, readdirSync} from 'node:fs';
+import {closeSync, existsSync, openSync, readdirSync, writeSync} from 'node:fs';
+import {constants as osConstants} from 'node:os';
 import {performance} from 'node:perf_hooks';
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
@@ -538,6 +539,81 @@ export function closeAll(sel: BaseSelector<Callback>, keep: readonly unknown[] =
 	return closed;
 }
 
+// ---------------------------------------------------------------------------
+// Accepting connections when the process is out of fds
+// ---------------------------------------------------------------------------
+
+/**
+ * A spare fd (on /dev/null) per thread, given up to accept-and-close
+ * connections when the process has run out of fds: without it, a pending
+ * connection that accept() cannot take (EMFILE/ENFILE) leaves the
+ * listening socket readable and the select loop spins at 100 % CPU until
+ * an fd frees up. This is the classic "reserve fd" remedy (libuv does the
+ * same in its `uv__emfile_trick`).
+ */
+let reserveFd = -1;
+
+/** Opens this thread's reserve fd (servers call it before setup()). */
+function openReserve(): void {
+	if (reserveFd < 0) {
+		try {
+			reserveFd = openSync('/dev/null', 'r');
+		} catch {
+			reserveFd = -1; // no spare now: try again after the next shedding
+		}
+	}
+}
+
+/** Closes this thread's reserve fd (servers call it when they stop). */
+function closeReserve(): void {
+	if (reserveFd >= 0) {
+		closeSync(reserveFd);
+		reserveFd = -1;
+	}
+}
+
+/** Most connections turned away per EMFILE/ENFILE: bounds one call; the next wake-up sheds more. */
+const SHED_MAX = 64;
+
+/**
+ * Accepts one connection from a non-blocking listening socket.
+ *
+ * Returns `null` when there is nothing to accept: none pending (another
+ * worker took it, SO_REUSEPORT), or the client gave up (ECONNABORTED). Out
+ * of fds (EMFILE/ENFILE), it frees the thread's reserve fd, accepts and
+ * closes the pending connections (their clients see the connection closed),
+ * takes the reserve back and returns `null`, so the loop does not spin.
+ *
+ * @param listener - the listening socket
+ * @returns the connection and the peer's address, or `null`
+ * @throws what is not an {@link OSError}
+ */
+export function acceptConnection(listener: Socket): [Socket, SocketAddress] | null {
+	try {
+		return listener.accept();
+	} catch (error) {
+		if (!(error instanceof OSError)) {
+			throw error;
+		}
+
+		const {EMFILE, ENFILE} = osConstants.errno;
+		if ((error.errno === EMFILE || error.errno === ENFILE) && reserveFd >= 0) {
+			closeReserve();
+			for (let i = 0; i < SHED_MAX; i++) {
+				try {
+					listener.accept()[0].close();
+				} catch {
+					break; // none left (EAGAIN), or still out of fds
+				}
+			}
+
+			openReserve();
+		}
+
+		return null;
+	}
+}
+
 /** Number of open fds of this process (Linux /proc/self/fd), or -1 where unknown. */
 function openFds(): number {
 	return existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length - 1 : -1;
@@ -659,6 +735,7 @@ async function runSingle(program: ServerProgram, args: CliArgs): Promise<void> {
 	const Selector = selectorClass(args.backend);
 	const sel = new Selector<Callback>();
 	let listener: Socket | undefined;
+	openReserve();
 	try {
 		listener = listen(args.host, args.port, false);
 		const log = args.verbose ? writeLine : (): void => {};
@@ -669,6 +746,7 @@ async function runSingle(program: ServerProgram, args: CliArgs): Promise<void> {
 	} finally {
 		const closed = closeAll(sel, listener === undefined ? [] : [listener]);
 		listener?.close();
+		closeReserve();
 		removeHandlers();
 		if (args.verbose) {
 			writeLine(`stopped: closed ${closed} connections; ${openFds()} fds open, ${fdsAtStart} at start`);
@@ -686,6 +764,7 @@ function runWorker(program: ServerProgram, info: WorkerInfo): void {
 	const sel = new Selector<Callback>();
 	let listener: Socket | undefined;
 	let closed = 0;
+	openReserve();
 	try {
 		// The self-pipe: the main thread writes a byte to stop this worker.
 		sel.register(wakeFd, EVENT_READ, () => {
@@ -703,6 +782,7 @@ function runWorker(program: ServerProgram, info: WorkerInfo): void {
 		// The wake pipe belongs to the main thread, which closes it after this thread exits.
 		closed = closeAll(sel, listener === undefined ? [wakeFd] : [wakeFd, listener]);
 		listener?.close();
+		closeReserve();
 	}
 
 	if (args.verbose) {

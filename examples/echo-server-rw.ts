@@ -22,7 +22,7 @@ import {Buffer} from 'node:buffer';
 import {writeSync} from 'node:fs';
 import {EVENT_READ, EVENT_WRITE, ValueError} from '../src/index.js';
 import {BlockingIOError, IPPROTO_TCP, OSError, type Socket, TCP_NODELAY} from '../src/socket/index.js';
-import {formatSocketAddress, runServer, type ServerContext} from './common.js';
+import {acceptConnection, formatSocketAddress, runServer, type ServerContext} from './common.js';
 
 /** Bytes read per recv. */
 const BUFSIZE = 65_536;
@@ -34,18 +34,13 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 	const replies = new Map<Socket, Buffer>();
 
 	function accept(sock: Socket): void {
-		let conn: Socket;
-		let addr;
-		try {
-			[conn, addr] = sock.accept();
-		} catch (error) {
-			// Another worker took it (SO_REUSEPORT), or the client gave up (ECONNABORTED): nothing to do.
-			if (error instanceof OSError) {
-				return;
-			}
-
-			throw error;
+		// null: nothing pending (another worker took it), the client gave up, or out of fds (see acceptConnection).
+		const accepted = acceptConnection(sock);
+		if (accepted === null) {
+			return;
 		}
+
+		const [conn, addr] = accepted;
 
 		conn.setblocking(false);
 		try {

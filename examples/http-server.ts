@@ -39,7 +39,7 @@ import {EVENT_READ, EVENT_WRITE, ValueError} from '../src/index.js';
 import {
 	BlockingIOError, IPPROTO_TCP, OSError, SHUT_WR, type Socket, type SocketAddress, TCP_NODELAY,
 } from '../src/socket/index.js';
-import {type Callback, formatAddress, runServer, type ServerContext} from './common.js';
+import {acceptConnection, type Callback, formatAddress, runServer, type ServerContext} from './common.js';
 import {
 	MAX_HEAD, PARSE_CONTINUE, PARSE_ERROR, PARSE_MESSAGE, RequestParser,
 } from './http-parser.js';
@@ -158,19 +158,13 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 	function accept(sock: Socket): void {
 		// Take every pending connection (the bench opens hundreds at once), up to a bound per wake-up.
 		for (let i = 0; i < 64; i++) {
-			let conn: Socket;
-			let address: SocketAddress;
-			try {
-				[conn, address] = sock.accept();
-			} catch (error) {
-				// Nothing pending (or another worker took it), the client gave up (ECONNABORTED), or out of fds
-				// (EMFILE): try again on the next wake-up.
-				if (error instanceof OSError) {
-					return;
-				}
-
-				throw error;
+			// null: nothing pending (another worker took it), the client gave up, or out of fds (see acceptConnection).
+			const accepted = acceptConnection(sock);
+			if (accepted === null) {
+				return;
 			}
+
+			const [conn, address] = accepted;
 
 			conn.setblocking(false);
 			try {

@@ -26,7 +26,7 @@
 import {Buffer} from 'node:buffer';
 import {constants as osConstants} from 'node:os';
 import {performance} from 'node:perf_hooks';
-import {EVENT_READ, EVENT_WRITE, type SelectorKey} from '../src/index.js';
+import {EVENT_READ, EVENT_WRITE, type SelectorKey, ValueError} from '../src/index.js';
 import {
 	BlockingIOError, IPPROTO_TCP, OSError, SO_ERROR, SOCK_STREAM, Socket, SOL_SOCKET, TCP_NODELAY,
 } from '../src/socket/index.js';
@@ -221,12 +221,28 @@ function percentile(sorted: Float64Array, p: number): number {
 const t0 = performance.now();
 const deadline = duration > 0 ? t0 + (duration * 1000) : Number.POSITIVE_INFINITY;
 for (let id = 0; id < connections; id++) {
-	const sock = new Socket(familyOf(args.host), SOCK_STREAM);
-	sock.setblocking(false);
-	const conn: Conn = {
-		id, sock, connected: false, message: 0, offset: 0, sent: 0, received: 0, started: 0, events: EVENT_WRITE,
-	};
-	sel.register(sock, EVENT_WRITE, conn);
+	let sock: Socket | undefined;
+	let conn: Conn;
+	try {
+		sock = new Socket(familyOf(args.host), SOCK_STREAM);
+		sock.setblocking(false);
+		conn = {
+			id, sock, connected: false, message: 0, offset: 0, sent: 0, received: 0, started: 0, events: EVENT_WRITE,
+		};
+		sel.register(sock, EVENT_WRITE, conn);
+	} catch (error) {
+		// Out of fds (EMFILE), or an fd SelectSelector cannot take (ValueError, fd >= FD_SETSIZE): counted, not fatal.
+		sock?.close();
+		if (!(error instanceof OSError || error instanceof ValueError)) {
+			throw error;
+		}
+
+		const what = error instanceof OSError ? `socket: ${error.code}` : `register: ${error.code}`;
+		errors++;
+		errorCounts.set(what, (errorCounts.get(what) ?? 0) + 1);
+		continue;
+	}
+
 	active++;
 	const errno = sock.connectEx([args.host, args.port]);
 	if (errno !== 0 && errno !== EINPROGRESS) {

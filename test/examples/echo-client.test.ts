@@ -133,6 +133,20 @@ describe('echo-client', () => {
 		assert.match(result.stderr, /ECONNREFUSED/);
 	});
 
+	test('connections it cannot open or register are errors in the summary, not a crash', TIMEOUT, async t => {
+		// SelectSelector takes fds below FD_SETSIZE (1024) only: 1,100 connections cannot all be registered
+		// (or, under a low RLIMIT_NOFILE, created): the client counts them and still prints its summary.
+		const server = await startProgram(t, 'echo-server', ['--port', '0']);
+		const result = await runProgram('echo-client',
+			['--port', String(server.port), '--connections', '1100', '--messages', '2', '--backend', 'select']);
+		assert.equal(result.code, 1, result.stderr);
+		const fields = summary(result.stdout);
+		assert.ok((fields['errors'] ?? 0) > 0, result.stdout);
+		assert.ok((fields['round_trips'] ?? 0) > 0, result.stdout);
+		assert.match(result.stderr, /register: ERR_FD_SETSIZE|socket: EMFILE/);
+		assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+	});
+
 	test('usage errors exit 2, --help exits 0', TIMEOUT, async () => {
 		for (const args of [['--messages', '5', '--duration', '1'], ['--size', '0'], ['--connections', 'x'], ['--nope']]) {
 			const result = await runProgram('echo-client', args);

@@ -63,12 +63,12 @@ import {performance} from 'node:perf_hooks';
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {
-	type BaseSelector, EpollSelector, EVENT_READ, KqueueSelector, PollSelector, SelectSelector, DefaultSelector,
-	type SelectorClass,
+	type BaseSelector, type DataArgument, EpollSelector, EVENT_READ, KqueueSelector, PollSelector, SelectSelector,
+	DefaultSelector, type SelectorClass, ValueError,
 } from '../src/index.js';
 import {
-	AF_INET, AF_INET6, createServer, OSError, SO_REUSEADDR, SO_REUSEPORT, SOCK_STREAM, Socket, SOL_SOCKET, SOMAXCONN,
-	type SocketAddress,
+	AF_INET, AF_INET6, createServer, IPPROTO_TCP, OSError, SO_REUSEADDR, SO_REUSEPORT, SOCK_STREAM, Socket, SOL_SOCKET,
+	SOMAXCONN, type SocketAddress, TCP_NODELAY,
 } from '../src/socket/index.js';
 import * as os from '../src/os.js';
 
@@ -553,6 +553,9 @@ export function closeAll(sel: BaseSelector<Callback>, keep: readonly unknown[] =
  */
 let reserveFd = -1;
 
+/** The running program's name, for messages. */
+let programName = 'server';
+
 /** Opens this thread's reserve fd (servers call it before setup()). */
 function openReserve(): void {
 	if (reserveFd < 0) {
@@ -576,21 +579,27 @@ function closeReserve(): void {
 const SHED_MAX = 64;
 
 /**
- * Accepts one connection from a non-blocking listening socket.
+ * Accepts one connection from a non-blocking listening socket and makes it
+ * ready for a select loop: non-blocking, with `TCP_NODELAY` (as the bench
+ * kit's anchor servers; without it Nagle and delayed ACKs add stalls).
  *
  * Returns `null` when there is nothing to accept: none pending (another
- * worker took it, SO_REUSEPORT), or the client gave up (ECONNABORTED). Out
- * of fds (EMFILE/ENFILE), it frees the thread's reserve fd, accepts and
- * closes the pending connections (their clients see the connection closed),
- * takes the reserve back and returns `null`, so the loop does not spin.
+ * worker took it, SO_REUSEPORT), the client gave up (ECONNABORTED), or it
+ * is already gone (macOS refuses `TCP_NODELAY` with EINVAL once the
+ * connection is shut down both ways: XNU's sosetsockopt, see
+ * envoyproxy/envoy#1446; the connection is closed). Out of fds
+ * (EMFILE/ENFILE), it frees the thread's reserve fd, accepts and closes the
+ * pending connections (their clients see the connection closed), takes the
+ * reserve back and returns `null`, so the loop does not spin.
  *
  * @param listener - the listening socket
  * @returns the connection and the peer's address, or `null`
  * @throws what is not an {@link OSError}
  */
 export function acceptConnection(listener: Socket): [Socket, SocketAddress] | null {
+	let accepted: [Socket, SocketAddress];
 	try {
-		return listener.accept();
+		accepted = listener.accept();
 	} catch (error) {
 		if (!(error instanceof OSError)) {
 			throw error;
@@ -611,6 +620,55 @@ export function acceptConnection(listener: Socket): [Socket, SocketAddress] | nu
 		}
 
 		return null;
+	}
+
+	const [conn] = accepted;
+	try {
+		conn.setblocking(false);
+		conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+	} catch (error) {
+		conn.close();
+		if (error instanceof OSError) {
+			return null;
+		}
+
+		throw error;
+	}
+
+	return accepted;
+}
+
+/** Whether this thread has printed the "fd too large for select()" warning. */
+let turnedAwayWarned = false;
+
+/**
+ * Registers an accepted connection, or turns it away when the selector
+ * cannot take its fd: `SelectSelector` refuses fds ≥ FD_SETSIZE
+ * (`ValueError`). The connection is then closed, the server keeps serving,
+ * and one warning per thread goes to stderr.
+ *
+ * @param sel - the selector
+ * @param conn - the connection, from {@link acceptConnection}
+ * @param events - `EVENT_*` mask
+ * @param data - the key's data (the callback)
+ * @returns whether the connection was registered
+ */
+export function registerConnection<T>(sel: BaseSelector<T>, conn: Socket, events: number, data: T): boolean {
+	try {
+		sel.register(conn, events, ...([data] as DataArgument<T>));
+		return true;
+	} catch (error) {
+		conn.close();
+		if (!(error instanceof ValueError)) {
+			throw error;
+		}
+
+		if (!turnedAwayWarned) {
+			turnedAwayWarned = true;
+			writeSync(2, `${programName}: ${error.message}; such connections are closed\n`);
+		}
+
+		return false;
 	}
 }
 
@@ -711,6 +769,7 @@ function listen(host: string, port: number, reusePort: boolean): Socket {
  */
 export function runServer(program: ServerProgram, argv: readonly string[] = process.argv.slice(2)): void {
 	const spec: CliSpec = {...program.spec, workers: true};
+	programName = spec.name;
 	const info = workerInfo();
 	if (info !== undefined) {
 		runWorker(program, info);

@@ -22,57 +22,28 @@
  * @module
  */
 import {Buffer} from 'node:buffer';
-import {writeSync} from 'node:fs';
-import {EVENT_READ, EVENT_WRITE, ValueError} from '../src/index.js';
-import {BlockingIOError, IPPROTO_TCP, OSError, type Socket, TCP_NODELAY} from '../src/socket/index.js';
-import {acceptConnection, formatSocketAddress, runServer, type ServerContext} from './common.js';
+import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
+import {BlockingIOError, OSError, type Socket} from '../src/socket/index.js';
+import {acceptConnection, formatSocketAddress, registerConnection, runServer, type ServerContext} from './common.js';
 
 /** Bytes read per recv. */
 const BUFSIZE = 65_536;
 
 function setup({selector: sel, listener, log}: ServerContext): void {
 	const buffer = Buffer.allocUnsafe(BUFSIZE);
-	let warned = false;
 	/** Output the kernel has not taken yet, per connection (only while its key waits for EVENT_WRITE). */
 	const pending = new Map<Socket, Buffer>();
 
 	function accept(sock: Socket): void {
-		// null: nothing pending (another worker took it), the client gave up, or out of fds (see acceptConnection).
+		// Non-blocking, TCP_NODELAY set; null: nothing to accept (see acceptConnection).
 		const accepted = acceptConnection(sock);
 		if (accepted === null) {
 			return;
 		}
 
 		const [conn, addr] = accepted;
-
-		conn.setblocking(false);
-		try {
-			conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
-		} catch (error) {
-			// macOS refuses socket options once the connection is shut down both ways (EINVAL: XNU's
-			// sosetsockopt, see envoyproxy/envoy#1446): the client is already gone.
-			conn.close();
-			if (error instanceof OSError) {
-				return;
-			}
-
-			throw error;
-		}
 		log(`accepted ${formatSocketAddress(addr)} fd=${conn.fileno()}`);
-		try {
-			sel.register(conn, EVENT_READ, read);
-		} catch (error) {
-			// SelectSelector refuses fds >= FD_SETSIZE (ValueError): turn the connection away, keep serving.
-			conn.close();
-			if (!(error instanceof ValueError)) {
-				throw error;
-			}
-
-			if (!warned) {
-				warned = true;
-				writeSync(2, `echo-server: ${error.message}; such connections are closed\n`);
-			}
-		}
+		registerConnection(sel, conn, EVENT_READ, read); // or turned away: see registerConnection
 	}
 
 	function read(conn: Socket): void {

@@ -34,12 +34,11 @@
  * @module
  */
 import {Buffer} from 'node:buffer';
-import {writeSync} from 'node:fs';
-import {EVENT_READ, EVENT_WRITE, ValueError} from '../src/index.js';
+import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
+import {BlockingIOError, OSError, SHUT_WR, type Socket, type SocketAddress} from '../src/socket/index.js';
 import {
-	BlockingIOError, IPPROTO_TCP, OSError, SHUT_WR, type Socket, type SocketAddress, TCP_NODELAY,
-} from '../src/socket/index.js';
-import {acceptConnection, type Callback, formatAddress, runServer, type ServerContext} from './common.js';
+	acceptConnection, type Callback, formatAddress, registerConnection, runServer, type ServerContext,
+} from './common.js';
 import {
 	MAX_HEAD, PARSE_CONTINUE, PARSE_ERROR, PARSE_MESSAGE, RequestParser,
 } from './http-parser.js';
@@ -142,7 +141,6 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 	// Responses of one read are gathered here and sent with one send().
 	let staged = Buffer.allocUnsafe(64 * 1024);
 	let stagedLength = 0;
-	let warned = false;
 
 	function stage(data: Buffer): void {
 		if (stagedLength + data.length > staged.length) {
@@ -158,46 +156,19 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 	function accept(sock: Socket): void {
 		// Take every pending connection (the bench opens hundreds at once), up to a bound per wake-up.
 		for (let i = 0; i < 64; i++) {
-			// null: nothing pending (another worker took it), the client gave up, or out of fds (see acceptConnection).
+			// Non-blocking, TCP_NODELAY set; null: nothing to accept (see acceptConnection).
 			const accepted = acceptConnection(sock);
 			if (accepted === null) {
 				return;
 			}
 
 			const [conn, address] = accepted;
-
-			conn.setblocking(false);
-			try {
-				conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
-			} catch (error) {
-				// macOS refuses socket options once the connection is shut down both ways (EINVAL: XNU's
-				// sosetsockopt, see envoyproxy/envoy#1446): the client is already gone.
-				conn.close();
-				if (error instanceof OSError) {
-					continue;
-				}
-
-				throw error;
-			}
 			const c = new Connection(conn, args.verbose ? describe(address) : '', ready);
 			if (args.verbose) {
 				log(`${c.name} connected`);
 			}
 
-			try {
-				sel.register(conn, EVENT_READ, c.callback);
-			} catch (error) {
-				// SelectSelector refuses fds >= FD_SETSIZE (ValueError): turn the connection away, keep serving.
-				conn.close();
-				if (!(error instanceof ValueError)) {
-					throw error;
-				}
-
-				if (!warned) {
-					warned = true;
-					writeSync(2, `http-server: ${error.message}; such connections are closed\n`);
-				}
-			}
+			registerConnection(sel, conn, EVENT_READ, c.callback); // or turned away: see registerConnection
 		}
 	}
 

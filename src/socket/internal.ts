@@ -148,6 +148,23 @@ const pollfd = new Int32Array(2);
 const pollOut = new Int32Array(2);
 const eventsShift = endianness() === 'LE' ? 0 : 16;
 
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Sleeps (blocking the thread) until the monotonic time `deadline` (ms);
+ * returns at once if it has passed. Used where poll() cannot tell when to retry.
+ */
+export function sleepUntil(deadline: number): void {
+	for (;;) {
+		const ms = remainingMs(deadline);
+		if (ms <= 0) {
+			return;
+		}
+
+		Atomics.wait(sleeper, 0, 0, ms);
+	}
+}
+
 /** The error Python raises when a socket timeout expires: `TimeoutError('timed out')`. */
 export function timedOut(syscall: string): TimeoutError {
 	return new TimeoutError(ETIMEDOUT, 'timed out', {syscall, message: 'timed out'});

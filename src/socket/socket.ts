@@ -30,16 +30,25 @@ import {constant, native, type NativeAddress} from '../native.js';
 import {monotonicMs, timeoutToMs} from '../time.js';
 import {type Address, parseAddress, parsed, type SocketAddress, toAddress} from './address.js';
 import {
-	AF_INET, AF_UNIX, MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN,
-	SO_ERROR, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
+	AF_INET, AF_UNIX, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_WAITALL, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK,
+	SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_ERROR, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from './constants.js';
 import {
 	byteLength, type BytesLike, EAGAIN, EBADF, ECONNRESET, EINPROGRESS, EINTR, EISCONN, EWOULDBLOCK, POLLIN,
-	POLLOUT, receiveBuffer, receivedBytes, toBufsize, toInt32, typeName, waitFd,
+	POLLOUT, receiveBuffer, receivedBytes, sleepUntil, toBufsize, toInt32, typeName, waitFd,
 } from './internal.js';
 
 /** Added to every send()'s flags: no SIGPIPE, the EPIPE error instead (Node ignores SIGPIPE anyway). */
 const NOSIGNAL = MSG_NOSIGNAL ?? 0;
+/** Flag that makes one call non-blocking even in blocking mode (0 where the OS lacks it). */
+const DONTWAIT = MSG_DONTWAIT ?? 0;
+/**
+ * How long to sleep before retrying when poll() cannot say when the call
+ * would succeed (a full AF_UNIX listen backlog, an unconnected AF_UNIX
+ * datagram sender whose receiver is full): short, so a waiting sender starts
+ * soon after room appears, and long enough not to spin.
+ */
+const RETRY_SLEEP_MS = 1;
 const TYPE_FLAGS = (SOCK_NONBLOCK ?? 0) | (SOCK_CLOEXEC ?? 0);
 const O_NONBLOCK = constant('O_NONBLOCK');
 const F_GETFL = constant('F_GETFL');
@@ -374,14 +383,15 @@ export class Socket implements Disposable {
 	 * event loop on the main thread).
 	 *
 	 * @param address - see {@link Socket.bind}; host names resolve with getaddrinfo (blocking)
-	 * @throws {BlockingIOError} EINPROGRESS in non-blocking mode: wait until writable, then read SO_ERROR (or call connectEx again)
+	 * @throws {BlockingIOError} EINPROGRESS in non-blocking mode: wait until writable, then read SO_ERROR (or call connectEx again);
+	 * EAGAIN for an AF_UNIX listener whose backlog is full, in non-blocking and timeout mode (blocking mode waits, as the kernel would)
 	 * @throws {ConnectionRefusedError} ECONNREFUSED, and other OSErrors, with `address` and `port`
 	 * @throws {TimeoutError} `'timed out'` in timeout mode
 	 * @throws {GaiError} if the host name does not resolve
 	 */
 	connect(address: Address): void {
 		parseAddress(this.#family, address, 'connect');
-		const ret = native.connect(this.#fd, this.#family, parsed.host, parsed.port, parsed.flowinfo, parsed.scopeId);
+		const ret = this.#connect();
 		if (ret === 0) {
 			return;
 		}
@@ -407,8 +417,26 @@ export class Socket implements Disposable {
 	 */
 	connectEx(address: Address): number {
 		parseAddress(this.#family, address, 'connect');
-		const ret = native.connect(this.#fd, this.#family, parsed.host, parsed.port, parsed.flowinfo, parsed.scopeId);
+		const ret = this.#connect();
 		return ret === 0 ? 0 : this.#finishConnect(-ret, false);
+	}
+
+	/**
+	 * connect(2) to the address in `parsed`. A non-blocking AF_UNIX connect
+	 * to a listener whose backlog is full fails with EAGAIN at once (where a
+	 * blocking fd would sleep in the kernel), and poll() cannot tell when to
+	 * retry: in blocking mode retry after short sleeps, as the kernel would
+	 * wait. Timeout mode raises it, as CPython does (its fd is non-blocking too).
+	 */
+	#connect(): number {
+		for (;;) {
+			const ret = native.connect(this.#fd, this.#family, parsed.host, parsed.port, parsed.flowinfo, parsed.scopeId);
+			if (ret !== -EAGAIN || this.#family !== AF_UNIX || this.#timeoutMs >= 0) {
+				return ret;
+			}
+
+			sleepUntil(monotonicMs() + RETRY_SLEEP_MS);
+		}
 	}
 
 	/**
@@ -449,7 +477,10 @@ export class Socket implements Disposable {
 	 * event loop on the main thread).
 	 *
 	 * @param bufsize - the most bytes to return
-	 * @param flags - `MSG_*` flags
+	 * @param flags - `MSG_*` flags. In blocking mode `MSG_WAITALL` waits for
+	 * all `bufsize` bytes (fewer only at end of stream or on an error) and
+	 * `MSG_DONTWAIT` makes this one call non-blocking; with `MSG_TRUNC` the
+	 * result still holds at most `bufsize` bytes
 	 * @returns exactly the bytes received, empty at end of stream (the peer shut down or closed)
 	 * @throws {BlockingIOError} in non-blocking mode when nothing is available
 	 * @throws {TimeoutError} in timeout mode
@@ -463,15 +494,51 @@ export class Socket implements Disposable {
 		}
 
 		const buf = receiveBuffer(n);
+		if (this.#waitAll(flags)) {
+			return receivedBytes(buf, this.#recvAll(buf, n, flags));
+		}
+
 		let deadline = NO_DEADLINE;
 		for (;;) {
 			const ret = native.recv(this.#fd, buf, 0, n, flags);
 			if (ret >= 0) {
-				return receivedBytes(buf, ret);
+				// MSG_TRUNC makes the kernel return the real length, which
+				// may exceed what was received into the buffer.
+				return receivedBytes(buf, ret < n ? ret : n);
 			}
 
-			deadline = this.#again(ret, POLLIN, 'recv', deadline);
+			deadline = this.#again(ret, POLLIN, 'recv', deadline, flags);
 		}
+	}
+
+	/**
+	 * `MSG_WAITALL` in blocking mode: the fd is non-blocking, so the kernel
+	 * ignores the flag; keep receiving until `n` bytes, end of stream or an
+	 * error, as a blocking recv(2) with MSG_WAITALL would (an error after
+	 * some bytes returns those bytes; the next call reports it).
+	 */
+	#waitAll(flags: number): boolean {
+		return (flags & MSG_WAITALL) !== 0 && (flags & DONTWAIT) === 0 && this.#timeoutMs < 0
+			&& this.#type === SOCK_STREAM;
+	}
+
+	#recvAll(buffer: BytesLike, n: number, flags: number): number {
+		let got = 0;
+		let deadline = NO_DEADLINE;
+		while (got < n) {
+			const ret = native.recv(this.#fd, buffer, got, n - got, flags);
+			if (ret > 0) {
+				got += ret;
+			} else if (ret === 0) {
+				break;
+			} else if (got > 0 && ret !== -EINTR && ret !== -EAGAIN && ret !== -EWOULDBLOCK) {
+				break;
+			} else {
+				deadline = this.#again(ret, POLLIN, 'recv', deadline, flags);
+			}
+		}
+
+		return got;
 	}
 
 	/**
@@ -482,13 +549,19 @@ export class Socket implements Disposable {
 	 *
 	 * @param buffer - where to write (a Buffer, any TypedArray, DataView or ArrayBuffer)
 	 * @param nbytes - the most bytes to receive; 0 (default) = the whole buffer
-	 * @param flags - `MSG_*` flags
-	 * @returns the number of bytes received, 0 at end of stream
+	 * @param flags - `MSG_*` flags, as {@link Socket.recv}
+	 * @returns the number of bytes received, 0 at end of stream; with
+	 * `MSG_TRUNC`, the kernel's count (a datagram's real length, possibly more
+	 * than `nbytes`, as in Python), though only `nbytes` are written
 	 * @throws {ValueError} if `nbytes` is negative or larger than the buffer
 	 * @throws {BlockingIOError | TimeoutError | OSError} as {@link Socket.recv}
 	 */
 	recvInto(buffer: BytesLike, nbytes = 0, flags = 0): number {
 		const n = this.#intoLength(buffer, nbytes, flags, 'recv_into');
+		if (this.#waitAll(flags)) {
+			return this.#recvAll(buffer, n, flags);
+		}
+
 		let deadline = NO_DEADLINE;
 		for (;;) {
 			const ret = native.recv(this.#fd, buffer, 0, n, flags);
@@ -496,7 +569,7 @@ export class Socket implements Disposable {
 				return ret;
 			}
 
-			deadline = this.#again(ret, POLLIN, 'recv', deadline);
+			deadline = this.#again(ret, POLLIN, 'recv', deadline, flags);
 		}
 	}
 
@@ -522,10 +595,10 @@ export class Socket implements Disposable {
 		for (;;) {
 			const ret = native.recvfrom(this.#fd, buf, 0, n, flags);
 			if (typeof ret !== 'number') {
-				return [receivedBytes(buf, ret[0]), toAddress(ret[1])];
+				return [receivedBytes(buf, ret[0] < n ? ret[0] : n), toAddress(ret[1])];
 			}
 
-			deadline = this.#again(ret, POLLIN, 'recvfrom', deadline);
+			deadline = this.#again(ret, POLLIN, 'recvfrom', deadline, flags);
 		}
 	}
 
@@ -551,7 +624,7 @@ export class Socket implements Disposable {
 				return [ret[0], toAddress(ret[1])];
 			}
 
-			deadline = this.#again(ret, POLLIN, 'recvfrom', deadline);
+			deadline = this.#again(ret, POLLIN, 'recvfrom', deadline, flags);
 		}
 	}
 
@@ -586,7 +659,7 @@ export class Socket implements Disposable {
 				return ret;
 			}
 
-			deadline = this.#again(ret, POLLOUT, 'send', deadline);
+			deadline = this.#again(ret, POLLOUT, 'send', deadline, flags);
 		}
 	}
 
@@ -629,13 +702,14 @@ export class Socket implements Disposable {
 				continue;
 			}
 
-			if ((ret === -EAGAIN || ret === -EWOULDBLOCK) && this.#timeoutMs === 0) {
+			if ((ret === -EAGAIN || ret === -EWOULDBLOCK)
+				&& (this.#timeoutMs === 0 || ((flags & DONTWAIT) !== 0 && this.#timeoutMs < 0))) {
 				const error = OSError.fromErrno(-ret, 'send') as BlockingIOError;
 				error.bytesSent = sent;
 				throw error;
 			}
 
-			deadline = this.#again(ret, POLLOUT, 'send', deadline);
+			deadline = this.#again(ret, POLLOUT, 'send', deadline, flags);
 		} while (sent < total);
 	}
 
@@ -674,7 +748,7 @@ export class Socket implements Disposable {
 				return ret;
 			}
 
-			deadline = this.#again(ret, POLLOUT, 'sendto', deadline);
+			deadline = this.#again(ret, POLLOUT, 'sendto', deadline, flags);
 		}
 	}
 
@@ -930,13 +1004,18 @@ export class Socket implements Disposable {
 	 * One retry step after a failed call returned `ret` (-errno): returns the
 	 * deadline to keep using when the call should be retried (EINTR, or
 	 * EAGAIN after waiting for `events`), throws otherwise.
+	 *
+	 * `MSG_DONTWAIT` in `flags` makes EAGAIN final in blocking mode, as on
+	 * CPython's blocking fd; in timeout mode CPython waits first and retries,
+	 * and so does this.
 	 */
-	#again(ret: number, events: number, syscall: string, deadline: number): number {
+	#again(ret: number, events: number, syscall: string, deadline: number, flags = 0): number {
 		if (ret === -EINTR) {
 			return deadline;
 		}
 
-		if ((ret !== -EAGAIN && ret !== -EWOULDBLOCK) || this.#timeoutMs === 0) {
+		if ((ret !== -EAGAIN && ret !== -EWOULDBLOCK) || this.#timeoutMs === 0
+			|| ((flags & DONTWAIT) !== 0 && this.#timeoutMs < 0)) {
 			raise(-ret, syscall);
 		}
 
@@ -945,6 +1024,13 @@ export class Socket implements Disposable {
 		}
 
 		waitFd(this.#fd, events, deadline, syscall);
+		if (events === POLLOUT && this.#family === AF_UNIX && this.#type === SOCK_DGRAM) {
+			// poll() reports an AF_UNIX datagram socket writable while its
+			// own buffer has room, even when the receiver of an unconnected
+			// sendto() is full (EAGAIN again): sleep a little instead of spinning.
+			sleepUntil(Math.min(deadline, monotonicMs() + RETRY_SLEEP_MS));
+		}
+
 		return deadline;
 	}
 

@@ -27,6 +27,8 @@ export type PeerTask =
 	/** Sleeps, connects a new socket to `address`, sends `data`, closes. */
 	| {readonly op: 'connect'; readonly family: number; readonly address: Address; readonly delayMs: number;
 		readonly data: Uint8Array}
+	/** Sleeps, then accepts `count` connections on the listening fd and closes them. */
+	| {readonly op: 'accept'; readonly fd: number; readonly delayMs: number; readonly count: number}
 	/** Reads up to `chunk` bytes every `intervalMs` until EOF or `maxMs` passed. */
 	| {readonly op: 'slowDrain'; readonly fd: number; readonly chunk: number; readonly intervalMs: number;
 		readonly maxMs: number};
@@ -119,6 +121,22 @@ function run(task: PeerTask): PeerResult {
 			break;
 		}
 
+		case 'accept': {
+			const listener = Socket.fromFd(task.fd);
+			try {
+				sleepMs(task.delayMs);
+				for (let i = 0; i < task.count; i++) {
+					const [conn] = listener.accept();
+					conn.close();
+					bytes++;
+				}
+			} finally {
+				listener.detach();
+			}
+
+			break;
+		}
+
 		case 'slowDrain': {
 			const sock = Socket.fromFd(task.fd);
 			sock.setblocking(false);
@@ -177,6 +195,8 @@ function unblock(task: PeerTask): void {
 					sock.detach();
 				}
 			}
+		} else if (task.op === 'accept') {
+			os.close(task.fd); // the main thread's connect then fails instead of waiting
 		} else if (task.op === 'osWrite') {
 			os.close(task.fd); // the main thread's read then sees EOF
 		} else {

@@ -34,10 +34,22 @@ bool sel__arg_double(napi_env env, napi_value v, double *out, int index) {
 }
 
 bool sel__arg_int32(napi_env env, napi_value v, int32_t *out, int index) {
-  if (napi_get_value_int32(env, v, out) != napi_ok) {
+  /* napi_get_value_int32 would turn NaN and Infinity into 0 and wrap
+   * 2**32 + 1 to 1 (an fd or length nobody asked for): take the double and
+   * refuse anything that is not an integer in int32 range. */
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) {
     sel__type_error(env, index, "a number");
     return false;
   }
+  if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != (double)(int32_t)d) {
+    char msg[96];
+    snprintf(msg, sizeof(msg), "Argument %d must be an integer in int32 range",
+             index);
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+    return false;
+  }
+  *out = (int32_t)d;
   return true;
 }
 
@@ -47,7 +59,7 @@ bool sel__arg_uint32(napi_env env, napi_value v, uint32_t *out, int index) {
     sel__type_error(env, index, "a number");
     return false;
   }
-  if (!(d >= 0 && d <= 4294967295.0)) {
+  if (!(d >= 0 && d <= 4294967295.0) || d != (double)(uint32_t)d) {
     char msg[96];
     snprintf(msg, sizeof(msg), "Argument %d must be a non-negative integer",
              index);

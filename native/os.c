@@ -127,6 +127,13 @@ static napi_value sel_napi_setrlimit_nofile(napi_env env,
   double soft, hard;
   ARG_DOUBLE(env, 0, soft);
   ARG_DOUBLE(env, 1, hard);
+  /* (rlim_t)NaN or a value beyond rlim_t is undefined behaviour. */
+  if (soft != soft || hard != hard || soft >= 18446744073709551616.0 ||
+      hard >= 18446744073709551616.0) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
+                           "RLIMIT_NOFILE limits must be integers or -1");
+    return NULL;
+  }
   struct rlimit rl;
   rl.rlim_cur = soft < 0 ? RLIM_INFINITY : (rlim_t)soft;
   rl.rlim_max = hard < 0 ? RLIM_INFINITY : (rlim_t)hard;

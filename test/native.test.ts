@@ -287,6 +287,19 @@ describe('native contract', () => {
 		assert.equal(native.recv(-1, buf, 4, 0, 0), -E.EBADF, 'an empty range at the end is valid');
 	});
 
+	test('an fd or int argument that is not an int32 is a RangeError, never wrapped or truncated', () => {
+		// NaN would act on fd 0 and 2**32 + 1 on fd 1 if converted as ToInt32.
+		for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 2 ** 32 + 1, 2 ** 31, -(2 ** 31) - 1, 1.5]) {
+			assert.throws(() => native.fcntl(bad, 1, 0), RangeError, `fd ${bad}`);
+			assert.throws(() => native.close(bad), RangeError, `close(${bad})`);
+			assert.throws(() => native.shutdown(-1, bad), RangeError, `how ${bad}`);
+		}
+
+		assert.equal(native.fcntl(-(2 ** 31), 1, 0), -E.EBADF, 'int32 minimum is a valid int');
+		assert.throws(() => native.recv(-1, new Uint8Array(4), 0.5, 1, 0), RangeError, 'fractional offset');
+		assert.throws(() => native.setrlimitNofile(Number.NaN, -1), RangeError, 'NaN limit');
+	});
+
 	test('a typed array view is addressed from its own start', () => {
 		const out = new Int32Array(2);
 		assert.equal(native.socketpair(AF_UNIX, SOCK_STREAM, 0, out), 0);

@@ -118,7 +118,8 @@ class SelectorMappingView<T> implements SelectorMapping<T> {
  * `selectAsync()` and `selectInto()` turn into `[key, events]` entries
  * masked by the keys registered at that moment.
  *
- * @internal
+ * Not exported from the package's entry points; its declaration stays in
+ * the .d.ts files because the public selector classes extend it.
  */
 export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	/** File descriptor → key. */

@@ -12,7 +12,8 @@ import {BaseSelectorImpl} from './base-impl.js';
  * Base class of {@link PollSelector}, {@link EpollSelector} and
  * {@link DevpollSelector}: their kernels speak POLLIN/POLLOUT-style bits.
  *
- * @internal
+ * Not exported from the package's entry points; its declaration stays in
+ * the .d.ts files because the public selector classes extend it.
  */
 export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> {
 	/** The backend's "readable" bit (POLLIN, EPOLLIN). */

@@ -5,7 +5,7 @@
  * @module
  */
 import {C, native} from '../native.js';
-import {OSError, ValueError, check} from '../errors.js';
+import {GaiError, OSError, ValueError, check} from '../errors.js';
 import {type Address, getaddrinfo} from './address.js';
 import {
 	AF_INET, AF_INET6, AF_UNIX, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT,
@@ -190,7 +190,9 @@ export function createServer(address: Address, options: CreateServerOptions = {}
 		try {
 			sock.bind(address);
 		} catch (error) {
-			if (error instanceof OSError) {
+			// A name that does not resolve is reported as it is (its message
+			// names the host already); every other OSError gets the address.
+			if (error instanceof OSError && !(error instanceof GaiError)) {
 				const Class = error.constructor as new (errno: number, strerror?: string, options?: object) => OSError;
 				const message = `${error.strerror} (while attempting to bind on address ${JSON.stringify(address)})`;
 				throw new Class(error.errno, error.strerror, {

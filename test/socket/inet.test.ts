@@ -351,6 +351,16 @@ describe('createServer', () => {
 		});
 	});
 
+	test('a host that does not resolve is the GaiError itself, naming the host (no network: an IPv6 literal for AF_INET)', () => {
+		assert.throws(() => createServer(['::1', 0]), (e) => {
+			assert.ok(e instanceof GaiError, String(e));
+			assert.equal(e.syscall, 'getaddrinfo');
+			assert.match(e.message, /\(getaddrinfo ::1\)$/);
+			assert.doesNotMatch(e.message, /object Object/);
+			return true;
+		});
+	});
+
 	test('hasIpv6 is a boolean constant', () => {
 		assert.equal(hasIpv6, true);
 	});

@@ -482,21 +482,33 @@ export function serveBlocking(sel: BaseSelector<Callback>, control: LoopControl)
 }
 
 /**
- * Calls `onStop` on the first SIGINT or SIGTERM; a second one while
- * stopping exits at once with status 1.
+ * A repeated signal closer than this to the first is the same request: a
+ * Ctrl-C reaches the whole process group, and `timeout`/`kill -- -PGID`
+ * signal both the process and its group.
+ */
+const REPEAT_GRACE_MS = 1000;
+
+/**
+ * Calls `onStop` on the first SIGINT or SIGTERM. Another one at least a
+ * second later, while still stopping, exits at once with status 1 (the
+ * user insists); one within that second is ignored.
  *
  * @param onStop - what to do on the first signal
  * @returns a function removing the handlers
  */
 export function onStopSignal(onStop: (signal: NodeJS.Signals) => void): () => void {
-	let signalled = false;
+	let firstAt = -1;
 	const handler = (signal: NodeJS.Signals): void => {
-		if (signalled) {
+		if (firstAt >= 0) {
+			if (performance.now() - firstAt < REPEAT_GRACE_MS) {
+				return;
+			}
+
 			writeSync(2, `${signal} again while stopping: exiting now\n`);
 			process.exit(1);
 		}
 
-		signalled = true;
+		firstAt = performance.now();
 		onStop(signal);
 	};
 

@@ -110,3 +110,12 @@ test('--workers 2: SIGTERM while busy exits 0 promptly', TIMEOUT, async t => {
 	assert.equal(result.code, 1, 'the client saw its connections cut');
 	assert.ok(Number(/round_trips=(\d+)/.exec(result.stdout)?.[1]) > 0, result.stdout);
 });
+
+test('two signals at once (timeout, kill of the process group) are one request: exit 0', TIMEOUT, async t => {
+	for (const [server, args] of [['echo-server', ['--workers', '2']], ['http-server', ['--workers', '2']], ['echo-server-rw', []]] as const) {
+		const prog = await startProgram(t, server, ['--port', '0', ...args]);
+		process.kill(prog.pid, 'SIGTERM');
+		process.kill(prog.pid, 'SIGTERM');
+		assert.deepEqual(await prog.stop('SIGTERM', 5000), [0, null], `${server}: ${prog.stderr()}`);
+	}
+});

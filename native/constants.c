@@ -113,6 +113,23 @@ napi_status sel__init_constants(napi_env env, napi_value exports) {
 #ifdef MSG_NOSIGNAL
   SEL_CONST(MSG_NOSIGNAL);
 #endif
+  /* errno values that Node's os.constants.errno lacks on some platforms
+   * (ESHUTDOWN on Linux): the error table needs them. */
+#ifdef ESHUTDOWN
+  SEL_CONST(ESHUTDOWN);
+#endif
+#ifdef EHOSTDOWN
+  SEL_CONST(EHOSTDOWN);
+#endif
+#ifdef ESOCKTNOSUPPORT
+  SEL_CONST(ESOCKTNOSUPPORT);
+#endif
+#ifdef EPFNOSUPPORT
+  SEL_CONST(EPFNOSUPPORT);
+#endif
+#ifdef ETOOMANYREFS
+  SEL_CONST(ETOOMANYREFS);
+#endif
   /* getaddrinfo */
   SEL_CONST(AI_PASSIVE);
   SEL_CONST(AI_CANONNAME);

@@ -17,6 +17,22 @@ import {native} from './native.js';
 
 const E = osConstants.errno;
 
+/**
+ * errno values Node's `os.constants.errno` lacks on some platforms
+ * (ESHUTDOWN on Linux), read from the C headers by the addon.
+ */
+const E_EXTRA: Readonly<Record<string, number>> = (() => {
+	const extra: Record<string, number> = {};
+	for (const name of ['ESHUTDOWN', 'EHOSTDOWN', 'ESOCKTNOSUPPORT', 'EPFNOSUPPORT', 'ETOOMANYREFS']) {
+		const value = native.constants[name];
+		if (!(name in E) && value !== undefined) {
+			extra[name] = value;
+		}
+	}
+
+	return extra;
+})();
+
 /** Extra fields for an {@link OSError}. */
 export interface OSErrorOptions {
 	/** The system call that failed, e.g. `'connect'`. */
@@ -35,7 +51,7 @@ export interface OSErrorOptions {
  * names than libuv's map: EINPROGRESS, ECHILD …). The first name wins for
  * aliases, so EAGAIN (not EWOULDBLOCK) names 11 on Linux. */
 const errnoNames = new Map<number, string>();
-for (const [name, value] of Object.entries(E)) {
+for (const [name, value] of [...Object.entries(E), ...Object.entries(E_EXTRA)]) {
 	if (!errnoNames.has(value)) {
 		errnoNames.set(value, name);
 	}
@@ -260,7 +276,7 @@ type OSErrorClass = new (errno: number, strerror?: string, options?: OSErrorOpti
 const errnoMap = new Map<number, OSErrorClass>();
 const table: ReadonlyArray<readonly [OSErrorClass, readonly (number | undefined)[]]> = [
 	[BlockingIOError, [E.EAGAIN, E.EWOULDBLOCK, E.EALREADY, E.EINPROGRESS]],
-	[BrokenPipeError, [E.EPIPE, (E as Record<string, number | undefined>)['ESHUTDOWN']]],
+	[BrokenPipeError, [E.EPIPE, (E as Record<string, number | undefined>)['ESHUTDOWN'] ?? E_EXTRA['ESHUTDOWN']]],
 	[ChildProcessError, [E.ECHILD]],
 	[ConnectionAbortedError, [E.ECONNABORTED]],
 	[ConnectionRefusedError, [E.ECONNREFUSED]],

@@ -105,6 +105,8 @@ export interface CliSpec {
 	readonly optionsUsage?: readonly string[];
 	/** What `--verbose` prints; default `one line per connection`. */
 	readonly verboseUsage?: string;
+	/** A client: `--host`/`--port` name the server to connect to, and port 0 is refused. */
+	readonly client?: boolean;
 }
 
 /** The parsed command line. */
@@ -144,8 +146,12 @@ export function usage(spec: CliSpec): string {
 		spec.summary,
 		'',
 		'Options:',
-		`  --host HOST          address (default ${DEFAULT_HOST})`,
-		`  --port PORT          TCP port (default ${DEFAULT_PORT}; 0 = any free port); also the first argument`,
+		spec.client === true
+			? `  --host HOST          the server's address (default ${DEFAULT_HOST})`
+			: `  --host HOST          address (default ${DEFAULT_HOST})`,
+		spec.client === true
+			? `  --port PORT          the server's TCP port (default ${DEFAULT_PORT}); also the first argument`
+			: `  --port PORT          TCP port (default ${DEFAULT_PORT}; 0 = any free port); also the first argument`,
 		`  --backend NAME       ${BACKENDS.join('|')} (default: DefaultSelector, ${DefaultSelector.name} here)`,
 	];
 	if (spec.workers === true) {
@@ -212,14 +218,14 @@ export function intOption(spec: CliSpec, name: string, value: string | boolean |
  * @throws never: exits 2 with a usage error when `value` is not a finite number >= 0
  */
 export function numberOption(spec: CliSpec, name: string, value: string | boolean | undefined,
-	fallback: number): number {
+	fallback: number, positive = false): number {
 	if (value === undefined) {
 		return fallback;
 	}
 
 	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-	if (!Number.isFinite(n) || n < 0) {
-		usageError(spec, `--${name} must be a number >= 0, not ${JSON.stringify(value)}`);
+	if (!Number.isFinite(n) || n < 0 || (positive && n === 0)) {
+		usageError(spec, `--${name} must be a number ${positive ? '> 0' : '>= 0'}, not ${JSON.stringify(value)}`);
 	}
 
 	return n;
@@ -275,7 +281,7 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
 		usageError(spec, 'the port is given twice (--port and as an argument)');
 	}
 
-	const port = intOption(spec, 'port', positionals[0] ?? portValue, DEFAULT_PORT, 0, 65_535);
+	const port = intOption(spec, 'port', positionals[0] ?? portValue, DEFAULT_PORT, spec.client === true ? 1 : 0, 65_535);
 	const backend = values['backend'];
 	if (backend !== undefined && !(BACKENDS as readonly unknown[]).includes(backend)) {
 		usageError(spec, `--backend must be one of ${BACKENDS.join(', ')}, not ${JSON.stringify(backend)}`);

@@ -21,6 +21,19 @@ const clientPath = here('./echo-client.js');
 /** Gives up if the server has not printed its line by then (ms). */
 const STARTUP_TIMEOUT_MS = 10_000;
 
+const clientArgs = process.argv.slice(2);
+if (clientArgs.includes('--help') || clientArgs.includes('-h')) {
+	console.log([
+		'Usage: demo [echo-client options]',
+		'',
+		'Starts echo-server on a free port, runs echo-client against it with the options given',
+		'(--connections, --messages, --size, --duration, --timeout, --backend, --verbose),',
+		'prints the client\'s summary, stops the server and exits with the client\'s status.',
+		'See echo-client --help for the options.',
+	].join('\n'));
+	process.exit(0);
+}
+
 const server = spawn(process.execPath, [serverPath, '--port', '0'], {stdio: ['ignore', 'pipe', 'inherit']});
 let serverExited = false;
 server.on('exit', () => {
@@ -57,7 +70,7 @@ let status = 1;
 try {
 	const [host, port] = await listening();
 	console.log(`demo: echo-server is listening on ${host}:${port} (pid ${server.pid ?? '?'}); running echo-client`);
-	const client = spawn(process.execPath, [clientPath, '--host', host, '--port', String(port), ...process.argv.slice(2)],
+	const client = spawn(process.execPath, [clientPath, '--host', host, '--port', String(port), ...clientArgs],
 		{stdio: 'inherit'});
 	const [code] = await once(client, 'exit') as [number | null];
 	status = code ?? 1;

@@ -54,19 +54,20 @@ const spec: CliSpec = {
 		'  --timeout SECONDS    give up when nothing moves for this long (default 10)',
 	],
 	verboseUsage: 'one line per failed connection',
+	client: true,
 };
 
 const args = parseCli(process.argv.slice(2), spec);
 const {values} = args;
 const connections = intOption(spec, 'connections', values['connections'], 10, 1, 100_000);
 const size = intOption(spec, 'size', values['size'], 64, 1, 1 << 30);
-const duration = numberOption(spec, 'duration', values['duration'], 0);
+const duration = values['duration'] === undefined ? 0 : numberOption(spec, 'duration', values['duration'], 0, true);
 if (duration > 0 && values['messages'] !== undefined) {
 	usageError(spec, 'give --messages or --duration, not both');
 }
 
 const messages = duration > 0 ? Number.POSITIVE_INFINITY : intOption(spec, 'messages', values['messages'], 1000, 1);
-const timeoutMs = numberOption(spec, 'timeout', values['timeout'], 10) * 1000;
+const timeoutMs = numberOption(spec, 'timeout', values['timeout'], 10, true) * 1000;
 
 /** One connection's state: the key's data. */
 interface Conn {

@@ -148,7 +148,8 @@ describe('echo-client', () => {
 	});
 
 	test('usage errors exit 2, --help exits 0', TIMEOUT, async () => {
-		for (const args of [['--messages', '5', '--duration', '1'], ['--size', '0'], ['--connections', 'x'], ['--nope']]) {
+		for (const args of [['--messages', '5', '--duration', '1'], ['--size', '0'], ['--connections', 'x'], ['--nope'],
+			['--duration', '0'], ['--timeout', '0'], ['0'], ['--port', '0']]) {
 			const result = await runProgram('echo-client', args);
 			assert.equal(result.code, 2, args.join(' '));
 			assert.match(result.stderr, /Usage: echo-client/);
@@ -157,6 +158,7 @@ describe('echo-client', () => {
 		const help = await runProgram('echo-client', ['--help']);
 		assert.equal(help.code, 0);
 		assert.match(help.stdout, /--connections N/);
+		assert.match(help.stdout, /--port PORT +the server's TCP port/);
 	});
 });
 
@@ -166,6 +168,13 @@ describe('demo', () => {
 		assert.equal(result.code, 0, result.stdout + result.stderr);
 		assert.equal(summary(result.stdout)['round_trips'], 10_000);
 		assert.match(result.stdout, /echo-server stopped \(status 0\)/);
+	});
+
+	test('--help prints its own usage and starts no server', TIMEOUT, async () => {
+		const result = await runProgram('demo', ['--help']);
+		assert.equal(result.code, 0);
+		assert.match(result.stdout, /^Usage: demo /);
+		assert.doesNotMatch(result.stdout, /listening|echo-server stopped/);
 	});
 
 	test('exits with the client\'s status', TIMEOUT, async () => {

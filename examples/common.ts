@@ -48,7 +48,8 @@
  *    to learn the port, hands that port to the workers and closes it once
  *    they all listen.
  *
- * A second SIGINT/SIGTERM while stopping exits at once with status 1.
+ * A second SIGINT/SIGTERM while stopping, a second or more after the first,
+ * exits at once with status 1 (closer ones are the same request).
  *
  * Output: stdout lines are written with `fs.writeSync(1, …)`, never through
  * `process.stdout`/`console.log`: a worker's `console.log` is forwarded
@@ -285,6 +286,11 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
 	const backend = values['backend'];
 	if (backend !== undefined && !(BACKENDS as readonly unknown[]).includes(backend)) {
 		usageError(spec, `--backend must be one of ${BACKENDS.join(', ')}, not ${JSON.stringify(backend)}`);
+	}
+
+	if (typeof backend === 'string' && !selectorClass(backend).available) {
+		usageError(spec, `--backend ${backend} is not available on this platform (${process.platform}); `
+			+ `available: ${BACKENDS.filter(name => selectorClass(name).available).join(', ')}`);
 	}
 
 	const host = values['host'];
@@ -750,9 +756,14 @@ function workerInfo(): WorkerInfo | undefined {
 	return data?.selectorsExampleWorker === true ? data as WorkerInfo : undefined;
 }
 
-/** Prints a fatal error on stderr and sets the exit status to 1. */
+/**
+ * Prints a fatal error on stderr and sets the exit status to 1: one line
+ * for an OSError (a port in use, a host that does not resolve), the stack
+ * for anything else (a bug).
+ */
 function fatal(name: string, error: unknown): void {
-	const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+	const text = error instanceof OSError ? error.message
+		: (error instanceof Error ? (error.stack ?? error.message) : String(error));
 	writeSync(2, `${name}: ${text}\n`);
 	process.exitCode = 1;
 }

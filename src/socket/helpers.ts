@@ -194,7 +194,7 @@ export function createServer(address: Address, options: CreateServerOptions = {}
 			// names the host already); every other OSError gets the address.
 			if (error instanceof OSError && !(error instanceof GaiError)) {
 				const Class = error.constructor as new (errno: number, strerror?: string, options?: object) => OSError;
-				const message = `${error.strerror} (while attempting to bind on address ${JSON.stringify(address)})`;
+				const message = `[Errno ${error.errno}] ${error.strerror} (while attempting to bind on address ${JSON.stringify(address)})`;
 				throw new Class(error.errno, error.strerror, {
 					syscall: 'bind', message, cause: error,
 					...(error.address === undefined ? {} : {address: error.address}),

@@ -197,6 +197,23 @@ describe('command line', () => {
 		}
 	});
 
+	test('a backend this platform lacks is a usage error naming the available ones', TIMEOUT, async () => {
+		const missing = process.platform === 'linux' ? 'kqueue' : 'epoll';
+		const result = await runProgram('echo-server', ['--backend', missing, '0']);
+		assert.equal(result.code, 2, result.stderr);
+		assert.match(result.stderr, new RegExp(`--backend ${missing} is not available on this platform .*available: select, poll`));
+	});
+
+	test('a port in use is one line on stderr, with errno and address, and status 1', TIMEOUT, async t => {
+		const first = await startProgram(t, 'echo-server', ['0']);
+		for (const args of [[], ['--workers', '2']]) {
+			const result = await runProgram('echo-server', [String(first.port), ...args]);
+			assert.equal(result.code, 1, result.stderr);
+			assert.match(result.stderr, /^echo-server: \[Errno \d+\] Address already in use .*\n$/);
+			assert.equal(result.stderr.split('\n').length, 2, `one line: ${result.stderr}`);
+		}
+	});
+
 	test('the port as first argument; the listening line names the real port', TIMEOUT, async t => {
 		const prog = await startProgram(t, 'echo-server', ['0']);
 		assert.equal(prog.host, '127.0.0.1');

@@ -346,7 +346,7 @@ describe('createServer', () => {
 		assert.throws(() => createServer(address), (e) => {
 			assert.ok(e instanceof OSError, String(e));
 			assert.equal(e.errno, E.EADDRINUSE);
-			assert.match(e.message, /while attempting to bind on address \["127\.0\.0\.1",\d+\]/);
+			assert.match(e.message, /^\[Errno \d+\] .* \(while attempting to bind on address \["127\.0\.0\.1",\d+\]\)$/);
 			return true;
 		});
 	});

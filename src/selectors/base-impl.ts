@@ -224,7 +224,10 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	 * The file descriptor of a file object; if the object is no longer
 	 * valid (e.g. a closed socket whose `fileno()` is -1), the fd of the key
 	 * holding this very object, so a closed object can still be unregistered
-	 * (CPython's `_fileobj_lookup`).
+	 * (CPython's `_fileobj_lookup`). CPython searches only after a
+	 * ValueError (its closed files raise that); a JavaScript wrapper may
+	 * throw any Error once closed, so any error from `fileno()` leads to the
+	 * search here, and is rethrown if the object is not registered.
 	 *
 	 * @throws {ValueError} if invalid and not registered
 	 */
@@ -232,11 +235,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		try {
 			return fileobjToFd(fileobj);
 		} catch (error) {
-			if (error instanceof ValueError) {
-				for (const key of this._fdToKey.values()) {
-					if (key.fileobj === fileobj) {
-						return key.fd;
-					}
+			for (const key of this._fdToKey.values()) {
+				if (key.fileobj === fileobj) {
+					return key.fd;
 				}
 			}
 

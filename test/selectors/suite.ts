@@ -260,6 +260,31 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			assert.equal(s.getMap().size, 0);
 		});
 
+		test('unregister a wrapper whose fileno() throws a plain Error once closed', t => {
+			const s = make(t);
+			const [rd] = pair(t);
+			const wrapper = {
+				open: true,
+				fileno(): number {
+					if (!this.open) {
+						throw new Error('wrapper is closed');
+					}
+
+					return rd.fileno();
+				},
+			};
+			const key = s.register(wrapper, EVENT_READ);
+			wrapper.open = false;
+			rd.close();
+			// Found by identity, whatever fileno() throws; getKey as well.
+			assert.equal(s.getKey(wrapper), key);
+			assert.equal(s.unregister(wrapper), key);
+			assert.equal(s.getMap().size, 0);
+			assert.deepEqual(s.select(0), [], 'no stale registration left behind');
+			// Not registered: the error from fileno() propagates.
+			assert.throws(() => s.unregister(wrapper), {message: 'wrapper is closed'});
+		});
+
 		test('modify', t => {
 			const s = make(t);
 			const [rd] = pair(t);

@@ -136,6 +136,8 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	readonly #map: SelectorMappingView<T>;
 	/** The pending `selectAsync()`'s controller: aborted by close(). */
 	#asyncCall: AbortController | undefined;
+	/** Settles once the pending call (if any) has released its watch or thread. */
+	#asyncSettled: Promise<void> = Promise.resolve();
 	/** Where the next truncated `selectInto()` fill starts (poll/select fairness). */
 	#intoCursor = 0;
 
@@ -345,8 +347,16 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		const ms = timeoutToMs(timeout);
 		const {signal, ref = true} = validateAsyncOptions(options);
 		signal?.throwIfAborted();
-		if (this.#asyncCall !== undefined) {
-			throw new RuntimeError('selectAsync() is already pending on this selector', 'ERR_SELECT_PENDING');
+		while (this.#asyncCall !== undefined) {
+			if (!this.#asyncCall.signal.aborted) {
+				throw new RuntimeError('selectAsync() is already pending on this selector', 'ERR_SELECT_PENDING');
+			}
+
+			// An aborted call is still releasing its watch or helper thread:
+			// wait for that, so a loop may abort and start again at once.
+			await this.#asyncSettled;
+			this._checkOpen();
+			signal?.throwIfAborted();
 		}
 
 		const deadline = ms > 0 ? monotonicMs() + ms : 0;
@@ -355,6 +365,10 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 			call.abort(signal?.reason);
 		};
 
+		let settle!: () => void;
+		this.#asyncSettled = new Promise<void>(resolve => {
+			settle = resolve;
+		});
 		this.#asyncCall = call;
 		signal?.addEventListener('abort', onAbort, {once: true});
 		try {
@@ -393,6 +407,8 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 			if (this.#asyncCall === call) {
 				this.#asyncCall = undefined;
 			}
+
+			settle();
 		}
 	}
 

@@ -259,6 +259,26 @@ function asyncSuite(Cls: SelectorClassUnderTest): void {
 			assert.deepEqual(await within(s.selectAsync(0)), [[key, EVENT_READ]]);
 		});
 
+		test('right after an abort a new call is accepted (it waits for the aborted one to let go)', async t => {
+			const s = make(t);
+			const [rd, wr] = socketpair(t);
+			const key = s.register(rd, EVENT_READ);
+			for (let round = 0; round < 5; round++) {
+				const controller = new AbortController();
+				const aborted = s.selectAsync(null, {signal: controller.signal});
+				assert.ok(await isPending(aborted));
+				controller.abort();
+				// Not awaited: the next call starts at once.
+				const next = s.selectAsync(5);
+				await assert.rejects(aborted, {name: 'AbortError'});
+				// While the new call waits, it is the pending one.
+				await assert.rejects(s.selectAsync(0), {code: 'ERR_SELECT_PENDING'});
+				wr.send('x');
+				assert.deepEqual(await within(next), [[key, EVENT_READ]]);
+				assert.equal(rd.recv(10).toString(), 'x');
+			}
+		});
+
 		test('select() while a call is pending is allowed; both report the level-triggered readiness', async t => {
 			const s = make(t);
 			const [rd, wr] = socketpair(t);

@@ -55,6 +55,14 @@ function validateAsyncOptions(options: unknown): SelectAsyncOptions {
 	return options as SelectAsyncOptions;
 }
 
+/**
+ * A whole number too large to be an fd: never registered, so the mapping
+ * answers "not there" as CPython's does (register() refuses it).
+ */
+function beyondFds(fileobj: unknown): boolean {
+	return typeof fileobj === 'number' && Number.isInteger(fileobj) && fileobj > 0x7f_ff_ff_ff;
+}
+
 /** The live view over a selector's fd → key map. */
 class SelectorMappingView<T> implements SelectorMapping<T> {
 	readonly #fdToKey: ReadonlyMap<number, SelectorKey<T>>;
@@ -70,11 +78,11 @@ class SelectorMappingView<T> implements SelectorMapping<T> {
 	}
 
 	get(fileobj: FileDescriptorLike): SelectorKey<T> | undefined {
-		return this.#fdToKey.get(this.#lookup(fileobj));
+		return beyondFds(fileobj) ? undefined : this.#fdToKey.get(this.#lookup(fileobj));
 	}
 
 	has(fileobj: FileDescriptorLike): boolean {
-		return this.#fdToKey.has(this.#lookup(fileobj));
+		return beyondFds(fileobj) ? false : this.#fdToKey.has(this.#lookup(fileobj));
 	}
 
 	forEach(callback: (key: SelectorKey<T>, fd: number, map: ReadonlyMap<number, SelectorKey<T>>) => void, thisArg?: unknown): void {

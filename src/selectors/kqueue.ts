@@ -136,18 +136,27 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 	}
 
 	protected override _kernelModify(fd: number, oldEvents: number, newEvents: number): void {
-		let n = this.#diff(0, fd, EVENT_READ, EVFILT_READ, oldEvents, newEvents);
-		n = this.#diff(n, fd, EVENT_WRITE, EVFILT_WRITE, oldEvents, newEvents);
+		// Deletions first: the kernel stops at the first change that fails,
+		// and a failed deletion (the fd was closed and its number reused)
+		// must not leave an added filter behind once modify() unregisters.
+		let n = this.#diff(0, fd, EVENT_READ, EVFILT_READ, oldEvents, newEvents, false);
+		n = this.#diff(n, fd, EVENT_WRITE, EVFILT_WRITE, oldEvents, newEvents, false);
+		n = this.#diff(n, fd, EVENT_READ, EVFILT_READ, oldEvents, newEvents, true);
+		n = this.#diff(n, fd, EVENT_WRITE, EVFILT_WRITE, oldEvents, newEvents, true);
 		this.#apply(n);
 		this.#filters += filterCount(newEvents) - filterCount(oldEvents);
 		this.#grow();
 	}
 
-	/** Queues the change one filter needs to go from `oldEvents` to `newEvents`, if any. */
-	#diff(n: number, fd: number, bit: number, filter: number, oldEvents: number, newEvents: number): number {
+	/**
+	 * Queues the change one filter needs to go from `oldEvents` to
+	 * `newEvents`, if it is an addition (`adding`) or a deletion (otherwise).
+	 */
+	#diff(n: number, fd: number, bit: number, filter: number, oldEvents: number, newEvents: number,
+		adding: boolean): number {
 		const had = (oldEvents & bit) !== 0;
 		const wants = (newEvents & bit) !== 0;
-		if (had === wants) {
+		if (had === wants || wants !== adding) {
 			return n;
 		}
 

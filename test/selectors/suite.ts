@@ -449,6 +449,10 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			// unknown file obj
 			assert.equal(keys.get(999999), undefined);
 			assert.equal(keys.has(999999), false);
+			// A whole number beyond any fd is not there either (CPython: None), a negative one is invalid.
+			assert.equal(keys.get(2 ** 40), undefined);
+			assert.equal(keys.has(2 ** 40), false);
+			assert.throws(() => keys.get(-1), ValueError);
 
 			// Read-only mapping
 			const writable = keys as unknown as Partial<Map<number, SelectorKey>>;

@@ -141,18 +141,15 @@ const COMMON_OPTIONS = {
  * @returns the text, ending with a newline
  */
 export function usage(spec: CliSpec): string {
+	const client = spec.client === true;
 	const lines = [
 		`Usage: ${spec.name} [options] [PORT]`,
 		'',
 		spec.summary,
 		'',
 		'Options:',
-		spec.client === true
-			? `  --host HOST          the server's address (default ${DEFAULT_HOST})`
-			: `  --host HOST          address (default ${DEFAULT_HOST})`,
-		spec.client === true
-			? `  --port PORT          the server's TCP port (default ${DEFAULT_PORT}); also the first argument`
-			: `  --port PORT          TCP port (default ${DEFAULT_PORT}; 0 = any free port); also the first argument`,
+		`  --host HOST          ${client ? 'the server\'s address' : 'address'} (default ${DEFAULT_HOST})`,
+		`  --port PORT          ${client ? 'the server\'s TCP port' : 'TCP port'} (default ${DEFAULT_PORT}${client ? '' : '; 0 = any free port'}); also the first argument`,
 		`  --backend NAME       ${BACKENDS.join('|')} (default: DefaultSelector, ${DefaultSelector.name} here)`,
 	];
 	if (spec.workers === true) {

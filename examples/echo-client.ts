@@ -61,7 +61,7 @@ const args = parseCli(process.argv.slice(2), spec);
 const {values} = args;
 const connections = intOption(spec, 'connections', values['connections'], 10, 1, 100_000);
 const size = intOption(spec, 'size', values['size'], 64, 1, 1 << 30);
-const duration = values['duration'] === undefined ? 0 : numberOption(spec, 'duration', values['duration'], 0, true);
+const duration = numberOption(spec, 'duration', values['duration'], 0, true);
 if (duration > 0 && values['messages'] !== undefined) {
 	usageError(spec, 'give --messages or --duration, not both');
 }

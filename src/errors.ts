@@ -33,6 +33,11 @@ const E_EXTRA: Readonly<Record<string, number>> = (() => {
 	return extra;
 })();
 
+/** The value of an errno name, from Node's table or {@link E_EXTRA}; undefined where the platform lacks it. */
+function errnoValue(name: string): number | undefined {
+	return (E as Record<string, number | undefined>)[name] ?? E_EXTRA[name];
+}
+
 /** Extra fields for an {@link OSError}. */
 export interface OSErrorOptions {
 	/** The system call that failed, e.g. `'connect'`. */
@@ -276,7 +281,7 @@ type OSErrorClass = new (errno: number, strerror?: string, options?: OSErrorOpti
 const errnoMap = new Map<number, OSErrorClass>();
 const table: ReadonlyArray<readonly [OSErrorClass, readonly (number | undefined)[]]> = [
 	[BlockingIOError, [E.EAGAIN, E.EWOULDBLOCK, E.EALREADY, E.EINPROGRESS]],
-	[BrokenPipeError, [E.EPIPE, (E as Record<string, number | undefined>)['ESHUTDOWN'] ?? E_EXTRA['ESHUTDOWN']]],
+	[BrokenPipeError, [E.EPIPE, errnoValue('ESHUTDOWN')]],
 	[ChildProcessError, [E.ECHILD]],
 	[ConnectionAbortedError, [E.ECONNABORTED]],
 	[ConnectionRefusedError, [E.ECONNREFUSED]],

@@ -518,8 +518,17 @@ export class Socket implements Disposable {
 	 * some bytes returns those bytes; the next call reports it).
 	 */
 	#waitAll(flags: number): boolean {
-		return (flags & MSG_WAITALL) !== 0 && (flags & DONTWAIT) === 0 && this.#timeoutMs < 0
+		return (flags & MSG_WAITALL) !== 0 && this.#timeoutMs < 0 && !this.#eagainIsFinal(flags)
 			&& this.#type === SOCK_STREAM;
+	}
+
+	/**
+	 * Whether EAGAIN ends a call with these flags: in non-blocking mode, and
+	 * for `MSG_DONTWAIT` in blocking mode (CPython's blocking fd returns it).
+	 * In timeout mode CPython waits first and retries, and so does this.
+	 */
+	#eagainIsFinal(flags: number): boolean {
+		return this.#timeoutMs === 0 || ((flags & DONTWAIT) !== 0 && this.#timeoutMs < 0);
 	}
 
 	#recvAll(buffer: BytesLike, n: number, flags: number): number {
@@ -702,8 +711,7 @@ export class Socket implements Disposable {
 				continue;
 			}
 
-			if ((ret === -EAGAIN || ret === -EWOULDBLOCK)
-				&& (this.#timeoutMs === 0 || ((flags & DONTWAIT) !== 0 && this.#timeoutMs < 0))) {
+			if ((ret === -EAGAIN || ret === -EWOULDBLOCK) && this.#eagainIsFinal(flags)) {
 				const error = OSError.fromErrno(-ret, 'send') as BlockingIOError;
 				error.bytesSent = sent;
 				throw error;
@@ -1004,18 +1012,14 @@ export class Socket implements Disposable {
 	 * One retry step after a failed call returned `ret` (-errno): returns the
 	 * deadline to keep using when the call should be retried (EINTR, or
 	 * EAGAIN after waiting for `events`), throws otherwise.
-	 *
-	 * `MSG_DONTWAIT` in `flags` makes EAGAIN final in blocking mode, as on
-	 * CPython's blocking fd; in timeout mode CPython waits first and retries,
-	 * and so does this.
+	 * Whether EAGAIN is final depends on the mode and `flags` (see `#eagainIsFinal`).
 	 */
 	#again(ret: number, events: number, syscall: string, deadline: number, flags = 0): number {
 		if (ret === -EINTR) {
 			return deadline;
 		}
 
-		if ((ret !== -EAGAIN && ret !== -EWOULDBLOCK) || this.#timeoutMs === 0
-			|| ((flags & DONTWAIT) !== 0 && this.#timeoutMs < 0)) {
+		if ((ret !== -EAGAIN && ret !== -EWOULDBLOCK) || this.#eagainIsFinal(flags)) {
 			raise(-ret, syscall);
 		}
 

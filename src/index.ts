@@ -4,12 +4,12 @@
  * CPython's semantics (`Lib/selectors.py`) and camelCased names.
  *
  * ```ts
- * import {DefaultSelector, EVENT_READ} from 'selectors';
+ * import {DefaultSelector, EVENT_READ} from 'node-selectors';
  * ```
  *
  * The socket module (Python's `socket`: `Socket`, `socketpair()`, …) is a
- * separate entry point, `selectors/socket`, and `os` helpers are in
- * `selectors/os`.
+ * separate entry point, `node-selectors/socket`, and `os` helpers are in
+ * `node-selectors/os`.
  *
  * @module
  */
@@ -65,7 +65,7 @@ export {
 
 // ---------------------------------------------------------------------------
 // NOT HERE: the socket module's exports (Socket, socketpair, create_connection
-// …). They live under the 'selectors/socket' entry point (src/socket/index.ts,
+// …). They live under the 'node-selectors/socket' entry point (src/socket/index.ts,
 // package.json "exports"), not in the main entry, so importing the selectors
 // does not load the socket module. Do not re-export them from this file.
 // ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /**
- * `selectors/os`: the slice of Python's `os` (and `resource`) module that
+ * `node-selectors/os`: the slice of Python's `os` (and `resource`) module that
  * selector users need — pipes and raw fd I/O, blocking flags, and the
  * RLIMIT_NOFILE limit.
  *

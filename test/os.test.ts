@@ -1,4 +1,4 @@
-// selectors/os: pipes, raw fd read/write, blocking and inheritable flags,
+// node-selectors/os: pipes, raw fd read/write, blocking and inheritable flags,
 // dup, RLIMIT_NOFILE.
 import assert from 'node:assert/strict';
 import {constants} from 'node:os';

@@ -33,7 +33,7 @@ test('the README\'s runnable programs (its js blocks) run and print what they sa
 	const readme = readFileSync(new URL('README.md', root), 'utf8');
 	const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map(match => match[1] ?? '');
 	assert.ok(blocks.length >= 2, 'the first program and the selectAsync program');
-	// Inside the package (dist/), so that `import 'selectors'` resolves to it by name.
+	// Inside the package (dist/), so that `import 'node-selectors'` resolves to it by name.
 	const dir = mkdtempSync(join(fileURLToPath(root), 'dist', 'readme-'));
 	t.after(() => {
 		rmSync(dir, {recursive: true, force: true});

@@ -128,7 +128,7 @@ function choose(): SelectorClass {
  *
  * @example
  * ```ts
- * import {DefaultSelector, EVENT_READ} from 'selectors';
+ * import {DefaultSelector, EVENT_READ} from 'node-selectors';
  * using sel = new DefaultSelector<string>();
  * sel.register(fd, EVENT_READ, 'client');
  * for (const [key, events] of sel.select(1.0)) { ... }

@@ -1,5 +1,5 @@
 /**
- * `selectors/socket`: Python's `socket` module for selector users — the
+ * `node-selectors/socket`: Python's `socket` module for selector users — the
  * {@link Socket} class with Python's blocking, non-blocking and timeout
  * modes, the helpers (`socketpair`, `createConnection`, `createServer`,
  * `getaddrinfo`), the constants under their C names and the error classes a

@@ -14,7 +14,7 @@ const source = join(root, 'test', 'types', 'consumer.ts.txt');
 
 test('the declarations in dist/ type-check a user\'s program (strict, skipLibCheck off)', (t) => {
 	// The program lives inside the package (under dist/) so that
-	// `import 'selectors'` resolves to this package by its own name.
+	// `import 'node-selectors'` resolves to this package by its own name.
 	const dir = mkdtempSync(join(root, 'dist', 'types-check-'));
 	t.after(() => {
 		rmSync(dir, {recursive: true, force: true});

@@ -4,6 +4,7 @@
  * See: kqueue(2), kevent(2).
  */
 #include "util.h"
+#include "wait-common.h"
 
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||     \
     defined(__NetBSD__) || defined(__DragonFly__)
@@ -62,8 +63,7 @@ static napi_value sel_napi_kevent(napi_env env, napi_callback_info info) {
   }
   struct timespec ts, *tsp = NULL;
   if (timeout >= 0) {
-    ts.tv_sec = timeout / 1000;
-    ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
+    sel__ms_to_timespec(timeout, &ts);
     tsp = &ts;
   }
   struct kevent *evs = (struct kevent *)(void *)buf;

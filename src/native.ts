@@ -28,13 +28,6 @@ export type NativeGaiError = {readonly eai: number; readonly errno: number; read
 /** Bytes the addon reads from or writes into. */
 export type Bytes = ArrayBufferView | ArrayBuffer;
 
-declare const watchBrand: unique symbol;
-declare const waitBrand: unique symbol;
-/** Opaque handle of a `uv_poll_t` watch (native/watch.c). */
-export type NativeWatch = object & {readonly [watchBrand]: true};
-/** Opaque handle of a pending helper-thread wait (native/watch.c). */
-export type NativeWait = object & {readonly [waitBrand]: true};
-
 /**
  * The addon's exports (native/*.c), typed in this one place. Every function
  * makes one system call (or a fixed sequence) and returns its result or
@@ -100,26 +93,22 @@ export interface NativeBinding {
 	/** `changes`: (ident, filter, flags) triples, at most 16; `buf`: 8 int32 per event, filled with (ident, filter, flags, data) quads. */
 	kevent?(kq: number, changes: Int32Array, nchanges: number, buf: Int32Array, nevents: number, timeoutMs: number): number;
 
-	// waiting without blocking the event loop (native/watch.c; wrapped by src/async/)
-	/** A uv_poll_t on a private dup of `fd`: `callback` runs once per {@link NativeBinding.watchStart}, with `this` = the handle. */
-	watchCreate(fd: number, callback: (this: NativeWatch, status: number, events: number) => void): NativeWatch | number;
-	/** Arms one notification; `events`: UV_READABLE 1 | UV_WRITABLE 2 | UV_DISCONNECT 4 | UV_PRIORITIZED 8. -EBADF after close. */
-	watchStart(watch: NativeWatch, events: number): number;
-	watchStop(watch: NativeWatch): number;
-	/** uv_ref/uv_unref: whether an armed watch keeps the event loop alive (default true). */
-	watchRef(watch: NativeWatch, ref: boolean): number;
-	/** Stops, closes the dup, drops the callback. Idempotent. */
-	watchClose(watch: NativeWatch): number;
-	/** poll(2) on a helper thread; `pollfds` is copied, `out` is written just before `callback` runs. */
-	pollAsync(pollfds: Int32Array, n: number, timeoutMs: number, out: Int32Array,
-		callback: (this: NativeWait, result: number, woken: boolean) => void): NativeWait | number;
-	/** select(2) on a helper thread; `fds`/`out` as for {@link NativeBinding.select}. */
-	selectAsync(fds: Int32Array, n: number, timeoutMs: number, out: Int32Array,
-		callback: (this: NativeWait, result: number, woken: boolean) => void): NativeWait | number;
-	/** Wakes the helper thread (its callback follows with `woken` = true); no-op once completed. */
-	waitCancel(wait: NativeWait): number;
-	/** uv_ref/uv_unref: whether the pending wait keeps the event loop alive (default true). */
-	waitRef(wait: NativeWait, ref: boolean): number;
+	// the reactor: waiting without blocking the event loop (native/reactor.c;
+	// policy in src/async/reactor.ts). Absent where there is no epoll or kqueue.
+	/** Event bits (epoll's values), control ops and the batch size. */
+	readonly reactorEvents?: import('./async/reactor.js').ReactorEvents;
+	/** Starts this environment's reactor thread; `callback(count)` gets `count` (token, revents) pairs in `out` (128 int32 at least), or -errno if the thread failed. -EALREADY if started. */
+	reactorOpen?(callback: (count: number) => void, out: Int32Array): number;
+	/** Adds the reactor's own dup of `fd` (`events`: reactor bits; `token`: uint32 handed back with the events); returns that watch fd. */
+	reactorAdd?(fd: number, events: number, token: number): number;
+	/** Changes a watch's events and token; -EBADF if `watchFd` is not one. */
+	reactorMod?(watchFd: number, events: number, token: number): number;
+	/** Removes a watch and closes its dup; -EBADF if `watchFd` is not one. */
+	reactorDel?(watchFd: number): number;
+	/** The number of watches open. */
+	reactorCount?(): number;
+	/** Whether the reactor keeps the event loop alive (threadsafe function ref/unref). */
+	reactorRef?(ref: boolean): number;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

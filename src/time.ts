@@ -6,10 +6,30 @@
  * @module
  */
 import {performance} from 'node:perf_hooks';
+import {isMainThread} from 'node:worker_threads';
 import {ValueError} from './errors.js';
 
 /** The longest single wait the kernel calls take (poll/epoll: an int of ms). */
 export const MAX_WAIT_MS = 0x7f_ff_ff_ff;
+
+/**
+ * The longest single blocking kernel wait in a worker thread. Node tells an
+ * addon nothing when `worker.terminate()` is called (or when the main
+ * thread's `process.exit()` stops the workers): V8's termination takes
+ * effect only when control comes back to JavaScript. So a blocking wait in
+ * a worker is cut into slices of this length and resumed with the time
+ * left; an idle blocked worker wakes 4 times a second, and stops within
+ * one slice of being terminated.
+ */
+export const WORKER_WAIT_SLICE_MS = 250;
+
+/**
+ * The longest single blocking kernel wait on this thread:
+ * {@link WORKER_WAIT_SLICE_MS} in a worker thread, {@link MAX_WAIT_MS} on
+ * the main thread (no cost there). Every blocking wait (selectors, blocking
+ * socket calls) caps each kernel call at this and loops on its deadline.
+ */
+export const KERNEL_WAIT_SLICE_MS: number = isMainThread ? MAX_WAIT_MS : WORKER_WAIT_SLICE_MS;
 
 /** Milliseconds on a monotonic clock. */
 export function monotonicMs(): number {

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import {constants} from 'node:os';
 import {describe, test} from 'node:test';
-import {C, native, type NativeWait, type NativeWatch} from '../src/native.js';
+import {C, native} from '../src/native.js';
+import {ensureReactor, R} from '../src/async/reactor.js';
 import {checkFdLeaks} from './helpers/fds.js';
 
 checkFdLeaks();
@@ -19,7 +20,7 @@ const SOL_SOCKET = C['SOL_SOCKET'] ?? 1;
 
 /** What an argument is, and so which value has the wrong type for it. */
 type Kind = 'fd' | 'int' | 'uint' | 'double' | 'bytes' | 'int32array' | 'string' | 'stringOrNull' | 'boolean'
-	| 'function' | 'watch' | 'wait';
+	| 'function';
 
 const wrongValue: Record<Kind, unknown> = {
 	fd: 'x',
@@ -32,8 +33,6 @@ const wrongValue: Record<Kind, unknown> = {
 	stringOrNull: 42,
 	boolean: 1,
 	function: 42,
-	watch: {},
-	wait: {},
 };
 
 interface Case {
@@ -57,31 +56,11 @@ function closeFd(fd: unknown): void {
 const bytes = (): Uint8Array => new Uint8Array(8);
 const noop = (): void => undefined;
 
-/** A watch handle that has been closed again (its dup and the pipe released). */
-function closedWatch(): NativeWatch {
-	const fds = new Int32Array(2);
-	assert.equal(native.pipe(fds), 0);
-	try {
-		const watch = native.watchCreate(fds[0] ?? -1, noop);
-		assert.equal(typeof watch, 'object');
-		assert.equal(native.watchClose(watch as NativeWatch), 0);
-		return watch as NativeWatch;
-	} finally {
-		native.close(fds[0] ?? -1);
-		native.close(fds[1] ?? -1);
-	}
+/** This environment's reactor, started (as by the first selectAsync()). */
+function reactor(): void {
+	ensureReactor();
 }
 
-/** A helper-thread wait on an empty set with a zero timeout: it completes on its own. */
-function finishingWait(): NativeWait {
-	const wait = native.pollAsync(new Int32Array([-1, 0]), 1, 0, new Int32Array(2), noop);
-	assert.equal(typeof wait, 'object');
-	return wait as NativeWait;
-}
-
-const isHandle = (result: unknown): void => {
-	assert.equal(typeof result, 'object', `expected a handle, got ${String(result)}`);
-};
 const ip = ['127.0.0.1', 9, 0, 0] as const;
 
 const cases: Record<string, Case> = {
@@ -185,30 +164,17 @@ const cases: Record<string, Case> = {
 		},
 	},
 	epollCreate: {args: () => [], kinds: [], check: closeFd},
-	// Waiting without blocking the event loop (native/watch.c).
-	watchCreate: {args: () => [-1, noop], kinds: ['fd', 'function']},
-	watchStart: {
-		args: () => [closedWatch(), 1],
-		kinds: ['watch', 'int'],
-		check(result) {
-			assert.equal(result, -E.EBADF, 'a closed watch');
-		},
+	// The reactor (native/reactor.c): started once per environment.
+	reactorOpen: {
+		args: () => (reactor(), [noop, new Int32Array(2 * R.BATCH)]),
+		kinds: ['function', 'int32array'],
+		check: (result) => assert.equal(result, -E.EALREADY, 'already started'),
 	},
-	watchStop: {args: () => [closedWatch()], kinds: ['watch'], check: (result) => assert.equal(result, 0)},
-	watchRef: {args: () => [closedWatch(), false], kinds: ['watch', 'boolean'], check: (result) => assert.equal(result, 0)},
-	watchClose: {args: () => [closedWatch()], kinds: ['watch'], check: (result) => assert.equal(result, 0)},
-	pollAsync: {
-		args: () => [new Int32Array([-1, C['POLLIN'] ?? 1]), 1, 0, new Int32Array(2), noop],
-		kinds: ['int32array', 'uint', 'int', 'int32array', 'function'],
-		check: isHandle,
-	},
-	selectAsync: {
-		args: () => [new Int32Array([-1, 1]), 1, 0, new Int32Array(2), noop],
-		kinds: ['int32array', 'uint', 'int', 'int32array', 'function'],
-		expectBadf: true,
-	},
-	waitCancel: {args: () => [finishingWait()], kinds: ['wait'], check: (result) => assert.equal(result, 0)},
-	waitRef: {args: () => [finishingWait(), true], kinds: ['wait', 'boolean'], check: (result) => assert.equal(result, 0)},
+	reactorAdd: {args: () => (reactor(), [-1, R.IN, 1]), kinds: ['fd', 'uint', 'uint']},
+	reactorMod: {args: () => (reactor(), [-1, R.IN, 1]), kinds: ['fd', 'uint', 'uint']},
+	reactorDel: {args: () => (reactor(), [-1]), kinds: ['fd']},
+	reactorCount: {args: () => [], kinds: [], check: (result) => assert.equal(typeof result, 'number')},
+	reactorRef: {args: () => (reactor(), [false]), kinds: ['boolean'], check: (result) => assert.equal(result, 0)},
 	kqueue: {args: () => [], kinds: [], check: closeFd},
 };
 

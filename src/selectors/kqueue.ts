@@ -6,7 +6,6 @@
 import {EVENT_READ, EVENT_WRITE} from '../constants.js';
 import {check} from '../errors.js';
 import {C, native} from '../native.js';
-import {WatchWaiter} from './async-wait.js';
 import {BaseSelectorImpl, unavailableError} from './base-impl.js';
 import {closeWhenCollected, forgetFd} from './fd-finalizer.js';
 
@@ -32,9 +31,9 @@ function filterCount(events: number): number {
  * same key, one per filter, as in CPython (gh-110038). register, unregister
  * and modify each make one `kevent` call, carrying up to two changes.
  *
- * `selectAsync()` watches the kqueue fd itself with a libuv poll handle
- * (created on first use, holding a duplicate of the kqueue fd until
- * `close()`); a kqueue is readable while events are pending (kqueue(2)).
+ * `selectAsync()` waits for the kqueue fd itself through the reactor
+ * (see {@link BaseSelector.selectAsync}; a duplicate of the kqueue fd is
+ * held from the first call until `close()`); a kqueue is readable while events are pending (kqueue(2)).
  *
  * @typeParam T - type of the data attached to registrations
  */
@@ -48,7 +47,6 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 	readonly #changes = new Int32Array(6);
 	/** Registered filters: the most events one `kevent` call can return. */
 	#filters = 0;
-	readonly #waiter = new WatchWaiter();
 
 	/**
 	 * Creates the kqueue (close-on-exec).
@@ -193,11 +191,9 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 		return count;
 	}
 
-	/** Waits for the kqueue fd to be readable, then collects without blocking. */
-	protected override async _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number> {
-		await this.#waiter.wait(this.#kq, timeoutMs, signal, ref);
-		signal.throwIfAborted();
-		return this._wait(0);
+	/** `selectAsync()` waits for the kqueue fd to be readable. */
+	protected override _waitFd(): number {
+		return this.#kq;
 	}
 
 	/**
@@ -209,7 +205,6 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 	override close(): void {
 		if (!this._closed) {
 			super.close();
-			this.#waiter.close();
 			this.#filters = 0;
 			this._ready = new Int32Array(SLOTS);
 			forgetFd(this);

@@ -364,6 +364,20 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		}
 	}
 
+	/**
+	 * Waits without blocking the event loop until the selector may have
+	 * something to report (see {@link ReadinessWait.wait}), `timeoutMs`
+	 * (-1 or > 0) has passed, or the registrations changed.
+	 *
+	 * @param timeoutMs - the longest wait
+	 * @param signal - aborted by the caller's signal or by close()
+	 * @param ref - whether the wait keeps the event loop alive
+	 */
+	protected async _waitReady(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<void> {
+		this.#readiness ??= new ReactorWait();
+		return this.#readiness.wait(this.#waitTarget(), timeoutMs, signal, ref);
+	}
+
 	/** What `selectAsync()` waits for: the selector's fd, or its registrations. */
 	#waitTarget(): WaitTarget {
 		const fd = this._waitFd();
@@ -425,8 +439,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 					return [];
 				}
 
-				this.#readiness ??= new ReactorWait();
-				await this.#readiness.wait(this.#waitTarget(), clampWaitMs(waitMs), call.signal, ref);
+				await this._waitReady(clampWaitMs(waitMs), call.signal, ref);
 			}
 		} finally {
 			signal?.removeEventListener('abort', onAbort);

@@ -1,11 +1,12 @@
 /**
  * Child process of workers.test.ts. Its main thread never loads the addon;
  * only its worker threads do (dynamic imports below), so Node unloads the
- * addon each time the last of them exits. Each worker leaves a libuv handle
- * of the addon (an FdWatch, a pending selectAsync, a selector's watch) for
- * the environment's cleanup to close, then exits by itself or is
- * terminated. Prints one line per worker and exits 0 when each one ended
- * as expected; a close callback run after the unload would crash it.
+ * addon each time the last of them exits. Each worker leaves reactor
+ * watches (an FdWatch, a pending selectAsync, a selector's watch) and the
+ * reactor thread for the environment's cleanup to stop and close, then
+ * exits by itself or is terminated. Prints one line per worker and exits 0
+ * when each one ended as expected; addon code run after the unload (a
+ * thread left running, a late callback) would crash it.
  */
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
 

@@ -56,19 +56,19 @@ async function isPending(promise: Promise<unknown>): Promise<boolean> {
 	return !settled;
 }
 
-/** The backend hook selectAsync waits through, seen from a test. */
+/** The hook selectAsync waits through (src/selectors/base-impl.ts), seen from a test. */
 interface AsyncHooks {
-	_waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number>;
+	_waitReady(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<void>;
 }
 
 /** Records the timeouts selectAsync waits with. */
 function spyWaits(sel: BaseSelector): number[] {
 	const hooks = sel as unknown as AsyncHooks;
-	const waitAsync = hooks._waitAsync.bind(hooks);
+	const waitReady = hooks._waitReady.bind(hooks);
 	const waits: number[] = [];
-	hooks._waitAsync = async (timeoutMs, signal, ref) => {
+	hooks._waitReady = async (timeoutMs, signal, ref) => {
 		waits.push(timeoutMs);
-		return waitAsync(timeoutMs, signal, ref);
+		return waitReady(timeoutMs, signal, ref);
 	};
 	return waits;
 }

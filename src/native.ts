@@ -130,12 +130,19 @@ function load(): NativeBinding {
 	try {
 		return nodeGypBuild(root) as NativeBinding;
 	} catch (error) {
-		throw new Error(
-			`selectors: could not load the native addon from ${join(root, 'build', 'Release')}, `
-			+ `${join(root, 'build', 'Debug')} or ${join(root, 'prebuilds')}; run \`npm run build:native\``,
-			{cause: error},
-		);
+		throw new Error(loadFailure(error), {cause: error});
 	}
+}
+
+/**
+ * One line: why no addon loaded (no build for this platform, or one that the
+ * system cannot load, e.g. an older C library) and how to build one.
+ */
+function loadFailure(error: unknown): string {
+	const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.trim();
+	return `node-selectors: cannot load the native addon for ${process.platform}-${process.arch} (${reason}); `
+		+ 'build it from source with `npm rebuild node-selectors` (needs a C compiler, make and python3; '
+		+ 'see "Building from source" in the README)';
 }
 
 /** The loaded addon. */

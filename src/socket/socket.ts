@@ -728,13 +728,20 @@ export class Socket implements Disposable {
 	 * event loop on the main thread).
 	 *
 	 * @param data - the bytes
-	 * @param flagsOrAddress - `MSG_*` flags, or the address when called with two arguments
-	 * @param address - the destination, when flags are given
+	 * @param address - the destination
 	 * @returns the number of bytes sent
 	 * @throws {TypeError | RangeError | GaiError} for a bad or unresolvable address
 	 * @throws {BlockingIOError | TimeoutError | OSError} as {@link Socket.send}
 	 */
 	sendto(data: BytesLike, address: Address): number;
+	/**
+	 * Sends a datagram to `address` with `MSG_*` `flags`, as the two-argument form.
+	 *
+	 * @param data - the bytes
+	 * @param flags - `MSG_*` flags
+	 * @param address - the destination
+	 * @returns the number of bytes sent
+	 */
 	sendto(data: BytesLike, flags: number, address: Address): number;
 	sendto(data: BytesLike, flagsOrAddress: number | Address, address?: Address): number {
 		let flags = 0;
@@ -906,11 +913,19 @@ export class Socket implements Disposable {
 	 *
 	 * @param level - `SOL_SOCKET`, …
 	 * @param option - `SO_ERROR`, `SO_RCVBUF`, …
-	 * @param buflen - when given and > 0, the option is read as up to `buflen` bytes (1-1024, as Python)
-	 * @returns the int value, or a Buffer of the bytes the kernel wrote
-	 * @throws {OSError} EINVAL `'getsockopt buflen out of range'` for `buflen` outside 0-1024; kernel errors
+	 * @returns the int value
+	 * @throws {OSError} kernel errors
 	 */
 	getsockopt(level: number, option: number): number;
+	/**
+	 * Reads a socket option as raw bytes.
+	 *
+	 * @param level - `SOL_SOCKET`, …
+	 * @param option - the option
+	 * @param buflen - when > 0, the option is read as up to `buflen` bytes (1-1024, as Python)
+	 * @returns a Buffer of the bytes the kernel wrote
+	 * @throws {OSError} EINVAL `'getsockopt buflen out of range'` for `buflen` outside 0-1024; kernel errors
+	 */
 	getsockopt(level: number, option: number, buflen: number): Buffer;
 	getsockopt(level: number, option: number, buflen?: number): number | Buffer {
 		const lvl = toInt32(level, 'level');

@@ -153,7 +153,7 @@ export class OSError extends Error {
 	 */
 	static fromErrno(errno: number, syscall = '', options: OSErrorOptions = {}): OSError {
 		const Class = errnoMap.get(errno) ?? OSError;
-		return new Class(errno, undefined, {...options, syscall});
+		return stackFromCaller(new Class(errno, undefined, {...options, syscall}), OSError.fromErrno);
 	}
 }
 
@@ -317,10 +317,23 @@ export function errorClassFor(errno: number): new (errno: number, strerror?: str
  */
 export function check(ret: number, syscall: string, options?: OSErrorOptions): number {
 	if (ret < 0) {
-		throw OSError.fromErrno(-ret, syscall, options);
+		throw stackFromCaller(OSError.fromErrno(-ret, syscall, options), check);
 	}
 
 	return ret;
+}
+
+/**
+ * Restarts `error`'s stack trace at the caller of `fn`, so the helper that
+ * built or threw it (a validator, {@link check}) is not its top frame — as
+ * Node's own validators hide theirs (`Error.captureStackTrace`).
+ *
+ * @returns `error`
+ * @internal
+ */
+export function stackFromCaller<E extends Error>(error: E, fn: (...args: never[]) => unknown): E {
+	Error.captureStackTrace(error, fn);
+	return error;
 }
 
 /** Options for the non-OS errors. */

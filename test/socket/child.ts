@@ -51,7 +51,8 @@ export async function runChild(t: TestContext, script: string, limitMs = 5000): 
 		stderr += chunk;
 	});
 	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-		child.on('exit', (c, s) => {
+		// 'close', not 'exit': the stdio pipes are closed too (the fd leak check counts them).
+		child.on('close', (c, s) => {
 			resolve([c, s]);
 		});
 	});

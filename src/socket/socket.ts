@@ -29,7 +29,11 @@
  * **Blocking and timeout calls block the thread they run on — on the main
  * thread, the whole Node event loop: no timer, I/O callback or promise runs
  * until they return.** Use non-blocking sockets with a selector to serve
- * many connections, or run blocking code in a `worker_thread`.
+ * many connections, or run blocking code in a `worker_thread`. In a worker
+ * the wait is cut into poll() calls of at most 250 ms, so `terminate()` and
+ * `process.exit()` stop a worker blocked in a socket call within that time
+ * (the cost: a blocked worker wakes four times a second; the main thread
+ * waits in one poll()).
  *
  * @module
  */

@@ -16,18 +16,13 @@ import {constants as osConstants} from 'node:os';
 import {toBufsize, toInt32, typeName} from './args.js';
 import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from './bytes.js';
 import {argRangeError, argTypeError, OSError, ValueError, check, strerror as errnoText} from './errors.js';
-import {constant, native} from './native.js';
+import {CLOEXEC, getFdFlag, NONBLOCK, setFdFlag} from './fd-flags.js';
+import {native} from './native.js';
 
 export type {BytesLike};
 
 const EINTR = osConstants.errno.EINTR;
 
-const F_GETFL = constant('F_GETFL');
-const F_SETFL = constant('F_SETFL');
-const F_GETFD = constant('F_GETFD');
-const F_SETFD = constant('F_SETFD');
-const FD_CLOEXEC = constant('FD_CLOEXEC');
-const O_NONBLOCK = constant('O_NONBLOCK');
 /** Longest single read/write length the addon takes. */
 const MAX_CHUNK = 0x7fff_f000;
 
@@ -131,12 +126,7 @@ export function close(fd: number): void {
  * @throws {OSError} EBADF …
  */
 export function setBlocking(fd: number, blocking: boolean): void {
-	const f = toFd(fd);
-	const flags = check(native.fcntl(f, F_GETFL, 0), 'fcntl');
-	const next = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK;
-	if (next !== flags) {
-		check(native.fcntl(f, F_SETFL, next), 'fcntl');
-	}
+	check(setFdFlag(toFd(fd), NONBLOCK, !blocking), 'fcntl');
 }
 
 /**
@@ -147,7 +137,7 @@ export function setBlocking(fd: number, blocking: boolean): void {
  * @throws {OSError} EBADF …
  */
 export function getBlocking(fd: number): boolean {
-	return (check(native.fcntl(toFd(fd), F_GETFL, 0), 'fcntl') & O_NONBLOCK) === 0;
+	return check(getFdFlag(toFd(fd), NONBLOCK), 'fcntl') === 0;
 }
 
 /**
@@ -158,7 +148,7 @@ export function getBlocking(fd: number): boolean {
  * @throws {OSError} EBADF …
  */
 export function getInheritable(fd: number): boolean {
-	return (check(native.fcntl(toFd(fd), F_GETFD, 0), 'fcntl') & FD_CLOEXEC) === 0;
+	return check(getFdFlag(toFd(fd), CLOEXEC), 'fcntl') === 0;
 }
 
 /**
@@ -169,9 +159,7 @@ export function getInheritable(fd: number): boolean {
  * @throws {OSError} EBADF …
  */
 export function setInheritable(fd: number, inheritable: boolean): void {
-	const f = toFd(fd);
-	const flags = check(native.fcntl(f, F_GETFD, 0), 'fcntl');
-	check(native.fcntl(f, F_SETFD, inheritable ? flags & ~FD_CLOEXEC : flags | FD_CLOEXEC), 'fcntl');
+	check(setFdFlag(toFd(fd), CLOEXEC, !inheritable), 'fcntl');
 }
 
 /**

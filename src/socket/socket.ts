@@ -43,7 +43,8 @@ import {inspect} from 'node:util';
 import {toBufsize, toInt32, typeName} from '../args.js';
 import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes.js';
 import {argRangeError, argTypeError, type BlockingIOError, OSError, ValueError, check} from '../errors.js';
-import {constant, native, type NativeAddress} from '../native.js';
+import {CLOEXEC, getFdFlag, NONBLOCK, setFdFlag} from '../fd-flags.js';
+import {native, type NativeAddress} from '../native.js';
 import {monotonicMs, remainingMs, timeoutToMs} from '../time.js';
 import {type Address, parseAddress, type SockAddr, type SocketAddress, toAddress} from './address.js';
 import {
@@ -63,12 +64,6 @@ const NOSIGNAL = MSG_NOSIGNAL ?? 0;
  */
 const DONTWAIT = MSG_DONTWAIT ?? 0;
 const TYPE_FLAGS = (SOCK_NONBLOCK ?? 0) | (SOCK_CLOEXEC ?? 0);
-const O_NONBLOCK = constant('O_NONBLOCK');
-const F_GETFL = constant('F_GETFL');
-const F_SETFL = constant('F_SETFL');
-const F_GETFD = constant('F_GETFD');
-const F_SETFD = constant('F_SETFD');
-const FD_CLOEXEC = constant('FD_CLOEXEC');
 const E = osConstants.errno;
 const EAFNOSUPPORT = E.EAFNOSUPPORT;
 const EINVAL = E.EINVAL;
@@ -156,19 +151,9 @@ function addressOptions(addr: SockAddr): {address: string; port?: number} {
 	return addr.family === AF_UNIX ? {address} : {address, port: addr.port};
 }
 
-/**
- * Sets O_NONBLOCK on `fd` if it is clear (fcntl F_GETFL, and F_SETFL only
- * when needed, as CPython's `internal_setblocking()` without ioctl).
- *
- * @returns 0, or -errno
- */
+/** Sets O_NONBLOCK on `fd` if it is clear. @returns 0, or -errno */
 function setNonblocking(fd: number): number {
-	const flags = native.fcntl(fd, F_GETFL, 0);
-	if (flags < 0 || (flags & O_NONBLOCK) !== 0) {
-		return flags < 0 ? flags : 0;
-	}
-
-	return native.fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	return setFdFlag(fd, NONBLOCK, true);
 }
 
 // The steps the I/O loop runs that are not addon functions as they are.
@@ -298,10 +283,7 @@ export class Socket implements Disposable {
 					pro = SO_PROTOCOL === undefined ? 0 : getIntOption(fd, SOL_SOCKET, SO_PROTOCOL);
 				}
 
-				const flags = check(native.fcntl(fd, F_GETFL, 0), 'fcntl');
-				if ((flags & O_NONBLOCK) === 0) {
-					check(native.fcntl(fd, F_SETFL, flags | O_NONBLOCK), 'fcntl');
-				}
+				check(setNonblocking(fd), 'fcntl');
 			}
 
 			this.#fd = fd;
@@ -1002,7 +984,7 @@ export class Socket implements Disposable {
 	 * @returns `true` when FD_CLOEXEC is clear
 	 */
 	getInheritable(): boolean {
-		return (check(native.fcntl(this.#fd, F_GETFD, 0), 'fcntl') & FD_CLOEXEC) === 0;
+		return check(getFdFlag(this.#fd, CLOEXEC), 'fcntl') === 0;
 	}
 
 	/**
@@ -1011,8 +993,7 @@ export class Socket implements Disposable {
 	 * @param inheritable - `true` to let exec'd programs inherit the fd
 	 */
 	setInheritable(inheritable: boolean): void {
-		const flags = check(native.fcntl(this.#fd, F_GETFD, 0), 'fcntl');
-		check(native.fcntl(this.#fd, F_SETFD, inheritable ? flags & ~FD_CLOEXEC : flags | FD_CLOEXEC), 'fcntl');
+		check(setFdFlag(this.#fd, CLOEXEC, !inheritable), 'fcntl');
 	}
 
 	/**

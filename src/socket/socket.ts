@@ -220,7 +220,7 @@ export class Socket implements Disposable {
 	#timeout: number | null;
 	/** -1 blocking, 0 non-blocking, > 0 timeout in whole ms (rounded up). */
 	#timeoutMs: number;
-	/** What send/sendto wait for on EAGAIN: writable, plus a nap for AF_UNIX datagrams (see `#constructor`). */
+	/** What send/sendto wait for on EAGAIN: writable, plus a nap for AF_UNIX datagrams (set in the constructor). */
 	readonly #writeWait: number;
 
 	/**

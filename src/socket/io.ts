@@ -33,8 +33,7 @@
  * @internal
  * @module
  */
-import {endianness} from 'node:os';
-import {constants as osConstants} from 'node:os';
+import {constants as osConstants, endianness} from 'node:os';
 import {isMainThread} from 'node:worker_threads';
 import {OSError, TimeoutError} from '../errors.js';
 import {constant, native} from '../native.js';

@@ -58,6 +58,7 @@ export interface CreateConnectionOptions {
  * @returns the connected socket, in the given timeout mode
  * @throws {OSError} the last attempt's error (ConnectionRefusedError, TimeoutError …), or an `AggregateError` with `allErrors`
  * @throws {GaiError} if the host does not resolve
+ * @throws {TypeError} for a wrongly shaped address, or a host name with a NUL character (`ERR_INVALID_ARG_VALUE`, refused as by {@link getaddrinfo})
  */
 export function createConnection(address: readonly [host: string, port: number], timeout?: number | null,
 	sourceAddress?: Address | null, options: CreateConnectionOptions = {}): Socket {

@@ -399,3 +399,32 @@ export class RuntimeError extends Error {
 		this.code = code;
 	}
 }
+
+/** A TypeError or RangeError with Node's `code` field (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE` …). */
+export type CodedError<E extends Error> = E & {readonly code: string};
+
+/**
+ * An argument of the wrong type: a `TypeError` with `code`
+ * `'ERR_INVALID_ARG_TYPE'` (as Node's own), or `'ERR_INVALID_ARG_VALUE'`
+ * for a value of the right type and wrong shape. The message names the
+ * parameter.
+ *
+ * @internal
+ */
+export function argTypeError(message: string, code = 'ERR_INVALID_ARG_TYPE'): CodedError<TypeError> {
+	const error = new TypeError(message) as TypeError & {code: string};
+	error.code = code;
+	return error;
+}
+
+/**
+ * A number outside the range a parameter takes: a `RangeError` with `code`
+ * `'ERR_OUT_OF_RANGE'` (as Node's own). The message names the parameter.
+ *
+ * @internal
+ */
+export function argRangeError(message: string): CodedError<RangeError> {
+	const error = new RangeError(message) as RangeError & {code: string};
+	error.code = 'ERR_OUT_OF_RANGE';
+	return error;
+}

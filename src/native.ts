@@ -3,8 +3,11 @@
  *
  * Every function makes one system call (or a fixed sequence) and returns its
  * result, or `-errno` on failure; it never throws for an OS error. It throws
- * `TypeError` for an argument of the wrong type and `RangeError` for an
- * offset/length outside the given buffer. Policy lives in TypeScript.
+ * `TypeError` for an argument of the wrong type (`code`
+ * `'ERR_INVALID_ARG_TYPE'`, `'ERR_MISSING_ARGS'`) and `RangeError`
+ * (`'ERR_OUT_OF_RANGE'`) for a number out of range or an offset/length
+ * outside the given buffer, naming the argument by its index; the wrappers
+ * check first and name the parameter. Policy lives in TypeScript.
  *
  * @internal
  */

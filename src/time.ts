@@ -7,7 +7,7 @@
  */
 import {performance} from 'node:perf_hooks';
 import {isMainThread} from 'node:worker_threads';
-import {ValueError} from './errors.js';
+import {stackFromCaller, ValueError} from './errors.js';
 
 /** The longest single wait the kernel calls take (poll/epoll: an int of ms). */
 export const MAX_WAIT_MS = 0x7f_ff_ff_ff;
@@ -24,12 +24,21 @@ export const MAX_WAIT_MS = 0x7f_ff_ff_ff;
 export const WORKER_WAIT_SLICE_MS = 250;
 
 /**
- * The longest single blocking kernel wait on this thread:
- * {@link WORKER_WAIT_SLICE_MS} in a worker thread, {@link MAX_WAIT_MS} on
- * the main thread (no cost there). Every blocking wait (selectors, blocking
- * socket calls) caps each kernel call at this and loops on its deadline.
+ * How long one blocking kernel wait may last on this thread: `ms` on the
+ * main thread (no cost there); at most {@link WORKER_WAIT_SLICE_MS} in a
+ * worker (-1, forever, included). Every blocking wait (the selectors' wait
+ * loop, blocking socket calls) caps each kernel call with this and loops on
+ * its deadline.
+ *
+ * @param ms - the wait wanted: -1 forever, 0 poll, > 0 milliseconds
  */
-export const KERNEL_WAIT_SLICE_MS: number = isMainThread ? MAX_WAIT_MS : WORKER_WAIT_SLICE_MS;
+export function waitSliceMs(ms: number): number {
+	if (isMainThread || (ms >= 0 && ms <= WORKER_WAIT_SLICE_MS)) {
+		return ms;
+	}
+
+	return WORKER_WAIT_SLICE_MS;
+}
 
 /** Milliseconds on a monotonic clock. */
 export function monotonicMs(): number {
@@ -53,11 +62,11 @@ export function timeoutToMs(timeout: unknown, name = 'timeout'): number {
 	}
 
 	if (typeof timeout !== 'number') {
-		throw new TypeError(`${name} must be a number or null, not ${typeof timeout}`);
+		throw stackFromCaller(new TypeError(`${name} must be a number or null, not ${typeof timeout}`), timeoutToMs);
 	}
 
 	if (Number.isNaN(timeout)) {
-		throw new ValueError(`Invalid value NaN (not a number) for ${name}`, 'ERR_INVALID_TIMEOUT');
+		throw stackFromCaller(new ValueError(`Invalid value NaN (not a number) for ${name}`, 'ERR_INVALID_TIMEOUT'), timeoutToMs);
 	}
 
 	if (timeout === Number.POSITIVE_INFINITY) {

@@ -7,10 +7,11 @@
  * @module
  */
 import {constants as osConstants} from 'node:os';
+import {inspect, type InspectOptionsStylized} from 'node:util';
 import {EVENT_MASK} from '../constants.js';
-import {KeyError, OSError, RuntimeError, ValueError} from '../errors.js';
+import {KeyError, OSError, RuntimeError, stackFromCaller, ValueError} from '../errors.js';
 import {fileobjRepr, fileobjToFd, type FileDescriptorLike} from '../fileobj.js';
-import {clampWaitMs, KERNEL_WAIT_SLICE_MS, MAX_WAIT_MS, monotonicMs, remainingMs, timeoutToMs} from '../time.js';
+import {clampWaitMs, monotonicMs, remainingMs, timeoutToMs, waitSliceMs} from '../time.js';
 import {ReactorWait, type ReadinessWait, type WaitTarget} from '../async/wait.js';
 import {
 	BaseSelector,
@@ -34,7 +35,7 @@ export function validateEvents(events: unknown): asserts events is number {
 	// bits, so 2 ** 32 + 1 would pass as EVENT_READ.
 	if (typeof events !== 'number' || !Number.isInteger(events) || events <= 0 || events > EVENT_MASK
 		|| (events & ~EVENT_MASK) !== 0) {
-		throw new ValueError(`Invalid events: ${fileobjRepr(events)}`, 'ERR_INVALID_EVENTS');
+		throw stackFromCaller(new ValueError(`Invalid events: ${fileobjRepr(events)}`, 'ERR_INVALID_EVENTS'), validateEvents);
 	}
 }
 
@@ -190,7 +191,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 
 	/**
 	 * One native wait of at most `timeoutMs` (-1 forever, 0 poll, at most
-	 * {@link MAX_WAIT_MS}); fills {@link BaseSelectorImpl._ready}.
+	 * `MAX_WAIT_MS`); fills {@link BaseSelectorImpl._ready}.
 	 *
 	 * @param limit - at most this many events are wanted (`selectInto()`'s
 	 * room): backends whose kernel keeps the rest (epoll, kqueue) ask for no
@@ -500,9 +501,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	 * The one wait loop of every backend, behind `select()`, `selectInto()`
 	 * and each zero-timeout pass of `selectAsync()`. Retries EINTR with the
 	 * time left on a monotonic clock (PEP 475), and cuts a wait into kernel
-	 * waits of at most {@link KERNEL_WAIT_SLICE_MS} — {@link MAX_WAIT_MS} on
-	 * the main thread, a quarter second in a worker thread, so that a worker
-	 * blocked here can be terminated (see {@link BaseSelector.select}).
+	 * waits of at most `MAX_WAIT_MS` on the main thread and a quarter second
+	 * in a worker thread ({@link waitSliceMs}), so that a worker blocked here
+	 * can be terminated (see {@link BaseSelector.select}).
 	 *
 	 * @param ms - whole milliseconds from {@link timeoutToMs}: -1 forever, 0 poll
 	 * @param limit - at most this many events are wanted (see `_wait`)
@@ -515,9 +516,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		const deadline = ms > 0 ? monotonicMs() + ms : 0;
 		let waitMs = ms;
 		for (;;) {
-			// -1 stays -1 where no slice applies (the main thread).
-			const slice = waitMs > KERNEL_WAIT_SLICE_MS || (waitMs < 0 && KERNEL_WAIT_SLICE_MS < MAX_WAIT_MS)
-				? KERNEL_WAIT_SLICE_MS : waitMs;
+			const slice = waitSliceMs(clampWaitMs(waitMs));
 			const result = this._wait(slice, limit);
 			if (result > 0 || (result === 0 && slice === waitMs)) {
 				return result;
@@ -560,6 +559,28 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	override getMap(): SelectorMapping<T> {
 		this._checkOpen();
 		return this.#map;
+	}
+
+	// --- util.inspect() (node-selectors packaging): a summary, not the private fields.
+
+	/**
+	 * What `util.inspect()` and `console.log()` show:
+	 * `EpollSelector { fd: 5, registrations: 2, closed: false }` (`fd` only
+	 * for the backends with a kernel object of their own, and while open).
+	 */
+	[inspect.custom](depth: number, options: InspectOptionsStylized, inspectValue: typeof inspect): string {
+		const name = this.constructor.name;
+		if (depth < 0) {
+			return options.stylize(`[${name}]`, 'special');
+		}
+
+		const fileno = (this as {fileno?: unknown}).fileno;
+		const summary = {
+			...(this.#closed || typeof fileno !== 'function' ? {} : {fd: (fileno as () => number).call(this)}),
+			registrations: this._fdToKey.size,
+			closed: this.#closed,
+		};
+		return `${name} ${inspectValue(summary, options)}`;
 	}
 }
 

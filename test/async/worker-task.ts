@@ -16,12 +16,12 @@ export type WorkerTask =
 	/**
 	 * Socketpair + epoll (or poll) set; posts `{ready, fds}`; blocks in a
 	 * native wait until the main thread writes to `fds[1]`; then one
-	 * FdWatch wait and one helper-thread poll; closes everything; posts
+	 * FdWatch wait and one PollSelector selectAsync(); closes everything; posts
 	 * `{done}` and exits by itself.
 	 */
 	| {readonly op: 'roundtrip'}
 	/**
-	 * Leaves a watch and/or a helper-thread wait pending (ref'd unless
+	 * Leaves a watch and/or PollSelector/SelectSelector selectAsync() pending (ref'd unless
 	 * `unref`), posts `{holding, fds}`; then exits with process.exit() if
 	 * `selfExit`, else waits to be terminated (or, unref'd, exits by itself).
 	 */

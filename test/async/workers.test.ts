@@ -1,7 +1,7 @@
 /**
  * The addon in worker threads: loaded by several at once, blocking waits in
  * workers, and workers that exit (terminate(), process.exit(), or by
- * themselves when unref'd) with a watch or a helper-thread wait pending.
+ * themselves when unref'd) with a watch or a selectAsync() pending.
  */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';

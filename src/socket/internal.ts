@@ -11,6 +11,7 @@ import {endianness} from 'node:os';
 import {constants as osConstants} from 'node:os';
 import {OSError, TimeoutError, ValueError} from '../errors.js';
 import {constant, native} from '../native.js';
+import {runPendingSignalHandlers} from '../signal/pending.js';
 import {clampWaitMs, remainingMs} from '../time.js';
 
 const E = osConstants.errno;
@@ -184,6 +185,8 @@ export function timedOut(syscall: string): TimeoutError {
  */
 export function waitFd(fd: number, events: number, deadline: number, syscall: string): void {
 	for (;;) {
+		// Signal handlers (node-selectors/signal) before each wait: first, and after EINTR.
+		runPendingSignalHandlers();
 		let ms = -1;
 		if (deadline !== Number.POSITIVE_INFINITY) {
 			ms = remainingMs(deadline);

@@ -34,6 +34,10 @@
 
 #include "util.h"
 
+#if defined(__GLIBC__) && defined(SI_QUEUE)
+#define SEL_HAVE_KICK 1 /* pthread_sigqueue(3) */
+#endif
+
 #if defined(NSIG)
 #define SEL_NSIG NSIG
 #elif defined(_NSIG)
@@ -69,18 +73,31 @@ static pthread_t helper;
 static atomic_int helper_stop;
 static napi_threadsafe_function wake_tsfn;
 
+/* Marks the helper thread's kicks (sel__kick): sigqueue'd with this address. */
+static const int kick_cookie;
+/* The last signal the handler recorded: the one the helper kicks with. */
+static atomic_int last_sig;
+
 static void sel__on_signal(int sig, siginfo_t *info, void *ctx) {
   int saved = errno;
   if (sig <= 0 || sig >= SEL_NSIG) {
     errno = saved;
     return;
   }
+#ifdef SEL_HAVE_KICK
+  if (info != NULL && info->si_code == SI_QUEUE &&
+      info->si_value.sival_ptr == (void *)&kick_cookie) {
+    errno = saved; /* a kick: its only job was to interrupt a wait */
+    return;
+  }
+#endif
   if (atomic_load(&main_known) && !pthread_equal(pthread_self(), main_thread)) {
     pthread_kill(main_thread, sig);
     errno = saved;
     return;
   }
   atomic_store(&pending[sig], 1);
+  atomic_store(&last_sig, sig);
   atomic_store(&any_pending, 1);
   int fd = atomic_load(&wakeup_fd);
   if (fd >= 0) {
@@ -138,18 +155,61 @@ static bool sel__arg_action(napi_env env, napi_value v, struct sigaction **out,
   return true;
 }
 
-/* --- the event-loop wake-up: pipe -> helper thread -> thread-safe function */
+/* --- the event-loop wake-up: pipe -> helper thread -> thread-safe function
+ *
+ * The helper also closes the one gap of the scheme: a signal that the main
+ * thread handles after its last check of the pending flag but before its
+ * wait enters the kernel does not interrupt that wait. So while a signal
+ * stays pending (not taken by TypeScript), the helper "kicks" the main
+ * thread: it sends it the same signal again, marked (sigqueue value =
+ * &kick_cookie) so that the handler only returns, after 1, 2, 4, 8 ms and
+ * then every 10 ms (a main thread descheduled on a loaded machine may miss
+ * the first ones; 100 harmless kicks a second while JavaScript runs for long
+ * without a wait or an event-loop turn). A wait that has entered the kernel ends with EINTR,
+ * TypeScript takes the signal and the kicks stop. The main thread is the
+ * only one that changes dispositions, and it is between its check and its
+ * wait: the disposition is still ours, checked all the same before each
+ * kick. Needs pthread_sigqueue (glibc); elsewhere the gap stays (as in
+ * CPython, whose handlers have the same one). */
+
+#ifdef SEL_HAVE_KICK
+static void sel__kick(void) {
+  int sig = atomic_load(&last_sig);
+  struct sigaction cur;
+  if (sig <= 0 || sigaction(sig, NULL, &cur) < 0 ||
+      sel__kind(&cur) != KIND_OURS)
+    return;
+  union sigval v;
+  v.sival_ptr = (void *)&kick_cookie;
+  pthread_sigqueue(main_thread, sig, v);
+}
+#else
+static void sel__kick(void) {}
+#endif
+
+static void sel__drain(void) {
+  char buf[64];
+  while (read(wake_r, buf, sizeof(buf)) > 0) {
+  }
+}
 
 static void *sel__wake_helper(void *arg) {
   (void)arg;
-  char buf[64];
   for (;;) {
     struct pollfd p = {wake_r, POLLIN, 0};
     if (poll(&p, 1, -1) < 0 && errno != EINTR) break;
-    while (read(wake_r, buf, sizeof(buf)) > 0) {
-    }
+    sel__drain();
     if (atomic_load(&helper_stop)) break;
     napi_call_threadsafe_function(wake_tsfn, NULL, napi_tsfn_nonblocking);
+    for (int delay = 1; atomic_load(&any_pending);
+         delay = delay < 8 ? delay * 2 : 10) {
+      if (poll(&p, 1, delay) > 0) {
+        sel__drain();
+        if (atomic_load(&helper_stop)) return NULL;
+        napi_call_threadsafe_function(wake_tsfn, NULL, napi_tsfn_nonblocking);
+      }
+      if (atomic_load(&any_pending)) sel__kick();
+    }
   }
   return NULL;
 }

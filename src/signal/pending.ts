@@ -120,7 +120,8 @@ export function runPendingSignalHandlers(): void {
 			}
 		}
 
-		if (n < taken.length) {
+		// Signals that came while the handlers ran (or more than `taken` holds): again, before the wait blocks.
+		if (flag[0] === 0) {
 			return;
 		}
 	}

@@ -239,6 +239,30 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 
 		process.exit(0); // the spinning workers
 	},
+	// A signal that arrives while a handler runs (here: sent by it) is handled before select() blocks again.
+	'during-handler'(backend = 'poll') {
+		const sel = new (BACKENDS[backend] as SelectorClass)();
+		const [r, w] = os.pipe();
+		sel.register(r, EVENT_READ);
+		S.signal(S.SIGUSR2, () => {
+			process.kill(process.pid, 'SIGHUP');
+		});
+		S.signal(S.SIGHUP, () => {
+			throw new Boom('second');
+		});
+		later(S.SIGUSR2, 100);
+		const start = performance.now();
+		try {
+			sel.select(null);
+			out({threw: false});
+		} catch (error) {
+			out({threw: error instanceof Boom, ms: performance.now() - start});
+		} finally {
+			sel.close();
+			os.close(r);
+			os.close(w);
+		}
+	},
 	// Between two library calls: the event loop runs the handler.
 	'event-loop'() {
 		const start = performance.now();

@@ -102,6 +102,12 @@ describe('signal handlers inside blocking calls', () => {
 		});
 	}
 
+	test('a signal sent by a handler is handled before select(null) blocks again', async (t) => {
+		const [r] = await scenario(t, 'during-handler');
+		assert.equal(r!['threw'], true);
+		assert.ok((r!['ms'] as number) < 3000, `took ${String(r!['ms'])} ms`);
+	});
+
 	test('defaultIntHandler: KeyboardInterrupt out of a blocking recv()', async (t) => {
 		const [r] = await scenario(t, 'throw-recv');
 		assert.equal(r!['threw'], true);

@@ -231,6 +231,13 @@ static void sel__wake_cleanup(void *arg) {
  * calling `callback()` on the event loop after a signal. 1 if done already. */
 static napi_value sel_napi_signal_init(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
+  napi_valuetype t;
+  NAPI_CALL(env, napi_typeof(env, argv[0], &t));
+  if (t != napi_function) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
+                          "Argument 0 must be a function");
+    return NULL;
+  }
   if (atomic_load(&main_known)) return sel__int(env, 1);
   napi_value name;
   NAPI_CALL(env, napi_create_string_utf8(env, "node-selectors signal wake-up",
@@ -338,12 +345,14 @@ static napi_value sel_napi_sigaction_install(napi_env env,
 }
 
 /* sigactionSet(signum, kind, action) -> 0. kind 0: SIG_DFL, 1: SIG_IGN,
- * 2: the struct sigaction in `action` (from sigactionGet). */
+ * 2: the struct sigaction in `action` (from sigactionGet; always required). */
 static napi_value sel_napi_sigaction_set(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 3);
   int32_t sig, kind;
+  struct sigaction *from;
   ARG_SIGNUM(env, 0, sig);
   ARG_INT32(env, 1, kind);
+  if (!sel__arg_action(env, argv[2], &from, 2)) return NULL;
   struct sigaction sa;
   memset(&sa, 0, sizeof(sa));
   sigemptyset(&sa.sa_mask);
@@ -352,8 +361,6 @@ static napi_value sel_napi_sigaction_set(napi_env env, napi_callback_info info) 
   } else if (kind == KIND_IGN) {
     sa.sa_handler = SIG_IGN;
   } else {
-    struct sigaction *from;
-    if (!sel__arg_action(env, argv[2], &from, 2)) return NULL;
     sa = *from;
   }
   if (sigaction(sig, &sa, NULL) < 0) return sel__neg_errno(env);

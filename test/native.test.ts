@@ -9,6 +9,9 @@ import {describe, test} from 'node:test';
 import {C, native, type NativeWait, type NativeWatch} from '../src/native.js';
 import {checkFdLeaks} from './helpers/fds.js';
 
+// signalInit's wake-up pipe and helper thread live as long as the process (no disposition changes):
+// made here, before the fd-leak snapshot, so that the case below sees "already done" (1).
+(native as unknown as {signalInit: (callback: () => void) => number}).signalInit(() => undefined);
 checkFdLeaks();
 
 const E = constants.errno;
@@ -19,9 +22,6 @@ const SOL_SOCKET = C['SOL_SOCKET'] ?? 1;
 const SIGNALS = (native as unknown as {signalConstants: Record<string, number>}).signalConstants;
 const {SIGKILL = 9, SIGPIPE = 13, SIGUSR2 = 12, SIG_BLOCK = 0, NSIG = 65, SIZEOF_SIGACTION = 152} = SIGNALS;
 const sigaction = (): Uint8Array => new Uint8Array(SIZEOF_SIGACTION);
-// signalInit's wake-up pipe and helper thread live as long as the process (no disposition changes):
-// made here, before the fd-leak snapshot, so that the case below sees "already done" (1).
-(native as unknown as {signalInit: (callback: () => void) => number}).signalInit(() => undefined);
 
 /** What an argument is, and so which value has the wrong type for it. */
 type Kind = 'fd' | 'int' | 'uint' | 'double' | 'bytes' | 'int32array' | 'string' | 'stringOrNull' | 'boolean'

@@ -243,21 +243,8 @@ static napi_value sel_napi_signal_init(napi_env env, napi_callback_info info) {
   NAPI_CALL(env, napi_create_string_utf8(env, "node-selectors signal wake-up",
                                          NAPI_AUTO_LENGTH, &name));
   int p[2];
-#if defined(__APPLE__)
-  if (pipe(p) < 0) return sel__neg_errno(env);
-  for (int k = 0; k < 2; k++) {
-    int fl = fcntl(p[k], F_GETFL);
-    if (fl < 0 || fcntl(p[k], F_SETFL, fl | O_NONBLOCK) < 0 ||
-        fcntl(p[k], F_SETFD, FD_CLOEXEC) < 0) {
-      int err = errno;
-      close(p[0]);
-      close(p[1]);
-      return sel__int(env, -err);
-    }
-  }
-#else
-  if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0) return sel__neg_errno(env);
-#endif
+  int perr = sel__pipe(p);
+  if (perr != 0) return sel__int(env, -perr);
   if (napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL,
                                       NULL, NULL, NULL,
                                       &wake_tsfn) != napi_ok) {

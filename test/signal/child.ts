@@ -49,27 +49,34 @@ function sigCaught(signum: number): boolean {
 
 class Boom extends Error {}
 
+/** Blocks in `select(null)` on an idle pipe after `arrange()`; prints whether a {@link Boom} ended it, and when. */
+function selectUntilBoom(backend: string, arrange: () => void): void {
+	const sel = new (BACKENDS[backend] as SelectorClass)();
+	const [r, w] = os.pipe();
+	sel.register(r, EVENT_READ);
+	arrange();
+	const start = performance.now();
+	try {
+		sel.select(null);
+		out({threw: false});
+	} catch (error) {
+		out({threw: error instanceof Boom, ms: performance.now() - start});
+	} finally {
+		sel.close();
+		os.close(r);
+		os.close(w);
+	}
+}
+
 const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 	// A throwing handler ends select(null) with its error.
 	'throw-select'(backend = 'poll') {
-		const sel = new (BACKENDS[backend] as SelectorClass)();
-		const [r, w] = os.pipe();
-		sel.register(r, EVENT_READ);
-		S.signal(S.SIGUSR2, () => {
-			throw new Boom('boom');
+		selectUntilBoom(backend, () => {
+			S.signal(S.SIGUSR2, () => {
+				throw new Boom('boom');
+			});
+			later(S.SIGUSR2, 100);
 		});
-		later(S.SIGUSR2, 100);
-		const start = performance.now();
-		try {
-			sel.select(null);
-			out({threw: false});
-		} catch (error) {
-			out({threw: error instanceof Boom, ms: performance.now() - start});
-		} finally {
-			sel.close();
-			os.close(r);
-			os.close(w);
-		}
 	},
 	// ... and a blocking recv().
 	'throw-recv'() {
@@ -222,46 +229,25 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 	},
 	// A signal that lands on another (busy) thread still ends the main thread's select(null).
 	'other-thread'(backend = 'epoll') {
-		const sel = new (BACKENDS[backend] as SelectorClass)();
-		const [r] = os.pipe(); // left open: the process exits below
-		sel.register(r, EVENT_READ);
-		S.signal(S.SIGUSR2, () => {
-			throw new Boom('forwarded');
+		selectUntilBoom(backend, () => {
+			S.signal(S.SIGUSR2, () => {
+				throw new Boom('forwarded');
+			});
+			later(S.SIGUSR2, 300, 'raise', 2);
 		});
-		later(S.SIGUSR2, 300, 'raise', 2);
-		const start = performance.now();
-		try {
-			sel.select(null);
-			out({threw: false});
-		} catch (error) {
-			out({threw: error instanceof Boom, ms: performance.now() - start});
-		}
-
 		process.exit(0); // the spinning workers
 	},
 	// A signal that arrives while a handler runs (here: sent by it) is handled before select() blocks again.
 	'during-handler'(backend = 'poll') {
-		const sel = new (BACKENDS[backend] as SelectorClass)();
-		const [r, w] = os.pipe();
-		sel.register(r, EVENT_READ);
-		S.signal(S.SIGUSR2, () => {
-			process.kill(process.pid, 'SIGHUP');
+		selectUntilBoom(backend, () => {
+			S.signal(S.SIGUSR2, () => {
+				process.kill(process.pid, 'SIGHUP');
+			});
+			S.signal(S.SIGHUP, () => {
+				throw new Boom('second');
+			});
+			later(S.SIGUSR2, 100);
 		});
-		S.signal(S.SIGHUP, () => {
-			throw new Boom('second');
-		});
-		later(S.SIGUSR2, 100);
-		const start = performance.now();
-		try {
-			sel.select(null);
-			out({threw: false});
-		} catch (error) {
-			out({threw: error instanceof Boom, ms: performance.now() - start});
-		} finally {
-			sel.close();
-			os.close(r);
-			os.close(w);
-		}
 	},
 	// Between two library calls: the event loop runs the handler.
 	'event-loop'() {

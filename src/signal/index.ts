@@ -196,7 +196,13 @@ function onListenerChange(adding: boolean, event: string | symbol): void {
 
 	const signum = (osConstants.signals as Record<string, number | undefined>)[event];
 	if (signum !== undefined && mine.get(signum) === KIND_OURS) {
-		install(signum, adding);
+		try {
+			install(signum, adding);
+		} catch (error) {
+			// Never make the user's process.on()/off() throw; say why the handler may be gone.
+			process.emitWarning(`node-selectors/signal could not re-install its ${event} handler: ${String(error)}`,
+				{code: 'ERR_SIGNAL_REINSTALL'});
+		}
 	}
 }
 

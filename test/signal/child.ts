@@ -112,6 +112,41 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		os.close(r);
 		os.close(w);
 	},
+	// ... and so does a timeout-mode recv(), which then times out on time.
+	'quiet-recv'() {
+		const [a, b] = socketpair(AF_UNIX, SOCK_STREAM);
+		a.settimeout(1);
+		let count = 0;
+		let at = -1;
+		const start = performance.now();
+		S.signal(S.SIGUSR2, () => {
+			count++;
+			at = performance.now() - start;
+		});
+		later(S.SIGUSR2, 200);
+		let timedOut = false;
+		try {
+			a.recv(10);
+		} catch (error) {
+			timedOut = (error as Error).message === 'timed out';
+		}
+
+		out({count, at, ms: performance.now() - start, timedOut});
+		a.close();
+		b.close();
+	},
+	// A blocked signal waits; pthreadSigmask(SIG_UNBLOCK) runs its handler before returning.
+	'sigmask'() {
+		let count = 0;
+		S.signal(S.SIGUSR2, () => {
+			count++;
+		});
+		const old = S.pthreadSigmask(S.SIG_BLOCK, [S.SIGUSR2]);
+		S.raiseSignal(S.SIGUSR2);
+		const whileBlocked = count;
+		const mask = S.pthreadSigmask(S.SIG_UNBLOCK, [S.SIGUSR2]);
+		out({oldHad: old.has(S.SIGUSR2), maskHad: mask.has(S.SIGUSR2), whileBlocked, after: count});
+	},
 	// The parent sends SIGUSR2/SIGHUP one at a time, waiting for each "ack";
 	// the wakeup fd receives each number. Ends after `n` signals.
 	'no-loss'(n = '40') {

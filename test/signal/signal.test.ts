@@ -83,7 +83,7 @@ async function scenario(t: TestContext, ...args: string[]): Promise<Array<Record
 	return run.lines.filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, unknown>);
 }
 
-describe('signal handlers inside blocking calls', () => {
+describe('signal handlers inside blocking calls', {concurrency: 4}, () => {
 	for (const backend of BACKENDS) {
 		test(`a throwing handler propagates out of select(null) (${backend})`, async (t) => {
 			const [r] = await scenario(t, 'throw-select', backend);
@@ -101,6 +101,21 @@ describe('signal handlers inside blocking calls', () => {
 			assert.ok(ms >= 990 && ms < 3000, `select(1) took ${ms} ms`);
 		});
 	}
+
+	test('a quiet handler runs inside a timeout-mode recv(), which still times out on time', async (t) => {
+		const [r] = await scenario(t, 'quiet-recv');
+		assert.equal(r!['count'], 1);
+		assert.equal(r!['timedOut'], true);
+		const at = r!['at'] as number;
+		const ms = r!['ms'] as number;
+		assert.ok(at >= 150 && at < 900, `handler ran at ${at} ms, inside the 1 s wait`);
+		assert.ok(ms >= 990 && ms < 3000, `recv() with a 1 s timeout took ${ms} ms`);
+	});
+
+	test('pthreadSigmask: a blocked signal waits; unblocking runs its handler', async (t) => {
+		const [r] = await scenario(t, 'sigmask');
+		assert.deepEqual(r, {oldHad: false, maskHad: true, whileBlocked: 0, after: 1});
+	});
 
 	test('a signal sent by a handler is handled before select(null) blocks again', async (t) => {
 		const [r] = await scenario(t, 'during-handler');

@@ -1,7 +1,8 @@
 /*
  * Module entry point: argument helpers shared by every file and the export
- * table. No state lives here (or anywhere in the addon), so the module can be
- * loaded by many worker threads at once.
+ * table. No state lives here (or anywhere in the addon but native/signal.c,
+ * whose state is process-wide by nature), so the module can be loaded by many
+ * worker threads at once.
  */
 #include <fcntl.h>
 #include <stdio.h>

@@ -11,6 +11,7 @@ import {inspect, type InspectOptionsStylized} from 'node:util';
 import {EVENT_MASK} from '../constants.js';
 import {KeyError, OSError, RuntimeError, stackFromCaller, ValueError} from '../errors.js';
 import {fileobjRepr, fileobjToFd, type FileDescriptorLike} from '../fileobj.js';
+import {runPendingSignalHandlers} from '../signal/pending.js';
 import {clampWaitMs, MAX_WAIT_MS, monotonicMs, remainingMs, timeoutToMs} from '../time.js';
 import {
 	BaseSelector,
@@ -483,6 +484,8 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		const deadline = ms > 0 ? monotonicMs() + ms : 0;
 		let waitMs = ms;
 		for (;;) {
+			// Signal handlers (node-selectors/signal) before each wait: first, and after EINTR.
+			runPendingSignalHandlers();
 			const result = this._wait(clampWaitMs(waitMs), limit);
 			if (result >= 0) {
 				if (result > 0 || waitMs <= MAX_WAIT_MS) {

@@ -7,7 +7,7 @@ import {C, native} from '../native.js';
 import {check, ValueError} from '../errors.js';
 import type {FileDescriptorLike} from '../fileobj.js';
 import {WatchWaiter} from './async-wait.js';
-import type {DataArgument, SelectorKey} from './base.js';
+import type {SelectorKey} from './base.js';
 import {unavailableError} from './base-impl.js';
 import {PollLikeSelector} from './poll-like.js';
 import {closeWhenCollected, forgetFd} from './fd-finalizer.js';
@@ -138,8 +138,6 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	readonly #waiter = new WatchWaiter();
 	/** Extra flags of the registrations that have some (fd → mask). */
 	readonly #flags = new Map<number, number>();
-	/** The flags the register()/modify() in progress asks for. */
-	#nextFlags = 0;
 
 	/**
 	 * Creates the epoll instance (close-on-exec).
@@ -186,16 +184,11 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	 */
 	override register(fileobj: FileDescriptorLike, events: number, ...args: EpollArguments<T>): SelectorKey<T> {
 		if (args.length < 2) {
-			return super.register(fileobj, events, ...(args as DataArgument<T>));
+			return this._register(fileobj, events, args[0] as T, 0);
 		}
 
 		this._checkOpen();
-		this.#nextFlags = epollFlags(args[1]);
-		try {
-			return super.register(fileobj, events, ...([args[0]] as DataArgument<T>));
-		} finally {
-			this.#nextFlags = 0;
-		}
+		return this._register(fileobj, events, args[0] as T, epollFlags(args[1]));
 	}
 
 	/**
@@ -214,17 +207,17 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	 * @throws {KeyError | OSError | RuntimeError} as {@link BaseSelector.modify}
 	 */
 	override modify(fileobj: FileDescriptorLike, events: number, ...args: EpollArguments<T>): SelectorKey<T> {
-		const data = (args.length === 0 ? [] : [args[0]]) as DataArgument<T>;
+		const data = args[0] as T;
 		if (this.#flags.size === 0 && args[1] === undefined) {
 			// No registration has extra flags: Python's modify().
-			return super.modify(fileobj, events, ...data);
+			return this._modify(fileobj, events, data, 0);
 		}
 
 		this._checkOpen();
 		const fd = this._fileobjLookup(fileobj);
 		const key = this._fdToKey.get(fd);
 		if (key === undefined) {
-			return super.modify(fileobj, events, ...data); // Throws KeyError.
+			return this._modify(fileobj, events, data, 0); // Throws KeyError.
 		}
 
 		const current = this.#flags.get(fd) ?? 0;
@@ -238,22 +231,16 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 			);
 		}
 
-		this.#nextFlags = flags;
-		try {
-			return super.modify(fileobj, events, ...data);
-		} finally {
-			this.#nextFlags = 0;
-		}
+		return this._modify(fileobj, events, data, flags);
 	}
 
 	/** A one-shot registration is re-armed by modify(); a change of flags needs the kernel too. */
-	protected override _modifyAlways(fd: number): boolean {
+	protected override _modifyAlways(fd: number, flags: number): boolean {
 		const current = this.#flags.get(fd) ?? 0;
-		return current !== this.#nextFlags || ((current | this.#nextFlags) & EPOLLONESHOT) !== 0;
+		return current !== flags || ((current | flags) & EPOLLONESHOT) !== 0;
 	}
 
-	protected override _kernelAdd(fd: number, events: number): void {
-		const flags = this.#nextFlags;
+	protected override _kernelAdd(fd: number, events: number, flags: number): void {
 		check(native.epollCtl!(this.#epfd, EPOLL_CTL_ADD, fd, (this._toNative(events) | flags) >>> 0), 'epoll_ctl');
 		if (flags !== 0) {
 			this.#flags.set(fd, flags);
@@ -274,8 +261,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 		check(native.epollCtl!(this.#epfd, EPOLL_CTL_DEL, fd, 0), 'epoll_ctl');
 	}
 
-	protected override _kernelModify(fd: number, _oldEvents: number, newEvents: number): void {
-		const flags = this.#nextFlags;
+	protected override _kernelModify(fd: number, _oldEvents: number, newEvents: number, flags: number): void {
 		check(native.epollCtl!(this.#epfd, EPOLL_CTL_MOD, fd, (this._toNative(newEvents) | flags) >>> 0), 'epoll_ctl');
 		if (flags !== 0) {
 			this.#flags.set(fd, flags);

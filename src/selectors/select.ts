@@ -66,7 +66,10 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
 		this.#table.set(fd, newEvents);
 	}
 
-	/** The native select writes `(fd, mask)` pairs, mask 1 = read, 2 = write: already `EVENT_*` bits. */
+	/**
+	 * The native select writes `(fd, SEL_EV_READ | SEL_EV_WRITE)` pairs
+	 * (src/selectors/events.ts): already `EVENT_*` bits, nothing to convert.
+	 */
 	protected override _wait(timeoutMs: number): number {
 		const table = this.#table;
 		return native.select(table.data, table.n, timeoutMs, table.out);

@@ -47,21 +47,11 @@ static napi_value sel_napi_epoll_ctl(napi_env env, napi_callback_info info) {
  * writes its structs there and they are packed in place into (fd, events)
  * pairs (native/events.h). */
 static napi_value sel_napi_epoll_wait(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 4);
   int32_t ep, timeout, *buf;
-  size_t count;
   uint32_t maxevents;
-  ARG_INT32(env, 0, ep);
-  ARG_INT32ARRAY(env, 1, buf, count);
-  ARG_UINT32(env, 2, maxevents);
-  ARG_INT32(env, 3, timeout);
-  if (maxevents == 0 || maxevents > INT32_MAX ||
-      (size_t)maxevents * SEL_EPOLL_RECORD > count) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
-                           "maxevents must be > 0 and buf must hold "
-                           "maxevents * epollRecordInt32 values");
+  if (!sel__arg_wait(env, info, SEL_EPOLL_RECORD, &ep, &buf, &maxevents,
+                     &timeout))
     return NULL;
-  }
   int n = epoll_wait(ep, (struct epoll_event *)(void *)buf, (int)maxevents,
                      timeout < 0 ? -1 : timeout);
   if (n < 0) return sel__neg_errno(env);
@@ -96,12 +86,8 @@ napi_status sel__init_epoll(napi_env env, napi_value exports) {
       SEL_FN("epollWait", sel_napi_epoll_wait),
       SEL_FN("epollReplace", sel_napi_epoll_replace),
   };
-  napi_value record;
-  napi_status status = napi_create_uint32(env, SEL_EPOLL_RECORD, &record);
-  if (status != napi_ok) return status;
-  status = napi_set_named_property(env, exports, "epollRecordInt32", record);
-  if (status != napi_ok) return status;
-  return napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);
+  return sel__define_wait(env, exports, d, sizeof(d) / sizeof(d[0]),
+                          "epollRecordInt32", SEL_EPOLL_RECORD);
 }
 
 #else

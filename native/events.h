@@ -58,4 +58,55 @@ static inline void sel__get_record(const int32_t *buf, size_t i, void *record,
   memcpy(record, (const char *)buf + i * size, size);
 }
 
+#ifdef NAPI_VERSION
+#include "util.h"
+
+/* Reads the arguments of a wait into kernel records, (fd, buf: Int32Array,
+ * maxevents, timeoutMs): false with a pending TypeError, or RangeError
+ * unless 0 < maxevents <= INT32_MAX and buf holds maxevents records of
+ * `record` int32 values. */
+static inline bool sel__arg_wait(napi_env env, napi_callback_info info,
+                                 size_t record, int32_t *fd, int32_t **buf,
+                                 uint32_t *maxevents, int32_t *timeout) {
+  napi_value argv[4];
+  size_t argc = 4, count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    sel__throw_last(env);
+    return false;
+  }
+  if (argc < 4) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "Expected 4 arguments");
+    return false;
+  }
+  if (!sel__arg_int32(env, argv[0], fd, 0) ||
+      !sel__arg_int32array(env, argv[1], buf, &count, 1) ||
+      !sel__arg_uint32(env, argv[2], maxevents, 2) ||
+      !sel__arg_int32(env, argv[3], timeout, 3))
+    return false;
+  if (*maxevents == 0 || *maxevents > INT32_MAX ||
+      (size_t)*maxevents * record > count) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
+                           "maxevents must be > 0 and buf must hold "
+                           "maxevents records (epollRecordInt32 or "
+                           "keventRecordInt32 values each)");
+    return false;
+  }
+  return true;
+}
+
+/* Defines the n functions of d on exports, and the number `name`: the int32
+ * values one record of this backend takes (SEL_RECORD_INT32). */
+static inline napi_status sel__define_wait(napi_env env, napi_value exports,
+                                           const napi_property_descriptor *d,
+                                           size_t n, const char *name,
+                                           size_t record) {
+  napi_value value;
+  napi_status status = napi_create_uint32(env, (uint32_t)record, &value);
+  if (status == napi_ok)
+    status = napi_set_named_property(env, exports, name, value);
+  return status == napi_ok ? napi_define_properties(env, exports, n, d)
+                           : status;
+}
+#endif /* NAPI_VERSION */
+
 #endif

@@ -153,22 +153,13 @@ static napi_value sel_napi_kevent_apply(napi_env env,
 }
 
 /* keventWait(kq, buf: Int32Array, nevents, timeoutMs) -> event count.
- * buf holds nevents records of keventRecordInt32 values; filled with
+ * nevents > 0; buf holds nevents records of keventRecordInt32 values; filled with
  * (fd, SEL_EV_* bits) pairs (native/events.h). */
 static napi_value sel_napi_kevent_wait(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 4);
   int32_t kq, *buf, timeout;
-  size_t count;
   uint32_t nevents;
-  ARG_INT32(env, 0, kq);
-  ARG_INT32ARRAY(env, 1, buf, count);
-  ARG_UINT32(env, 2, nevents);
-  ARG_INT32(env, 3, timeout);
-  if (nevents > INT32_MAX || (size_t)nevents * SEL_KQ_RECORD > count) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
-                           "buf must hold nevents * keventRecordInt32 values");
+  if (!sel__arg_wait(env, info, SEL_KQ_RECORD, &kq, &buf, &nevents, &timeout))
     return NULL;
-  }
   return sel__int(env, sel__kq_wait(kq, buf, nevents, timeout));
 }
 
@@ -178,12 +169,8 @@ napi_status sel__init_kqueue(napi_env env, napi_value exports) {
       SEL_FN("keventApply", sel_napi_kevent_apply),
       SEL_FN("keventWait", sel_napi_kevent_wait),
   };
-  napi_value record;
-  napi_status status = napi_create_uint32(env, SEL_KQ_RECORD, &record);
-  if (status != napi_ok) return status;
-  status = napi_set_named_property(env, exports, "keventRecordInt32", record);
-  if (status != napi_ok) return status;
-  return napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);
+  return sel__define_wait(env, exports, d, sizeof(d) / sizeof(d[0]),
+                          "keventRecordInt32", SEL_KQ_RECORD);
 }
 
 #endif /* SEL_KQ_NO_NAPI */

@@ -130,7 +130,8 @@ function epollFlags(options: unknown): number {
  * first creates a fresh epoll instance from the registrations (one
  * `epoll_ctl` each), so no call spins and no stale event is reported for
  * the new file. That costs O(registrations) once, on this misuse path
- * only; the path everyone takes pays one `Map` lookup per ready event.
+ * only (and, after such an `unregister()` until a rebuild, one `Map`
+ * lookup per ready event); the path everyone takes pays nothing.
  * A rebuild re-arms disarmed EPOLLONESHOT registrations, and another
  * selector watching this one's {@link fileno} loses that registration
  * (it watched the old instance). As Python's documentation says,
@@ -318,24 +319,33 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 		// epoll_wait() needs maxevents > 0, also when nothing is registered
 		// (CPython bpo-23009). With a limit (selectInto's room), the kernel
 		// keeps the other ready events for the next call.
-		const fdToKey = this._fdToKey;
-		const registered = fdToKey.size || 1;
+		const registered = this._fdToKey.size || 1;
 		const maxevents = limit !== undefined && limit < registered ? limit : registered;
-		const ready = this._ready;
-		const count = native.epollWait!(this.#epfd, ready, maxevents, timeoutMs);
+		const count = native.epollWait!(this.#epfd, this._ready, maxevents, timeoutMs);
 		if (count > 0) {
-			for (let i = 0; i < PAIR * count; i += PAIR) {
-				if (!fdToKey.has(ready[i] as number)) {
-					// Only a file closed while registered is reported without
-					// a key: rebuild before the next wait (class notes).
-					this.#stale = true;
-				}
+			if (this.#lost.size !== 0) {
+				this.#checkStale(count);
 			}
 
 			this._translate(count);
 		}
 
 		return count;
+	}
+
+	/**
+	 * Marks the set stale if one of the `count` ready pairs has no key: only
+	 * a file closed while registered, whose removal failed (so only while
+	 * {@link EpollSelector.#lost} is not empty), is reported that way.
+	 */
+	#checkStale(count: number): void {
+		const ready = this._ready;
+		for (let i = 0; i < PAIR * count; i += PAIR) {
+			if (!this._fdToKey.has(ready[i] as number)) {
+				this.#stale = true;
+				return;
+			}
+		}
 	}
 
 	/**

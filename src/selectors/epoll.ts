@@ -262,6 +262,23 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 		return this._modify(fileobj, events, data, flags);
 	}
 
+	/**
+	 * Unregisters a file object (see {@link BaseSelector.unregister}). Call
+	 * it **before** closing the file object (Python's documentation: "a file
+	 * object shall be unregistered prior to being closed"). Called after,
+	 * it does not throw, but the kernel can no longer remove the file, which
+	 * stays in the epoll set while a duplicate descriptor keeps it open: the
+	 * selector then rebuilds its set, once (see "Unregister before closing"
+	 * in the class notes).
+	 *
+	 * @param fileobj - file object or file descriptor
+	 * @returns the {@link SelectorKey} it was registered with
+	 * @throws {KeyError | ValueError | RuntimeError} as {@link BaseSelector.unregister}
+	 */
+	override unregister(fileobj: FileDescriptorLike): SelectorKey<T> {
+		return super.unregister(fileobj);
+	}
+
 	/** A one-shot registration is re-armed by modify(); a change of flags needs the kernel too. */
 	protected override _modifyAlways(fd: number, flags: number): boolean {
 		const current = this.#flags.get(fd) ?? 0;

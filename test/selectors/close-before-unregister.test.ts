@@ -59,6 +59,23 @@ for (const Class of CLASSES) {
 			assert.ok(calls <= 30, `select(0.05) returned ${calls} times in 300 ms`);
 		});
 
+		test('the other registrations, the selector\'s fileno() and selectAsync() work on afterwards', async t => {
+			const {sel} = closeThenUnregister(t, Class);
+			const [other, peer] = socketpair(t);
+			const key = sel.register(other, EVENT_READ, 'other');
+			const fileno = 'fileno' in sel ? (sel as unknown as {fileno(): number}).fileno() : undefined;
+			assert.deepEqual(sel.select(0.05).filter(([k]) => k !== key), []);
+			assert.deepEqual(await sel.selectAsync(0.05), []);
+			peer.send('y');
+			assert.deepEqual(await sel.selectAsync(5), [[key, EVENT_READ]]);
+			assert.deepEqual(sel.select(0), [[key, EVENT_READ]]);
+			assert.equal(other.recv(10), 'y');
+			assert.deepEqual(sel.select(0), []);
+			if (fileno !== undefined) {
+				assert.equal((sel as unknown as {fileno(): number}).fileno(), fileno);
+			}
+		});
+
 		test('a new file under the same number is not reported with the old file\'s events', t => {
 			const {sel, oldFd} = closeThenUnregister(t, Class);
 			// The lowest free number is the one just closed (the duplicate

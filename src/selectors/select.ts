@@ -22,6 +22,12 @@ const FD_SETSIZE = constant('FD_SETSIZE');
  * on a helper thread (about 50 µs per wait), restarted whenever the
  * registrations change while it waits.
  *
+ * Closing a file object before unregistering it leaves nothing behind:
+ * the interest list lives here, not in the kernel, so `unregister()`
+ * removes it whatever became of the file descriptor (while it is still
+ * registered and closed, select(2) reports it: EBADF, thrown by `select()`).
+ * Unregister first all the same: it is what epoll needs.
+ *
  * @typeParam T - type of the data attached to registrations
  */
 export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {

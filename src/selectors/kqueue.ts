@@ -16,7 +16,18 @@ const EVFILT_READ = C['EVFILT_READ'] ?? -1;
 const EVFILT_WRITE = C['EVFILT_WRITE'] ?? -2;
 const EV_ADD = C['EV_ADD'] ?? 1;
 const EV_DELETE = C['EV_DELETE'] ?? 2;
-const {EPIPE} = osConstants.errno;
+const {EBADF, EPIPE} = osConstants.errno;
+const F_GETFD = C['F_GETFD'] ?? 1;
+
+/**
+ * Whether `error`, from adding the write filter of an open `fd`, says that
+ * `fd` is the write end of a pipe whose reader is gone: EPIPE (FreeBSD,
+ * macOS), or EBADF for an fd that is open (NetBSD, DragonFly:
+ * sys/kern/sys_pipe.c, `pipe_kqfilter`).
+ */
+function readerGone(fd: number, error: number): boolean {
+	return error === EPIPE || (error === EBADF && native.fcntl(fd, F_GETFD, 0) >= 0);
+}
 
 function filterCount(events: number): number {
 	return ((events & EVENT_READ) === 0 ? 0 : 1) + ((events & EVENT_WRITE) === 0 ? 0 : 1);
@@ -38,10 +49,11 @@ function filterCount(events: number): number {
  * kernel did apply before it throws.
  *
  * **A pipe whose reader is gone.** Registering its write end for
- * `EVENT_WRITE` makes kevent(2) report EPIPE for the write filter on some
- * kernels (seen on macOS, tokio-rs/mio#582; FreeBSD's pipe filter does the
- * same) where epoll and poll accept the registration and report the fd
- * writable, so that the next write raises `BrokenPipeError`. Here too:
+ * `EVENT_WRITE` makes kevent(2) refuse the write filter — EPIPE on FreeBSD
+ * and macOS (tokio-rs/mio#582), EBADF on NetBSD and DragonFly although the
+ * fd is open (their `pipe_kqfilter`) — where epoll and poll accept the
+ * registration and report the fd writable, so that the next write raises
+ * `BrokenPipeError`. Here too:
  * `register()` and `modify()` succeed, and every `select()` reports the fd
  * writable (without waiting) until it is unregistered or modified without
  * `EVENT_WRITE`. CPython raises the EPIPE from `register()` instead.
@@ -148,8 +160,8 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 				: this.#apply(fd, EVFILT_READ, readFlags, EVFILT_WRITE, writeFlags));
 		const readError = readFlags === 0 ? 0 : errors[0] as number;
 		let writeError = writeFlags === 0 ? 0 : errors[readFlags === 0 ? 0 : 1] as number;
-		if (writeError === EPIPE && writeFlags === EV_ADD) {
-			// The reader is gone (see the class notes): reported writable.
+		if (writeFlags === EV_ADD && readerGone(fd, writeError)) {
+			// See the class notes: reported writable from now on.
 			writeError = 0;
 			this.#broken.add(fd);
 		} else if (writeFlags === EV_DELETE && this.#broken.delete(fd) && writeError !== 0) {

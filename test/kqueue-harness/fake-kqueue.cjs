@@ -7,7 +7,8 @@
  * the addon hands to TypeScript: keventApply reports one errno per change
  * (as with EV_RECEIPT) and keventWait fills (fd, SEL_EV_* bits) pairs, one
  * per filter (native/events.h). Like FreeBSD's pipe filter, adding a write
- * filter to a pipe whose reader is gone fails with EPIPE and adds nothing.
+ * filter to a pipe whose reader is gone fails with EPIPE and adds nothing
+ * (with FAKE_KQUEUE_PIPE_ERROR=EBADF: with EBADF, as NetBSD's).
  * The kqueue fd is the epoll fd, so selectAsync() can watch it. Where the
  * addon has a real kqueue, nothing is replaced.
  */
@@ -106,7 +107,7 @@ Module._extensions['.node'] = function (module, filename) {
 				continue;
 			} else if ((flags & EV_ADD) !== 0) {
 				if (bit === WRITE && readerGone(fd)) {
-					errors[i] = E.EPIPE;
+					errors[i] = process.env.FAKE_KQUEUE_PIPE_ERROR === 'EBADF' ? E.EBADF : E.EPIPE;
 					continue;
 				}
 

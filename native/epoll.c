@@ -70,12 +70,11 @@ static napi_value sel_napi_epoll_wait(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_epoll_replace(napi_env env,
                                          napi_callback_info info) {
   SEL_ARGS(env, info, 2);
-  int32_t fresh, ep;
-  ARG_INT32(env, 0, fresh);
-  ARG_INT32(env, 1, ep);
-  if (fresh == ep) return sel__int(env, -EINVAL);
-  if (dup3(fresh, ep, O_CLOEXEC) < 0) return sel__neg_errno(env);
-  close(fresh);
+  int32_t fd[2]; /* fresh, epfd */
+  for (int i = 0; i < 2; i++) ARG_INT32(env, i, fd[i]);
+  if (fd[0] == fd[1]) return sel__int(env, -EINVAL);
+  if (dup3(fd[0], fd[1], O_CLOEXEC) < 0) return sel__neg_errno(env);
+  close(fd[0]);
   return sel__int(env, 0);
 }
 

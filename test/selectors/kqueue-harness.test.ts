@@ -3,8 +3,9 @@
  * <sys/event.h> layouts of test/kqueue-harness/ (struct kevent of 32, 40, 64
  * and 72 bytes, with and without EV_RECEIPT) and run with its stand-in
  * kevent(), so the record size, the in-place packing and the per-change
- * results are exercised where no BSD or macOS machine is at hand. The N-API
- * glue is compiled too (syntax only) when Node's headers are found.
+ * results are exercised where no BSD or macOS machine is at hand, under
+ * AddressSanitizer and UBSan where gcc has them. The N-API glue is compiled
+ * too (syntax only) when Node's headers are found.
  * Skipped, with the reason printed, without gcc.
  */
 import assert from 'node:assert/strict';
@@ -43,12 +44,25 @@ if (skip !== false) {
 }
 
 const CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-DSEL_KQ_STANDIN', `-I${join(harness, 'include')}`];
+const SANITIZERS = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
+
+/** Whether gcc can build and run a program with SANITIZERS here (runtime libraries installed, not refused by a sandbox). */
+function sanitizersWork(dir: string): boolean {
+	const exe = join(dir, 'probe');
+	const build = spawnSync(gcc!, [...SANITIZERS, '-x', 'c', '-', '-o', exe], {input: 'int main(void) { return 0; }\n', stdio: ['pipe', 'ignore', 'ignore']});
+	return build.status === 0 && spawnSync(exe, {stdio: 'ignore'}).status === 0;
+}
 
 describe('native/kqueue.c against stand-in struct kevent layouts', {skip}, () => {
 	const out = mkdtempSync(join(tmpdir(), 'kqueue-harness-'));
 	test.after(() => {
 		rmSync(out, {recursive: true, force: true});
 	});
+	// AddressSanitizer and UBSan watch the in-place packing where gcc has them.
+	const sanitize = sanitizersWork(out) ? SANITIZERS : [];
+	if (sanitize.length === 0) {
+		console.log('# kqueue harness: built without sanitizers (gcc cannot build or run them here)');
+	}
 
 	for (const size of LAYOUTS) {
 		for (const receipt of [true, false]) {
@@ -56,7 +70,7 @@ describe('native/kqueue.c against stand-in struct kevent layouts', {skip}, () =>
 			test(`${name}: records packed into pairs, changes reported one by one`, () => {
 				const exe = join(out, `driver-${size}-${receipt ? 'r' : 'n'}`);
 				execFileSync(gcc!, [
-					...CFLAGS, '-DSEL_KQ_NO_NAPI', `-DSEL_STANDIN_SIZE=${size}`,
+					...CFLAGS, ...sanitize, '-DSEL_KQ_NO_NAPI', `-DSEL_STANDIN_SIZE=${size}`,
 					...(receipt ? [] : ['-DSEL_STANDIN_NO_RECEIPT']),
 					join(harness, 'driver.c'), '-o', exe,
 				], {stdio: ['ignore', 'ignore', 'pipe']});

@@ -123,7 +123,7 @@ function epollFlags(options: unknown): number {
  * it open, and `EPOLL_CTL_DEL` needs a live descriptor for it, which is
  * gone (epoll(7), Q6). CPython then keeps reporting the file: `select()`
  * returns `[]` at once, over and over. This selector instead rebuilds its
- * epoll set when that can have happened, keeping its {@link fileno}: after
+ * epoll set when that can have happened, keeping its {@link EpollSelector.fileno | fileno()}: after
  * an `unregister()` whose removal the kernel refused (EBADF, ENOENT), the
  * next `select()` that gets an event for a file descriptor it does not
  * have, or the first `select()` after that number is registered again,
@@ -133,7 +133,7 @@ function epollFlags(options: unknown): number {
  * only (and, after such an `unregister()` until a rebuild, one `Map`
  * lookup per ready event); the path everyone takes pays nothing.
  * A rebuild re-arms disarmed EPOLLONESHOT registrations, and another
- * selector watching this one's {@link fileno} loses that registration
+ * selector watching this one's {@link EpollSelector.fileno | fileno()} loses that registration
  * (it watched the old instance). As Python's documentation says,
  * "a file object shall be unregistered prior to being closed".
  *
@@ -353,7 +353,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	/**
 	 * Marks the set stale if one of the `count` ready pairs has no key: only
 	 * a file closed while registered, whose removal failed (so only while
-	 * {@link EpollSelector.#lost} is not empty), is reported that way.
+	 * `#lost` is not empty), is reported that way.
 	 */
 	#checkStale(count: number): void {
 		const ready = this._ready;

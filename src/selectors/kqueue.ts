@@ -77,9 +77,9 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 
 	protected override readonly _waitSyscall = 'kevent';
 	readonly #kq: number;
-	/** Up to two `(ident, filter, flags)` changes: {@link KqueueSelector.#apply}'s scratch. */
+	/** Up to two `(ident, filter, flags)` changes: `#apply`'s scratch. */
 	readonly #changes = new Int32Array(6);
-	/** Their results (errno, 0: applied): {@link KqueueSelector.#apply}'s scratch. */
+	/** Their results (errno, 0: applied): `#apply`'s scratch. */
 	readonly #errors = new Int32Array(2);
 	/** Registered filters: the most events one `kevent` call can return. */
 	#filters = 0;
@@ -144,7 +144,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 	/**
 	 * Applies the changes from `oldEvents` to `newEvents` (each side: add,
 	 * delete or nothing); if one fails other than by an ignored EPIPE, deletes
-	 * again what was added and throws. Keeps {@link KqueueSelector.#broken}.
+	 * again what was added and throws. Keeps `#broken`.
 	 */
 	#change(fd: number, oldEvents: number, newEvents: number): void {
 		const readFlags = this.#flagsFor(EVENT_READ, oldEvents, newEvents);

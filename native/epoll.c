@@ -47,9 +47,10 @@ static napi_value sel_napi_epoll_ctl(napi_env env, napi_callback_info info) {
  * writes its structs there and they are packed in place into (fd, events)
  * pairs (native/events.h). */
 static napi_value sel_napi_epoll_wait(napi_env env, napi_callback_info info) {
+  SEL_ARGS(env, info, 4);
   int32_t ep, timeout, *buf;
   uint32_t maxevents;
-  if (!sel__arg_wait(env, info, SEL_EPOLL_RECORD, &ep, &buf, &maxevents,
+  if (!sel__arg_wait(env, argv, SEL_EPOLL_RECORD, &ep, &buf, &maxevents,
                      &timeout))
     return NULL;
   int n = epoll_wait(ep, (struct epoll_event *)(void *)buf, (int)maxevents,

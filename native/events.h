@@ -61,23 +61,14 @@ static inline void sel__get_record(const int32_t *buf, size_t i, void *record,
 #ifdef NAPI_VERSION
 #include "util.h"
 
-/* Reads the arguments of a wait into kernel records, (fd, buf: Int32Array,
- * maxevents, timeoutMs): false with a pending TypeError, or RangeError
- * unless 0 < maxevents <= INT32_MAX and buf holds maxevents records of
- * `record` int32 values. */
-static inline bool sel__arg_wait(napi_env env, napi_callback_info info,
+/* Reads the arguments of a wait into kernel records, argv = (fd, buf:
+ * Int32Array, maxevents, timeoutMs) as fetched by SEL_ARGS: false with a
+ * pending TypeError, or RangeError unless 0 < maxevents <= INT32_MAX and
+ * buf holds maxevents records of `record` int32 values. */
+static inline bool sel__arg_wait(napi_env env, const napi_value *argv,
                                  size_t record, int32_t *fd, int32_t **buf,
                                  uint32_t *maxevents, int32_t *timeout) {
-  napi_value argv[4];
-  size_t argc = 4, count;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
-    sel__throw_last(env);
-    return false;
-  }
-  if (argc < 4) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "Expected 4 arguments");
-    return false;
-  }
+  size_t count;
   if (!sel__arg_int32(env, argv[0], fd, 0) ||
       !sel__arg_int32array(env, argv[1], buf, &count, 1) ||
       !sel__arg_uint32(env, argv[2], maxevents, 2) ||

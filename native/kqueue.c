@@ -156,9 +156,10 @@ static napi_value sel_napi_kevent_apply(napi_env env,
  * nevents > 0; buf holds nevents records of keventRecordInt32 values; filled with
  * (fd, SEL_EV_* bits) pairs (native/events.h). */
 static napi_value sel_napi_kevent_wait(napi_env env, napi_callback_info info) {
+  SEL_ARGS(env, info, 4);
   int32_t kq, *buf, timeout;
   uint32_t nevents;
-  if (!sel__arg_wait(env, info, SEL_KQ_RECORD, &kq, &buf, &nevents, &timeout))
+  if (!sel__arg_wait(env, argv, SEL_KQ_RECORD, &kq, &buf, &nevents, &timeout))
     return NULL;
   return sel__int(env, sel__kq_wait(kq, buf, nevents, timeout));
 }

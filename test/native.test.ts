@@ -127,10 +127,12 @@ const cases: Record<string, Case> = {
 	},
 	epollCtl: {args: () => [-1, C['EPOLL_CTL_ADD'], 0, C['EPOLLIN']], kinds: ['fd', 'int', 'int', 'uint']},
 	epollWait: {args: () => [-1, new Int32Array(4), 1, 0], kinds: ['fd', 'int32array', 'uint', 'int']},
-	kevent: {
-		args: () => [-1, new Int32Array(3), 0, new Int32Array(8), 1, 0],
-		kinds: ['fd', 'int32array', 'uint', 'int32array', 'uint', 'int'],
+	epollReplace: {args: () => [-1, -2], kinds: ['fd', 'fd']},
+	keventApply: {
+		args: () => [-1, new Int32Array(3), 0, new Int32Array(1)],
+		kinds: ['fd', 'int32array', 'uint', 'int32array'],
 	},
+	keventWait: {args: () => [-1, new Int32Array(18), 1, 0], kinds: ['fd', 'int32array', 'uint', 'int']},
 
 	// Functions that take no fd, each with its own check.
 	socket: {
@@ -266,11 +268,11 @@ describe('native contract', () => {
 	test('platform-specific functions exist only on their platform', () => {
 		const linux = process.platform === 'linux';
 		const bsd = ['darwin', 'freebsd', 'openbsd', 'netbsd'].includes(process.platform);
-		for (const name of ['epollCreate', 'epollCtl', 'epollWait']) {
+		for (const name of ['epollCreate', 'epollCtl', 'epollWait', 'epollReplace']) {
 			assert.equal(typeof native[name as keyof typeof native] === 'function', linux, name);
 		}
 
-		for (const name of ['kqueue', 'kevent']) {
+		for (const name of ['kqueue', 'keventApply', 'keventWait']) {
 			assert.equal(typeof native[name as keyof typeof native] === 'function', bsd, name);
 		}
 	});

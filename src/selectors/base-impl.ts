@@ -162,8 +162,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	 *
 	 * @param fd - the file descriptor, not yet in `_fdToKey`
 	 * @param events - a valid `EVENT_*` mask
+	 * @param flags - backend-specific flags (EpollSelector's EPOLLET…), 0 from a Python-style call
 	 */
-	protected abstract _kernelAdd(fd: number, events: number): void;
+	protected abstract _kernelAdd(fd: number, events: number, flags: number): void;
 
 	/**
 	 * Removes `fd` from the kernel (or the interest list). Called after the
@@ -180,9 +181,10 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	 *
 	 * @param fd - the file descriptor
 	 * @param oldEvents - the current mask
-	 * @param newEvents - the new mask (different from `oldEvents`)
+	 * @param newEvents - the new mask (different from `oldEvents`, unless `_modifyAlways`)
+	 * @param flags - backend-specific flags, as for `_kernelAdd`
 	 */
-	protected abstract _kernelModify(fd: number, oldEvents: number, newEvents: number): void;
+	protected abstract _kernelModify(fd: number, oldEvents: number, newEvents: number, flags: number): void;
 
 	/**
 	 * One native wait of at most `timeoutMs` (-1 forever, 0 poll, at most
@@ -215,8 +217,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	 * is re-armed that way). Default: never.
 	 *
 	 * @param _fd - the registered file descriptor
+	 * @param _flags - the flags `modify()` was given, as for `_kernelModify`
 	 */
-	protected _modifyAlways(_fd: number): boolean {
+	protected _modifyAlways(_fd: number, _flags: number): boolean {
 		return false;
 	}
 
@@ -258,6 +261,14 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	}
 
 	override register(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T> {
+		return this._register(fileobj, events, data[0] as T, 0);
+	}
+
+	/**
+	 * `register()` with backend-specific `flags`, handed to
+	 * {@link BaseSelectorImpl._kernelAdd} as an argument.
+	 */
+	protected _register(fileobj: FileDescriptorLike, events: number, data: T, flags: number): SelectorKey<T> {
 		this._checkOpen();
 		validateEvents(events);
 		const fd = this._fileobjLookup(fileobj);
@@ -265,9 +276,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 			throw new KeyError(`${fileobjRepr(fileobj)} (FD ${fd}) is already registered`, 'ERR_ALREADY_REGISTERED');
 		}
 
-		const key = new SelectorKey<T>(fileobj, fd, events, data[0] as T);
+		const key = new SelectorKey<T>(fileobj, fd, events, data);
 		// The kernel first: if it refuses, there is nothing to roll back.
-		this._kernelAdd(fd, events);
+		this._kernelAdd(fd, events, flags);
 		this._fdToKey.set(fd, key);
 		return key;
 	}
@@ -285,6 +296,15 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	}
 
 	override modify(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T> {
+		return this._modify(fileobj, events, data[0] as T, 0);
+	}
+
+	/**
+	 * `modify()` with backend-specific `flags`, handed to
+	 * {@link BaseSelectorImpl._modifyAlways} and
+	 * {@link BaseSelectorImpl._kernelModify} as an argument.
+	 */
+	protected _modify(fileobj: FileDescriptorLike, events: number, newData: T, flags: number): SelectorKey<T> {
 		this._checkOpen();
 		const fd = this._fileobjLookup(fileobj);
 		const key = this._fdToKey.get(fd);
@@ -293,10 +313,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		}
 
 		validateEvents(events);
-		const newData = data[0] as T;
-		if (events !== key.events || this._modifyAlways(fd)) {
+		if (events !== key.events || this._modifyAlways(fd, flags)) {
 			try {
-				this._kernelModify(fd, key.events, events);
+				this._kernelModify(fd, key.events, events, flags);
 			} catch (error) {
 				// bpo-30014: a failed modify leaves the file object unregistered.
 				this._forget(key);

@@ -14,7 +14,7 @@
         "native/epoll.c",
         "native/kqueue.c",
         "native/reactor.c",
-        "native/wait-common.c"
+        "native/signal.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-Werror=implicit-function-declaration", "-fvisibility=hidden"],

@@ -1,10 +1,13 @@
 /*
  * Module entry point: argument helpers shared by every file and the export
- * table. No state lives here (or anywhere in the addon), so the module can be
- * loaded by many worker threads at once.
+ * table. No state lives here (or anywhere in the addon but native/signal.c,
+ * whose state is process-wide by nature), so the module can be loaded by many
+ * worker threads at once.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -185,6 +188,26 @@ napi_value sel__int(napi_env env, int64_t value) {
 
 napi_value sel__neg_errno(napi_env env) { return sel__int(env, -(int64_t)errno); }
 
+int sel__pipe(int p[2]) {
+#if defined(__APPLE__)
+  /* macOS has no pipe2(): set the flags right after, closing both on error. */
+  if (pipe(p) < 0) return errno;
+  for (int k = 0; k < 2; k++) {
+    int fl = fcntl(p[k], F_GETFL);
+    if (fl < 0 || fcntl(p[k], F_SETFL, fl | O_NONBLOCK) < 0 ||
+        fcntl(p[k], F_SETFD, FD_CLOEXEC) < 0) {
+      int err = errno;
+      close(p[0]);
+      close(p[1]);
+      return err;
+    }
+  }
+  return 0;
+#else
+  return pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0 ? errno : 0;
+#endif
+}
+
 NAPI_MODULE_INIT() {
   if (sel__init_constants(env, exports) != napi_ok ||
       sel__init_socket(env, exports) != napi_ok ||
@@ -192,7 +215,8 @@ NAPI_MODULE_INIT() {
       sel__init_mux(env, exports) != napi_ok ||
       sel__init_epoll(env, exports) != napi_ok ||
       sel__init_kqueue(env, exports) != napi_ok ||
-      sel__init_watch(env, exports) != napi_ok) {
+      sel__init_watch(env, exports) != napi_ok ||
+      sel__init_signal(env, exports) != napi_ok) {
     sel__throw_last(env);
     return NULL;
   }

@@ -3,13 +3,15 @@
  * See: select(2), poll(2).
  *
  * Both take the caller's interest list as an Int32Array and write ready
- * (fd, events) pairs into a caller-owned Int32Array; nothing is allocated.
+ * (fd, events) pairs into a caller-owned Int32Array (the layout of
+ * native/events.h); nothing is allocated.
  */
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/select.h>
 
+#include "events.h"
 #include "util.h"
 #include "wait-common.h"
 
@@ -73,13 +75,9 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
     /* Read again from the caller's memory, which another thread may have
      * changed (a SharedArrayBuffer): never index an fd_set out of range. */
     if (fd < 0 || fd >= FD_SETSIZE) continue;
-    if ((mask & 1) && FD_ISSET(fd, &rset)) ready |= 1;
-    if ((mask & 2) && FD_ISSET(fd, &wset)) ready |= 2;
-    if (ready) {
-      out[2 * count] = fd;
-      out[2 * count + 1] = ready;
-      count++;
-    }
+    if ((mask & SEL_EV_READ) && FD_ISSET(fd, &rset)) ready |= SEL_EV_READ;
+    if ((mask & SEL_EV_WRITE) && FD_ISSET(fd, &wset)) ready |= SEL_EV_WRITE;
+    if (ready) sel__put_pair(out, (size_t)count++, fd, ready);
   }
   return sel__int(env, count);
 }
@@ -98,11 +96,8 @@ static napi_value sel_napi_poll(napi_env env, napi_callback_info info) {
   if (r < 0) return sel__neg_errno(env);
   int count = 0;
   for (uint32_t i = 0; count < r && i < n; i++) {
-    if (p[i].revents) {
-      out[2 * count] = p[i].fd;
-      out[2 * count + 1] = (uint16_t)p[i].revents;
-      count++;
-    }
+    if (p[i].revents)
+      sel__put_pair(out, (size_t)count++, p[i].fd, (uint16_t)p[i].revents);
   }
   return sel__int(env, count);
 }

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "util.h"
-#include "wait-common.h"
 
 /* close(fd) -> 0. Not retried on EINTR: on Linux the fd is released even
  * then, and a retry could close an fd another thread just opened. */
@@ -54,8 +53,8 @@ static napi_value sel_napi_pipe(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int p[2];
-  int err = sel__pipe_nonblock(p);
-  if (err < 0) return sel__int(env, err);
+  int err = sel__pipe(p);
+  if (err != 0) return sel__int(env, -err);
   out[0] = p[0];
   out[1] = p[1];
   return sel__int(env, 0);

@@ -141,8 +141,8 @@ static int sel__reactor_wake_open(sel_reactor *r) {
   r->wake_rd = r->wake_wr = fd;
 #else
   int p[2];
-  int err = sel__pipe_nonblock(p);
-  if (err < 0) return err;
+  int err = sel__pipe(p);
+  if (err != 0) return -err;
   r->wake_rd = p[0];
   r->wake_wr = p[1];
 #endif
@@ -513,30 +513,21 @@ static napi_value sel_napi_reactor_open(napi_env env, napi_callback_info info) {
 /* The arguments (fd, events, token) of reactorAdd/reactorMod, and the
  * environment's reactor in *r (NULL before reactorOpen). false: an
  * exception is pending. */
-static bool sel__reactor_watch_args(napi_env env, napi_callback_info info,
+static bool sel__reactor_watch_args(napi_env env, const napi_value *argv,
                                     sel_reactor **r, int32_t *fd,
                                     uint32_t *events, uint32_t *token) {
   *r = sel__reactor_get(env);
-  napi_value argv[3];
-  size_t argc = 3;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
-    sel__throw_last(env);
-    return false;
-  }
-  if (argc < 3) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "Expected 3 arguments");
-    return false;
-  }
   return sel__arg_int32(env, argv[0], fd, 0) &&
          sel__arg_uint32(env, argv[1], events, 1) &&
          sel__arg_uint32(env, argv[2], token, 2);
 }
 
 static napi_value sel_napi_reactor_add(napi_env env, napi_callback_info info) {
+  SEL_ARGS(env, info, 3);
   sel_reactor *r;
   int32_t fd;
   uint32_t events, token;
-  if (!sel__reactor_watch_args(env, info, &r, &fd, &events, &token))
+  if (!sel__reactor_watch_args(env, argv, &r, &fd, &events, &token))
     return NULL;
   if (r == NULL) return sel__int(env, -ENXIO);
   int w = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -552,10 +543,11 @@ static napi_value sel_napi_reactor_add(napi_env env, napi_callback_info info) {
 }
 
 static napi_value sel_napi_reactor_mod(napi_env env, napi_callback_info info) {
+  SEL_ARGS(env, info, 3);
   sel_reactor *r;
   int32_t w;
   uint32_t events, token;
-  if (!sel__reactor_watch_args(env, info, &r, &w, &events, &token))
+  if (!sel__reactor_watch_args(env, argv, &r, &w, &events, &token))
     return NULL;
   if (r == NULL) return sel__int(env, -ENXIO);
   if (!sel__reactor_owns(r, w)) return sel__int(env, -EBADF);

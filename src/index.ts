@@ -59,6 +59,7 @@ export {
 	ValueError,
 	KeyError,
 	RuntimeError,
+	KeyboardInterrupt,
 	type OSErrorOptions,
 	type CodedErrorOptions,
 } from './errors.js';

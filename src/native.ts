@@ -81,7 +81,8 @@ export interface NativeBinding {
 	/** The C library's message for an errno (not a system call; never fails). */
 	strerror(errno: number): string;
 
-	// multiplexing — timeoutMs < 0 waits forever
+	// multiplexing — timeoutMs < 0 waits forever; every wait fills the
+	// caller's buffer with (fd, bits) pairs: native/events.h, src/selectors/events.ts
 	/** `fds`: n (fd, mask) pairs, mask 1 = read, 2 = write; `out`: (fd, readyMask) pairs. */
 	select(fds: Int32Array, n: number, timeoutMs: number, out: Int32Array): number;
 	/** `pollfds`: n `struct pollfd` (2 int32 each); `out`: (fd, revents) pairs. */
@@ -89,12 +90,24 @@ export interface NativeBinding {
 	/** Linux only. */
 	epollCreate?(): number;
 	epollCtl?(epfd: number, op: number, fd: number, events: number): number;
-	/** `buf` holds 4 int32 per event; filled with (fd, events) pairs. */
+	/** int32 values one `struct epoll_event` takes in {@link NativeBinding.epollWait}'s buffer (native/events.h). */
+	readonly epollRecordInt32?: number;
+	/** `buf` holds `maxevents` records of {@link NativeBinding.epollRecordInt32} values; filled with (fd, EPOLL* bits) pairs (src/selectors/events.ts). */
 	epollWait?(epfd: number, buf: Int32Array, maxevents: number, timeoutMs: number): number;
+	/** dup3(fresh, epfd, O_CLOEXEC) then close(fresh): `epfd` now names the instance `fresh`. */
+	epollReplace?(fresh: number, epfd: number): number;
 	/** macOS/BSD only. */
 	kqueue?(): number;
-	/** `changes`: (ident, filter, flags) triples, at most 16; `buf`: 8 int32 per event, filled with (ident, filter, flags, data) quads. */
-	kevent?(kq: number, changes: Int32Array, nchanges: number, buf: Int32Array, nevents: number, timeoutMs: number): number;
+	/**
+	 * Applies `nchanges` (ident, filter, flags) triples (at most 16), each
+	 * with EV_RECEIPT, without waiting: `errors[i]` gets change i's errno (0:
+	 * applied). Returns 0, or -errno if kevent(2) itself failed.
+	 */
+	keventApply?(kq: number, changes: Int32Array, nchanges: number, errors: Int32Array): number;
+	/** int32 values one `struct kevent` takes in {@link NativeBinding.keventWait}'s buffer (native/events.h). */
+	readonly keventRecordInt32?: number;
+	/** `buf` holds `nevents` records of {@link NativeBinding.keventRecordInt32} values; filled with (fd, SEL_EV_* bits) pairs (src/selectors/events.ts). */
+	keventWait?(kq: number, buf: Int32Array, nevents: number, timeoutMs: number): number;
 
 	// the reactor: waiting without blocking the event loop (native/reactor.c;
 	// policy in src/async/reactor.ts). Absent where there is no epoll or kqueue.

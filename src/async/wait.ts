@@ -30,7 +30,10 @@ export interface ReadinessWait {
 	wait(target: WaitTarget, timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<void>;
 	/** The target changed: a pending wait resolves so the caller waits again. */
 	restart(): void;
-	/** Releases what is kept between waits. Idempotent. */
+	/**
+	 * Releases what is kept between waits (a pending wait resolves, as on
+	 * restart). Idempotent; the object stays usable.
+	 */
 	close(): void;
 }
 

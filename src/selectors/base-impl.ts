@@ -11,6 +11,7 @@ import {inspect, type InspectOptionsStylized} from 'node:util';
 import {EVENT_MASK} from '../constants.js';
 import {KeyError, OSError, RuntimeError, stackFromCaller, ValueError} from '../errors.js';
 import {fileobjRepr, fileobjToFd, type FileDescriptorLike} from '../fileobj.js';
+import {runPendingSignalHandlers} from '../signal/pending.js';
 import {clampWaitMs, monotonicMs, remainingMs, timeoutToMs, waitSliceMs} from '../time.js';
 import {ReactorWait, type ReadinessWait, type WaitTarget} from '../async/wait.js';
 import {
@@ -167,8 +168,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	 *
 	 * @param fd - the file descriptor, not yet in `_fdToKey`
 	 * @param events - a valid `EVENT_*` mask
+	 * @param flags - backend-specific flags (EpollSelector's EPOLLET…), 0 from a Python-style call
 	 */
-	protected abstract _kernelAdd(fd: number, events: number): void;
+	protected abstract _kernelAdd(fd: number, events: number, flags: number): void;
 
 	/**
 	 * Removes `fd` from the kernel (or the interest list). Called after the
@@ -185,9 +187,10 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	 *
 	 * @param fd - the file descriptor
 	 * @param oldEvents - the current mask
-	 * @param newEvents - the new mask (different from `oldEvents`)
+	 * @param newEvents - the new mask (different from `oldEvents`, unless `_modifyAlways`)
+	 * @param flags - backend-specific flags, as for `_kernelAdd`
 	 */
-	protected abstract _kernelModify(fd: number, oldEvents: number, newEvents: number): void;
+	protected abstract _kernelModify(fd: number, oldEvents: number, newEvents: number, flags: number): void;
 
 	/**
 	 * One native wait of at most `timeoutMs` (-1 forever, 0 poll, at most
@@ -210,13 +213,23 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	}
 
 	/**
+	 * The selector's own fd now names another kernel object (epoll rebuilt
+	 * its set under the same number): `selectAsync()` lets go of the
+	 * duplicate it watches (a pending call waits again on the new one).
+	 */
+	protected _waitFdReplaced(): void {
+		this.#readiness?.close();
+	}
+
+	/**
 	 * Whether `modify()` must call {@link BaseSelectorImpl._kernelModify}
 	 * even though the events are unchanged (an epoll one-shot registration
 	 * is re-armed that way). Default: never.
 	 *
 	 * @param _fd - the registered file descriptor
+	 * @param _flags - the flags `modify()` was given, as for `_kernelModify`
 	 */
-	protected _modifyAlways(_fd: number): boolean {
+	protected _modifyAlways(_fd: number, _flags: number): boolean {
 		return false;
 	}
 
@@ -258,6 +271,14 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	}
 
 	override register(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T> {
+		return this._register(fileobj, events, data[0] as T, 0);
+	}
+
+	/**
+	 * `register()` with backend-specific `flags`, handed to
+	 * {@link BaseSelectorImpl._kernelAdd} as an argument.
+	 */
+	protected _register(fileobj: FileDescriptorLike, events: number, data: T, flags: number): SelectorKey<T> {
 		this._checkOpen();
 		validateEvents(events);
 		const fd = this._fileobjLookup(fileobj);
@@ -265,9 +286,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 			throw new KeyError(`${fileobjRepr(fileobj)} (FD ${fd}) is already registered`, 'ERR_ALREADY_REGISTERED');
 		}
 
-		const key = new SelectorKey<T>(fileobj, fd, events, data[0] as T);
+		const key = new SelectorKey<T>(fileobj, fd, events, data);
 		// The kernel first: if it refuses, there is nothing to roll back.
-		this._kernelAdd(fd, events);
+		this._kernelAdd(fd, events, flags);
 		this._fdToKey.set(fd, key);
 		this.#interestChanged();
 		return key;
@@ -286,6 +307,15 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	}
 
 	override modify(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T> {
+		return this._modify(fileobj, events, data[0] as T, 0);
+	}
+
+	/**
+	 * `modify()` with backend-specific `flags`, handed to
+	 * {@link BaseSelectorImpl._modifyAlways} and
+	 * {@link BaseSelectorImpl._kernelModify} as an argument.
+	 */
+	protected _modify(fileobj: FileDescriptorLike, events: number, newData: T, flags: number): SelectorKey<T> {
 		this._checkOpen();
 		const fd = this._fileobjLookup(fileobj);
 		const key = this._fdToKey.get(fd);
@@ -294,10 +324,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		}
 
 		validateEvents(events);
-		const newData = data[0] as T;
-		if (events !== key.events || this._modifyAlways(fd)) {
+		if (events !== key.events || this._modifyAlways(fd, flags)) {
 			try {
-				this._kernelModify(fd, key.events, events);
+				this._kernelModify(fd, key.events, events, flags);
 			} catch (error) {
 				// bpo-30014: a failed modify leaves the file object unregistered.
 				this._forget(key);
@@ -516,6 +545,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		const deadline = ms > 0 ? monotonicMs() + ms : 0;
 		let waitMs = ms;
 		for (;;) {
+			// Signal handlers (node-selectors/signal) before each wait: first,
+			// after EINTR and after each worker slice.
+			runPendingSignalHandlers();
 			const slice = waitSliceMs(clampWaitMs(waitMs));
 			const result = this._wait(slice, limit);
 			if (result > 0 || (result === 0 && slice === waitMs)) {

@@ -28,6 +28,12 @@ const EVENTS_SHIFT = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 
  * `selectAsync()` waits for the registered fds through the reactor (see
  * {@link BaseSelector.selectAsync}).
  *
+ * Closing a file object before unregistering it leaves nothing behind:
+ * the interest list lives here, not in the kernel, so `unregister()`
+ * removes it whatever became of the file descriptor (while it is still
+ * registered and closed, poll(2) reports it: POLLNVAL, counted as ready).
+ * Unregister first all the same: it is what epoll needs.
+ *
  * @typeParam T - type of the data attached to registrations
  */
 export class PollSelector<T = unknown> extends PollLikeSelector<T> {

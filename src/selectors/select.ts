@@ -20,6 +20,12 @@ const FD_SETSIZE = constant('FD_SETSIZE');
  * registered fds through the reactor (see {@link BaseSelector.selectAsync}),
  * so it has no `FD_SETSIZE` limit of its own.
  *
+ * Closing a file object before unregistering it leaves nothing behind:
+ * the interest list lives here, not in the kernel, so `unregister()`
+ * removes it whatever became of the file descriptor (while it is still
+ * registered and closed, select(2) reports it: EBADF, thrown by `select()`).
+ * Unregister first all the same: it is what epoll needs.
+ *
  * @typeParam T - type of the data attached to registrations
  */
 export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
@@ -60,7 +66,10 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
 		this.#table.set(fd, newEvents);
 	}
 
-	/** The native select writes `(fd, mask)` pairs, mask 1 = read, 2 = write: already `EVENT_*` bits. */
+	/**
+	 * The native select writes `(fd, SEL_EV_READ | SEL_EV_WRITE)` pairs
+	 * (src/selectors/events.ts): already `EVENT_*` bits, nothing to convert.
+	 */
 	protected override _wait(timeoutMs: number): number {
 		const table = this.#table;
 		return native.select(table.data, table.n, timeoutMs, table.out);

@@ -36,6 +36,7 @@
 import {constants as osConstants, endianness} from 'node:os';
 import {OSError, TimeoutError} from '../errors.js';
 import {constant, native} from '../native.js';
+import {runPendingSignalHandlers} from '../signal/pending.js';
 import {clampWaitMs, monotonicMs, remainingMs, waitSliceMs, WORKER_WAIT_SLICE_MS} from '../time.js';
 
 const E = osConstants.errno;
@@ -110,7 +111,8 @@ export function sockCall<R, A, B, C, D>(fd: number, timeoutMs: number, wait: num
 		if (want === 0) {
 			const errno = -ret & ERRNO_MASK;
 			if (errno === EINTR) {
-				continue; // PEP 475
+				runPendingSignalHandlers(); // PEP 475: handlers run (and may throw), then retry
+				continue;
 			}
 
 			if (errno === EAGAIN || errno === EWOULDBLOCK) {
@@ -181,6 +183,8 @@ function waitReady(fd: number, want: number, deadline: number): boolean {
 /** poll() until `fd` is ready for `events`; EINTR and capped waits loop on the deadline. */
 function pollUntil(fd: number, events: number, deadline: number): boolean {
 	for (;;) {
+		// Signal handlers (node-selectors/signal) before each wait: first, and after EINTR.
+		runPendingSignalHandlers();
 		let ms = -1;
 		if (deadline !== Number.POSITIVE_INFINITY) {
 			ms = remainingMs(deadline);
@@ -208,6 +212,7 @@ function pollUntil(fd: number, events: number, deadline: number): boolean {
 /** Sleeps (blocking the thread) until the monotonic time `deadline` (ms); returns at once if it has passed. */
 function sleepUntil(deadline: number): void {
 	for (;;) {
+		runPendingSignalHandlers();
 		const ms = remainingMs(deadline);
 		if (ms <= 0) {
 			return;

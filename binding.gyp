@@ -13,7 +13,9 @@
         "native/mux.c",
         "native/epoll.c",
         "native/kqueue.c",
-        "native/watch.c"
+        "native/watch.c",
+        "native/eventfd.c",
+        "native/select.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-Werror=implicit-function-declaration", "-fvisibility=hidden"],

@@ -16,6 +16,10 @@ interface SelectNative extends NativeBinding {
 	/** Linux only: eventfd(2), always with EFD_CLOEXEC | EFD_NONBLOCK added. */
 	eventfd?(initval: number, flags: number): number;
 	/** PIPE_BUF, POLLMSG, EPOLLWAKEUP, EFD_*, KQ_* under Python's names; absent where undefined. */
+	/** Waker (src/waker.ts): under the spinlock state[0], writes to fd if state[1] === 1; 1 written, 0 closed, -errno. */
+	wakerWake(state: Int32Array, fd: number, size: number): number;
+	/** Waker: under the spinlock, clears state[1] and closes fd1 and fd2 (if >= 0); 1 if already closed. */
+	wakerClose(state: Int32Array, fd1: number, fd2: number): number;
 	readonly selectConstants: Readonly<Record<string, number>>;
 }
 

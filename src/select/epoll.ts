@@ -17,6 +17,13 @@ const EPOLL_CLOEXEC = C['EPOLL_CLOEXEC'] ?? 0o2_000_000;
 const CTL_ADD = C['EPOLL_CTL_ADD'] ?? 1;
 const CTL_DEL = C['EPOLL_CTL_DEL'] ?? 2;
 const CTL_MOD = C['EPOLL_CTL_MOD'] ?? 3;
+const ADOPT: unique symbol = Symbol('Epoll.fromfd');
+/** @internal {@link Epoll.fromfd}'s way in. */
+interface Adopt {
+	readonly token: typeof ADOPT;
+	readonly fd: number;
+}
+
 /** int32 slots per event in the buffer the native epollWait fills. */
 const SLOTS = 4;
 
@@ -53,11 +60,17 @@ export class Epoll implements Disposable {
 	 * @param sizehint - ignored by the kernel since Linux 2.6.8; -1 (default)
 	 *   or a positive number, as CPython
 	 * @param flags - 0 or EPOLL_CLOEXEC (the fd is close-on-exec either way)
+	 * @param adopt - internal: {@link Epoll.fromfd}'s way in
 	 * @throws {ValueError} `'negative sizehint'`
 	 * @throws {OSError} `'invalid flags'` (EINVAL)
 	 */
-	constructor(sizehint: number = -1, flags: number = 0) {
+	constructor(sizehint: number = -1, flags: number = 0, adopt?: Adopt) {
 		this.#fd = -1;
+		if (adopt?.token === ADOPT) {
+			this.#fd = adopt.fd;
+			return;
+		}
+
 		asInteger(sizehint, 'sizehint');
 		asInteger(flags, 'flags');
 		if (sizehint === 0 || sizehint < -1) {
@@ -81,10 +94,7 @@ export class Epoll implements Disposable {
 	 */
 	static fromfd(fd: number): Epoll {
 		const f = asInteger(fd, 'fd');
-		const ep = Object.create(Epoll.prototype) as Epoll;
-		ep.#fd = f;
-		ep.#buf = new Int32Array(SLOTS * 64);
-		return ep;
+		return new Epoll(-1, 0, {token: ADOPT, fd: f});
 	}
 
 	/** Whether {@link Epoll.close} was called. */

@@ -16,6 +16,12 @@ import {addon, asFileDescriptor, asInteger, codedTypeError, timeoutMs, waitWithR
 const EVFILT_READ = C['EVFILT_READ'] ?? -1;
 const EV_ADD = C['EV_ADD'] ?? 1;
 const MAX_CHANGES = 16;
+const ADOPT: unique symbol = Symbol('Kqueue.fromfd');
+/** @internal {@link Kqueue.fromfd}'s way in. */
+interface Adopt {
+	readonly token: typeof ADOPT;
+	readonly fd: number;
+}
 
 /**
  * One kernel event (Python's `select.kevent`): built for
@@ -64,8 +70,16 @@ export function kevent(ident: unknown, filter?: number, flags?: number, fflags?:
 export class Kqueue implements Disposable {
 	#fd = -1;
 
-	/** @throws {OSError} where the platform has no kqueue (ENOSYS) */
-	constructor() {
+	/**
+	 * @param adopt - internal: {@link Kqueue.fromfd}'s way in
+	 * @throws {OSError} where the platform has no kqueue (ENOSYS)
+	 */
+	constructor(adopt?: Adopt) {
+		if (adopt?.token === ADOPT) {
+			this.#fd = adopt.fd;
+			return;
+		}
+
 		if (typeof addon.kqueue !== 'function') {
 			throw new OSError(C['ENOSYS'] ?? 38, undefined, {syscall: 'kqueue', message: 'kqueue is not available on this platform'});
 		}
@@ -75,9 +89,7 @@ export class Kqueue implements Disposable {
 
 	/** Wraps an existing kqueue fd, which the object then owns. */
 	static fromfd(fd: number): Kqueue {
-		const kq = Object.create(Kqueue.prototype) as Kqueue;
-		kq.#fd = asInteger(fd, 'fd');
-		return kq;
+		return new Kqueue({token: ADOPT, fd: asInteger(fd, 'fd')});
 	}
 
 	/** Whether {@link Kqueue.close} was called. */

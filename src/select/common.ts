@@ -135,6 +135,16 @@ export function timeoutMs(value: unknown, scale: number, typeMessage: string, ne
  * @throws {OSError} for any other errno
  */
 export function waitWithRetry(ms: number, syscall: string, call: (ms: number) => number): number {
+	if (ms === 0) {
+		// A poll: no deadline to keep (EINTR is retried with 0 again).
+		for (;;) {
+			const ret = call(0);
+			if (ret !== -EINTR) {
+				return ret < 0 ? check(ret, syscall) : ret;
+			}
+		}
+	}
+
 	const deadline = ms > 0 ? monotonicMs() + ms : 0;
 	let wait = ms;
 	for (;;) {

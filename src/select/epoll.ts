@@ -33,7 +33,8 @@ function epollMask(value: unknown): number {
 		throw codedTypeError(`eventmask must be an integer, not ${value === null ? 'null' : typeof value}`);
 	}
 
-	return Number(BigInt.asUintN(32, BigInt(value)));
+	// `>>> 0` is exact within int32/uint32 range; beyond it, reduce exactly.
+	return value >= -0x8000_0000 && value <= 0xFFFF_FFFF ? value >>> 0 : Number(BigInt.asUintN(32, BigInt(value)));
 }
 
 /**

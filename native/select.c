@@ -19,82 +19,92 @@
 
 #include "util.h"
 
-#define SEL_NAMED(jsname, value)                                               \
-  do {                                                                         \
-    napi_value v_;                                                             \
-    if ((status = napi_create_int64(env, (int64_t)(value), &v_)) != napi_ok)   \
-      return status;                                                           \
-    if ((status = napi_set_named_property(env, obj, jsname, v_)) != napi_ok)   \
-      return status;                                                           \
-  } while (0)
+/* Python's name and the value, one row per constant the platform has. */
+struct sel__named {
+  const char *name;
+  int64_t value;
+};
 
-napi_status sel__init_select(napi_env env, napi_value exports) {
-  napi_status status;
-  napi_value obj;
-  if ((status = napi_create_object(env, &obj)) != napi_ok) return status;
+#define ROW(jsname, value) {jsname, (int64_t)(value)},
+
+static const struct sel__named sel__select_constants[] = {
 #ifdef PIPE_BUF
-  SEL_NAMED("PIPE_BUF", PIPE_BUF);
+    ROW("PIPE_BUF", PIPE_BUF)
 #endif
 #ifdef POLLMSG
-  SEL_NAMED("POLLMSG", POLLMSG);
+    ROW("POLLMSG", POLLMSG)
 #endif
 #ifdef __linux__
 #ifdef EPOLLWAKEUP
-  SEL_NAMED("EPOLLWAKEUP", EPOLLWAKEUP);
+    ROW("EPOLLWAKEUP", EPOLLWAKEUP)
 #endif
-  SEL_NAMED("EFD_CLOEXEC", EFD_CLOEXEC);
-  SEL_NAMED("EFD_NONBLOCK", EFD_NONBLOCK);
-  SEL_NAMED("EFD_SEMAPHORE", EFD_SEMAPHORE);
+    ROW("EFD_CLOEXEC", EFD_CLOEXEC)
+    ROW("EFD_NONBLOCK", EFD_NONBLOCK)
+    ROW("EFD_SEMAPHORE", EFD_SEMAPHORE)
 #endif
 #ifdef EVFILT_READ
-  SEL_NAMED("KQ_FILTER_READ", EVFILT_READ);
-  SEL_NAMED("KQ_FILTER_WRITE", EVFILT_WRITE);
+    ROW("KQ_FILTER_READ", EVFILT_READ)
+    ROW("KQ_FILTER_WRITE", EVFILT_WRITE)
 #ifdef EVFILT_AIO
-  SEL_NAMED("KQ_FILTER_AIO", EVFILT_AIO);
+    ROW("KQ_FILTER_AIO", EVFILT_AIO)
 #endif
-  SEL_NAMED("KQ_FILTER_VNODE", EVFILT_VNODE);
-  SEL_NAMED("KQ_FILTER_PROC", EVFILT_PROC);
+    ROW("KQ_FILTER_VNODE", EVFILT_VNODE)
+    ROW("KQ_FILTER_PROC", EVFILT_PROC)
 #ifdef EVFILT_NETDEV
-  SEL_NAMED("KQ_FILTER_NETDEV", EVFILT_NETDEV);
+    ROW("KQ_FILTER_NETDEV", EVFILT_NETDEV)
 #endif
-  SEL_NAMED("KQ_FILTER_SIGNAL", EVFILT_SIGNAL);
-  SEL_NAMED("KQ_FILTER_TIMER", EVFILT_TIMER);
-  SEL_NAMED("KQ_EV_ADD", EV_ADD);
-  SEL_NAMED("KQ_EV_DELETE", EV_DELETE);
-  SEL_NAMED("KQ_EV_ENABLE", EV_ENABLE);
-  SEL_NAMED("KQ_EV_DISABLE", EV_DISABLE);
-  SEL_NAMED("KQ_EV_ONESHOT", EV_ONESHOT);
-  SEL_NAMED("KQ_EV_CLEAR", EV_CLEAR);
+    ROW("KQ_FILTER_SIGNAL", EVFILT_SIGNAL)
+    ROW("KQ_FILTER_TIMER", EVFILT_TIMER)
+    ROW("KQ_EV_ADD", EV_ADD)
+    ROW("KQ_EV_DELETE", EV_DELETE)
+    ROW("KQ_EV_ENABLE", EV_ENABLE)
+    ROW("KQ_EV_DISABLE", EV_DISABLE)
+    ROW("KQ_EV_ONESHOT", EV_ONESHOT)
+    ROW("KQ_EV_CLEAR", EV_CLEAR)
 #ifdef EV_SYSFLAGS
-  SEL_NAMED("KQ_EV_SYSFLAGS", EV_SYSFLAGS);
+    ROW("KQ_EV_SYSFLAGS", EV_SYSFLAGS)
 #endif
 #ifdef EV_FLAG1
-  SEL_NAMED("KQ_EV_FLAG1", EV_FLAG1);
+    ROW("KQ_EV_FLAG1", EV_FLAG1)
 #endif
-  SEL_NAMED("KQ_EV_EOF", EV_EOF);
-  SEL_NAMED("KQ_EV_ERROR", EV_ERROR);
+    ROW("KQ_EV_EOF", EV_EOF)
+    ROW("KQ_EV_ERROR", EV_ERROR)
 #ifdef NOTE_LOWAT
-  SEL_NAMED("KQ_NOTE_LOWAT", NOTE_LOWAT);
+    ROW("KQ_NOTE_LOWAT", NOTE_LOWAT)
 #endif
-  SEL_NAMED("KQ_NOTE_DELETE", NOTE_DELETE);
-  SEL_NAMED("KQ_NOTE_WRITE", NOTE_WRITE);
-  SEL_NAMED("KQ_NOTE_EXTEND", NOTE_EXTEND);
-  SEL_NAMED("KQ_NOTE_ATTRIB", NOTE_ATTRIB);
-  SEL_NAMED("KQ_NOTE_LINK", NOTE_LINK);
-  SEL_NAMED("KQ_NOTE_RENAME", NOTE_RENAME);
-  SEL_NAMED("KQ_NOTE_REVOKE", NOTE_REVOKE);
-  SEL_NAMED("KQ_NOTE_EXIT", NOTE_EXIT);
-  SEL_NAMED("KQ_NOTE_FORK", NOTE_FORK);
-  SEL_NAMED("KQ_NOTE_EXEC", NOTE_EXEC);
+    ROW("KQ_NOTE_DELETE", NOTE_DELETE)
+    ROW("KQ_NOTE_WRITE", NOTE_WRITE)
+    ROW("KQ_NOTE_EXTEND", NOTE_EXTEND)
+    ROW("KQ_NOTE_ATTRIB", NOTE_ATTRIB)
+    ROW("KQ_NOTE_LINK", NOTE_LINK)
+    ROW("KQ_NOTE_RENAME", NOTE_RENAME)
+    ROW("KQ_NOTE_REVOKE", NOTE_REVOKE)
+    ROW("KQ_NOTE_EXIT", NOTE_EXIT)
+    ROW("KQ_NOTE_FORK", NOTE_FORK)
+    ROW("KQ_NOTE_EXEC", NOTE_EXEC)
 #ifdef NOTE_PCTRLMASK
-  SEL_NAMED("KQ_NOTE_PCTRLMASK", NOTE_PCTRLMASK);
-  SEL_NAMED("KQ_NOTE_PDATAMASK", NOTE_PDATAMASK);
+    ROW("KQ_NOTE_PCTRLMASK", NOTE_PCTRLMASK)
+    ROW("KQ_NOTE_PDATAMASK", NOTE_PDATAMASK)
 #endif
 #ifdef NOTE_TRACK
-  SEL_NAMED("KQ_NOTE_TRACK", NOTE_TRACK);
-  SEL_NAMED("KQ_NOTE_CHILD", NOTE_CHILD);
-  SEL_NAMED("KQ_NOTE_TRACKERR", NOTE_TRACKERR);
+    ROW("KQ_NOTE_TRACK", NOTE_TRACK)
+    ROW("KQ_NOTE_CHILD", NOTE_CHILD)
+    ROW("KQ_NOTE_TRACKERR", NOTE_TRACKERR)
 #endif
 #endif
+    {NULL, 0} /* end; keeps the array non-empty on every platform */
+};
+
+#undef ROW
+
+napi_status sel__init_select(napi_env env, napi_value exports) {
+  napi_status status;
+  napi_value obj, value;
+  if ((status = napi_create_object(env, &obj)) != napi_ok) return status;
+  for (const struct sel__named *c = sel__select_constants; c->name; c++) {
+    if ((status = napi_create_int64(env, c->value, &value)) != napi_ok ||
+        (status = napi_set_named_property(env, obj, c->name, value)) != napi_ok)
+      return status;
+  }
   return napi_set_named_property(env, exports, "selectConstants", obj);
 }

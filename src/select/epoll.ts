@@ -5,6 +5,7 @@
  */
 import {OSError, ValueError, check} from '../errors.js';
 import {C} from '../native.js';
+import {KernelFdObject} from './kernel-object.js';
 import {addon, asFileDescriptor, asInteger, codedTypeError, timeoutMs, waitWithRetry} from './common.js';
 import {EINVAL} from './errno.js';
 import {FD_SETSIZE} from './select.js';
@@ -53,8 +54,7 @@ function epollMask(value: unknown): number {
  * epoll refuses regular files and directories: `register()` throws
  * {@link PermissionError} (EPERM), as in CPython.
  */
-export class Epoll implements Disposable {
-	#fd: number;
+export class Epoll extends KernelFdObject {
 	#buf = new Int32Array(SLOTS * 64);
 
 	/**
@@ -66,9 +66,9 @@ export class Epoll implements Disposable {
 	 * @throws {OSError} `'invalid flags'` (EINVAL)
 	 */
 	constructor(sizehint: number = -1, flags: number = 0, adopt?: Adopt) {
-		this.#fd = -1;
+		super('epoll');
 		if (adopt?.token === ADOPT) {
-			this.#fd = adopt.fd;
+			this._own(adopt.fd);
 			return;
 		}
 
@@ -86,7 +86,7 @@ export class Epoll implements Disposable {
 			throw new OSError(C['ENOSYS'] ?? 38, undefined, {syscall: 'epoll_create1', message: 'epoll is not available on this platform'});
 		}
 
-		this.#fd = check(addon.epollCreate(), 'epoll_create1');
+		this._own(check(addon.epollCreate(), 'epoll_create1'));
 	}
 
 	/**
@@ -96,34 +96,6 @@ export class Epoll implements Disposable {
 	static fromfd(fd: number): Epoll {
 		const f = asInteger(fd, 'fd');
 		return new Epoll(-1, 0, {token: ADOPT, fd: f});
-	}
-
-	/** Whether {@link Epoll.close} was called. */
-	get closed(): boolean {
-		return this.#fd < 0;
-	}
-
-	/**
-	 * The epoll file descriptor.
-	 *
-	 * @throws {ValueError} `'I/O operation on closed epoll object'`
-	 */
-	fileno(): number {
-		return this.#open();
-	}
-
-	/** Closes the epoll fd. Idempotent. */
-	close(): void {
-		const fd = this.#fd;
-		if (fd >= 0) {
-			this.#fd = -1;
-			check(addon.close(fd), 'close');
-		}
-	}
-
-	/** Same as {@link Epoll.close}, for `using`. */
-	[Symbol.dispose](): void {
-		this.close();
 	}
 
 	/**
@@ -169,7 +141,7 @@ export class Epoll implements Disposable {
 	 * @throws {ValueError} `'maxevents must be greater than 0, got 0'`
 	 */
 	poll(timeout?: number | null, maxevents: number = -1): Array<[fd: number, events: number]> {
-		const epfd = this.#open();
+		const epfd = this._open();
 		const ms = timeoutMs(timeout, 1000, 'timeout must be an integer or None', 'block');
 		let max = asInteger(maxevents, 'maxevents');
 		if (max === -1) {
@@ -192,17 +164,10 @@ export class Epoll implements Disposable {
 		return result;
 	}
 
-	#open(): number {
-		if (this.#fd < 0) {
-			throw new ValueError('I/O operation on closed epoll object', 'ERR_CLOSED');
-		}
-
-		return this.#fd;
-	}
 
 	/** The one place epoll_ctl is called. */
 	#ctl(op: number, fdlike: unknown, eventmask: unknown, what: string): void {
-		const epfd = this.#open();
+		const epfd = this._open();
 		const fd = asFileDescriptor(fdlike);
 		const mask = op === CTL_DEL ? 0 : epollMask(eventmask);
 		check(addon.epollCtl!(epfd, op, fd, mask), `epoll_ctl(${what})`);

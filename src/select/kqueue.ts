@@ -11,6 +11,7 @@
  */
 import {OSError, ValueError, check} from '../errors.js';
 import {C} from '../native.js';
+import {KernelFdObject} from './kernel-object.js';
 import {addon, asFileDescriptor, asInteger, codedTypeError, timeoutMs, waitWithRetry} from './common.js';
 
 const EVFILT_READ = C['EVFILT_READ'] ?? -1;
@@ -67,16 +68,16 @@ export function kevent(ident: unknown, filter?: number, flags?: number, fflags?:
  * A kqueue (Python's `select.kqueue` object): close-on-exec; close it with
  * {@link Kqueue.close} or `using`.
  */
-export class Kqueue implements Disposable {
-	#fd = -1;
+export class Kqueue extends KernelFdObject {
 
 	/**
 	 * @param adopt - internal: {@link Kqueue.fromfd}'s way in
 	 * @throws {OSError} where the platform has no kqueue (ENOSYS)
 	 */
 	constructor(adopt?: Adopt) {
+		super('kqueue');
 		if (adopt?.token === ADOPT) {
-			this.#fd = adopt.fd;
+			this._own(adopt.fd);
 			return;
 		}
 
@@ -84,35 +85,12 @@ export class Kqueue implements Disposable {
 			throw new OSError(C['ENOSYS'] ?? 38, undefined, {syscall: 'kqueue', message: 'kqueue is not available on this platform'});
 		}
 
-		this.#fd = check(addon.kqueue(), 'kqueue');
+		this._own(check(addon.kqueue(), 'kqueue'));
 	}
 
 	/** Wraps an existing kqueue fd, which the object then owns. */
 	static fromfd(fd: number): Kqueue {
 		return new Kqueue({token: ADOPT, fd: asInteger(fd, 'fd')});
-	}
-
-	/** Whether {@link Kqueue.close} was called. */
-	get closed(): boolean {
-		return this.#fd < 0;
-	}
-
-	/** @throws {ValueError} `'I/O operation on closed kqueue object'` */
-	fileno(): number {
-		return this.#open();
-	}
-
-	/** Closes the kqueue fd. Idempotent. */
-	close(): void {
-		const fd = this.#fd;
-		if (fd >= 0) {
-			this.#fd = -1;
-			check(addon.close(fd), 'close');
-		}
-	}
-
-	[Symbol.dispose](): void {
-		this.close();
 	}
 
 	/**
@@ -126,7 +104,7 @@ export class Kqueue implements Disposable {
 	 *   `'timeout must be positive or None'`
 	 */
 	control(changelist: Iterable<KEvent> | null, maxevents: number, timeout?: number | null): KEvent[] {
-		const kq = this.#open();
+		const kq = this._open();
 		const max = asInteger(maxevents, 'maxevents');
 		if (max < 0) {
 			throw new ValueError(`Length of eventlist must be 0 or positive, got ${max}`, 'ERR_OUT_OF_RANGE');
@@ -183,13 +161,6 @@ export class Kqueue implements Disposable {
 		return [];
 	}
 
-	#open(): number {
-		if (this.#fd < 0) {
-			throw new ValueError('I/O operation on closed kqueue object', 'ERR_CLOSED');
-		}
-
-		return this.#fd;
-	}
 }
 
 /** Returns a new {@link Kqueue} (Python's `select.kqueue()`). */

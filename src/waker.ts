@@ -11,7 +11,7 @@ import {EAGAIN} from './select/errno.js';
 /** state[1] while the Waker is open (native/eventfd.c, wakerWake). */
 const OPEN = 1;
 const ADOPT: unique symbol = Symbol('Waker.fromHandle');
-/** @internal */
+/** {@link Waker.fromHandle}'s way in (the token is module-private). */
 interface Adopt {
 	readonly token: typeof ADOPT;
 	readonly fd: number;

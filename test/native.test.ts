@@ -210,6 +210,14 @@ const cases: Record<string, Case> = {
 	waitCancel: {args: () => [finishingWait()], kinds: ['wait'], check: (result) => assert.equal(result, 0)},
 	waitRef: {args: () => [finishingWait(), true], kinds: ['wait', 'boolean'], check: (result) => assert.equal(result, 0)},
 	kqueue: {args: () => [], kinds: [], check: closeFd},
+	// node-selectors/select and the Waker (native/eventfd.c).
+	eventfd: {args: () => [0, 0], kinds: ['uint', 'int'], check: closeFd},
+	wakerWake: {args: () => [new Int32Array([0, 1]), -1, 8], kinds: ['int32array', 'fd', 'int']},
+	wakerClose: {
+		args: () => [new Int32Array([0, 1]), -1, -1],
+		kinds: ['int32array', 'int', 'int'],
+		check: (result) => assert.equal(result, 0, 'cleared the open flag; no fd to close'),
+	},
 };
 
 const exported = Object.entries(native).filter(([, value]) => typeof value === 'function') as Array<[string, Fn]>;

@@ -19,7 +19,7 @@ const CTL_ADD = C['EPOLL_CTL_ADD'] ?? 1;
 const CTL_DEL = C['EPOLL_CTL_DEL'] ?? 2;
 const CTL_MOD = C['EPOLL_CTL_MOD'] ?? 3;
 const ADOPT: unique symbol = Symbol('Epoll.fromfd');
-/** @internal {@link Epoll.fromfd}'s way in. */
+/** {@link Epoll.fromfd}'s way in (the token is module-private). */
 interface Adopt {
 	readonly token: typeof ADOPT;
 	readonly fd: number;

@@ -3,13 +3,12 @@
  * object, `closed`, `fileno()`, an idempotent `close()`, `using`, and
  * CPython's ValueError once closed.
  *
- * @internal
  * @module
  */
 import {ValueError, check} from '../errors.js';
 import {addon} from './common.js';
 
-/** An object owning one kernel fd (an epoll or kqueue instance). @internal */
+/** An object owning one kernel fd (an epoll or kqueue instance); the base of {@link Epoll} and {@link Kqueue}. */
 export abstract class KernelFdObject implements Disposable {
 	#fd = -1;
 	readonly #kind: string;

@@ -18,7 +18,7 @@ const EVFILT_READ = C['EVFILT_READ'] ?? -1;
 const EV_ADD = C['EV_ADD'] ?? 1;
 const MAX_CHANGES = 16;
 const ADOPT: unique symbol = Symbol('Kqueue.fromfd');
-/** @internal {@link Kqueue.fromfd}'s way in. */
+/** {@link Kqueue.fromfd}'s way in (the token is module-private). */
 interface Adopt {
 	readonly token: typeof ADOPT;
 	readonly fd: number;

@@ -23,7 +23,7 @@ const driver = `${sourceDir}driver.py`;
 type Divergences = {
 	exceptionClasses: Record<string, string>;
 	selectorZeroEvents: {dropFromCPython: boolean};
-	notDriven: Array<{op: string; objs: string[]; invalidMask: boolean}>;
+	notDriven: Array<{op: string; objs?: string[]; invalidMask?: boolean; targets?: string[]}>;
 };
 const divergences = JSON.parse(readFileSync(`${sourceDir}divergences.json`, 'utf8')) as Divergences;
 const SELECTORS = new Set(['sel', 'psel', 'ssel']);
@@ -31,7 +31,7 @@ const SELECTORS = new Set(['sel', 'psel', 'ssel']);
 /** Whether divergences.json keeps the generator from producing `op`. */
 function notDriven(op: Op): boolean {
 	const invalid = SELECTORS.has(op.obj ?? '') && (op.mask === 0 || ((op.mask ?? 0) & ~3) !== 0);
-	return divergences.notDriven.some(d => d.op === op.op && d.objs.includes(op.obj ?? '') && d.invalidMask === invalid);
+	return divergences.notDriven.some(d => d.op === op.op && (d.objs ?? []).includes(op.obj ?? '') && d.invalidMask === invalid);
 }
 
 const python = spawnSync('python3', ['-c', 'import select; select.epoll'], {encoding: 'utf8'});
@@ -46,6 +46,8 @@ type Op = {op: string; obj?: string; target?: string; mask?: number; n?: number;
 type Result = ['ok', unknown] | ['err', string];
 
 const PAIRS = 3;
+/** An fd number neither process has open (below FD_SETSIZE, so select() takes it). */
+const UNOPENED = 1000;
 const OPS_PER_RUN = 400;
 
 /** mulberry32: a small seeded PRNG, so a seed replays a run. */
@@ -64,6 +66,8 @@ function generate(seed: number): Op[] {
 	const rand = prng(seed);
 	const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 	const names = Array.from({length: PAIRS}, (_, i) => [`p${i}a`, `p${i}b`]).flat();
+	/** Socket names plus, now and then, a negative fd and one never opened. */
+	const target = (): string => (rand() < 0.06 ? pick(['neg', 'unopened']) : pick(names));
 	const {POLLIN, POLLOUT, POLLPRI} = select;
 	const pollBits = [POLLIN, POLLOUT, POLLPRI, select.POLLRDHUP ?? 0];
 	const epollBits = [select.EPOLLIN!, select.EPOLLOUT!, select.EPOLLPRI!, select.EPOLLRDHUP!, select.EPOLLET!, select.EPOLLONESHOT!];
@@ -83,31 +87,33 @@ function generate(seed: number): Op[] {
 		return m >>> 0;
 	};
 
-	const subset = (): string[] => names.filter(() => rand() < 0.3);
+	const selectable = [...names, 'neg', 'unopened'].filter(name => !divergences.notDriven.some(d => d.op === 'select' && d.targets?.includes(name)));
+	const subset = (): string[] => selectable.filter(name => rand() < (name.startsWith('p') ? 0.3 : 0.03));
 	const ops: Op[] = [];
 	for (let i = 0; i < OPS_PER_RUN; i++) {
 		const r = rand();
 		const obj = pick(['sel', 'psel', 'ssel', 'poll', 'ep']);
-		const target = pick(names);
+		const fdName = target();
+		const sockName = pick(names);
 		if (r < 0.2) {
-			ops.push({op: 'register', obj, target, mask: mask(obj)});
+			ops.push({op: 'register', obj, target: fdName, mask: mask(obj)});
 		} else if (r < 0.3) {
-			const op = {op: 'modify', obj, target, mask: mask(obj)};
+			const op = {op: 'modify', obj, target: fdName, mask: mask(obj)};
 			ops.push(notDriven(op) ? {...op, mask: pick([1, 2, 3])} : op);
 		} else if (r < 0.38) {
-			ops.push({op: 'unregister', obj, target});
+			ops.push({op: 'unregister', obj, target: fdName});
 		} else if (r < 0.6) {
 			ops.push({op: 'wait', obj});
 		} else if (r < 0.68) {
 			ops.push({op: 'select', r: subset(), w: subset(), x: subset()});
 		} else if (r < 0.8) {
-			ops.push({op: 'send', target, n: 1 + Math.floor(rand() * 50)});
+			ops.push({op: 'send', target: sockName, n: 1 + Math.floor(rand() * 50)});
 		} else if (r < 0.92) {
-			ops.push({op: 'recv', target, n: 1 + Math.floor(rand() * 50)});
+			ops.push({op: 'recv', target: sockName, n: 1 + Math.floor(rand() * 50)});
 		} else if (r < 0.97) {
-			ops.push({op: 'shutdown', target, how: pick([0, 1, 2])});
+			ops.push({op: 'shutdown', target: sockName, how: pick([0, 1, 2])});
 		} else if (r < 0.995) {
-			ops.push({op: 'close', target});
+			ops.push({op: 'close', target: sockName});
 		} else {
 			ops.push({op: 'closeobj', obj: 'ep'});
 		}
@@ -130,6 +136,9 @@ function runOurs(ops: readonly Op[]): Result[] {
 	}
 
 	const names = new Map([...fds].map(([n, fd]) => [fd, n]));
+	fds.set('neg', -1);
+	fds.set('unopened', UNOPENED);
+	names.set(UNOPENED, 'unopened');
 	const nameOf = (fd: number): string => names.get(fd) ?? `fd${fd}`;
 	const selectors: Record<string, BaseSelector> = {sel: new DefaultSelector(), psel: new PollSelector(), ssel: new SelectSelector()};
 	const raw = {poll: select.poll(), ep: select.epoll()};
@@ -231,7 +240,7 @@ function runOurs(ops: readonly Op[]): Result[] {
 }
 
 function runPython(ops: readonly Op[]): Result[] {
-	const r = spawnSync('python3', [driver], {input: JSON.stringify({pairs: PAIRS, ops}), encoding: 'utf8', timeout: 20_000});
+	const r = spawnSync('python3', [driver], {input: JSON.stringify({pairs: PAIRS, unopened: UNOPENED, ops}), encoding: 'utf8', timeout: 20_000});
 	assert.equal(r.status, 0, `driver.py failed: ${r.stderr}`);
 	return JSON.parse(r.stdout) as Result[];
 }
@@ -252,11 +261,19 @@ function expected(op: Op, result: Result): Result {
 describe('differential: CPython select/selectors vs node-selectors', {skip}, () => {
 	const seeds = process.env['DIFF_SEED'] ? [Number(process.env['DIFF_SEED'])] : [1, 2, 3].map(() => Math.floor(Math.random() * 2 ** 31));
 	for (const seed of seeds) {
-		test(`seed ${seed}: ${OPS_PER_RUN} ops compared`, () => {
+		test(`seed ${seed}: ${OPS_PER_RUN} ops compared`, (t) => {
 			const ops = generate(seed);
 			const theirs = runPython(ops);
 			const ours = runOurs(ops);
 			assert.equal(theirs.length, ops.length);
+			const errors = new Map<string, number>();
+			for (const r of theirs) {
+				if (r[0] === 'err') {
+					errors.set(r[1], (errors.get(r[1]) ?? 0) + 1);
+				}
+			}
+
+			t.diagnostic(`${ops.length} ops, CPython's exceptions among them: ${JSON.stringify(Object.fromEntries(errors))}`);
 			for (let i = 0; i < ops.length; i++) {
 				const want = expected(ops[i]!, theirs[i]!);
 				try {

@@ -23,6 +23,10 @@ def main():
             socks[name] = s
             fds[name] = s.fileno()
     names = {fd: name for name, fd in fds.items()}
+    # Two fds that are not sockets: a negative one and one never opened.
+    fds["neg"] = -1
+    fds["unopened"] = script["unopened"]
+    names[script["unopened"]] = "unopened"
     objs = {
         "sel": selectors.DefaultSelector(),
         "psel": selectors.PollSelector(),

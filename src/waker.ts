@@ -8,6 +8,14 @@ import {ValueError, check} from './errors.js';
 import {addon, EINTR} from './select/common.js';
 import {EAGAIN} from './select/errno.js';
 
+/**
+ * An owner Waker collected without close() closes its fds the way close()
+ * does (under the lock, so handles elsewhere see it closed).
+ */
+const registry = new FinalizationRegistry<{state: Int32Array; readFd: number; writeFd: number}>(held => {
+	addon.wakerClose(held.state, held.readFd, held.writeFd === held.readFd ? -1 : held.writeFd);
+});
+
 /** state[1] while the Waker is open (native/eventfd.c, wakerWake). */
 const OPEN = 1;
 const ADOPT: unique symbol = Symbol('Waker.fromHandle');
@@ -103,6 +111,7 @@ export class Waker implements Disposable {
 
 		this.#state = state;
 		this.#owner = true;
+		registry.register(this, {state, readFd: this.#readFd, writeFd: this.#writeFd}, this);
 	}
 
 	/**
@@ -185,12 +194,17 @@ export class Waker implements Disposable {
 		}
 	}
 
-	/** Closes the fds (owner only). Idempotent. Later wakes, from any thread, do nothing. */
+	/**
+	 * Closes the fds (owner only). Idempotent. Later wakes, from any thread,
+	 * do nothing. An owner Waker garbage-collected without `close()` is
+	 * closed the same way.
+	 */
 	close(): void {
 		if (!this.#owner) {
 			throw new ValueError('only the thread that created a Waker can close it', 'ERR_WAKER_NOT_OWNER');
 		}
 
+		registry.unregister(this);
 		addon.wakerClose(this.#state, this.#readFd, this.#writeFd === this.#readFd ? -1 : this.#writeFd);
 	}
 

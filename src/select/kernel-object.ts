@@ -1,11 +1,13 @@
 /**
  * What {@link Epoll} and {@link Kqueue} share: one kernel fd owned by the
  * object, `closed`, `fileno()`, an idempotent `close()`, `using`, and
- * CPython's ValueError once closed.
+ * CPython's ValueError once closed; and, as CPython's objects do on
+ * deallocation, the fd closed when an unclosed object is garbage-collected.
  *
  * @module
  */
 import {ValueError, check} from '../errors.js';
+import {closeWhenCollected, forgetFd} from '../selectors/fd-finalizer.js';
 import {addon} from './common.js';
 
 /** An object owning one kernel fd (an epoll or kqueue instance); the base of {@link Epoll} and {@link Kqueue}. */
@@ -37,6 +39,7 @@ export abstract class KernelFdObject implements Disposable {
 		const fd = this.#fd;
 		if (fd >= 0) {
 			this.#fd = -1;
+			forgetFd(this);
 			check(addon.close(fd), 'close');
 		}
 	}
@@ -49,6 +52,7 @@ export abstract class KernelFdObject implements Disposable {
 	/** Takes ownership of `fd` (from the constructor only). */
 	protected _own(fd: number): void {
 		this.#fd = fd;
+		closeWhenCollected(this, fd);
 	}
 
 	/** The fd, or CPython's ValueError once closed. */

@@ -170,7 +170,10 @@ export class Epoll extends KernelFdObject {
 		const epfd = this._open();
 		const fd = asFileDescriptor(fdlike);
 		const mask = op === CTL_DEL ? 0 : epollMask(eventmask);
-		check(addon.epollCtl!(epfd, op, fd, mask), `epoll_ctl(${what})`);
+		const ret = addon.epollCtl!(epfd, op, fd, mask);
+		if (ret < 0) {
+			check(ret, `epoll_ctl(${what})`);
+		}
 	}
 }
 

@@ -2,7 +2,7 @@
 // examples/poll-echo.ts) run as child processes on port 0, with stdin a
 // pipe or a regular file; and what DefaultSelector does with each kind of stdin.
 import assert from 'node:assert/strict';
-import {type ChildProcess, spawn} from 'node:child_process';
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process';
 import {once} from 'node:events';
 import {closeSync, mkdtempSync, openSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -79,6 +79,43 @@ describe('chat-server (select.select loop)', () => {
 		const fd = openSync(join(dir, 'in.txt'), 'r');
 		t.after(() => closeSync(fd));
 		const {exited} = await start(t, 'chat-server', fd);
+		assert.deepEqual(await within(exited, 10_000), [0, null]);
+	});
+});
+
+const hasScript = spawnSync('script', ['--version'], {encoding: 'utf8'}).status === 0;
+
+describe('chat-server with a tty as stdin', {skip: hasScript ? false : 'script(1) from util-linux is missing (it gives the program a pseudo-terminal)'}, () => {
+	test('a line typed on the terminal reaches the clients; Ctrl-D stops the server', async (t) => {
+		// script(1) runs the program on a new pseudo-terminal and relays our
+		// pipe to it, so the program's stdin is a tty (line discipline: a
+		// line arrives on Enter, Ctrl-D at the start of a line is EOF).
+		const command = `${process.execPath} ${EXAMPLES_DIR}chat-server.js --port 0`;
+		const child = spawn('script', ['-qec', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe']});
+		const exited = once(child, 'exit');
+		t.after(async () => {
+			if (child.exitCode === null && child.signalCode === null) {
+				child.kill('SIGKILL');
+				await exited;
+			}
+		});
+		let out = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			out += chunk;
+		});
+		for (let i = 0; i < 200 && !/listening on [\d.]+:(\d+)/.test(out); i++) {
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+
+		const port = Number(/listening on [\d.]+:(\d+)/.exec(out)?.[1]);
+		assert.ok(port > 0, `no listening line: ${out}`);
+		const client = collect(await connect(t, port));
+		// The server has the first client once it tells it a second one joined.
+		await connect(t, port);
+		await client.waitFor(/\] joined\n/);
+		child.stdin.write('typed on a tty\n');
+		await client.waitFor(/\[server\] typed on a tty\n/);
+		child.stdin.write('\u0004');
 		assert.deepEqual(await within(exited, 10_000), [0, null]);
 	});
 });

@@ -7,7 +7,7 @@
  * @module
  */
 import {constants as osConstants} from 'node:os';
-import {OSError, ValueError, check} from '../errors.js';
+import {ValueError, check} from '../errors.js';
 import {native, type NativeBinding} from '../native.js';
 import {clampWaitMs, monotonicMs, remainingMs} from '../time.js';
 
@@ -167,4 +167,3 @@ export function waitWithRetry(ms: number, syscall: string, call: (ms: number) =>
 	}
 }
 
-export {OSError};

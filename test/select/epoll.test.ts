@@ -75,6 +75,10 @@ describe('TestEPoll', {skip}, () => {
 		assert.equal(ep2.poll(0.9, 4).length, 2);
 		ep.close();
 		assert.throws(() => ep2.poll(1, 4), (e: unknown) => e instanceof OSError && e.code === 'EBADF');
+		// Both objects owned the one fd (as in CPython): the second close
+		// finds it gone, and ep2 no longer closes that number when collected.
+		assert.throws(() => ep2.close(), (e: unknown) => e instanceof OSError && e.code === 'EBADF');
+		assert.equal(ep2.closed, true);
 	});
 
 	test('testControlAndWait', (t) => {

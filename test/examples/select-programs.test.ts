@@ -11,9 +11,18 @@ import {describe, test, type TestContext} from 'node:test';
 import {DefaultSelector, EVENT_READ, PermissionError, PollSelector, SelectSelector} from '../../src/index.js';
 import {connect, EXAMPLES_DIR, readExactly, within} from './helpers.js';
 
-/** Starts an example with `stdin`; resolves with it and its port once it listens. */
-async function start(t: TestContext, name: string, stdin: 'pipe' | number): Promise<{child: ChildProcess; port: number; exited: Promise<unknown[]>}> {
-	const child = spawn(process.execPath, [`${EXAMPLES_DIR}${name}.js`, '--port', '0'], {stdio: [stdin, 'pipe', 'pipe']});
+/**
+ * Starts an example with `stdin` (through script(1) for a tty); resolves with
+ * it and its port once it listens.
+ */
+async function start(t: TestContext, name: string, stdin: 'pipe' | 'tty' | number): Promise<{child: ChildProcess; port: number; exited: Promise<unknown[]>}> {
+	const argv = [`${EXAMPLES_DIR}${name}.js`, '--port', '0'];
+	// script(1) runs the program on a new pseudo-terminal and relays our pipe
+	// to it, so the program's stdin is a tty (line discipline: a line arrives
+	// on Enter, Ctrl-D at the start of a line is EOF).
+	const child = stdin === 'tty'
+		? spawn('script', ['-qec', [process.execPath, ...argv].join(' '), '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe']})
+		: spawn(process.execPath, argv, {stdio: [stdin, 'pipe', 'pipe']});
 	const exited = once(child, 'exit');
 	t.after(async () => {
 		if (child.exitCode === null && child.signalCode === null) {
@@ -87,35 +96,14 @@ const hasScript = spawnSync('script', ['--version'], {encoding: 'utf8'}).status 
 
 describe('chat-server with a tty as stdin', {skip: hasScript ? false : 'script(1) from util-linux is missing (it gives the program a pseudo-terminal)'}, () => {
 	test('a line typed on the terminal reaches the clients; Ctrl-D stops the server', async (t) => {
-		// script(1) runs the program on a new pseudo-terminal and relays our
-		// pipe to it, so the program's stdin is a tty (line discipline: a
-		// line arrives on Enter, Ctrl-D at the start of a line is EOF).
-		const command = `${process.execPath} ${EXAMPLES_DIR}chat-server.js --port 0`;
-		const child = spawn('script', ['-qec', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe']});
-		const exited = once(child, 'exit');
-		t.after(async () => {
-			if (child.exitCode === null && child.signalCode === null) {
-				child.kill('SIGKILL');
-				await exited;
-			}
-		});
-		let out = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-			out += chunk;
-		});
-		for (let i = 0; i < 200 && !/listening on [\d.]+:(\d+)/.test(out); i++) {
-			await new Promise(resolve => setTimeout(resolve, 50));
-		}
-
-		const port = Number(/listening on [\d.]+:(\d+)/.exec(out)?.[1]);
-		assert.ok(port > 0, `no listening line: ${out}`);
+		const {child, port, exited} = await start(t, 'chat-server', 'tty');
 		const client = collect(await connect(t, port));
 		// The server has the first client once it tells it a second one joined.
 		await connect(t, port);
 		await client.waitFor(/\] joined\n/);
-		child.stdin.write('typed on a tty\n');
+		child.stdin!.write('typed on a tty\n');
 		await client.waitFor(/\[server\] typed on a tty\n/);
-		child.stdin.write('\u0004');
+		child.stdin!.write('\u0004');
 		assert.deepEqual(await within(exited, 10_000), [0, null]);
 	});
 });

@@ -22,7 +22,15 @@
       "cflags!": ["-fno-exceptions"],
       "conditions": [
         # glibc hides accept4/pipe2/SOCK_CLOEXEC behind _GNU_SOURCE.
-        ["OS=='linux'", {"defines": ["_GNU_SOURCE"]}],
+        # Prebuilds must load on glibc 2.28 (Node 20's own Linux baseline):
+        # every source gets native/glibc-compat.h first, which binds the
+        # pthread functions to their oldest symbol versions. -lpthread: on a
+        # glibc older than 2.34 those functions live in libpthread.
+        ["OS=='linux'", {
+          "defines": ["_GNU_SOURCE"],
+          "cflags": ["-include", "<(module_root_dir)/native/glibc-compat.h"],
+          "libraries": ["-lpthread"]
+        }],
         ["OS=='mac'", {
           "xcode_settings": {
             "GCC_C_LANGUAGE_STANDARD": "c11",

@@ -29,7 +29,7 @@ if (clientArgs.includes('--help') || clientArgs.includes('-h')) {
 		'Starts echo-server on a free port, runs echo-client against it with the options given',
 		'(--connections, --messages, --size, --duration, --timeout, --backend, --verbose),',
 		'prints the client\'s summary, stops the server and exits with the client\'s status.',
-		'See echo-client --help for the options.',
+		'See selectors-echo-client --help (dist/examples/echo-client.js) for the options.',
 	].join('\n'));
 	process.exit(0);
 }

@@ -37,7 +37,7 @@ import {
 const {EINPROGRESS} = osConstants.errno;
 
 const spec: CliSpec = {
-	name: 'echo-client',
+	name: 'selectors-echo-client',
 	summary: 'Drives many connections to an echo server from one selector, verifies every byte, prints a summary.',
 	options: {
 		connections: {type: 'string'},
@@ -287,13 +287,13 @@ const seconds = (performance.now() - t0) / 1000;
 sel.close();
 const sorted = Float64Array.from(latencies).sort();
 const us = (ms: number): number => Math.round(ms * 1000);
-writeLine(`echo-client: ${connections} connections to ${formatAddress(args.host, args.port)}, `
+writeLine(`${spec.name}: ${connections} connections to ${formatAddress(args.host, args.port)}, `
 	+ `${duration > 0 ? `${duration} s` : `${messages} messages`} of ${size} bytes, ${Selector.name}`);
 writeLine(`round_trips=${roundTrips} errors=${errors} seconds=${seconds.toFixed(3)} `
 	+ `rps=${Math.round(roundTrips / seconds)} p50_us=${us(percentile(sorted, 50))} p99_us=${us(percentile(sorted, 99))} `
 	+ `bytes_ok=${bytesOk}`);
 for (const [what, count] of errorCounts) {
-	process.stderr.write(`echo-client: ${count} × ${what}\n`);
+	process.stderr.write(`${spec.name}: ${count} × ${what}\n`);
 }
 
 process.exitCode = errors > 0 ? 1 : 0;

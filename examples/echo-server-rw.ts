@@ -108,7 +108,7 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 
 runServer({
 	spec: {
-		name: 'echo-server-rw',
+		name: 'selectors-echo-server-rw',
 		summary: 'Echoes every byte back, switching each connection between EVENT_READ and EVENT_WRITE with modify().',
 	},
 	entry: import.meta.url,

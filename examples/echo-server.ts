@@ -127,7 +127,7 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 
 runServer({
 	spec: {
-		name: 'echo-server',
+		name: 'selectors-echo-server',
 		summary: 'Echoes every byte back: the echo server of Python\'s selectors docs, on this library.',
 	},
 	entry: import.meta.url,

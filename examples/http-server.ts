@@ -412,7 +412,7 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 
 runServer({
 	spec: {
-		name: 'http-server',
+		name: 'selectors-http-server',
 		summary: 'Answers every HTTP/1.1 request with "Hello, World!" (keep-alive, pipelining), on this library.',
 	},
 	entry: import.meta.url,

@@ -19,19 +19,10 @@
  * wake can never write into an fd number reused after close. Both run to
  * completion in C: a worker terminated mid-call cannot leave the lock held.
  */
-/* The arguments of both: (state: Int32Array of >= 2, a: int32, b: int32). */
-static bool sel__waker_args(napi_env env, napi_callback_info info,
-                            int32_t **state, int32_t *a, int32_t *b) {
-  napi_value argv[3];
-  size_t argc = 3, count;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
-    sel__throw_last(env);
-    return false;
-  }
-  if (argc < 3) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "Expected 3 arguments");
-    return false;
-  }
+/* The arguments of both after SEL_ARGS: (state: Int32Array of >= 2, a, b). */
+static bool sel__waker_args(napi_env env, napi_value *argv, int32_t **state,
+                            int32_t *a, int32_t *b) {
+  size_t count;
   if (!sel__arg_int32array(env, argv[0], state, &count, 0)) return false;
   if (count < 2) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "state must hold 2 values");
@@ -57,8 +48,9 @@ static void sel__waker_unlock(int32_t *lock) {
  * EAGAIN), 0 if closed, -errno. size 8 writes the eventfd value 1, size 1 a
  * byte to a pipe. */
 static napi_value sel_napi_waker_wake(napi_env env, napi_callback_info info) {
+  SEL_ARGS(env, info, 3);
   int32_t *state, fd, size;
-  if (!sel__waker_args(env, info, &state, &fd, &size)) return NULL;
+  if (!sel__waker_args(env, argv, &state, &fd, &size)) return NULL;
   uint64_t one = 1;
   unsigned char byte = 1;
   const void *data = size == 8 ? (const void *)&one : (const void *)&byte;
@@ -79,8 +71,9 @@ static napi_value sel_napi_waker_wake(napi_env env, napi_callback_info info) {
 /* wakerClose(state, fd1, fd2) -> 0 (1 if already closed). fd2 < 0: none.
  * close(2) errors are ignored: the fds are released either way on Linux. */
 static napi_value sel_napi_waker_close(napi_env env, napi_callback_info info) {
+  SEL_ARGS(env, info, 3);
   int32_t *state, fd1, fd2;
-  if (!sel__waker_args(env, info, &state, &fd1, &fd2)) return NULL;
+  if (!sel__waker_args(env, argv, &state, &fd1, &fd2)) return NULL;
   int result = 1;
   sel__waker_lock(&state[0]);
   if (__atomic_load_n(&state[1], __ATOMIC_ACQUIRE) == 1) {

@@ -4,7 +4,11 @@
  * The addon's contract: every exported function makes one system call (or a
  * fixed sequence of them) and returns its result, or -errno on failure. It
  * never throws for an OS error; it throws TypeError for an argument of the
- * wrong type and RangeError for an offset/length outside the given buffer.
+ * wrong type (code ERR_INVALID_ARG_TYPE, or ERR_MISSING_ARGS) and RangeError
+ * (code ERR_OUT_OF_RANGE) for a number out of range or an offset/length
+ * outside the given buffer, as Node's own errors; the message names the
+ * argument by its index ("Argument 2 must be ..."): the TypeScript wrappers,
+ * which know the parameter names, check first.
  * All policy (retries, timeouts, maps, error classes) lives in TypeScript.
  */
 #ifndef SEL_UTIL_H
@@ -28,15 +32,15 @@
     }                                                                          \
   } while (0)
 
-/* Fetch exactly `n` arguments into `argv`; throws TypeError if fewer were
- * passed. Declares `argv`. */
+/* Fetch exactly `n` arguments into `argv`; throws TypeError (code
+ * ERR_MISSING_ARGS, as Node's) if fewer were passed. Declares `argv`. */
 #define SEL_ARGS(env, info, n)                                                 \
   napi_value argv[SEL_MAX_ARGS];                                               \
   do {                                                                         \
     size_t argc_ = SEL_MAX_ARGS;                                               \
     NAPI_CALL(env, napi_get_cb_info(env, info, &argc_, argv, NULL, NULL));     \
     if (argc_ < (size_t)(n)) {                                                 \
-      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",                       \
+      napi_throw_type_error(env, "ERR_MISSING_ARGS",                           \
                             "Expected " #n " arguments");                      \
       return NULL;                                                             \
     }                                                                          \

@@ -153,7 +153,7 @@ export class OSError extends Error {
 	 */
 	static fromErrno(errno: number, syscall = '', options: OSErrorOptions = {}): OSError {
 		const Class = errnoMap.get(errno) ?? OSError;
-		return new Class(errno, undefined, {...options, syscall});
+		return stackFromCaller(new Class(errno, undefined, {...options, syscall}), OSError.fromErrno);
 	}
 }
 
@@ -317,10 +317,23 @@ export function errorClassFor(errno: number): new (errno: number, strerror?: str
  */
 export function check(ret: number, syscall: string, options?: OSErrorOptions): number {
 	if (ret < 0) {
-		throw OSError.fromErrno(-ret, syscall, options);
+		throw stackFromCaller(OSError.fromErrno(-ret, syscall, options), check);
 	}
 
 	return ret;
+}
+
+/**
+ * Restarts `error`'s stack trace at the caller of `fn`, so the helper that
+ * built or threw it (a validator, {@link check}) is not its top frame — as
+ * Node's own validators hide theirs (`Error.captureStackTrace`).
+ *
+ * @returns `error`
+ * @internal
+ */
+export function stackFromCaller<E extends Error>(error: E, fn: (...args: never[]) => unknown): E {
+	Error.captureStackTrace(error, fn);
+	return error;
 }
 
 /** Options for the non-OS errors. */
@@ -385,4 +398,33 @@ export class RuntimeError extends Error {
 		super(message, options.cause === undefined ? undefined : {cause: options.cause});
 		this.code = code;
 	}
+}
+
+/** A TypeError or RangeError with Node's `code` field (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE` …). */
+export type CodedError<E extends Error> = E & {readonly code: string};
+
+/**
+ * An argument of the wrong type: a `TypeError` with `code`
+ * `'ERR_INVALID_ARG_TYPE'` (as Node's own), or `'ERR_INVALID_ARG_VALUE'`
+ * for a value of the right type and wrong shape. The message names the
+ * parameter.
+ *
+ * @internal
+ */
+export function argTypeError(message: string, code = 'ERR_INVALID_ARG_TYPE'): CodedError<TypeError> {
+	const error = new TypeError(message) as TypeError & {code: string};
+	error.code = code;
+	return error;
+}
+
+/**
+ * A number outside the range a parameter takes: a `RangeError` with `code`
+ * `'ERR_OUT_OF_RANGE'` (as Node's own). The message names the parameter.
+ *
+ * @internal
+ */
+export function argRangeError(message: string): CodedError<RangeError> {
+	const error = new RangeError(message) as RangeError & {code: string};
+	error.code = 'ERR_OUT_OF_RANGE';
+	return error;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import {inspect} from 'node:util';
-import {ValueError} from './errors.js';
+import {stackFromCaller, ValueError} from './errors.js';
 
 /**
  * An object that owns a file descriptor (typeshed's `HasFileno`): our
@@ -64,7 +64,7 @@ export function fileobjToFd(fileobj: unknown): number {
 			? (fileobj as {fileno?: unknown}).fileno
 			: undefined;
 		if (typeof fileno !== 'function') {
-			throw new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ');
+			throw stackFromCaller(new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ'), fileobjToFd);
 		}
 
 		try {
@@ -74,19 +74,19 @@ export function fileobjToFd(fileobj: unknown): number {
 			// object into ValueError("Invalid file object"); anything else
 			// (an OSError, a bug) propagates.
 			if (error instanceof TypeError || error instanceof ValueError) {
-				throw new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ', {cause: error});
+				throw stackFromCaller(new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ', {cause: error}), fileobjToFd);
 			}
 
 			throw error;
 		}
 
 		if (typeof fd !== 'number') {
-			throw new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ');
+			throw stackFromCaller(new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ'), fileobjToFd);
 		}
 	}
 
 	if (!Number.isInteger(fd) || (fd as number) < 0 || (fd as number) > 0x7f_ff_ff_ff) {
-		throw new ValueError(`Invalid file descriptor: ${String(fd)}`, 'ERR_INVALID_FD');
+		throw stackFromCaller(new ValueError(`Invalid file descriptor: ${String(fd)}`, 'ERR_INVALID_FD'), fileobjToFd);
 	}
 
 	return fd as number;

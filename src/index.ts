@@ -1,5 +1,5 @@
 /**
- * `selectors` — Python's `selectors` module for Node.js: readiness-based
+ * `node-selectors` — Python's `selectors` module for Node.js: readiness-based
  * I/O multiplexing over select(2), poll(2), epoll(7) and kqueue(2), with
  * CPython's semantics (`Lib/selectors.py`) and camelCased names.
  *

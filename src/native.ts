@@ -3,8 +3,11 @@
  *
  * Every function makes one system call (or a fixed sequence) and returns its
  * result, or `-errno` on failure; it never throws for an OS error. It throws
- * `TypeError` for an argument of the wrong type and `RangeError` for an
- * offset/length outside the given buffer. Policy lives in TypeScript.
+ * `TypeError` for an argument of the wrong type (`code`
+ * `'ERR_INVALID_ARG_TYPE'`, `'ERR_MISSING_ARGS'`) and `RangeError`
+ * (`'ERR_OUT_OF_RANGE'`) for a number out of range or an offset/length
+ * outside the given buffer, naming the argument by its index; the wrappers
+ * check first and name the parameter. Policy lives in TypeScript.
  *
  * @internal
  */
@@ -130,12 +133,19 @@ function load(): NativeBinding {
 	try {
 		return nodeGypBuild(root) as NativeBinding;
 	} catch (error) {
-		throw new Error(
-			`selectors: could not load the native addon from ${join(root, 'build', 'Release')}, `
-			+ `${join(root, 'build', 'Debug')} or ${join(root, 'prebuilds')}; run \`npm run build:native\``,
-			{cause: error},
-		);
+		throw new Error(loadFailure(error), {cause: error});
 	}
+}
+
+/**
+ * One line: why no addon loaded (no build for this platform, or one that the
+ * system cannot load, e.g. an older C library) and how to build one.
+ */
+function loadFailure(error: unknown): string {
+	const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.trim();
+	return `node-selectors: cannot load the native addon for ${process.platform}-${process.arch} (${reason}); `
+		+ 'build it from source with `npm rebuild node-selectors` (needs a C compiler, make and python3; '
+		+ 'see "Building from source" in the README)';
 }
 
 /** The loaded addon. */

@@ -13,19 +13,16 @@
  */
 import {Buffer} from 'node:buffer';
 import {constants as osConstants} from 'node:os';
-import {OSError, check, strerror} from './errors.js';
-import {constant, native} from './native.js';
-import {byteLength, type BytesLike, EINTR, receiveBuffer, receivedBytes, toBufsize, toInt32} from './socket/internal.js';
+import {toBufsize, toInt32, typeName} from './args.js';
+import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from './bytes.js';
+import {argRangeError, argTypeError, OSError, ValueError, check, strerror as errnoText} from './errors.js';
+import {CLOEXEC, getFdFlag, NONBLOCK, setFdFlag} from './fd-flags.js';
+import {native} from './native.js';
 
-export {strerror};
 export type {BytesLike};
 
-const F_GETFL = constant('F_GETFL');
-const F_SETFL = constant('F_SETFL');
-const F_GETFD = constant('F_GETFD');
-const F_SETFD = constant('F_SETFD');
-const FD_CLOEXEC = constant('FD_CLOEXEC');
-const O_NONBLOCK = constant('O_NONBLOCK');
+const EINTR = osConstants.errno.EINTR;
+
 /** Longest single read/write length the addon takes. */
 const MAX_CHUNK = 0x7fff_f000;
 
@@ -129,12 +126,7 @@ export function close(fd: number): void {
  * @throws {OSError} EBADF …
  */
 export function setBlocking(fd: number, blocking: boolean): void {
-	const f = toFd(fd);
-	const flags = check(native.fcntl(f, F_GETFL, 0), 'fcntl');
-	const next = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK;
-	if (next !== flags) {
-		check(native.fcntl(f, F_SETFL, next), 'fcntl');
-	}
+	check(setFdFlag(toFd(fd), NONBLOCK, !blocking), 'fcntl');
 }
 
 /**
@@ -145,7 +137,7 @@ export function setBlocking(fd: number, blocking: boolean): void {
  * @throws {OSError} EBADF …
  */
 export function getBlocking(fd: number): boolean {
-	return (check(native.fcntl(toFd(fd), F_GETFL, 0), 'fcntl') & O_NONBLOCK) === 0;
+	return check(getFdFlag(toFd(fd), NONBLOCK), 'fcntl') === 0;
 }
 
 /**
@@ -156,7 +148,7 @@ export function getBlocking(fd: number): boolean {
  * @throws {OSError} EBADF …
  */
 export function getInheritable(fd: number): boolean {
-	return (check(native.fcntl(toFd(fd), F_GETFD, 0), 'fcntl') & FD_CLOEXEC) === 0;
+	return check(getFdFlag(toFd(fd), CLOEXEC), 'fcntl') === 0;
 }
 
 /**
@@ -167,9 +159,7 @@ export function getInheritable(fd: number): boolean {
  * @throws {OSError} EBADF …
  */
 export function setInheritable(fd: number, inheritable: boolean): void {
-	const f = toFd(fd);
-	const flags = check(native.fcntl(f, F_GETFD, 0), 'fcntl');
-	check(native.fcntl(f, F_SETFD, inheritable ? flags & ~FD_CLOEXEC : flags | FD_CLOEXEC), 'fcntl');
+	check(setFdFlag(toFd(fd), CLOEXEC, !inheritable), 'fcntl');
 }
 
 /**
@@ -203,18 +193,46 @@ export function getrlimitNofile(): [soft: number, hard: number] {
  * @param hard - the new hard limit (default: unchanged)
  * @throws {OSError} EINVAL if `soft` exceeds `hard`
  * @throws {PermissionError} EPERM when raising the hard limit unprivileged
- * @throws {TypeError} for values that are not integers >= -1
+ * @throws {TypeError} `ERR_INVALID_ARG_TYPE` for a value that is not an integer
+ * @throws {ValueError} `ERR_OUT_OF_RANGE` for an integer below -1 (as Python's ValueError)
  */
 export function setrlimitNofile(soft: number, hard?: number): void {
-	const [, currentHard] = getrlimitNofile();
-	const h = hard ?? currentHard;
-	for (const [name, value] of [['soft', soft], ['hard', h]] as const) {
-		if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < -1) {
-			throw new TypeError(`${name} limit must be a non-negative integer or RLIM_INFINITY`);
-		}
+	const s = checkLimit(soft, 'soft');
+	const h = hard === undefined ? getrlimitNofile()[1] : checkLimit(hard, 'hard');
+	check(native.setrlimitNofile(s, h), 'setrlimit');
+}
+
+function checkLimit(value: unknown, name: string): number {
+	if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+		throw argTypeError(`setrlimitNofile(): ${name} limit must be an integer, not ${typeName(value)}`);
 	}
 
-	check(native.setrlimitNofile(soft, h), 'setrlimit');
+	if (value < -1) {
+		throw new ValueError(`setrlimitNofile(): ${name} limit must be a non-negative integer or RLIM_INFINITY (-1), not ${value}`,
+			'ERR_OUT_OF_RANGE');
+	}
+
+	return value;
+}
+
+/**
+ * The C library's message for an errno (Python's `os.strerror`).
+ *
+ * @param code - an errno (any int: unknown ones get the C library's "Unknown error N")
+ * @returns the message
+ * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if `code` is not a number
+ * @throws {RangeError} `ERR_OUT_OF_RANGE` if `code` is not an integer in int32 range
+ */
+export function strerror(code: number): string {
+	if (typeof code !== 'number') {
+		throw argTypeError(`strerror(): code must be an integer, not ${typeName(code)}`);
+	}
+
+	if (!Number.isInteger(code) || code < -0x8000_0000 || code > 0x7fff_ffff) {
+		throw argRangeError(`strerror(): code must be an integer in int32 range, not ${code}`);
+	}
+
+	return errnoText(code);
 }
 
 /**

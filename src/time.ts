@@ -6,7 +6,7 @@
  * @module
  */
 import {performance} from 'node:perf_hooks';
-import {ValueError} from './errors.js';
+import {stackFromCaller, ValueError} from './errors.js';
 
 /** The longest single wait the kernel calls take (poll/epoll: an int of ms). */
 export const MAX_WAIT_MS = 0x7f_ff_ff_ff;
@@ -33,11 +33,11 @@ export function timeoutToMs(timeout: unknown, name = 'timeout'): number {
 	}
 
 	if (typeof timeout !== 'number') {
-		throw new TypeError(`${name} must be a number or null, not ${typeof timeout}`);
+		throw stackFromCaller(new TypeError(`${name} must be a number or null, not ${typeof timeout}`), timeoutToMs);
 	}
 
 	if (Number.isNaN(timeout)) {
-		throw new ValueError(`Invalid value NaN (not a number) for ${name}`, 'ERR_INVALID_TIMEOUT');
+		throw stackFromCaller(new ValueError(`Invalid value NaN (not a number) for ${name}`, 'ERR_INVALID_TIMEOUT'), timeoutToMs);
 	}
 
 	if (timeout === Number.POSITIVE_INFINITY) {

@@ -1,7 +1,8 @@
 // The addon's contract (native/util.h): every function makes its system
 // call and returns the result or -errno, never throwing for an OS error; it
-// throws TypeError for a wrong-typed argument and RangeError for an offset or
-// length outside a buffer. Every function the binding exports must have a
+// throws TypeError for a wrong-typed argument (code ERR_INVALID_ARG_TYPE, or
+// ERR_MISSING_ARGS) and RangeError (ERR_OUT_OF_RANGE) for an offset or length
+// outside a buffer, as Node's own errors do. Every function the binding exports must have a
 // case here, so a new one cannot slip in untested.
 import assert from 'node:assert/strict';
 import {constants} from 'node:os';
@@ -269,20 +270,24 @@ describe('native contract', () => {
 			});
 		}
 
-		test(`${name}: TypeError for each wrong-typed argument, and for missing arguments`, () => {
+		test(`${name}: TypeError with Node's code for each wrong-typed argument, and for missing arguments`, () => {
 			spec.kinds.forEach((kind, index) => {
 				const args = spec.args();
 				args[index] = wrongValue[kind];
-				assert.throws(() => fn(...args), TypeError, `argument ${index} (${kind})`);
+				assert.throws(() => fn(...args), {
+					name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: new RegExp(`^Argument ${index} `),
+				}, `argument ${index} (${kind})`);
 			});
 			if (spec.kinds.length > 0) {
-				assert.throws(() => fn(...spec.args().slice(0, -1)), TypeError, 'one argument short');
+				assert.throws(() => fn(...spec.args().slice(0, -1)), {name: 'TypeError', code: 'ERR_MISSING_ARGS'},
+					'one argument short');
 			}
 		});
 	}
 
-	test('offsets and lengths outside the buffer are RangeErrors, before any system call', () => {
+	test('offsets and lengths outside the buffer are RangeErrors (ERR_OUT_OF_RANGE), before any system call', () => {
 		const buf = new Uint8Array(4);
+		assert.throws(() => native.send(-1, buf, 0, 5, 0), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE'});
 		for (const name of ['recv', 'send', 'recvfrom'] as const) {
 			assert.throws(() => native[name](-1, buf, 0, 5, 0), RangeError, name);
 			assert.throws(() => native[name](-1, buf, 5, 0, 0), RangeError, name);
@@ -296,6 +301,8 @@ describe('native contract', () => {
 	});
 
 	test('an fd or int argument that is not an int32 is a RangeError, never wrapped or truncated', () => {
+		assert.throws(() => native.fcntl(Number.NaN, 1, 0), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: /^Argument 0 /});
+		assert.throws(() => native.shutdown(-1, 2 ** 40), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: /^Argument 1 /});
 		// NaN would act on fd 0 and 2**32 + 1 on fd 1 if converted as ToInt32.
 		for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 2 ** 32 + 1, 2 ** 31, -(2 ** 31) - 1, 1.5]) {
 			assert.throws(() => native.fcntl(bad, 1, 0), RangeError, `fd ${bad}`);

@@ -111,17 +111,22 @@ describe('errors and argument checks', () => {
 		}
 	});
 
-	test('wrong types are TypeErrors; a negative size is a ValueError', (t) => {
+	test('wrong types are TypeErrors with Node\'s code, naming the parameter; a negative size is a ValueError', (t) => {
 		const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
-		assert.throws(() => os.read('3' as unknown as number, 1), TypeError);
-		assert.throws(() => os.read(r, 1.5), TypeError);
+		const argType = (name: RegExp) => ({name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: name});
+		assert.throws(() => os.read('3' as unknown as number, 1), argType(/\bfd\b/));
+		assert.throws(() => os.read(r, 1.5), argType(/buffer size/));
 		assert.throws(() => os.read(r, -1), ValueError);
-		assert.throws(() => os.write(w, 'text' as unknown as Uint8Array), TypeError);
-		assert.throws(() => os.close(null as unknown as number), TypeError);
+		assert.throws(() => os.write(w, 'text' as unknown as Uint8Array), argType(/bytes-like/));
+		assert.throws(() => os.close(null as unknown as number), argType(/\bfd\b/));
+		assert.throws(() => os.setBlocking(2 ** 40, true), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: /\bfd\b/});
 	});
 
-	test('strerror is the C library text', () => {
+	test('strerror is the C library text; a bad code is an error naming the parameter', () => {
 		assert.equal(os.strerror(E.EBADF), 'Bad file descriptor');
+		assert.throws(() => os.strerror(Number.NaN), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: /strerror\(\): code must be an integer/});
+		assert.throws(() => os.strerror(1.5), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: /code/});
+		assert.throws(() => os.strerror('9' as unknown as number), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: /code/});
 	});
 });
 
@@ -145,15 +150,18 @@ describe('RLIMIT_NOFILE', () => {
 		assert.ok(os.getrlimitNofile()[0] >= lower + 1);
 	});
 
-	test('ensureNofile beyond the hard limit is EMFILE; bad values are TypeErrors; soft > hard is EINVAL', () => {
+	test('ensureNofile beyond the hard limit is EMFILE; a non-integer is a TypeError, below -1 a ValueError (as Python); soft > hard is EINVAL', () => {
 		const [soft, hard] = os.getrlimitNofile();
 		if (hard !== os.RLIM_INFINITY) {
 			assert.throws(() => os.ensureNofile(hard + 1), (e) => e instanceof OSError && e.errno === E.EMFILE);
 			assert.throws(() => os.setrlimitNofile(hard + 1, hard), (e) => e instanceof OSError && e.errno === E.EINVAL);
 		}
 
-		assert.throws(() => os.setrlimitNofile(1.5), TypeError);
-		assert.throws(() => os.setrlimitNofile(-2), TypeError);
+		assert.throws(() => os.setrlimitNofile(1.5), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: /soft limit/});
+		assert.throws(() => os.setrlimitNofile(soft, 'x' as unknown as number), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: /hard limit/});
+		assert.throws(() => os.setrlimitNofile(-2), (e) => e instanceof ValueError && e.code === 'ERR_OUT_OF_RANGE' && /soft limit/.test(e.message));
+		assert.throws(() => os.setrlimitNofile(-5), ValueError);
+		assert.throws(() => os.setrlimitNofile(soft, -5), (e) => e instanceof ValueError && /hard limit/.test(e.message));
 		assert.deepEqual(os.getrlimitNofile(), [soft, hard]);
 	});
 });

@@ -7,8 +7,9 @@
  * @module
  */
 import {constants as osConstants} from 'node:os';
+import {inspect, type InspectOptionsStylized} from 'node:util';
 import {EVENT_MASK} from '../constants.js';
-import {KeyError, OSError, RuntimeError, ValueError} from '../errors.js';
+import {KeyError, OSError, RuntimeError, stackFromCaller, ValueError} from '../errors.js';
 import {fileobjRepr, fileobjToFd, type FileDescriptorLike} from '../fileobj.js';
 import {clampWaitMs, MAX_WAIT_MS, monotonicMs, remainingMs, timeoutToMs} from '../time.js';
 import {
@@ -33,7 +34,7 @@ export function validateEvents(events: unknown): asserts events is number {
 	// bits, so 2 ** 32 + 1 would pass as EVENT_READ.
 	if (typeof events !== 'number' || !Number.isInteger(events) || events <= 0 || events > EVENT_MASK
 		|| (events & ~EVENT_MASK) !== 0) {
-		throw new ValueError(`Invalid events: ${fileobjRepr(events)}`, 'ERR_INVALID_EVENTS');
+		throw stackFromCaller(new ValueError(`Invalid events: ${fileobjRepr(events)}`, 'ERR_INVALID_EVENTS'), validateEvents);
 	}
 }
 
@@ -524,6 +525,28 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	override getMap(): SelectorMapping<T> {
 		this._checkOpen();
 		return this.#map;
+	}
+
+	// --- util.inspect() (node-selectors packaging): a summary, not the private fields.
+
+	/**
+	 * What `util.inspect()` and `console.log()` show:
+	 * `EpollSelector { fd: 5, registrations: 2, closed: false }` (`fd` only
+	 * for the backends with a kernel object of their own, and while open).
+	 */
+	[inspect.custom](depth: number, options: InspectOptionsStylized, inspectValue: typeof inspect): string {
+		const name = this.constructor.name;
+		if (depth < 0) {
+			return options.stylize(`[${name}]`, 'special');
+		}
+
+		const fileno = (this as {fileno?: unknown}).fileno;
+		const summary = {
+			...(this.#closed || typeof fileno !== 'function' ? {} : {fd: (fileno as () => number).call(this)}),
+			registrations: this._fdToKey.size,
+			closed: this.#closed,
+		};
+		return `${name} ${inspectValue(summary, options)}`;
 	}
 }
 

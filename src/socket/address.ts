@@ -17,10 +17,10 @@
 import {Buffer} from 'node:buffer';
 import {isIPv4, isIPv6} from 'node:net';
 import {constants as osConstants} from 'node:os';
-import {GaiError, OSError} from '../errors.js';
+import {toInt32, typeName} from '../args.js';
+import {argRangeError, argTypeError, GaiError, OSError} from '../errors.js';
 import {native, type NativeAddress} from '../native.js';
 import {AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, EAI_NONAME, EAI_SYSTEM, SOCK_DGRAM} from './constants.js';
-import {toInt32, typeName} from './internal.js';
 
 /** An AF_INET address: `[host, port]`. */
 export type IPv4Address = [host: string, port: number];
@@ -48,108 +48,128 @@ export type Address =
 export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: SocketAddress];
 
 /**
- * The native form of the address most recently given to {@link parseAddress}.
- * One module-level record, so sendto()/connect() allocate nothing for it.
+ * An address in the addon's form, as {@link parseAddress} returns it: what
+ * bind/connect/sendto pass to the system call, and `label`, the host as the
+ * caller wrote it (for error messages).
  *
  * @internal
  */
-export const parsed = {host: '', port: 0, flowinfo: 0, scopeId: 0, label: ''};
+export interface SockAddr {
+	readonly family: number;
+	/** Numeric host (`''`: the wildcard), or the AF_UNIX path. */
+	readonly host: string;
+	readonly port: number;
+	readonly flowinfo: number;
+	readonly scopeId: number;
+	readonly label: string;
+}
 
 /** The largest sun_path of the platforms this package builds on (Linux). */
 const SUN_PATH_MAX = 108;
 
 function checkPort(port: unknown, fn: string): number {
 	if (typeof port !== 'number' || !Number.isInteger(port)) {
-		throw new TypeError(`${fn}(): port must be an integer, not ${typeName(port)}`);
+		throw argTypeError(`${fn}(): port must be an integer, not ${typeName(port)}`);
 	}
 
 	// Python raises OverflowError here; a JS RangeError is its counterpart.
 	if (port < 0 || port > 65_535) {
-		throw new RangeError(`${fn}(): port must be 0-65535.`);
+		throw argRangeError(`${fn}(): port must be 0-65535.`);
 	}
 
 	return port;
 }
 
 /**
- * Converts a Python-shaped address for a socket of `family` into
- * {@link parsed}, resolving a host name with getaddrinfo(3) when it is not
+ * Refuses a host name with a NUL in it, which the C calls would cut short
+ * (`'127.0.0.1\0evil.example'` is 127.0.0.1), with Python's TypeError
+ * "host name must not contain null character" (CPython's idna_converter,
+ * Modules/socketmodule.c).
+ */
+function checkHostName(host: string, fn: string): void {
+	if (host.includes('\0')) {
+		throw argTypeError(`${fn}(): host name must not contain null character`, 'ERR_INVALID_ARG_VALUE');
+	}
+}
+
+/**
+ * Converts a Python-shaped address for a socket of `family` into the
+ * addon's form, resolving a host name with getaddrinfo(3) when it is not
  * numeric (CPython `setipaddr()`, Modules/socketmodule.c).
  *
  * @param fn - the calling method, for messages (`'connect'`)
- * @throws {TypeError} for a wrongly shaped or typed address
+ * @returns a new {@link SockAddr}
+ * @throws {TypeError} for a wrongly shaped or typed address, or a host name with a NUL (`ERR_INVALID_ARG_TYPE`/`ERR_INVALID_ARG_VALUE`)
  * @throws {RangeError} for a port outside 0-65535, flowinfo outside 0-0xfffff or a scope id outside uint32 (Python: OverflowError)
  * @throws {GaiError} if the host name cannot be resolved
  * @throws {OSError} EAFNOSUPPORT for a family this module cannot address
  * @internal
  */
-export function parseAddress(family: number, address: unknown, fn: string): void {
+export function parseAddress(family: number, address: unknown, fn: string): SockAddr {
 	if (family === AF_INET || family === AF_INET6) {
 		const v6 = family === AF_INET6;
 		const name = v6 ? 'AF_INET6' : 'AF_INET';
 		if (!Array.isArray(address)) {
-			throw new TypeError(`${fn}(): ${name} address must be an array [host, port${v6 ? ', flowinfo, scopeId' : ''}], not ${typeName(address)}`);
+			throw argTypeError(`${fn}(): ${name} address must be an array [host, port${v6 ? ', flowinfo, scopeId' : ''}], not ${typeName(address)}`);
 		}
 
 		if (v6 ? address.length < 2 || address.length > 4 : address.length !== 2) {
-			throw new TypeError(v6
+			throw argTypeError(v6
 				? `${fn}(): AF_INET6 address must be [host, port] or [host, port, flowinfo, scopeId]`
-				: `${fn}(): AF_INET address must be a pair [host, port]`);
+				: `${fn}(): AF_INET address must be a pair [host, port]`, 'ERR_INVALID_ARG_VALUE');
 		}
 
 		const host: unknown = address[0];
 		if (typeof host !== 'string') {
-			throw new TypeError(`${fn}(): host must be a string, not ${typeName(host)}`);
+			throw argTypeError(`${fn}(): host must be a string, not ${typeName(host)}`);
 		}
 
-		// The C calls would stop at the NUL ('127.0.0.1\0evil.example' is
-		// 127.0.0.1); CPython's idna_converter (Modules/socketmodule.c) refuses it.
-		if (host.includes('\0')) {
-			throw new TypeError(`${fn}(): host name must not contain null character`);
-		}
-
-		parsed.port = checkPort(address[1], fn);
-		parsed.flowinfo = 0;
-		parsed.scopeId = 0;
+		checkHostName(host, fn);
+		const port = checkPort(address[1], fn);
+		let flowinfo = 0;
 		let scopeId: number | undefined;
 		if (v6) {
-			const flowinfo: unknown = address[2] ?? 0;
-			if (typeof flowinfo !== 'number' || !Number.isInteger(flowinfo)) {
-				throw new TypeError(`${fn}(): flowinfo must be an integer, not ${typeName(flowinfo)}`);
+			const fi: unknown = address[2] ?? 0;
+			if (typeof fi !== 'number' || !Number.isInteger(fi)) {
+				throw argTypeError(`${fn}(): flowinfo must be an integer, not ${typeName(fi)}`);
 			}
 
-			if (flowinfo < 0 || flowinfo > 0xf_ffff) {
-				throw new RangeError(`${fn}(): flowinfo must be 0-1048575.`);
+			if (fi < 0 || fi > 0xf_ffff) {
+				throw argRangeError(`${fn}(): flowinfo must be 0-1048575.`);
 			}
 
 			const scope: unknown = address[3];
 			if (scope !== undefined) {
 				if (typeof scope !== 'number' || !Number.isInteger(scope)) {
-					throw new TypeError(`${fn}(): scopeId must be an integer, not ${typeName(scope)}`);
+					throw argTypeError(`${fn}(): scopeId must be an integer, not ${typeName(scope)}`);
 				}
 
 				if (scope < 0 || scope > 0xffff_ffff) {
-					throw new RangeError(`${fn}(): scopeId must be 0-4294967295.`);
+					throw argRangeError(`${fn}(): scopeId must be 0-4294967295.`);
 				}
 
 				scopeId = scope;
 			}
 
-			parsed.flowinfo = flowinfo;
+			flowinfo = fi;
 		}
 
-		resolveHost(host, family);
-		if (scopeId !== undefined) {
-			parsed.scopeId = scopeId;
+		const resolved = resolveHost(host, family);
+		if (typeof resolved === 'string') {
+			return {family, host: resolved, port, flowinfo, scopeId: scopeId ?? 0, label: host};
 		}
 
-		parsed.label = host;
-		return;
+		// A resolved IPv6 name brings its scope id, unless the address gave one.
+		const resolvedScope = resolved.length === 5 ? resolved[4] : 0;
+		return {
+			family, host: (resolved[1] as string | undefined) ?? '', port, flowinfo, scopeId: scopeId ?? resolvedScope,
+			label: host,
+		};
 	}
 
 	if (family === AF_UNIX) {
 		if (typeof address !== 'string') {
-			throw new TypeError(`${fn}(): AF_UNIX address must be a string path, not ${typeName(address)}`);
+			throw argTypeError(`${fn}(): AF_UNIX address must be a string path, not ${typeName(address)}`);
 		}
 
 		// sun_path holds 108 bytes on Linux (104 on macOS/BSD, where the
@@ -160,37 +180,28 @@ export function parseAddress(family: number, address: unknown, fn: string): void
 			});
 		}
 
-		parsed.host = address;
-		parsed.port = 0;
-		parsed.flowinfo = 0;
-		parsed.scopeId = 0;
-		parsed.label = address;
-		return;
+		return {family, host: address, port: 0, flowinfo: 0, scopeId: 0, label: address};
 	}
 
 	throw OSError.fromErrno(osConstants.errno.EAFNOSUPPORT, fn, {message: `${fn}(): bad family ${family}`});
 }
 
-/** Sets parsed.host (and parsed.scopeId for a resolved IPv6 name). */
-function resolveHost(host: string, family: number): void {
+/** A numeric host as the addon takes it, or the native address getaddrinfo(3) resolved the name to. */
+function resolveHost(host: string, family: number): string | NativeAddress {
 	if (host === '') {
-		parsed.host = '';
-		return;
+		return '';
 	}
 
 	if (family === AF_INET) {
 		if (isIPv4(host)) {
-			parsed.host = host;
-			return;
+			return host;
 		}
 
 		if (host === '<broadcast>') {
-			parsed.host = '255.255.255.255';
-			return;
+			return '255.255.255.255';
 		}
 	} else if (isIPv6(host) && !host.includes('%')) {
-		parsed.host = host;
-		return;
+		return host;
 	}
 
 	// Not numeric: resolve in the socket's family, as CPython's setipaddr()
@@ -205,11 +216,7 @@ function resolveHost(host: string, family: number): void {
 		throw new GaiError(EAI_NONAME, 'Name or service not known', host);
 	}
 
-	const na = first[4];
-	parsed.host = (na[1] as string | undefined) ?? '';
-	if (na.length === 5) {
-		parsed.scopeId = na[4];
-	}
+	return first[4];
 }
 
 function gaiError(result: {readonly eai: number; readonly errno: number; readonly message: string}, host: string | null): OSError {
@@ -258,11 +265,19 @@ export function toAddress(na: NativeAddress): SocketAddress | null {
  * @returns `[family, type, proto, canonname, sockaddr]` entries, sockaddr in this module's address shapes
  * @throws {GaiError} if the resolver fails (`code` is the `EAI_*` name)
  * @throws {OSError} for `EAI_SYSTEM`, with the underlying errno
- * @throws {TypeError} for wrongly typed arguments
+ * @throws {TypeError} for wrongly typed arguments (`ERR_INVALID_ARG_TYPE`), and for a
+ * host name with a NUL character (`ERR_INVALID_ARG_VALUE`, "host name must not contain null
+ * character"). **Deliberate difference from Python:** CPython's `getaddrinfo` cuts the name
+ * at the NUL and resolves the rest (`'127.0.0.1\0evil.example'` is 127.0.0.1); this one
+ * refuses it, as `connect`/`bind`/`sendto` do in both.
  */
 export function getaddrinfo(host: string | null, port: string | number | null, family = AF_UNSPEC, type = 0, proto = 0, flags = 0): AddrInfo[] {
 	if (host !== null && typeof host !== 'string') {
-		throw new TypeError(`getaddrinfo(): host must be a string or null, not ${typeName(host)}`);
+		throw argTypeError(`getaddrinfo(): host must be a string or null, not ${typeName(host)}`);
+	}
+
+	if (host !== null) {
+		checkHostName(host, 'getaddrinfo');
 	}
 
 	let service: string | null;
@@ -270,14 +285,18 @@ export function getaddrinfo(host: string | null, port: string | number | null, f
 		service = null;
 	} else if (typeof port === 'number') {
 		if (!Number.isInteger(port)) {
-			throw new TypeError(`getaddrinfo(): port must be an integer, a string or null, not ${port}`);
+			throw argTypeError(`getaddrinfo(): port must be an integer, a string or null, not ${port}`, 'ERR_INVALID_ARG_VALUE');
 		}
 
 		service = String(port);
 	} else if (typeof port === 'string') {
+		if (port.includes('\0')) {
+			throw argTypeError('getaddrinfo(): port must not contain null character', 'ERR_INVALID_ARG_VALUE');
+		}
+
 		service = port;
 	} else {
-		throw new TypeError(`getaddrinfo(): port must be an integer, a string or null, not ${typeName(port)}`);
+		throw argTypeError(`getaddrinfo(): port must be an integer, a string or null, not ${typeName(port)}`);
 	}
 
 	const result = native.getaddrinfo(host, service, toInt32(family, 'family'), toInt32(type, 'type'),

@@ -4,13 +4,13 @@
  *
  * @module
  */
+import {toInt32, typeName} from '../args.js';
 import {C, native} from '../native.js';
-import {GaiError, OSError, ValueError, check} from '../errors.js';
+import {argTypeError, GaiError, OSError, ValueError, check} from '../errors.js';
 import {type Address, getaddrinfo} from './address.js';
 import {
 	AF_INET, AF_INET6, AF_UNIX, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT,
 } from './constants.js';
-import {toInt32, typeName} from './internal.js';
 import {getdefaulttimeout, Socket} from './socket.js';
 
 /** Python's `socket.has_ipv6`: whether the platform has AF_INET6 (the host may still have no IPv6 address). */
@@ -58,11 +58,12 @@ export interface CreateConnectionOptions {
  * @returns the connected socket, in the given timeout mode
  * @throws {OSError} the last attempt's error (ConnectionRefusedError, TimeoutError …), or an `AggregateError` with `allErrors`
  * @throws {GaiError} if the host does not resolve
+ * @throws {TypeError} for a wrongly shaped address, or a host name with a NUL character (`ERR_INVALID_ARG_VALUE`, refused as by {@link getaddrinfo})
  */
 export function createConnection(address: readonly [host: string, port: number], timeout?: number | null,
 	sourceAddress?: Address | null, options: CreateConnectionOptions = {}): Socket {
 	if (!Array.isArray(address) || address.length !== 2) {
-		throw new TypeError(`createConnection(): address must be [host, port], not ${typeName(address)}`);
+		throw argTypeError(`createConnection(): address must be [host, port], not ${typeName(address)}`);
 	}
 
 	const [host, port] = address;

@@ -15,7 +15,7 @@ export {
 	type Address, type AddrInfo, getaddrinfo, type IPv4Address, type IPv6Address, type SocketAddress,
 	type UnixAddress,
 } from './address.js';
-export {type BytesLike} from './internal.js';
+export {type BytesLike} from '../bytes.js';
 export {getdefaulttimeout, setdefaulttimeout, Socket} from './socket.js';
 export {
 	createConnection, type CreateConnectionOptions, createServer, type CreateServerOptions, hasDualstackIpv6,

@@ -2,8 +2,8 @@
  * Python's `socket.socket` over the addon's system calls.
  *
  * The file descriptor is **always** O_NONBLOCK. Python's three modes are
- * implemented above it, the way CPython's `sock_call_ex()`
- * (Modules/socketmodule.c) implements timeouts:
+ * implemented above it by one I/O loop (./io.ts), the way CPython's
+ * `sock_call_ex()` (Modules/socketmodule.c) implements timeouts:
  *
  * - **blocking** (the default, `gettimeout() === null`): a call that would
  *   block waits in poll() until the socket is ready, then retries;
@@ -15,63 +15,83 @@
  *
  * EINTR is retried in every mode (PEP 475).
  *
+ * O_NONBLOCK belongs to the file description, which every dup of the fd
+ * shares (a child process given the fd as its stdin may clear it). So no
+ * call relies on the flag: recv/send/recvfrom/sendto pass `MSG_DONTWAIT`
+ * (free: it is part of the call), so a wait always happens in poll(), never
+ * in the kernel call; `setblocking()`/`settimeout()` set O_NONBLOCK again
+ * (fcntl, as CPython calls it every time); accept and connect in
+ * non-blocking and timeout mode read the flags first (one fcntl(F_GETFL),
+ * plus F_SETFL if another holder cleared it). In blocking mode accept and
+ * connect do not check: if O_NONBLOCK was cleared they block in the kernel,
+ * which is what blocking mode asks for.
+ *
  * **Blocking and timeout calls block the thread they run on — on the main
  * thread, the whole Node event loop: no timer, I/O callback or promise runs
  * until they return.** Use non-blocking sockets with a selector to serve
- * many connections, or run blocking code in a `worker_thread`.
+ * many connections, or run blocking code in a `worker_thread`. In a worker
+ * the wait is cut into poll() calls of at most 250 ms, so `terminate()` and
+ * `process.exit()` stop a worker blocked in a socket call within that time
+ * (the cost: a blocked worker wakes four times a second; the main thread
+ * waits in one poll()).
  *
  * @module
  */
 import {Buffer} from 'node:buffer';
 import {constants as osConstants} from 'node:os';
 import {inspect} from 'node:util';
-import {type BlockingIOError, OSError, TimeoutError, ValueError, check} from '../errors.js';
-import {constant, native, type NativeAddress} from '../native.js';
-import {monotonicMs, timeoutToMs} from '../time.js';
-import {type Address, parseAddress, parsed, type SocketAddress, toAddress} from './address.js';
+import {toBufsize, toInt32, typeName} from '../args.js';
+import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes.js';
+import {argRangeError, argTypeError, type BlockingIOError, OSError, ValueError, check} from '../errors.js';
+import {CLOEXEC, getFdFlag, NONBLOCK, setFdFlag} from '../fd-flags.js';
+import {native, type NativeAddress} from '../native.js';
+import {monotonicMs, remainingMs, timeoutToMs} from '../time.js';
+import {type Address, parseAddress, type SockAddr, type SocketAddress, toAddress} from './address.js';
 import {
 	AF_INET, AF_UNIX, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_WAITALL, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK,
 	SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_ERROR, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from './constants.js';
 import {
-	byteLength, type BytesLike, EAGAIN, EBADF, ECONNRESET, EINPROGRESS, EINTR, EISCONN, EWOULDBLOCK, POLLIN,
-	POLLOUT, receiveBuffer, receivedBytes, sleepUntil, toBufsize, toInt32, typeName, waitFd,
-} from './internal.js';
+	ioErrno, ioError, isWouldBlock, sockCall, TIMED_OUT, WAIT_FIRST, WAIT_NAP, WAIT_READ, WAIT_WRITE,
+} from './io.js';
 
 /** Added to every send()'s flags: no SIGPIPE, the EPIPE error instead (Node ignores SIGPIPE anyway). */
 const NOSIGNAL = MSG_NOSIGNAL ?? 0;
-/** Flag that makes one call non-blocking even in blocking mode (0 where the OS lacks it). */
-const DONTWAIT = MSG_DONTWAIT ?? 0;
 /**
- * How long to sleep before retrying when poll() cannot say when the call
- * would succeed (a full AF_UNIX listen backlog, an unconnected AF_UNIX
- * datagram sender whose receiver is full): short, so a waiting sender starts
- * soon after room appears, and long enough not to spin.
+ * Flag that makes one call non-blocking even on a blocking fd (0 where the
+ * OS lacks it). Added to every recv/send/recvfrom/sendto: the fd's own
+ * O_NONBLOCK may have been cleared by another holder of the file description.
  */
-const RETRY_SLEEP_MS = 1;
+const DONTWAIT = MSG_DONTWAIT ?? 0;
 const TYPE_FLAGS = (SOCK_NONBLOCK ?? 0) | (SOCK_CLOEXEC ?? 0);
-const O_NONBLOCK = constant('O_NONBLOCK');
-const F_GETFL = constant('F_GETFL');
-const F_SETFL = constant('F_SETFL');
-const F_GETFD = constant('F_GETFD');
-const F_SETFD = constant('F_SETFD');
-const FD_CLOEXEC = constant('FD_CLOEXEC');
-const EAFNOSUPPORT = osConstants.errno.EAFNOSUPPORT;
-const EINVAL = osConstants.errno.EINVAL;
+const E = osConstants.errno;
+const EAFNOSUPPORT = E.EAFNOSUPPORT;
+const EINVAL = E.EINVAL;
+const EBADF = E.EBADF;
+const ECONNRESET = E.ECONNRESET;
+const EINPROGRESS = E.EINPROGRESS;
+const EINTR = E.EINTR;
+const EISCONN = E.EISCONN;
+const EWOULDBLOCK = E.EWOULDBLOCK;
 /** Python's default listen() backlog: min(SOMAXCONN, 128). */
 const DEFAULT_BACKLOG = Math.min(SOMAXCONN, 128);
 /** Longest single send/recv length the addon takes (a uint32; the kernel caps lower anyway). */
 const MAX_CHUNK = 0x7fff_f000;
-/** "No deadline computed yet" (a deadline is computed at the first wait). */
-const NO_DEADLINE = -1;
 
-/** Scratch for getsockopt(int) and SO_ERROR. */
+/**
+ * Scratch for getsockopt(int) and SO_ERROR: written by the addon and read
+ * right after, with no JavaScript in between.
+ */
 const intOut = new Int32Array(1);
 
 let defaultTimeout: number | null = null;
 
-/** Set while this module wraps an fd it just created (already non-blocking, family/type/proto known). */
-let adopting = false;
+/**
+ * The constructor's last argument when this module wraps an fd it just
+ * created (non-blocking and close-on-exec already, family/type/proto known):
+ * no system call. Not exported, so only this module can pass it.
+ */
+const TRUSTED: unique symbol = Symbol('trusted fd');
 
 /**
  * Validates a timeout in seconds as Python's `settimeout()` does.
@@ -84,7 +104,7 @@ function checkTimeout(value: unknown): number | null {
 	}
 
 	if (typeof value !== 'number') {
-		throw new TypeError(`timeout must be a number or null, not ${typeName(value)}`);
+		throw argTypeError(`timeout must be a number or null, not ${typeName(value)}`);
 	}
 
 	if (Number.isNaN(value)) {
@@ -97,7 +117,7 @@ function checkTimeout(value: unknown): number | null {
 
 	// Python: OverflowError ("timestamp too large to convert to C _PyTime_t").
 	if (value === Number.POSITIVE_INFINITY) {
-		throw new RangeError('timeout too large: use null to block');
+		throw argRangeError('timeout too large: use null to block');
 	}
 
 	return value;
@@ -126,13 +146,47 @@ export function setdefaulttimeout(timeout: number | null): void {
 }
 
 /** A socket address for error messages: `{address, port}`. */
-function addressOptions(family: number): {address: string; port?: number} {
-	const address = parsed.host === '' ? parsed.label : parsed.host;
-	return family === AF_UNIX ? {address} : {address, port: parsed.port};
+function addressOptions(addr: SockAddr): {address: string; port?: number} {
+	const address = addr.host === '' ? addr.label : addr.host;
+	return addr.family === AF_UNIX ? {address} : {address, port: addr.port};
 }
 
-function raise(errno: number, syscall: string): never {
-	throw OSError.fromErrno(errno, syscall);
+/** Sets O_NONBLOCK on `fd` if it is clear. @returns 0, or -errno */
+function setNonblocking(fd: number): number {
+	return setFdFlag(fd, NONBLOCK, true);
+}
+
+// The steps the I/O loop runs that are not addon functions as they are.
+
+/** sendto(2) with the address in the addon's form. */
+function sendtoStep(fd: number, data: BytesLike, len: number, flags: number, addr: SockAddr): number {
+	return native.sendto(fd, data, 0, len, flags, addr.family, addr.host, addr.port, addr.flowinfo, addr.scopeId);
+}
+
+/**
+ * connect(2). The fd is non-blocking, so connect does not sleep and EINTR
+ * can only come if another holder cleared O_NONBLOCK: the connection then
+ * goes on in the background (CPython bpo-23618), as after EINPROGRESS.
+ */
+function connectStep(fd: number, addr: SockAddr): number {
+	const ret = native.connect(fd, addr.family, addr.host, addr.port, addr.flowinfo, addr.scopeId);
+	return ret === -EINTR ? -EINPROGRESS : ret;
+}
+
+/** The outcome of an in-progress connect: SO_ERROR (EISCONN counts as connected), as CPython's `sock_connect_impl()`. */
+function soErrorStep(fd: number, out: Int32Array): number {
+	const ret = native.getsockoptInt(fd, SOL_SOCKET, SO_ERROR, out);
+	if (ret < 0) {
+		return ret;
+	}
+
+	const soError = out[0] ?? 0;
+	return soError === 0 || soError === EISCONN ? 0 : -soError;
+}
+
+/** The flags argument as a C int. */
+function toFlags(flags: number): number {
+	return (flags | 0) === flags ? flags : toInt32(flags, 'flags');
 }
 
 /**
@@ -166,6 +220,8 @@ export class Socket implements Disposable {
 	#timeout: number | null;
 	/** -1 blocking, 0 non-blocking, > 0 timeout in whole ms (rounded up). */
 	#timeoutMs: number;
+	/** What send/sendto wait for on EAGAIN: writable, plus a nap for AF_UNIX datagrams (set in the constructor). */
+	readonly #writeWait: number;
 
 	/**
 	 * Creates a socket, or wraps an existing one (Python's
@@ -190,9 +246,7 @@ export class Socket implements Disposable {
 	 * @throws {ValueError} if `fileno` is negative
 	 * @throws {OSError} if socket(2) fails (EAFNOSUPPORT, EPROTONOSUPPORT, EMFILE …), or `fileno` is not a socket (ENOTSOCK)
 	 */
-	constructor(family?: number, type?: number, proto?: number, fileno?: number | null) {
-		const trusted = adopting;
-		adopting = false;
+	constructor(family?: number, type?: number, proto?: number, fileno?: number | null, trusted?: typeof TRUSTED) {
 		let fam = family === undefined ? -1 : toInt32(family, 'family');
 		let typ = type === undefined ? -1 : toInt32(type, 'type');
 		let pro = proto === undefined ? -1 : toInt32(proto, 'proto');
@@ -216,7 +270,7 @@ export class Socket implements Disposable {
 				throw new ValueError(`negative file descriptor`, 'ERR_INVALID_FD');
 			}
 
-			if (!trusted) {
+			if (trusted !== TRUSTED) {
 				if (fam === -1) {
 					fam = detectFamily(fd);
 				}
@@ -229,10 +283,7 @@ export class Socket implements Disposable {
 					pro = SO_PROTOCOL === undefined ? 0 : getIntOption(fd, SOL_SOCKET, SO_PROTOCOL);
 				}
 
-				const flags = check(native.fcntl(fd, F_GETFL, 0), 'fcntl');
-				if ((flags & O_NONBLOCK) === 0) {
-					check(native.fcntl(fd, F_SETFL, flags | O_NONBLOCK), 'fcntl');
-				}
+				check(setNonblocking(fd), 'fcntl');
 			}
 
 			this.#fd = fd;
@@ -243,6 +294,10 @@ export class Socket implements Disposable {
 		// creation flags, and SOCK_NONBLOCK means "start non-blocking".
 		this.#type = typ & ~TYPE_FLAGS;
 		this.#proto = pro;
+		// poll() reports an AF_UNIX datagram socket writable while its own
+		// buffer has room, even when the receiver of an unconnected sendto()
+		// is full (EAGAIN again): nap between retries instead of spinning.
+		this.#writeWait = fam === AF_UNIX && this.#type === SOCK_DGRAM ? WAIT_WRITE | WAIT_NAP : WAIT_WRITE;
 		if (SOCK_NONBLOCK !== undefined && (typ & SOCK_NONBLOCK) !== 0) {
 			this.#timeout = 0;
 			this.#timeoutMs = 0;
@@ -276,12 +331,7 @@ export class Socket implements Disposable {
 	 * @internal
 	 */
 	static _adopt(fd: number, family: number, type: number, proto: number): Socket {
-		adopting = true;
-		try {
-			return new Socket(family, type, proto, fd);
-		} finally {
-			adopting = false;
-		}
+		return new Socket(family, type, proto, fd, TRUSTED);
 	}
 
 	/** The address family (`AF_INET`, …). */
@@ -324,10 +374,10 @@ export class Socket implements Disposable {
 	 * @throws {OSError} EADDRINUSE, EACCES (PermissionError), EADDRNOTAVAIL …, with `address` and `port`
 	 */
 	bind(address: Address): void {
-		parseAddress(this.#family, address, 'bind');
-		const ret = native.bind(this.#fd, this.#family, parsed.host, parsed.port, parsed.flowinfo, parsed.scopeId);
+		const addr = parseAddress(this.#family, address, 'bind');
+		const ret = native.bind(this.#fd, addr.family, addr.host, addr.port, addr.flowinfo, addr.scopeId);
 		if (ret < 0) {
-			throw OSError.fromErrno(-ret, 'bind', addressOptions(this.#family));
+			throw OSError.fromErrno(-ret, 'bind', addressOptions(addr));
 		}
 	}
 
@@ -358,20 +408,23 @@ export class Socket implements Disposable {
 	 * @throws {OSError} EINVAL if the socket is not listening, ECONNABORTED …
 	 */
 	accept(): [Socket, SocketAddress] {
-		let deadline = NO_DEADLINE;
-		for (;;) {
-			const ret = native.accept(this.#fd, true);
-			if (typeof ret !== 'number') {
-				const sock = Socket._adopt(ret[0], this.#family, this.#type, this.#proto);
-				try {
-					return [sock, this.#address(ret[1], 'accept')];
-				} catch (error) {
-					sock.close(); // never leak the accepted fd
-					throw error;
-				}
-			}
+		if (this.#timeoutMs >= 0) {
+			// accept(2) has no MSG_DONTWAIT: make sure the listening fd is
+			// still non-blocking, or a non-blocking/timeout accept could sleep.
+			setNonblocking(this.#fd);
+		}
 
-			deadline = this.#again(ret, POLLIN, 'accept', deadline);
+		const ret = sockCall(this.#fd, this.#timeoutMs, WAIT_READ, native.accept, true, undefined, undefined, undefined);
+		if (typeof ret === 'number') {
+			throw ioError(ret, 'accept');
+		}
+
+		const sock = Socket._adopt(ret[0], this.#family, this.#type, this.#proto);
+		try {
+			return [sock, this.#address(ret[1], 'accept')];
+		} catch (error) {
+			sock.close(); // never leak the accepted fd
+			throw error;
 		}
 	}
 
@@ -390,15 +443,14 @@ export class Socket implements Disposable {
 	 * @throws {GaiError} if the host name does not resolve
 	 */
 	connect(address: Address): void {
-		parseAddress(this.#family, address, 'connect');
-		const ret = this.#connect();
-		if (ret === 0) {
-			return;
+		const addr = parseAddress(this.#family, address, 'connect');
+		const ret = this.#connect(addr);
+		if (ret === TIMED_OUT) {
+			throw ioError(ret, 'connect');
 		}
 
-		const errno = this.#finishConnect(-ret, true);
-		if (errno !== 0) {
-			throw OSError.fromErrno(errno, 'connect', addressOptions(this.#family));
+		if (ret < 0) {
+			throw OSError.fromErrno(ioErrno(ret), 'connect', addressOptions(addr));
 		}
 	}
 
@@ -416,58 +468,43 @@ export class Socket implements Disposable {
 	 * @throws {TypeError | RangeError | GaiError} for a bad or unresolvable address, as Python does
 	 */
 	connectEx(address: Address): number {
-		parseAddress(this.#family, address, 'connect');
-		const ret = this.#connect();
-		return ret === 0 ? 0 : this.#finishConnect(-ret, false);
+		const ret = this.#connect(parseAddress(this.#family, address, 'connect'));
+		if (ret === TIMED_OUT) {
+			return EWOULDBLOCK; // CPython's SOCK_TIMEOUT_ERR
+		}
+
+		return ret < 0 ? ioErrno(ret) : 0;
 	}
 
 	/**
-	 * connect(2) to the address in `parsed`. A non-blocking AF_UNIX connect
-	 * to a listener whose backlog is full fails with EAGAIN at once (where a
-	 * blocking fd would sleep in the kernel), and poll() cannot tell when to
-	 * retry: in blocking mode retry after short sleeps, as the kernel would
-	 * wait. Timeout mode raises it, as CPython does (its fd is non-blocking too).
+	 * connect(2) to `addr`, then in blocking and timeout mode wait for an
+	 * in-progress connection and take its SO_ERROR (CPython
+	 * `internal_connect()`).
+	 *
+	 * A non-blocking AF_UNIX connect to a listener whose backlog is full fails
+	 * with EAGAIN at once (where a blocking fd would sleep in the kernel), and
+	 * poll() cannot tell when to retry: blocking mode retries after short naps,
+	 * as the kernel would wait; timeout mode raises it, as CPython does (its fd
+	 * is non-blocking there too).
+	 *
+	 * @returns 0, a failure code or TIMED_OUT (see ./io.ts)
 	 */
-	#connect(): number {
-		for (;;) {
-			const ret = native.connect(this.#fd, this.#family, parsed.host, parsed.port, parsed.flowinfo, parsed.scopeId);
-			if (ret !== -EAGAIN || this.#family !== AF_UNIX || this.#timeoutMs >= 0) {
-				return ret;
-			}
-
-			sleepUntil(monotonicMs() + RETRY_SLEEP_MS);
-		}
-	}
-
-	/**
-	 * After connect(2) failed with `errno`: in blocking/timeout mode wait for
-	 * an in-progress connection and return its SO_ERROR (CPython
-	 * `internal_connect()`); otherwise return `errno`.
-	 */
-	#finishConnect(errno: number, raiseErrors: boolean): number {
-		// EINTR: the connection goes on asynchronously, like EINPROGRESS.
-		if ((errno !== EINPROGRESS && errno !== EINTR) || this.#timeoutMs === 0) {
-			return errno;
+	#connect(addr: SockAddr): number {
+		const fd = this.#fd;
+		const mode = this.#timeoutMs;
+		if (mode >= 0) {
+			// connect(2) has no MSG_DONTWAIT: make sure the fd is still
+			// non-blocking, or a non-blocking/timeout connect could sleep.
+			setNonblocking(fd);
 		}
 
-		const deadline = this.#timeoutMs < 0 ? Number.POSITIVE_INFINITY : monotonicMs() + this.#timeoutMs;
-		try {
-			waitFd(this.#fd, POLLOUT, deadline, 'connect');
-		} catch (error) {
-			if (!raiseErrors && error instanceof TimeoutError) {
-				return EWOULDBLOCK;
-			}
-
-			throw error;
+		const wait = mode < 0 && this.#family === AF_UNIX ? WAIT_NAP : 0;
+		const ret = sockCall(fd, mode, wait, connectStep, addr, undefined, undefined, undefined);
+		if (ret !== -EINPROGRESS || mode === 0) {
+			return ret;
 		}
 
-		const ret = native.getsockoptInt(this.#fd, SOL_SOCKET, SO_ERROR, intOut);
-		if (ret < 0) {
-			return -ret;
-		}
-
-		const soError = intOut[0] ?? 0;
-		return soError === EISCONN ? 0 : soError;
+		return sockCall(fd, mode, WAIT_FIRST | WAIT_WRITE, soErrorStep, intOut, undefined, undefined, undefined);
 	}
 
 	/**
@@ -489,26 +526,30 @@ export class Socket implements Disposable {
 	 */
 	recv(bufsize: number, flags = 0): Buffer {
 		const n = toBufsize(bufsize, 'recv');
-		if ((flags | 0) !== flags) {
-			toInt32(flags, 'flags');
-		}
-
+		const f = toFlags(flags);
 		const buf = receiveBuffer(n);
-		if (this.#waitAll(flags)) {
-			return receivedBytes(buf, this.#recvAll(buf, n, flags));
+		if (this.#waitAll(f)) {
+			return receivedBytes(buf, this.#recvAll(buf, n, f));
 		}
 
-		let deadline = NO_DEADLINE;
-		for (;;) {
-			const ret = native.recv(this.#fd, buf, 0, n, flags);
-			if (ret >= 0) {
-				// MSG_TRUNC makes the kernel return the real length, which
-				// may exceed what was received into the buffer.
-				return receivedBytes(buf, ret < n ? ret : n);
-			}
-
-			deadline = this.#again(ret, POLLIN, 'recv', deadline, flags);
+		const ret = sockCall(this.#fd, this.#mode(f), WAIT_READ, native.recv, buf, 0, n, f | DONTWAIT);
+		if (ret < 0) {
+			throw ioError(ret, 'recv');
 		}
+
+		// MSG_TRUNC makes the kernel return the real length, which may
+		// exceed what was received into the buffer.
+		return receivedBytes(buf, ret < n ? ret : n);
+	}
+
+	/**
+	 * The timeout (ms) a call with these flags runs with: the socket's, except
+	 * that `MSG_DONTWAIT` makes a blocking-mode call non-blocking (CPython's
+	 * blocking fd returns EAGAIN then). In timeout mode CPython waits and
+	 * retries even with MSG_DONTWAIT, and so does this.
+	 */
+	#mode(flags: number): number {
+		return this.#timeoutMs < 0 && (flags & DONTWAIT) !== 0 ? 0 : this.#timeoutMs;
 	}
 
 	/**
@@ -518,32 +559,20 @@ export class Socket implements Disposable {
 	 * some bytes returns those bytes; the next call reports it).
 	 */
 	#waitAll(flags: number): boolean {
-		return (flags & MSG_WAITALL) !== 0 && this.#timeoutMs < 0 && !this.#eagainIsFinal(flags)
-			&& this.#type === SOCK_STREAM;
-	}
-
-	/**
-	 * Whether EAGAIN ends a call with these flags: in non-blocking mode, and
-	 * for `MSG_DONTWAIT` in blocking mode (CPython's blocking fd returns it).
-	 * In timeout mode CPython waits first and retries, and so does this.
-	 */
-	#eagainIsFinal(flags: number): boolean {
-		return this.#timeoutMs === 0 || ((flags & DONTWAIT) !== 0 && this.#timeoutMs < 0);
+		return (flags & MSG_WAITALL) !== 0 && this.#mode(flags) < 0 && this.#type === SOCK_STREAM;
 	}
 
 	#recvAll(buffer: BytesLike, n: number, flags: number): number {
+		const f = flags | DONTWAIT;
 		let got = 0;
-		let deadline = NO_DEADLINE;
 		while (got < n) {
-			const ret = native.recv(this.#fd, buffer, got, n - got, flags);
+			const ret = sockCall(this.#fd, -1, WAIT_READ, native.recv, buffer, got, n - got, f);
 			if (ret > 0) {
 				got += ret;
-			} else if (ret === 0) {
-				break;
-			} else if (got > 0 && ret !== -EINTR && ret !== -EAGAIN && ret !== -EWOULDBLOCK) {
+			} else if (ret === 0 || got > 0) {
 				break;
 			} else {
-				deadline = this.#again(ret, POLLIN, 'recv', deadline, flags);
+				throw ioError(ret, 'recv');
 			}
 		}
 
@@ -571,15 +600,12 @@ export class Socket implements Disposable {
 			return this.#recvAll(buffer, n, flags);
 		}
 
-		let deadline = NO_DEADLINE;
-		for (;;) {
-			const ret = native.recv(this.#fd, buffer, 0, n, flags);
-			if (ret >= 0) {
-				return ret;
-			}
-
-			deadline = this.#again(ret, POLLIN, 'recv', deadline, flags);
+		const ret = sockCall(this.#fd, this.#mode(flags), WAIT_READ, native.recv, buffer, 0, n, flags | DONTWAIT);
+		if (ret < 0) {
+			throw ioError(ret, 'recv');
 		}
+
+		return ret;
 	}
 
 	/**
@@ -595,20 +621,14 @@ export class Socket implements Disposable {
 	 */
 	recvfrom(bufsize: number, flags = 0): [Buffer, SocketAddress | null] {
 		const n = toBufsize(bufsize, 'recvfrom');
-		if ((flags | 0) !== flags) {
-			toInt32(flags, 'flags');
-		}
-
+		const f = toFlags(flags);
 		const buf = receiveBuffer(n);
-		let deadline = NO_DEADLINE;
-		for (;;) {
-			const ret = native.recvfrom(this.#fd, buf, 0, n, flags);
-			if (typeof ret !== 'number') {
-				return [receivedBytes(buf, ret[0] < n ? ret[0] : n), toAddress(ret[1])];
-			}
-
-			deadline = this.#again(ret, POLLIN, 'recvfrom', deadline, flags);
+		const ret = sockCall(this.#fd, this.#mode(f), WAIT_READ, native.recvfrom, buf, 0, n, f | DONTWAIT);
+		if (typeof ret === 'number') {
+			throw ioError(ret, 'recvfrom');
 		}
+
+		return [receivedBytes(buf, ret[0] < n ? ret[0] : n), toAddress(ret[1])];
 	}
 
 	/**
@@ -626,15 +646,12 @@ export class Socket implements Disposable {
 	 */
 	recvfromInto(buffer: BytesLike, nbytes = 0, flags = 0): [number, SocketAddress | null] {
 		const n = this.#intoLength(buffer, nbytes, flags, 'recvfrom_into');
-		let deadline = NO_DEADLINE;
-		for (;;) {
-			const ret = native.recvfrom(this.#fd, buffer, 0, n, flags);
-			if (typeof ret !== 'number') {
-				return [ret[0], toAddress(ret[1])];
-			}
-
-			deadline = this.#again(ret, POLLIN, 'recvfrom', deadline, flags);
+		const ret = sockCall(this.#fd, this.#mode(flags), WAIT_READ, native.recvfrom, buffer, 0, n, flags | DONTWAIT);
+		if (typeof ret === 'number') {
+			throw ioError(ret, 'recvfrom');
 		}
+
+		return [ret[0], toAddress(ret[1])];
 	}
 
 	/**
@@ -655,21 +672,14 @@ export class Socket implements Disposable {
 	 */
 	send(data: BytesLike, flags = 0): number {
 		const n = byteLength(data);
-		if ((flags | 0) !== flags) {
-			toInt32(flags, 'flags');
-		}
-
+		const f = toFlags(flags);
 		const len = n > MAX_CHUNK ? MAX_CHUNK : n;
-		const f = flags | NOSIGNAL;
-		let deadline = NO_DEADLINE;
-		for (;;) {
-			const ret = native.send(this.#fd, data, 0, len, f);
-			if (ret >= 0) {
-				return ret;
-			}
-
-			deadline = this.#again(ret, POLLOUT, 'send', deadline, flags);
+		const ret = sockCall(this.#fd, this.#mode(f), this.#writeWait, native.send, data, 0, len, f | NOSIGNAL | DONTWAIT);
+		if (ret < 0) {
+			throw ioError(ret, 'send');
 		}
+
+		return ret;
 	}
 
 	/**
@@ -692,32 +702,38 @@ export class Socket implements Disposable {
 	 */
 	sendall(data: BytesLike, flags = 0): void {
 		const total = byteLength(data);
-		if ((flags | 0) !== flags) {
-			toInt32(flags, 'flags');
-		}
-
+		const f = toFlags(flags);
 		if (total > 0xffff_ffff) {
-			throw new RangeError('sendall(): data larger than 4 GiB; send it in parts');
+			throw argRangeError('sendall(): data larger than 4 GiB; send it in parts');
 		}
 
-		const f = flags | NOSIGNAL;
+		const kernelFlags = f | NOSIGNAL | DONTWAIT;
+		const mode = this.#mode(f);
+		// As CPython's sock_sendall(): one deadline for the whole call.
+		const deadline = mode > 0 ? monotonicMs() + mode : 0;
 		let sent = 0;
-		let deadline = NO_DEADLINE;
 		do {
-			const left = total - sent;
-			const ret = native.send(this.#fd, data, sent, left > MAX_CHUNK ? MAX_CHUNK : left, f);
-			if (ret >= 0) {
-				sent += ret;
-				continue;
+			let timeoutMs = mode;
+			if (mode > 0) {
+				timeoutMs = remainingMs(deadline);
+				if (timeoutMs <= 0) {
+					throw ioError(TIMED_OUT, 'send');
+				}
 			}
 
-			if ((ret === -EAGAIN || ret === -EWOULDBLOCK) && this.#eagainIsFinal(flags)) {
-				const error = OSError.fromErrno(-ret, 'send') as BlockingIOError;
-				error.bytesSent = sent;
+			const left = total - sent;
+			const ret = sockCall(this.#fd, timeoutMs, this.#writeWait, native.send, data, sent,
+				left > MAX_CHUNK ? MAX_CHUNK : left, kernelFlags);
+			if (ret < 0) {
+				const error = ioError(ret, 'send');
+				if (isWouldBlock(ret)) {
+					(error as BlockingIOError).bytesSent = sent;
+				}
+
 				throw error;
 			}
 
-			deadline = this.#again(ret, POLLOUT, 'send', deadline, flags);
+			sent += ret;
 		} while (sent < total);
 	}
 
@@ -728,13 +744,20 @@ export class Socket implements Disposable {
 	 * event loop on the main thread).
 	 *
 	 * @param data - the bytes
-	 * @param flagsOrAddress - `MSG_*` flags, or the address when called with two arguments
-	 * @param address - the destination, when flags are given
+	 * @param address - the destination
 	 * @returns the number of bytes sent
 	 * @throws {TypeError | RangeError | GaiError} for a bad or unresolvable address
 	 * @throws {BlockingIOError | TimeoutError | OSError} as {@link Socket.send}
 	 */
 	sendto(data: BytesLike, address: Address): number;
+	/**
+	 * Sends a datagram to `address` with `MSG_*` `flags`, as the two-argument form.
+	 *
+	 * @param data - the bytes
+	 * @param flags - `MSG_*` flags
+	 * @param address - the destination
+	 * @returns the number of bytes sent
+	 */
 	sendto(data: BytesLike, flags: number, address: Address): number;
 	sendto(data: BytesLike, flagsOrAddress: number | Address, address?: Address): number {
 		let flags = 0;
@@ -745,19 +768,15 @@ export class Socket implements Disposable {
 		}
 
 		const n = byteLength(data);
-		parseAddress(this.#family, target, 'sendto');
+		const addr = parseAddress(this.#family, target, 'sendto');
 		const len = n > MAX_CHUNK ? MAX_CHUNK : n;
-		const f = flags | NOSIGNAL;
-		let deadline = NO_DEADLINE;
-		for (;;) {
-			const ret = native.sendto(this.#fd, data, 0, len, f, this.#family, parsed.host, parsed.port, parsed.flowinfo,
-				parsed.scopeId);
-			if (ret >= 0) {
-				return ret;
-			}
-
-			deadline = this.#again(ret, POLLOUT, 'sendto', deadline, flags);
+		const ret = sockCall(this.#fd, this.#mode(flags), this.#writeWait, sendtoStep, data, len,
+			flags | NOSIGNAL | DONTWAIT, addr);
+		if (ret < 0) {
+			throw ioError(ret, 'sendto');
 		}
+
+		return ret;
 	}
 
 	/**
@@ -818,14 +837,17 @@ export class Socket implements Disposable {
 	dup(): Socket {
 		const fd = check(native.dup(this.#fd), 'dup');
 		const sock = Socket._adopt(fd, this.#family, this.#type, this.#proto);
-		sock.settimeout(this.#timeout);
+		// The dup shares the file description, O_NONBLOCK included: no fcntl.
+		sock.#timeout = this.#timeout;
+		sock.#timeoutMs = this.#timeoutMs;
 		return sock;
 	}
 
 	/**
 	 * Sets blocking (`true`: timeout `null`) or non-blocking (`false`:
-	 * timeout 0) mode. Only the module's behaviour changes: the fd stays
-	 * O_NONBLOCK.
+	 * timeout 0) mode. The fd stays O_NONBLOCK in both: this sets the flag
+	 * again if another holder of the file description cleared it (an fcntl
+	 * every time, as CPython's).
 	 *
 	 * @param flag - `true`/`false` (or 1/0, as Python accepts ints)
 	 * @throws {TypeError} if `flag` is not a boolean or number
@@ -833,10 +855,11 @@ export class Socket implements Disposable {
 	 */
 	setblocking(flag: boolean): void {
 		if (typeof flag !== 'boolean' && typeof flag !== 'number') {
-			throw new TypeError(`setblocking(): flag must be a boolean, not ${typeName(flag)}`);
+			throw argTypeError(`setblocking(): flag must be a boolean, not ${typeName(flag)}`);
 		}
 
 		this.#checkOpen();
+		check(setNonblocking(this.#fd), 'fcntl');
 		this.#timeout = flag ? null : 0;
 		this.#timeoutMs = flag ? -1 : 0;
 	}
@@ -854,7 +877,8 @@ export class Socket implements Disposable {
 	/**
 	 * Sets the timeout of blocking calls, in **seconds** (not ms): `null`
 	 * blocks without limit, 0 makes the socket non-blocking, a positive
-	 * number bounds each call (rounded up to whole milliseconds).
+	 * number bounds each call (rounded up to whole milliseconds). Like
+	 * {@link Socket.setblocking}, sets O_NONBLOCK again if it was cleared.
 	 *
 	 * @param timeout - seconds, or `null`
 	 * @throws {TypeError} if not a number or null
@@ -865,6 +889,7 @@ export class Socket implements Disposable {
 	settimeout(timeout: number | null): void {
 		const value = checkTimeout(timeout);
 		this.#checkOpen();
+		check(setNonblocking(this.#fd), 'fcntl');
 		this.#timeout = value;
 		this.#timeoutMs = value === null ? -1 : timeoutToMs(value);
 	}
@@ -906,11 +931,19 @@ export class Socket implements Disposable {
 	 *
 	 * @param level - `SOL_SOCKET`, …
 	 * @param option - `SO_ERROR`, `SO_RCVBUF`, …
-	 * @param buflen - when given and > 0, the option is read as up to `buflen` bytes (1-1024, as Python)
-	 * @returns the int value, or a Buffer of the bytes the kernel wrote
-	 * @throws {OSError} EINVAL `'getsockopt buflen out of range'` for `buflen` outside 0-1024; kernel errors
+	 * @returns the int value
+	 * @throws {OSError} kernel errors
 	 */
 	getsockopt(level: number, option: number): number;
+	/**
+	 * Reads a socket option as raw bytes.
+	 *
+	 * @param level - `SOL_SOCKET`, …
+	 * @param option - the option
+	 * @param buflen - when > 0, the option is read as up to `buflen` bytes (1-1024, as Python)
+	 * @returns a Buffer of the bytes the kernel wrote
+	 * @throws {OSError} EINVAL `'getsockopt buflen out of range'` for `buflen` outside 0-1024; kernel errors
+	 */
 	getsockopt(level: number, option: number, buflen: number): Buffer;
 	getsockopt(level: number, option: number, buflen?: number): number | Buffer {
 		const lvl = toInt32(level, 'level');
@@ -966,7 +999,7 @@ export class Socket implements Disposable {
 	 * @returns `true` when FD_CLOEXEC is clear
 	 */
 	getInheritable(): boolean {
-		return (check(native.fcntl(this.#fd, F_GETFD, 0), 'fcntl') & FD_CLOEXEC) === 0;
+		return check(getFdFlag(this.#fd, CLOEXEC), 'fcntl') === 0;
 	}
 
 	/**
@@ -975,8 +1008,7 @@ export class Socket implements Disposable {
 	 * @param inheritable - `true` to let exec'd programs inherit the fd
 	 */
 	setInheritable(inheritable: boolean): void {
-		const flags = check(native.fcntl(this.#fd, F_GETFD, 0), 'fcntl');
-		check(native.fcntl(this.#fd, F_SETFD, inheritable ? flags & ~FD_CLOEXEC : flags | FD_CLOEXEC), 'fcntl');
+		check(setFdFlag(this.#fd, CLOEXEC, !inheritable), 'fcntl');
 	}
 
 	/**
@@ -1008,40 +1040,10 @@ export class Socket implements Disposable {
 		return this.toString();
 	}
 
-	/**
-	 * One retry step after a failed call returned `ret` (-errno): returns the
-	 * deadline to keep using when the call should be retried (EINTR, or
-	 * EAGAIN after waiting for `events`), throws otherwise.
-	 * Whether EAGAIN is final depends on the mode and `flags` (see `#eagainIsFinal`).
-	 */
-	#again(ret: number, events: number, syscall: string, deadline: number, flags = 0): number {
-		if (ret === -EINTR) {
-			return deadline;
-		}
-
-		if ((ret !== -EAGAIN && ret !== -EWOULDBLOCK) || this.#eagainIsFinal(flags)) {
-			raise(-ret, syscall);
-		}
-
-		if (deadline === NO_DEADLINE) {
-			deadline = this.#timeoutMs < 0 ? Number.POSITIVE_INFINITY : monotonicMs() + this.#timeoutMs;
-		}
-
-		waitFd(this.#fd, events, deadline, syscall);
-		if (events === POLLOUT && this.#family === AF_UNIX && this.#type === SOCK_DGRAM) {
-			// poll() reports an AF_UNIX datagram socket writable while its
-			// own buffer has room, even when the receiver of an unconnected
-			// sendto() is full (EAGAIN again): sleep a little instead of spinning.
-			sleepUntil(Math.min(deadline, monotonicMs() + RETRY_SLEEP_MS));
-		}
-
-		return deadline;
-	}
-
 	#intoLength(buffer: BytesLike, nbytes: number, flags: number, fn: string): number {
 		const size = byteLength(buffer, `${fn}(): a writable bytes-like object`);
 		if (typeof nbytes !== 'number' || !Number.isInteger(nbytes)) {
-			throw new TypeError(`${fn}(): nbytes must be an integer, not ${typeName(nbytes)}`);
+			throw argTypeError(`${fn}(): nbytes must be an integer, not ${typeName(nbytes)}`);
 		}
 
 		if (nbytes < 0) {
@@ -1052,10 +1054,7 @@ export class Socket implements Disposable {
 			throw new ValueError(`buffer too small for requested bytes`, 'ERR_INVALID_BUFSIZE');
 		}
 
-		if ((flags | 0) !== flags) {
-			toInt32(flags, 'flags');
-		}
-
+		toFlags(flags);
 		const n = nbytes === 0 ? size : nbytes;
 		return n > MAX_CHUNK ? MAX_CHUNK : n;
 	}

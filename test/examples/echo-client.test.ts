@@ -152,7 +152,7 @@ describe('echo-client', () => {
 			['--duration', '0'], ['--timeout', '0'], ['0'], ['--port', '0']]) {
 			const result = await runProgram('echo-client', args);
 			assert.equal(result.code, 2, args.join(' '));
-			assert.match(result.stderr, /Usage: echo-client/);
+			assert.match(result.stderr, /Usage: selectors-echo-client/);
 		}
 
 		const help = await runProgram('echo-client', ['--help']);

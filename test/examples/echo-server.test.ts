@@ -183,7 +183,7 @@ describe('command line', () => {
 	test('--help prints the usage and exits 0', TIMEOUT, async () => {
 		const result = await runProgram('echo-server', ['--help']);
 		assert.equal(result.code, 0);
-		assert.match(result.stdout, /^Usage: echo-server \[options\] \[PORT\]/);
+		assert.match(result.stdout, /^Usage: selectors-echo-server \[options\] \[PORT\]/);
 		for (const option of ['--host', '--port', '--backend', '--workers', '--verbose', '--help']) {
 			assert.ok(result.stdout.includes(option), option);
 		}
@@ -193,7 +193,7 @@ describe('command line', () => {
 		for (const args of [['--bogus'], ['70000'], ['--backend', 'nope'], ['--workers', '0'], ['1', '2'], ['--port']]) {
 			const result = await runProgram('echo-server-rw', args);
 			assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
-			assert.match(result.stderr, /Usage: echo-server-rw/);
+			assert.match(result.stderr, /Usage: selectors-echo-server-rw/);
 		}
 	});
 
@@ -209,7 +209,7 @@ describe('command line', () => {
 		for (const args of [[], ['--workers', '2']]) {
 			const result = await runProgram('echo-server', [String(first.port), ...args]);
 			assert.equal(result.code, 1, result.stderr);
-			assert.match(result.stderr, /^echo-server: \[Errno \d+\] Address already in use .*\n$/);
+			assert.match(result.stderr, /^selectors-echo-server: \[Errno \d+\] Address already in use .*\n$/);
 			assert.equal(result.stderr.split('\n').length, 2, `one line: ${result.stderr}`);
 		}
 	});

@@ -25,7 +25,7 @@ export const EFD_SEMAPHORE: number | undefined = addon.selectConstants['EFD_SEMA
  * **Deliberate difference from Python:** the fd is always **non-blocking**
  * and close-on-exec (every fd this package creates is: a blocking read would
  * freeze the event loop); {@link eventfdRead} of a zero counter throws
- * {@link BlockingIOError}. `flags` adds EFD_SEMAPHORE.
+ * `BlockingIOError`. `flags` adds EFD_SEMAPHORE.
  *
  * @param initval - the counter's first value, 0 … 2**32 - 1
  * @param flags - EFD_SEMAPHORE, EFD_CLOEXEC, EFD_NONBLOCK (default EFD_CLOEXEC)

@@ -42,7 +42,7 @@ export interface WakerHandle {
 }
 
 /**
- * Something to register in a selector (or {@link Epoll}, or `select()`)
+ * Something to register in a selector (or an `Epoll`, or `select()`)
  * that another part of the program — this thread, a worker, a signal
  * handler — makes readable with {@link Waker.wake}, ending a blocked
  * `select()` at once (mio's `Waker`). An eventfd on Linux, a non-blocking
@@ -81,9 +81,9 @@ export class Waker implements Disposable {
 	 * Creates the eventfd (Linux) or pipe (elsewhere); close-on-exec and
 	 * non-blocking.
 	 *
-	 * @param adopt - internal: {@link Waker.fromHandle}'s way in
 	 * @throws {OSError} EMFILE, ENFILE …
 	 */
+	constructor();
 	constructor(adopt?: Adopt) {
 		if (adopt?.token === ADOPT) {
 			this.#readFd = -1;
@@ -128,7 +128,9 @@ export class Waker implements Disposable {
 			throw Object.assign(new TypeError('handle must be a Waker handle ({fd, size, state})'), {code: 'ERR_INVALID_ARG_TYPE'});
 		}
 
-		return new Waker({token: ADOPT, fd: h.fd, size: h.size, state: new Int32Array(h.state, 0, 2)});
+		// The implementation signature takes the adoption token; the public one does not.
+		const Adopting = Waker as unknown as new (adopt: Adopt) => Waker;
+		return new Adopting({token: ADOPT, fd: h.fd, size: h.size, state: new Int32Array(h.state, 0, 2)});
 	}
 
 	/** The plain value to post to another thread (see {@link Waker.fromHandle}). */

@@ -52,7 +52,7 @@ function epollMask(value: unknown): number {
  * elsewhere, and refuses to unregister it (EBADF).
  *
  * epoll refuses regular files and directories: `register()` throws
- * {@link PermissionError} (EPERM), as in CPython.
+ * `PermissionError` (EPERM), as in CPython.
  */
 export class Epoll extends KernelFdObject {
 	#buf = new Int32Array(SLOTS * 64);
@@ -61,10 +61,10 @@ export class Epoll extends KernelFdObject {
 	 * @param sizehint - ignored by the kernel since Linux 2.6.8; -1 (default)
 	 *   or a positive number, as CPython
 	 * @param flags - 0 or EPOLL_CLOEXEC (the fd is close-on-exec either way)
-	 * @param adopt - internal: {@link Epoll.fromfd}'s way in
 	 * @throws {ValueError} `'negative sizehint'`
 	 * @throws {OSError} `'invalid flags'` (EINVAL)
 	 */
+	constructor(sizehint?: number, flags?: number);
 	constructor(sizehint: number = -1, flags: number = 0, adopt?: Adopt) {
 		super('epoll');
 		if (adopt?.token === ADOPT) {
@@ -95,7 +95,9 @@ export class Epoll extends KernelFdObject {
 	 */
 	static fromfd(fd: number): Epoll {
 		const f = asInteger(fd, 'fd');
-		return new Epoll(-1, 0, {token: ADOPT, fd: f});
+		// The implementation signature takes the adoption token; the public one does not.
+		const Adopting = Epoll as unknown as new (sizehint: number, flags: number, adopt: Adopt) => Epoll;
+		return new Adopting(-1, 0, {token: ADOPT, fd: f});
 	}
 
 	/**

@@ -69,11 +69,10 @@ export function kevent(ident: unknown, filter?: number, flags?: number, fflags?:
  * {@link Kqueue.close} or `using`.
  */
 export class Kqueue extends KernelFdObject {
-
 	/**
-	 * @param adopt - internal: {@link Kqueue.fromfd}'s way in
 	 * @throws {OSError} where the platform has no kqueue (ENOSYS)
 	 */
+	constructor();
 	constructor(adopt?: Adopt) {
 		super('kqueue');
 		if (adopt?.token === ADOPT) {
@@ -90,7 +89,9 @@ export class Kqueue extends KernelFdObject {
 
 	/** Wraps an existing kqueue fd, which the object then owns. */
 	static fromfd(fd: number): Kqueue {
-		return new Kqueue({token: ADOPT, fd: asInteger(fd, 'fd')});
+		// The implementation signature takes the adoption token; the public one does not.
+		const Adopting = Kqueue as unknown as new (adopt: Adopt) => Kqueue;
+		return new Adopting({token: ADOPT, fd: asInteger(fd, 'fd')});
 	}
 
 	/**

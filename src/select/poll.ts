@@ -46,7 +46,7 @@ export class Poll {
 	 *
 	 * @param fd - an fd or an object with `fileno()`
 	 * @param eventmask - POLLIN, POLLPRI, POLLOUT … (default `POLLIN | POLLPRI | POLLOUT`)
-	 * @throws {ValueError} negative fd, negative mask; {@link RangeError} for a mask above 0xffff
+	 * @throws {ValueError} negative fd, negative mask; `RangeError` for a mask above 0xffff
 	 */
 	register(fd: unknown, eventmask: number = POLLIN | POLLPRI | POLLOUT): void {
 		const f = asFileDescriptor(fd);

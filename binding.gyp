@@ -14,7 +14,9 @@
         "native/epoll.c",
         "native/kqueue.c",
         "native/reactor.c",
-        "native/signal.c"
+        "native/signal.c",
+        "native/eventfd.c",
+        "native/select.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-Werror=implicit-function-declaration", "-fvisibility=hidden"],

@@ -216,7 +216,9 @@ NAPI_MODULE_INIT() {
       sel__init_epoll(env, exports) != napi_ok ||
       sel__init_kqueue(env, exports) != napi_ok ||
       sel__init_watch(env, exports) != napi_ok ||
-      sel__init_signal(env, exports) != napi_ok) {
+      sel__init_signal(env, exports) != napi_ok ||
+      sel__init_eventfd(env, exports) != napi_ok ||
+      sel__init_select(env, exports) != napi_ok) {
     sel__throw_last(env);
     return NULL;
   }

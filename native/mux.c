@@ -41,7 +41,8 @@ static bool sel__arg_lists(napi_env env, napi_value *argv, const char *what,
 }
 
 /* select(fds: Int32Array, n, timeoutMs, out: Int32Array) -> ready count.
- * fds holds n (fd, mask) pairs, mask 1 = read set, 2 = write set. out gets
+ * fds holds n (fd, mask) pairs, mask 1 = read set, 2 = write set, 4 = except
+ * set (exceptional conditions, e.g. TCP urgent data). out gets
  * one (fd, readyMask) pair per ready fd. timeoutMs < 0 waits forever.
  * An fd outside [0, FD_SETSIZE) returns -EINVAL (-EBADF if negative) before
  * any fd_set is touched: FD_SET beyond FD_SETSIZE would write out of bounds. */
@@ -50,9 +51,10 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
   int32_t *fds, *out, timeout;
   uint32_t n;
   if (!sel__arg_lists(env, argv, "fds", &fds, &n, &timeout, &out)) return NULL;
-  fd_set rset, wset;
+  fd_set rset, wset, eset;
   FD_ZERO(&rset);
   FD_ZERO(&wset);
+  FD_ZERO(&eset);
   int maxfd = -1;
   for (uint32_t i = 0; i < n; i++) {
     int fd = fds[2 * i], mask = fds[2 * i + 1];
@@ -60,6 +62,7 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
     if (fd >= FD_SETSIZE) return sel__int(env, -EINVAL);
     if (mask & 1) FD_SET(fd, &rset);
     if (mask & 2) FD_SET(fd, &wset);
+    if (mask & SEL_EV_EXCEPT) FD_SET(fd, &eset);
     if (fd > maxfd) maxfd = fd;
   }
   struct timeval tv, *tvp = NULL;
@@ -67,7 +70,7 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
     sel__ms_to_timeval(timeout, &tv);
     tvp = &tv;
   }
-  int r = select(maxfd + 1, &rset, &wset, NULL, tvp);
+  int r = select(maxfd + 1, &rset, &wset, &eset, tvp);
   if (r < 0) return sel__neg_errno(env);
   int count = 0;
   for (uint32_t i = 0; r > 0 && i < n; i++) {
@@ -77,6 +80,7 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
     if (fd < 0 || fd >= FD_SETSIZE) continue;
     if ((mask & SEL_EV_READ) && FD_ISSET(fd, &rset)) ready |= SEL_EV_READ;
     if ((mask & SEL_EV_WRITE) && FD_ISSET(fd, &wset)) ready |= SEL_EV_WRITE;
+    if ((mask & SEL_EV_EXCEPT) && FD_ISSET(fd, &eset)) ready |= SEL_EV_EXCEPT;
     if (ready) sel__put_pair(out, (size_t)count++, fd, ready);
   }
   return sel__int(env, count);

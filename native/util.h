@@ -99,5 +99,7 @@ napi_status sel__init_epoll(napi_env env, napi_value exports);
 napi_status sel__init_kqueue(napi_env env, napi_value exports);
 napi_status sel__init_watch(napi_env env, napi_value exports);
 napi_status sel__init_signal(napi_env env, napi_value exports);
+napi_status sel__init_eventfd(napi_env env, napi_value exports);
+napi_status sel__init_select(napi_env env, napi_value exports);
 
 #endif

@@ -261,3 +261,4 @@ export function ensureNofile(wanted: number): [soft: number, hard: number] {
 }
 
 export {BlockingIOError, BrokenPipeError, OSError} from './errors.js';
+export {eventfd, eventfdRead, eventfdWrite, EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE} from './eventfd.js';

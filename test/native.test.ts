@@ -212,6 +212,14 @@ const cases: Record<string, Case> = {
 		args: () => [SIG_BLOCK, new Int32Array(0), 0, new Int32Array(NSIG)], kinds: ['int', 'int32array', 'uint', 'int32array'],
 		check: (result) => assert.ok((result as number) >= 0),
 	},
+	// node-selectors/select and the Waker (native/eventfd.c).
+	eventfd: {args: () => [0, 0], kinds: ['uint', 'int'], check: closeFd},
+	wakerWake: {args: () => [new Int32Array([0, 1]), -1, 8], kinds: ['int32array', 'fd', 'int']},
+	wakerClose: {
+		args: () => [new Int32Array([0, 1]), -1, -1],
+		kinds: ['int32array', 'int', 'int'],
+		check: (result) => assert.equal(result, 0, 'cleared the open flag; no fd to close'),
+	},
 };
 
 const exported = Object.entries(native).filter(([, value]) => typeof value === 'function') as Array<[string, Fn]>;

@@ -31,6 +31,8 @@ export const PAIR = 2;
 export const SEL_EV_READ = 1;
 /** select: in the write set; kqueue: EVFILT_WRITE (`SEL_EV_WRITE`, = `EVENT_WRITE`). */
 export const SEL_EV_WRITE = 2;
+/** select: in the except set (`SEL_EV_EXCEPT`; only select reports it, so it shares its bit with {@link SEL_EV_EOF}). */
+export const SEL_EV_EXCEPT = 4;
 /** kqueue: EV_EOF was set (`SEL_EV_EOF`). */
 export const SEL_EV_EOF = 4;
 /** kqueue: EV_ERROR was set (`SEL_EV_ERROR`). */

@@ -348,8 +348,8 @@ static void *sel__reactor_main(void *arg) {
   return NULL;
 }
 
-/* On the JS thread, once per queued call: copy the batch to `out`, let the
- * thread go on, call back. env is NULL when the threadsafe function is
+/* On the JS thread, once per queued call: copy the batch to `out`, call
+ * back, let the thread go on. env is NULL when the threadsafe function is
  * being torn down (the reactor may be freed then: touch nothing). */
 static void sel__reactor_call_js(napi_env env, napi_value js_cb, void *context,
                                  void *data) {
@@ -377,8 +377,6 @@ static void sel__reactor_call_js(napi_env env, napi_value js_cb, void *context,
     else
       memcpy(p, r->batch, (size_t)count * 2 * sizeof(int32_t));
   }
-  r->busy = false;
-  pthread_cond_signal(&r->cv);
   pthread_mutex_unlock(&r->mu);
   if (napi_get_reference_value(env, r->callback, &cb) == napi_ok &&
       cb != NULL && napi_get_global(env, &recv) == napi_ok &&
@@ -392,6 +390,12 @@ static void sel__reactor_call_js(napi_env env, napi_value js_cb, void *context,
         napi_fatal_exception(env, err);
     }
   }
+  /* Only now let the thread wait again: its wake-up does not compete with
+   * the callback (and the promises it settles) for a CPU. */
+  pthread_mutex_lock(&r->mu);
+  r->busy = false;
+  pthread_cond_signal(&r->cv);
+  pthread_mutex_unlock(&r->mu);
   napi_close_handle_scope(env, scope);
 }
 

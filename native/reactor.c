@@ -514,26 +514,22 @@ static napi_value sel_napi_reactor_open(napi_env env, napi_callback_info info) {
   return sel__int(env, 0);
 }
 
-/* The arguments (fd, events, token) of reactorAdd/reactorMod, and the
- * environment's reactor in *r (NULL before reactorOpen). false: an
- * exception is pending. */
-static bool sel__reactor_watch_args(napi_env env, const napi_value *argv,
-                                    sel_reactor **r, int32_t *fd,
-                                    uint32_t *events, uint32_t *token) {
-  *r = sel__reactor_get(env);
-  return sel__arg_int32(env, argv[0], fd, 0) &&
-         sel__arg_uint32(env, argv[1], events, 1) &&
-         sel__arg_uint32(env, argv[2], token, 2);
-}
-
-static napi_value sel_napi_reactor_add(napi_env env, napi_callback_info info) {
+/* reactorAdd (add) and reactorMod: (fd, events, token). */
+static napi_value sel__reactor_watch(napi_env env, napi_callback_info info,
+                                     bool add) {
   SEL_ARGS(env, info, 3);
-  sel_reactor *r;
   int32_t fd;
   uint32_t events, token;
-  if (!sel__reactor_watch_args(env, argv, &r, &fd, &events, &token))
-    return NULL;
+  ARG_INT32(env, 0, fd);
+  ARG_UINT32(env, 1, events);
+  ARG_UINT32(env, 2, token);
+  sel_reactor *r = sel__reactor_get(env);
   if (r == NULL) return sel__int(env, -ENXIO);
+  if (!add) {
+    if (!sel__reactor_owns(r, fd)) return sel__int(env, -EBADF);
+    return sel__int(env, sel__reactor_kernel_ctl(r, SEL_R_CTL_MOD, fd, events,
+                                                 token));
+  }
   int w = fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (w < 0) return sel__neg_errno(env);
   int err = sel__reactor_kernel_ctl(r, SEL_R_CTL_ADD, w, events, token);
@@ -546,17 +542,12 @@ static napi_value sel_napi_reactor_add(napi_env env, napi_callback_info info) {
   return sel__int(env, w);
 }
 
+static napi_value sel_napi_reactor_add(napi_env env, napi_callback_info info) {
+  return sel__reactor_watch(env, info, true);
+}
+
 static napi_value sel_napi_reactor_mod(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 3);
-  sel_reactor *r;
-  int32_t w;
-  uint32_t events, token;
-  if (!sel__reactor_watch_args(env, argv, &r, &w, &events, &token))
-    return NULL;
-  if (r == NULL) return sel__int(env, -ENXIO);
-  if (!sel__reactor_owns(r, w)) return sel__int(env, -EBADF);
-  return sel__int(env, sel__reactor_kernel_ctl(r, SEL_R_CTL_MOD, w, events,
-                                               token));
+  return sel__reactor_watch(env, info, false);
 }
 
 static napi_value sel_napi_reactor_del(napi_env env, napi_callback_info info) {

@@ -28,6 +28,10 @@ export type NativeAddrInfo = readonly [family: number, type: number, proto: numb
 /** getaddrinfo(3) failure: `eai` is the EAI_* code, `errno` is set for EAI_SYSTEM. */
 export type NativeGaiError = {readonly eai: number; readonly errno: number; readonly message: string};
 
+/** recvmsg(2)'s result: the control messages' data located in the caller's control buffer. */
+export type NativeMessage = readonly [bytes: number, msgFlags: number, address: NativeAddress,
+	cmsgs: ReadonlyArray<readonly [level: number, type: number, offset: number, length: number]>];
+
 /** Bytes the addon reads from or writes into. */
 export type Bytes = ArrayBufferView | ArrayBuffer;
 
@@ -71,6 +75,17 @@ export interface NativeBinding {
 	getsockoptBytes(fd: number, level: number, name: number, buf: Bytes): number;
 	getsockname(fd: number): number | NativeAddress;
 	getpeername(fd: number): number | NativeAddress;
+	/** family < 0: no address. `ancdata` items are copied into one control buffer. */
+	sendmsg(fd: number, buffers: readonly Bytes[], ancdata: ReadonlyArray<readonly [level: number, type: number, data: Bytes]>,
+		flags: number, family: number, host: string, port: number, flowinfo: number, scopeId: number): number;
+	/** Scatters into `buffers`; control messages are written into `control`, located by [level, type, offset, length]. */
+	recvmsg(fd: number, buffers: readonly Bytes[], control: Bytes, flags: number): number | NativeMessage;
+	/** CMSG_LEN(n) (a macro; no system call). */
+	cmsgLen(n: number): number;
+	/** CMSG_SPACE(n) (a macro; no system call). */
+	cmsgSpace(n: number): number;
+	/** offset < 0: from and advancing inFd's position. -ENOSYS where unsupported. */
+	sendfile(outFd: number, inFd: number, offset: number, count: number): number;
 	getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number, flags: number): NativeAddrInfo[] | NativeGaiError;
 
 	// any fd

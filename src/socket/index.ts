@@ -18,7 +18,10 @@ export {
 export {type BytesLike} from '../bytes.js';
 export {getdefaulttimeout, setdefaulttimeout, Socket} from './socket.js';
 export {
-	createConnection, type CreateConnectionOptions, createServer, type CreateServerOptions, hasDualstackIpv6,
+	type AncillaryItem, CMSG_LEN, CMSG_SPACE, type RecvmsgIntoResult, type RecvmsgResult, recvFds, sendFds,
+} from './msg.js';
+export {
+	createConnection, type CreateConnectionOptions, createServer, type CreateServerOptions, fromfd, hasDualstackIpv6,
 	hasIpv6, socketpair,
 } from './helpers.js';
 export {
@@ -26,3 +29,5 @@ export {
 	ConnectionResetError, FileExistsError, FileNotFoundError, GaiError, InterruptedError, OSError, PermissionError,
 	TimeoutError, ValueError,
 } from '../errors.js';
+/** Python's `socket.timeout`: an alias of {@link TimeoutError} (Python 3.10+). */
+export {TimeoutError as timeout} from '../errors.js';

@@ -52,6 +52,10 @@ import {
 	SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_ERROR, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from './constants.js';
 import {
+	recvmsgBytes, recvmsgCall, type RecvmsgIntoResult, type RecvmsgResult, sendmsgStep, toAncbufsize, toAncillary,
+	toBufferList,
+} from './msg.js';
+import {
 	ioErrno, ioError, isWouldBlock, sockCall, TIMED_OUT, WAIT_FIRST, WAIT_NAP, WAIT_READ, WAIT_WRITE,
 } from './io.js';
 
@@ -308,9 +312,18 @@ export class Socket implements Disposable {
 	}
 
 	/**
-	 * Wraps an open socket fd, taking ownership of it (Python's
-	 * `socket.socket(fileno=fd)`; unlike Python's `socket.fromfd()` it does
-	 * not dup). Family, type and protocol are detected unless given.
+	 * Wraps an open socket fd, **taking ownership of it** (Python's
+	 * `socket.socket(fileno=fd)`): no dup, and `close()` closes `fd` itself.
+	 * Family, type and protocol are detected unless given. To wrap a
+	 * duplicate instead, as Python's `socket.fromfd()`, use {@link fromfd}.
+	 *
+	 * **The double-close trap:** after this call the socket owns `fd`. Do
+	 * not also close `fd` yourself (with `os.close`, `fs.closeSync`, another
+	 * socket adopting it, a Node handle that owns it): once one owner closes
+	 * it, the number may be reused at once by any new fd of the process, and
+	 * the second close (or any call on the stale socket) then hits that
+	 * unrelated file. Give up ownership with {@link Socket.detach}, or adopt a
+	 * dup (`fromfd`) when something else keeps the original.
 	 *
 	 * @param fd - an open socket file descriptor
 	 * @param family - overrides the detected family
@@ -320,7 +333,7 @@ export class Socket implements Disposable {
 	 * @throws {ValueError} if `fd` is negative
 	 * @throws {OSError} if `fd` is not an open socket (EBADF, ENOTSOCK)
 	 */
-	static fromFd(fd: number, family?: number, type?: number, proto?: number): Socket {
+	static adoptFd(fd: number, family?: number, type?: number, proto?: number): Socket {
 		return new Socket(family, type, proto, fd);
 	}
 
@@ -777,6 +790,78 @@ export class Socket implements Disposable {
 		}
 
 		return ret;
+	}
+
+	/**
+	 * Sends the data of `buffers` (gathered, in order) with ancillary data
+	 * in one sendmsg(2) (Python's `sendmsg(buffers[, ancdata[, flags[,
+	 * address]]])`). See {@link sendFds} for passing file descriptors.
+	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
+	 *
+	 * @param buffers - an iterable of bytes (Buffer, TypedArray, DataView, ArrayBuffer)
+	 * @param ancdata - `[level, type, data]` items, e.g. `[SOL_SOCKET, SCM_RIGHTS, Int32Array.of(fd)]`
+	 * @param flags - `MSG_*` flags (`MSG_NOSIGNAL` is added)
+	 * @param address - the destination for an unconnected datagram socket; `null`/omitted for none
+	 * @returns the number of data bytes sent
+	 * @throws {TypeError} for wrongly typed buffers or items (Python's messages)
+	 * @throws {BlockingIOError | TimeoutError | OSError} as {@link Socket.send}; EINVAL/EBADF for bad ancillary data
+	 */
+	sendmsg(buffers: Iterable<BytesLike>, ancdata: Iterable<readonly [number, number, BytesLike]> = [], flags = 0,
+		address?: unknown): number {
+		const list = toBufferList(buffers, 'sendmsg');
+		const anc = toAncillary(ancdata);
+		const f = toFlags(flags);
+		const addr = address === undefined || address === null ? null : parseAddress(this.#family, address, 'sendmsg');
+		const ret = sockCall(this.#fd, this.#mode(f), this.#writeWait, sendmsgStep, list, anc, f | NOSIGNAL | DONTWAIT, addr);
+		if (ret < 0) {
+			throw ioError(ret, 'sendmsg');
+		}
+
+		return ret;
+	}
+
+	/**
+	 * Receives up to `bufsize` bytes and up to `ancbufsize` bytes of
+	 * ancillary data in one recvmsg(2) (Python's `recvmsg`). Size
+	 * `ancbufsize` with {@link CMSG_SPACE} (or {@link CMSG_LEN} for one
+	 * item). File descriptors received in SCM_RIGHTS items are close-on-exec
+	 * and the caller's to close, including those of a message the kernel
+	 * truncated (`MSG_CTRUNC` in the flags: this method closes nothing; see
+	 * {@link recvFds}).
+	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
+	 *
+	 * @param bufsize - the most data bytes
+	 * @param ancbufsize - the control buffer size (0: no ancillary data)
+	 * @param flags - `MSG_*` flags
+	 * @returns `[data, ancdata, msgFlags, address]`; each ancdata item is `[level, type, data]` with a copy of its bytes; the address is `null` when the kernel gives none
+	 * @throws {ValueError} if a size is negative
+	 * @throws {BlockingIOError | TimeoutError | OSError} as {@link Socket.recv}
+	 */
+	recvmsg(bufsize: number, ancbufsize = 0, flags = 0): RecvmsgResult {
+		const f = toFlags(flags);
+		return recvmsgBytes(this.#fd, this.#mode(f), bufsize, ancbufsize, f | DONTWAIT);
+	}
+
+	/**
+	 * Like {@link Socket.recvmsg}, but scatters the data into `buffers` in
+	 * order, with no allocation for it (Python's `recvmsg_into`).
+	 *
+	 * @param buffers - an iterable of writable bytes
+	 * @param ancbufsize - the control buffer size
+	 * @param flags - `MSG_*` flags
+	 * @returns `[nbytes, ancdata, msgFlags, address]`
+	 * @throws {TypeError | ValueError | BlockingIOError | TimeoutError | OSError} as {@link Socket.recvmsg}
+	 */
+	recvmsgInto(buffers: Iterable<BytesLike>, ancbufsize = 0, flags = 0): RecvmsgIntoResult {
+		const list = toBufferList(buffers, 'recvmsg_into');
+		const anc = toAncbufsize(ancbufsize, 'recvmsg_into');
+		const f = toFlags(flags);
+		const [message, items] = recvmsgCall(this.#fd, this.#mode(f), list, anc, f | DONTWAIT);
+		return [message[0], items, message[1], toAddress(message[2])];
 	}
 
 	/**

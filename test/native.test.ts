@@ -20,7 +20,7 @@ const SOL_SOCKET = C['SOL_SOCKET'] ?? 1;
 
 /** What an argument is, and so which value has the wrong type for it. */
 type Kind = 'fd' | 'int' | 'uint' | 'double' | 'bytes' | 'int32array' | 'string' | 'stringOrNull' | 'boolean'
-	| 'function' | 'watch' | 'wait';
+	| 'function' | 'watch' | 'wait' | 'array';
 
 const wrongValue: Record<Kind, unknown> = {
 	fd: 'x',
@@ -35,6 +35,7 @@ const wrongValue: Record<Kind, unknown> = {
 	function: 42,
 	watch: {},
 	wait: {},
+	array: 'x',
 };
 
 interface Case {
@@ -103,6 +104,12 @@ const cases: Record<string, Case> = {
 	getsockoptInt: {args: () => [-1, SOL_SOCKET, C['SO_TYPE'], new Int32Array(1)], kinds: ['fd', 'int', 'int', 'int32array']},
 	setsockoptBytes: {args: () => [-1, SOL_SOCKET, C['SO_LINGER'], new Int32Array(2)], kinds: ['fd', 'int', 'int', 'bytes']},
 	getsockoptBytes: {args: () => [-1, SOL_SOCKET, C['SO_LINGER'], bytes()], kinds: ['fd', 'int', 'int', 'bytes']},
+	sendmsg: {
+		args: () => [-1, [bytes()], [[SOL_SOCKET, 1, bytes()]], 0, AF_INET, ...ip],
+		kinds: ['fd', 'array', 'array', 'int', 'int', 'string', 'uint', 'uint', 'uint'],
+	},
+	recvmsg: {args: () => [-1, [bytes()], bytes(), 0], kinds: ['fd', 'array', 'bytes', 'int']},
+	sendfile: {args: () => [-1, -1, 0, 1], kinds: ['fd', 'fd', 'double', 'double']},
 	getsockname: {args: () => [-1], kinds: ['fd']},
 	getpeername: {args: () => [-1], kinds: ['fd']},
 	// Any fd.
@@ -185,6 +192,8 @@ const cases: Record<string, Case> = {
 			assert.equal(result, 0);
 		},
 	},
+	cmsgLen: {args: () => [4], kinds: ['uint'], check: (result) => assert.equal(result, native.cmsgLen(0) + 4)},
+	cmsgSpace: {args: () => [4], kinds: ['uint'], check: (result) => assert.ok((result as number) >= native.cmsgLen(4))},
 	epollCreate: {args: () => [], kinds: [], check: closeFd},
 	// Waiting without blocking the event loop (native/watch.c).
 	watchCreate: {args: () => [-1, noop], kinds: ['fd', 'function']},

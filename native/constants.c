@@ -12,6 +12,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #ifdef __linux__
 #include <sys/epoll.h>
@@ -283,6 +284,7 @@ napi_status sel__init_constants(napi_env env, napi_value exports) {
   SEL_CONST(F_SETFD);
   SEL_CONST(FD_CLOEXEC);
   SEL_CONST(O_NONBLOCK);
+  SEL_CONST(SEEK_SET);
   /* select/poll */
   SEL_CONST(FD_SETSIZE);
   SEL_CONST(POLLIN);

@@ -2,7 +2,7 @@
  * Messages with ancillary data, and zero-copy file sending: one system call
  * each, returning its result or -errno.
  * See: sendmsg(2), recvmsg(2), cmsg(3), unix(7) (SCM_RIGHTS,
- * SCM_CREDENTIALS), sendfile(2).
+ * SCM_CREDENTIALS), sendfile(2), lseek(2).
  *
  * Buffers belong to the caller: sendmsg reads the data buffers and the
  * (level, type, data) items; recvmsg scatters into the caller's buffers and
@@ -315,6 +315,19 @@ static napi_value sel_napi_sendfile(napi_env env, napi_callback_info info) {
 #endif
 }
 
+/* lseek(fd, offset, whence) -> the new offset (the file position that
+ * sendfile's callers set as Python's socket.sendfile does). */
+static napi_value sel_napi_lseek(napi_env env, napi_callback_info info) {
+  SEL_ARGS(env, info, 3);
+  int32_t fd, whence;
+  double offset;
+  ARG_INT32(env, 0, fd);
+  ARG_DOUBLE(env, 1, offset);
+  ARG_INT32(env, 2, whence);
+  off_t r = lseek(fd, (off_t)offset, whence);
+  return r < 0 ? sel__neg_errno(env) : sel__int(env, (int64_t)r);
+}
+
 napi_status sel__init_msg(napi_env env, napi_value exports) {
   napi_property_descriptor d[] = {
       SEL_FN("sendmsg", sel_napi_sendmsg),
@@ -322,6 +335,7 @@ napi_status sel__init_msg(napi_env env, napi_value exports) {
       SEL_FN("cmsgLen", sel_napi_cmsg_len),
       SEL_FN("cmsgSpace", sel_napi_cmsg_space),
       SEL_FN("sendfile", sel_napi_sendfile),
+      SEL_FN("lseek", sel_napi_lseek),
   };
   return napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);
 }

@@ -86,6 +86,8 @@ export interface NativeBinding {
 	cmsgSpace(n: number): number;
 	/** offset < 0: from and advancing inFd's position. -ENOSYS where unsupported. */
 	sendfile(outFd: number, inFd: number, offset: number, count: number): number;
+	/** The new offset. */
+	lseek(fd: number, offset: number, whence: number): number;
 	getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number, flags: number): NativeAddrInfo[] | NativeGaiError;
 
 	// any fd

@@ -110,6 +110,7 @@ const cases: Record<string, Case> = {
 	},
 	recvmsg: {args: () => [-1, [bytes()], bytes(), 0], kinds: ['fd', 'array', 'bytes', 'int']},
 	sendfile: {args: () => [-1, -1, 0, 1], kinds: ['fd', 'fd', 'double', 'double']},
+	lseek: {args: () => [-1, 0, 0], kinds: ['fd', 'double', 'int']},
 	getsockname: {args: () => [-1], kinds: ['fd']},
 	getpeername: {args: () => [-1], kinds: ['fd']},
 	// Any fd.

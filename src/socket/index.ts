@@ -17,6 +17,7 @@ export {
 } from './address.js';
 export {type BytesLike} from '../bytes.js';
 export {getdefaulttimeout, setdefaulttimeout, Socket} from './socket.js';
+export {type SendfileSource} from './sendfile.js';
 export {
 	type AncillaryItem, CMSG_LEN, CMSG_SPACE, type RecvmsgIntoResult, type RecvmsgResult, recvFds, sendFds,
 } from './msg.js';

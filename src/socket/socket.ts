@@ -51,6 +51,7 @@ import {
 	AF_INET, AF_UNIX, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_WAITALL, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK,
 	SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_ERROR, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from './constants.js';
+import {type SendfileSource, socketSendfile} from './sendfile.js';
 import {
 	recvmsgBytes, recvmsgCall, type RecvmsgIntoResult, type RecvmsgResult, sendmsgStep, toAncbufsize, toAncillary,
 	toBufferList,
@@ -862,6 +863,39 @@ export class Socket implements Disposable {
 		const f = toFlags(flags);
 		const [message, items] = recvmsgCall(this.#fd, this.#mode(f), list, anc, f | DONTWAIT);
 		return [message[0], items, message[1], toAddress(message[2])];
+	}
+
+	/**
+	 * Sends a file over this stream socket (Python's `socket.sendfile(file,
+	 * offset=0, count=None)`): zero-copy with sendfile(2), in blocks of at
+	 * most 1 GiB, falling back to read() and send() when the kernel refuses
+	 * the first sendfile (not a regular file, e.g. a pipe; no sendfile on this
+	 * OS) or the file is empty by fstat.
+	 *
+	 * `file` is an fd number, a `FileHandle` from `fs/promises` (or anything
+	 * with a numeric `fd`, such as an open `fs.ReadStream`), or an object
+	 * with `fileno()`. Reading starts at `offset` (not at the file position).
+	 * Afterwards, as in Python, the file position is set to just past the last
+	 * byte sent (when anything was sent; a pipe has no position). The file is
+	 * not closed.
+	 *
+	 * Blocking and timeout mode only; each wait for room is bounded by the
+	 * timeout (as CPython's). Blocks the calling thread (the Node event loop
+	 * on the main thread) until done: use `os.sendfile` with a selector for
+	 * non-blocking sockets.
+	 *
+	 * @param file - the source (see above)
+	 * @param offset - the first byte to send (default 0)
+	 * @param count - the most bytes to send; `null` (default) = to end of file
+	 * @returns the number of bytes sent
+	 * @throws {ValueError} on a non-blocking socket, a non-SOCK_STREAM socket, or `count` <= 0
+	 * @throws {TypeError} for an unusable `file`, a non-integer `count`/`offset`
+	 * @throws {TimeoutError} in timeout mode when a wait lasts longer than the timeout
+	 * @throws {BrokenPipeError | ConnectionResetError | OSError}
+	 */
+	sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
+		this.#checkOpen();
+		return socketSendfile(this.#fd, this.#type, this.#timeoutMs, file, offset, count);
 	}
 
 	/**

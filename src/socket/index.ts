@@ -18,6 +18,7 @@ export {
 export {type BytesLike} from '../bytes.js';
 export {getdefaulttimeout, setdefaulttimeout, Socket} from './socket.js';
 export {type SendfileSource} from './sendfile.js';
+export {DEFAULT_BUFFER_SIZE, SocketFile} from './makefile.js';
 export {
 	type AncillaryItem, CMSG_LEN, CMSG_SPACE, type RecvmsgIntoResult, type RecvmsgResult, recvFds, sendFds,
 } from './msg.js';

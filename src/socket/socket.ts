@@ -52,6 +52,7 @@ import {
 	SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_ERROR, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from './constants.js';
 import {type SendfileSource, socketSendfile} from './sendfile.js';
+import {makefileMode, SocketFile} from './makefile.js';
 import {
 	recvmsgBytes, recvmsgCall, type RecvmsgIntoResult, type RecvmsgResult, sendmsgStep, toAncbufsize, toAncillary,
 	toBufferList,
@@ -896,6 +897,29 @@ export class Socket implements Disposable {
 	sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
 		this.#checkOpen();
 		return socketSendfile(this.#fd, this.#type, this.#timeoutMs, file, offset, count);
+	}
+
+	/**
+	 * A buffered binary file over this socket (Python's
+	 * `makefile(mode='r', buffering=None)` in binary mode): `readline()`,
+	 * `read(n)`, `readinto()`, iteration by lines, `write()` and `flush()`,
+	 * with Python's rules for each socket mode (see {@link SocketFile}).
+	 *
+	 * **Differences from Python:** binary mode only (`'rb'`, `'wb'`,
+	 * `'rwb'`; decode lines yourself), and `buffering` 0 (an unbuffered raw
+	 * file) is refused; closing the file never closes the socket (Python
+	 * closes it with its last file once `socket.close()` was called): close
+	 * the socket yourself, after the files.
+	 *
+	 * @param mode - `'rb'` (Python's default is text `'r'`, refused here), `'wb'` or `'rwb'`
+	 * @param buffering - the buffer size; `null`/-1 = 8192 (`io.DEFAULT_BUFFER_SIZE`)
+	 * @returns the file
+	 * @throws {ValueError} `invalid mode …`, text mode, buffering 0
+	 * @throws {TypeError} for a non-string mode or non-integer buffering
+	 */
+	makefile(mode = 'r', buffering: number | null = null): SocketFile {
+		const [readable, writable, size] = makefileMode(mode, buffering);
+		return new SocketFile(this, mode, readable, writable, size);
 	}
 
 	/**

@@ -10,6 +10,7 @@
         "native/sockaddr.c",
         "native/socket.c",
         "native/msg.c",
+        "native/netdb.c",
         "native/os.c",
         "native/mux.c",
         "native/epoll.c",

@@ -193,7 +193,8 @@ NAPI_MODULE_INIT() {
       sel__init_epoll(env, exports) != napi_ok ||
       sel__init_kqueue(env, exports) != napi_ok ||
       sel__init_watch(env, exports) != napi_ok ||
-      sel__init_msg(env, exports) != napi_ok) {
+      sel__init_msg(env, exports) != napi_ok ||
+      sel__init_netdb(env, exports) != napi_ok) {
     sel__throw_last(env);
     return NULL;
   }

@@ -97,5 +97,6 @@ napi_status sel__init_epoll(napi_env env, napi_value exports);
 napi_status sel__init_kqueue(napi_env env, napi_value exports);
 napi_status sel__init_watch(napi_env env, napi_value exports);
 napi_status sel__init_msg(napi_env env, napi_value exports);
+napi_status sel__init_netdb(napi_env env, napi_value exports);
 
 #endif

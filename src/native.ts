@@ -88,6 +88,25 @@ export interface NativeBinding {
 	sendfile(outFd: number, inFd: number, offset: number, count: number): number;
 	/** The new offset. */
 	lseek(fd: number, offset: number, whence: number): number;
+	// names and addresses (native/netdb.c)
+	gethostname(): string | number;
+	/** [host, service], -errno for a non-numeric host (EINVAL) or unknown family, or a getnameinfo(3) failure. */
+	getnameinfo(family: number, host: string, port: number, flowinfo: number, scopeId: number, flags: number): readonly [host: string, service: string] | number | NativeGaiError;
+	/** Bytes written into `out` (4 or 16), 0 for a string that is no address of the family, -errno. */
+	inetPton(family: number, text: string, out: Bytes): number;
+	inetNtop(family: number, packed: Bytes): string | number;
+	/** 1 and `out` = the 4 bytes, or 0 for an invalid string. */
+	inetAton(text: string, out: Bytes): number;
+	/** The port, or -1 if not found. */
+	getservbyname(name: string, proto: string | null): number;
+	/** The name, or null if not found. */
+	getservbyport(port: number, proto: string | null): string | null;
+	/** The number, or -1 if not found. */
+	getprotobyname(name: string): number;
+	/** The index, 0 if no such interface. */
+	ifNametoindex(name: string): number;
+	ifIndextoname(index: number): string | number;
+	ifNameindex(): Array<readonly [index: number, name: string]> | number;
 	getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number, flags: number): NativeAddrInfo[] | NativeGaiError;
 
 	// any fd

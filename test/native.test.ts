@@ -195,6 +195,26 @@ const cases: Record<string, Case> = {
 	},
 	cmsgLen: {args: () => [4], kinds: ['uint'], check: (result) => assert.equal(result, native.cmsgLen(0) + 4)},
 	cmsgSpace: {args: () => [4], kinds: ['uint'], check: (result) => assert.ok((result as number) >= native.cmsgLen(4))},
+	// Names and addresses (native/netdb.c).
+	gethostname: {args: () => [], kinds: [], check: (result) => assert.equal(typeof result, 'string')},
+	getnameinfo: {
+		args: () => [AF_INET, '127.0.0.1', 9, 0, 0, (C['NI_NUMERICHOST'] ?? 1) | (C['NI_NUMERICSERV'] ?? 2)],
+		kinds: ['int', 'string', 'uint', 'uint', 'uint', 'int'],
+		check: (result) => assert.deepEqual(result, ['127.0.0.1', '9']),
+	},
+	inetPton: {
+		args: () => [AF_INET, '10.1.2.3', new Uint8Array(16)],
+		kinds: ['int', 'string', 'bytes'],
+		check: (result) => assert.equal(result, 4),
+	},
+	inetNtop: {args: () => [AF_INET, Uint8Array.of(10, 1, 2, 3)], kinds: ['int', 'bytes'], check: (result) => assert.equal(result, '10.1.2.3')},
+	inetAton: {args: () => ['10.1', new Uint8Array(4)], kinds: ['string', 'bytes'], check: (result) => assert.equal(result, 1)},
+	getservbyname: {args: () => ['no-such-service', null], kinds: ['string', 'stringOrNull'], check: (result) => assert.equal(result, -1)},
+	getservbyport: {args: () => [0, 'no-such-proto'], kinds: ['uint', 'stringOrNull'], check: (result) => assert.equal(result, null)},
+	getprotobyname: {args: () => ['no-such-protocol'], kinds: ['string'], check: (result) => assert.equal(result, -1)},
+	ifNametoindex: {args: () => ['no-such-if0'], kinds: ['string'], check: (result) => assert.equal(result, 0)},
+	ifIndextoname: {args: () => [0x7fff_fff0], kinds: ['uint'], check: (result) => assert.equal(result, -E.ENXIO)},
+	ifNameindex: {args: () => [], kinds: [], check: (result) => assert.ok(Array.isArray(result))},
 	epollCreate: {args: () => [], kinds: [], check: closeFd},
 	// Waiting without blocking the event loop (native/watch.c).
 	watchCreate: {args: () => [-1, noop], kinds: ['fd', 'function']},

@@ -219,7 +219,8 @@ function resolveHost(host: string, family: number): string | NativeAddress {
 	return first[4];
 }
 
-function gaiError(result: {readonly eai: number; readonly errno: number; readonly message: string}, host: string | null): OSError {
+/** @internal */
+export function gaiError(result: {readonly eai: number; readonly errno: number; readonly message: string}, host: string | null): OSError {
 	if (result.eai === EAI_SYSTEM && result.errno !== 0) {
 		return OSError.fromErrno(result.errno, 'getaddrinfo', host === null ? {} : {address: host});
 	}

@@ -20,6 +20,10 @@ export {getdefaulttimeout, setdefaulttimeout, Socket} from './socket.js';
 export {type SendfileSource} from './sendfile.js';
 export {DEFAULT_BUFFER_SIZE, SocketFile} from './makefile.js';
 export {
+	gethostbyname, gethostname, getnameinfo, getprotobyname, getservbyname, getservbyport, htonl, htons, ifIndextoname,
+	ifNameindex, ifNametoindex, inetAton, inetNtoa, inetNtop, inetPton, ntohl, ntohs,
+} from './netdb.js';
+export {
 	type AncillaryItem, CMSG_LEN, CMSG_SPACE, type RecvmsgIntoResult, type RecvmsgResult, recvFds, sendFds,
 } from './msg.js';
 export {

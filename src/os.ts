@@ -286,7 +286,7 @@ export function toOffset(value: unknown, name: string): number {
  * On a non-blocking socket (the way to use it under a selector) it throws
  * {@link BlockingIOError} when the socket buffer is full: wait for
  * EVENT_WRITE and call again with the offset advanced by what was sent.
- * Use {@link Socket.sendfile} for blocking and timeout-mode sockets.
+ * Use `Socket.sendfile()` (node-selectors/socket) for blocking and timeout-mode sockets.
  * The kernel caps one call at 0x7ffff000 bytes.
  *
  * @param outFd - the destination (a socket, or any fd on Linux ≥ 2.6.33)

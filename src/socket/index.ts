@@ -24,7 +24,7 @@ export {
 	ifNameindex, ifNametoindex, inetAton, inetNtoa, inetNtop, inetPton, ntohl, ntohs,
 } from './netdb.js';
 export {
-	type AncillaryItem, CMSG_LEN, CMSG_SPACE, type RecvmsgIntoResult, type RecvmsgResult, recvFds, sendFds,
+	type AncillaryItem, CMSG_LEN, CMSG_SPACE, type MessageSocket, type RecvmsgIntoResult, type RecvmsgResult, recvFds, sendFds,
 } from './msg.js';
 export {
 	createConnection, type CreateConnectionOptions, createServer, type CreateServerOptions, fromfd, hasDualstackIpv6,

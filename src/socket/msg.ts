@@ -201,8 +201,8 @@ function rightsFds(items: readonly AncillaryItem[]): number[] {
 	return fds;
 }
 
-/** A socket as {@link sendFds} and {@link recvFds} need it. */
-interface MessageSocket {
+/** What {@link sendFds} and {@link recvFds} need of a socket (a {@link Socket} has it). */
+export interface MessageSocket {
 	sendmsg(buffers: Iterable<BytesLike>, ancdata?: Iterable<readonly [number, number, BytesLike]>, flags?: number, address?: unknown): number;
 	recvmsg(bufsize: number, ancbufsize?: number, flags?: number): RecvmsgResult;
 }

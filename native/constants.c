@@ -15,6 +15,10 @@
 #include <unistd.h>
 
 #ifdef __linux__
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <sys/epoll.h>
 #endif
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||     \
@@ -43,6 +47,12 @@ napi_status sel__init_constants(napi_env env, napi_value exports) {
   SEL_CONST(AF_INET);
   SEL_CONST(AF_INET6);
   SEL_CONST(AF_UNIX);
+#ifdef AF_NETLINK
+  SEL_CONST(AF_NETLINK);
+#endif
+#ifdef AF_PACKET
+  SEL_CONST(AF_PACKET);
+#endif
   SEL_CONST(SOCK_STREAM);
   SEL_CONST(SOCK_DGRAM);
   SEL_CONST(SOCK_RAW);
@@ -155,6 +165,25 @@ napi_status sel__init_constants(napi_env env, napi_value exports) {
   SEL_CONST(EAI_ADDRFAMILY);
 #endif
   SEL_CONST(NI_MAXHOST);
+#ifdef __linux__
+  /* netlink(7), rtnetlink(7), packet(7) */
+  SEL_CONST(NETLINK_ROUTE);
+  SEL_CONST(NETLINK_USERSOCK);
+  SEL_CONST(NETLINK_KOBJECT_UEVENT);
+  SEL_CONST(NLMSG_DONE);
+  SEL_CONST(NLMSG_ERROR);
+  SEL_CONST(NLM_F_REQUEST);
+  SEL_CONST(NLM_F_DUMP);
+  SEL_CONST(RTM_GETLINK);
+  SEL_CONST(RTM_NEWLINK);
+  SEL_CONST(PACKET_HOST);
+  SEL_CONST(PACKET_BROADCAST);
+  SEL_CONST(PACKET_MULTICAST);
+  SEL_CONST(PACKET_OTHERHOST);
+  SEL_CONST(PACKET_OUTGOING);
+  SEL_CONST(ETH_P_ALL);
+  SEL_CONST(ETH_P_IP);
+#endif
   /* ancillary data, credentials (unix(7)) */
 #ifdef SCM_RIGHTS
   SEL_CONST(SCM_RIGHTS);

@@ -15,11 +15,13 @@ import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-/** `[AF_INET, host, port]`, `[AF_INET6, host, port, flowinfo, scopeId]`, `[AF_UNIX, path]` or `[family]`. */
+/** `[AF_INET, host, port]`, `[AF_INET6, host, port, flowinfo, scopeId]`, `[AF_UNIX, path]`, `[AF_NETLINK, pid, groups]`, `[AF_PACKET, ifname, proto, pkttype, hatype, addr]` or `[family]`. */
 export type NativeAddress =
 	| readonly [family: number, host: string, port: number]
 	| readonly [family: number, host: string, port: number, flowinfo: number, scopeId: number]
 	| readonly [family: number, path: string]
+	| readonly [family: number, pid: number, groups: number]
+	| readonly [family: number, ifname: string, proto: number, pkttype: number, hatype: number, addr: Uint8Array]
 	| readonly [family: number];
 
 /** One getaddrinfo(3) result. */

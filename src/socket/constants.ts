@@ -19,6 +19,10 @@ export const AF_INET: number = constant('AF_INET');
 export const AF_INET6: number = constant('AF_INET6');
 /** Unix domain sockets (paths; a leading `'\0'` names an abstract socket on Linux). */
 export const AF_UNIX: number = constant('AF_UNIX');
+/** Linux: kernel/user-space messaging (netlink(7)); addresses `[pid, groups]`. */
+export const AF_NETLINK: number | undefined = C['AF_NETLINK'];
+/** Linux: raw link-layer packets (packet(7), needs CAP_NET_RAW); addresses `[ifname, proto, pkttype, hatype, addr]`. */
+export const AF_PACKET: number | undefined = C['AF_PACKET'];
 /** Byte stream (TCP for IP families). */
 export const SOCK_STREAM: number = constant('SOCK_STREAM');
 /** Datagrams (UDP for IP families). */
@@ -259,3 +263,37 @@ export const NI_NOFQDN: number = constant('NI_NOFQDN');
 export const NI_DGRAM: number = constant('NI_DGRAM');
 /** Maximum service name length for getnameinfo. */
 export const NI_MAXSERV: number = constant('NI_MAXSERV');
+
+// netlink(7), rtnetlink(7), packet(7) (Linux)
+/** Routing and link information (rtnetlink). */
+export const NETLINK_ROUTE: number | undefined = C['NETLINK_ROUTE'];
+/** Reserved for user-space protocols. */
+export const NETLINK_USERSOCK: number | undefined = C['NETLINK_USERSOCK'];
+/** Kernel uevents (device hot-plug). */
+export const NETLINK_KOBJECT_UEVENT: number | undefined = C['NETLINK_KOBJECT_UEVENT'];
+/** The message that ends a multipart dump. */
+export const NLMSG_DONE: number | undefined = C['NLMSG_DONE'];
+/** An error (or acknowledgement) message. */
+export const NLMSG_ERROR: number | undefined = C['NLMSG_ERROR'];
+/** Request flag. */
+export const NLM_F_REQUEST: number | undefined = C['NLM_F_REQUEST'];
+/** Dump flag (NLM_F_ROOT | NLM_F_MATCH). */
+export const NLM_F_DUMP: number | undefined = C['NLM_F_DUMP'];
+/** rtnetlink: get links (interfaces). */
+export const RTM_GETLINK: number | undefined = C['RTM_GETLINK'];
+/** rtnetlink: a link's description. */
+export const RTM_NEWLINK: number | undefined = C['RTM_NEWLINK'];
+/** AF_PACKET pkttype: to this host. */
+export const PACKET_HOST: number | undefined = C['PACKET_HOST'];
+/** AF_PACKET pkttype: broadcast. */
+export const PACKET_BROADCAST: number | undefined = C['PACKET_BROADCAST'];
+/** AF_PACKET pkttype: multicast. */
+export const PACKET_MULTICAST: number | undefined = C['PACKET_MULTICAST'];
+/** AF_PACKET pkttype: to another host. */
+export const PACKET_OTHERHOST: number | undefined = C['PACKET_OTHERHOST'];
+/** AF_PACKET pkttype: sent by this host. */
+export const PACKET_OUTGOING: number | undefined = C['PACKET_OUTGOING'];
+/** Every protocol (AF_PACKET socket protocol, network order with htons). */
+export const ETH_P_ALL: number | undefined = C['ETH_P_ALL'];
+/** IPv4 (Ethernet protocol number). */
+export const ETH_P_IP: number | undefined = C['ETH_P_IP'];

@@ -12,8 +12,8 @@
  */
 export * from './constants.js';
 export {
-	type Address, type AddrInfo, getaddrinfo, type IPv4Address, type IPv6Address, type SocketAddress,
-	type UnixAddress,
+	type Address, type AddrInfo, getaddrinfo, type IPv4Address, type IPv6Address, type NetlinkAddress,
+	type PacketAddress, type SocketAddress, type UnixAddress,
 } from './address.js';
 export {type BytesLike} from '../bytes.js';
 export {getdefaulttimeout, setdefaulttimeout, Socket} from './socket.js';

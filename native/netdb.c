@@ -254,11 +254,9 @@ static napi_value sel_napi_if_nameindex(napi_env env, napi_callback_info info) {
          napi_set_element(env, out, k, entry) == napi_ok;
   }
   if_freenameindex(list);
-  if (!ok) {
-    sel__throw_last(env);
-    return NULL;
-  }
-  return out;
+  if (ok) return out;
+  sel__throw_last(env);
+  return NULL;
 }
 
 napi_status sel__init_netdb(napi_env env, napi_value exports) {

@@ -263,7 +263,11 @@ export function ensureNofile(wanted: number): [soft: number, hard: number] {
 /** The largest file offset or count a JavaScript number carries exactly. */
 const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 
-/** A file offset or byte count: a non-negative safe integer. */
+/**
+ * A file offset or byte count: a non-negative safe integer.
+ *
+ * @internal
+ */
 export function toOffset(value: unknown, name: string): number {
 	if (typeof value !== 'number' || !Number.isInteger(value)) {
 		throw argTypeError(`${name} must be an integer, not ${typeName(value)}`);

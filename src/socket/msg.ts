@@ -76,7 +76,11 @@ export function CMSG_SPACE(length: number): number {
 	return native.cmsgSpace(cmsgArg(length, 'CMSG_SPACE'));
 }
 
-/** `buffers` as an array of bytes (Python: "sendmsg() argument 1 must be an iterable"). */
+/**
+ * `buffers` as an array of bytes (Python: "sendmsg() argument 1 must be an iterable").
+ *
+ * @internal
+ */
 export function toBufferList(buffers: unknown, fn: string): BytesLike[] {
 	if (buffers === null || typeof buffers !== 'object' || !(Symbol.iterator in buffers)
 		|| ArrayBuffer.isView(buffers)) {
@@ -91,7 +95,11 @@ export function toBufferList(buffers: unknown, fn: string): BytesLike[] {
 	return list as BytesLike[];
 }
 
-/** Python's ancdata check: an iterable of `[level, type, data]`. */
+/**
+ * Python's ancdata check: an iterable of `[level, type, data]`.
+ *
+ * @internal
+ */
 export function toAncillary(ancdata: unknown): Array<readonly [number, number, BytesLike]> {
 	if (ancdata === undefined || ancdata === null) {
 		return [];
@@ -115,7 +123,11 @@ export function toAncillary(ancdata: unknown): Array<readonly [number, number, B
 	return list;
 }
 
-/** The ancbufsize argument: an integer >= 0 (Python: ValueError "negative buffer size in recvmsg()"). */
+/**
+ * The ancbufsize argument: an integer >= 0 (Python: ValueError "negative buffer size in recvmsg()").
+ *
+ * @internal
+ */
 export function toAncbufsize(value: unknown, fn: string): number {
 	if (typeof value !== 'number' || !Number.isInteger(value)) {
 		throw argTypeError(`${fn}(): ancbufsize must be an integer, not ${typeName(value)}`);
@@ -132,7 +144,11 @@ export function toAncbufsize(value: unknown, fn: string): number {
 	return value;
 }
 
-/** sendmsg(2) with the address in the addon's form (or none). */
+/**
+ * sendmsg(2) with the address in the addon's form (or none).
+ *
+ * @internal
+ */
 export function sendmsgStep(fd: number, buffers: readonly BytesLike[],
 	ancdata: ReadonlyArray<readonly [number, number, BytesLike]>, flags: number, addr: SockAddr | null): number {
 	if (addr === null) {

@@ -62,6 +62,7 @@ function sendfileStep(fd: number, inFd: number, offset: number, count: number): 
  * Python's `socket.sendfile()` for a socket with this fd, type and timeout.
  *
  * @returns the bytes sent
+ * @internal
  */
 export function socketSendfile(fd: number, type: number, timeoutMs: number, file: unknown, offset: unknown,
 	count: unknown): number {

@@ -1,9 +1,12 @@
 // Socket.makefile: buffered reader and writer with Python's rules per mode.
 import assert from 'node:assert/strict';
+import {once} from 'node:events';
 import {describe, test} from 'node:test';
+import {Worker} from 'node:worker_threads';
 import {BlockingIOError, OSError, SO_SNDBUF, SOL_SOCKET, TimeoutError, ValueError} from '../../src/socket/index.js';
 import {checkFdLeaks} from '../helpers/fds.js';
 import {pair} from '../helpers/sockets.js';
+import {SOCKET_URL} from './child.js';
 
 checkFdLeaks();
 
@@ -25,7 +28,7 @@ describe('makefile reader', () => {
 		f.close();
 	});
 
-	test('read(n) waits for n bytes in blocking mode; read() to end of stream; readinto; readline(limit)', (t) => {
+	test('read(n), read() to end of stream, readinto, readline(limit) over a small buffer', (t) => {
 		const [a, b] = pair(t);
 		const f = b.makefile('rb', 4);
 		a.sendall(Buffer.from('0123456789\nrest of it'));
@@ -37,6 +40,30 @@ describe('makefile reader', () => {
 		assert.equal(into.toString(), '89\nr');
 		assert.equal(text(f.read()), 'est of it');
 		assert.equal(f.readinto(into), 0);
+	});
+
+	test('blocking mode: read(n) and readline() wait across sends from another thread', async (t) => {
+		const [a, b] = pair(t);
+		const source = `
+			import {workerData} from 'node:worker_threads';
+			const s = await import(${JSON.stringify(SOCKET_URL)});
+			const sock = s.Socket.adoptFd(workerData.fd);
+			const nap = new Int32Array(new SharedArrayBuffer(4));
+			for (const part of ['ab', 'cd', 'ef\\nline', ' two\\n']) {
+				sock.sendall(Buffer.from(part));
+				Atomics.wait(nap, 0, 0, 30);
+			}
+			sock.close();
+		`;
+		const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {workerData: {fd: a.detach()}});
+		t.after(() => worker.terminate());
+		b.settimeout(5);
+		const f = b.makefile('rb');
+		assert.equal(text(f.read(4)), 'abcd', 'waited for the second send');
+		assert.equal(text(f.readline()), 'ef\n');
+		assert.equal(text(f.readline()), 'line two\n', 'waited for the rest of the line');
+		assert.equal(text(f.readline()), '', 'end of stream');
+		await once(worker, 'exit');
 	});
 
 	test('a line longer than the buffer grows it', (t) => {

@@ -132,6 +132,23 @@ describe('fd passing', {skip: noRights}, () => {
 		assert.equal(os.read(r, 100).toString(), 'through the received write end');
 	});
 
+	test('many buffers and many fds (past the stack-sized iovec and control buffers)', (t) => {
+		const [a, b] = pair(t);
+		const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
+		const parts = Array.from({length: 40}, (_, i) => Buffer.from([65 + (i % 26)]));
+		const sent = Array.from({length: 100}, (_, i) => (i % 2 === 0 ? r : w));
+		assert.equal(sendFds(a, parts, sent), 40);
+		const into = Array.from({length: 20}, () => Buffer.alloc(2));
+		const [n, anc, flags] = b.recvmsgInto(into, CMSG_SPACE(4 * 100));
+		assert.equal(n, 40);
+		assert.equal(flags & MSG_CTRUNC, 0);
+		assert.equal(Buffer.concat(into).toString(), Buffer.concat(parts).toString());
+		const fds = anc.flatMap(([, , bytes]) => [...new Int32Array(new Uint8Array(bytes).buffer)]);
+		closingFds(t, ...fds);
+		assert.equal(fds.length, 100);
+		assert.equal(new Set(fds).size, 100, 'each a new fd');
+	});
+
 	test('raw sendmsg/recvmsg with SCM_RIGHTS items', (t) => {
 		const [a, b] = pair(t);
 		const [r, w] = closingFds(t, ...os.pipe()) as [number, number];

@@ -18,7 +18,7 @@ export {
 export {type BytesLike} from '../bytes.js';
 export {getdefaulttimeout, setdefaulttimeout, Socket} from './socket.js';
 export {type SendfileSource} from './sendfile.js';
-export {DEFAULT_BUFFER_SIZE, SocketFile} from './makefile.js';
+export {DEFAULT_BUFFER_SIZE, type MakefileOptions, SocketFile, TextSocketFile} from './makefile.js';
 export {
 	gethostbyname, gethostname, getnameinfo, getprotobyname, getservbyname, getservbyport, htonl, htons, ifIndextoname,
 	ifNameindex, ifNametoindex, inetAton, inetNtoa, inetNtop, inetPton, ntohl, ntohs,

@@ -25,6 +25,7 @@
  * @module
  */
 import {Buffer} from 'node:buffer';
+import {TextDecoder} from 'node:util';
 import {typeName} from '../args.js';
 import {byteLength, type BytesLike} from '../bytes.js';
 import {argTypeError, BlockingIOError, OSError, TimeoutError, ValueError} from '../errors.js';
@@ -144,6 +145,31 @@ export class SocketFile implements Disposable, Iterable<Buffer> {
 		}
 
 		return chunks.length === 1 ? chunks[0] ?? Buffer.alloc(0) : Buffer.concat(chunks, have);
+	}
+
+	/**
+	 * Reads up to `n` bytes with at most one receive (Python's `read1`):
+	 * what is buffered, or else what one recv brings.
+	 *
+	 * @param n - the most bytes; -1 (default) = everything buffered or one receive's worth
+	 * @returns the bytes (empty at end of stream), or `null` in non-blocking mode with nothing available
+	 * @throws as {@link SocketFile.read}
+	 */
+	read1(n = -1): Buffer | null {
+		this.#checkReadable();
+		if (typeof n !== 'number' || !Number.isInteger(n)) {
+			throw argTypeError(`read1(): n must be an integer, not ${typeName(n)}`);
+		}
+
+		if (this.#rend === this.#rpos && n !== 0) {
+			const got = this.#fill();
+			if (got === null) {
+				return null;
+			}
+		}
+
+		const available = this.#rend - this.#rpos;
+		return this.#take(n < 0 || n > available ? available : n);
 	}
 
 	/**
@@ -412,32 +438,39 @@ export class SocketFile implements Disposable, Iterable<Buffer> {
 	}
 }
 
+/** The keyword arguments of Python's `makefile()` in text mode. */
+export interface MakefileOptions {
+	/** `'utf-8'` (default) or `'latin-1'`. */
+	readonly encoding?: string | null;
+	/** `'strict'` (default: a malformed sequence throws `TypeError`, `ERR_ENCODING_INVALID_ENCODED_DATA`) or `'replace'` (U+FFFD). */
+	readonly errors?: string | null;
+	/**
+	 * Python's `newline`: `null` (default) reads `\r\n`, `\r` and `\n` as
+	 * `\n`; `''` splits lines at any of them without translating; `'\n'`,
+	 * `'\r'`, `'\r\n'` split only there, and writes turn `\n` into it.
+	 */
+	readonly newline?: string | null;
+}
+
 /**
- * Validates Python's `makefile(mode, buffering)` arguments.
+ * Validates Python's `makefile(mode, buffering, encoding, errors, newline)`
+ * arguments.
  *
- * @returns `[readable, writable, bufferSize]`
+ * @returns `[readable, writable, bufferSize, binary]`
  * @internal
  */
-export function makefileMode(mode: unknown, buffering: unknown): [boolean, boolean, number] {
+export function makefileMode(mode: unknown, buffering: unknown): [boolean, boolean, number, boolean] {
 	if (typeof mode !== 'string') {
 		throw argTypeError(`makefile(): mode must be a string, not ${typeName(mode)}`);
 	}
 
-	if (![...mode].every((c) => c === 'r' || c === 'w' || c === 'b')) {
-		throw new ValueError(`invalid mode '${mode}' (only r, w, b allowed)`, 'ERR_INVALID_ARG_VALUE');
-	}
-
-	if (!mode.includes('b')) {
-		throw new ValueError(`text mode is not supported: open the file in binary mode ('${mode}b') and decode`,
-			'ERR_INVALID_ARG_VALUE');
-	}
-
 	const readable = mode.includes('r');
 	const writable = mode.includes('w');
-	if (!readable && !writable) {
+	if (![...mode].every((c) => c === 'r' || c === 'w' || c === 'b') || (!readable && !writable)) {
 		throw new ValueError(`invalid mode '${mode}' (only r, w, b allowed)`, 'ERR_INVALID_ARG_VALUE');
 	}
 
+	const binary = mode.includes('b');
 	let size = DEFAULT_BUFFER_SIZE;
 	if (buffering !== undefined && buffering !== null) {
 		if (typeof buffering !== 'number' || !Number.isInteger(buffering)) {
@@ -445,7 +478,9 @@ export function makefileMode(mode: unknown, buffering: unknown): [boolean, boole
 		}
 
 		if (buffering === 0) {
-			throw new ValueError('unbuffered socket files are not supported: use the socket itself', 'ERR_INVALID_ARG_VALUE');
+			throw new ValueError(binary
+				? 'unbuffered socket files are not supported: use the socket itself'
+				: 'unbuffered streams must be binary', 'ERR_INVALID_ARG_VALUE');
 		}
 
 		if (buffering > 0) {
@@ -453,6 +488,261 @@ export function makefileMode(mode: unknown, buffering: unknown): [boolean, boole
 		}
 	}
 
-	return [readable, writable, size];
+	return [readable, writable, size, binary];
 }
 
+const ENCODINGS: ReadonlyMap<string, 'utf-8' | 'latin1'> = new Map([
+	['utf-8', 'utf-8'], ['utf8', 'utf-8'], ['latin-1', 'latin1'], ['latin1', 'latin1'], ['iso-8859-1', 'latin1'],
+]);
+
+/**
+ * A text file over a socket (Python's `TextIOWrapper` over the buffered
+ * file, as `makefile('r')`, `makefile('w')` return it): lines as strings,
+ * with Python's newline handling and UTF-8 (or Latin-1) decoding.
+ *
+ * Lengths (`read(n)`, `readline(limit)`) count UTF-16 code units, the
+ * length of a JavaScript string (Python counts code points: they differ for
+ * characters outside the Basic Multilingual Plane). The socket modes apply
+ * as to {@link SocketFile}: in non-blocking mode a read with nothing decoded
+ * and nothing available returns `null`.
+ */
+export class TextSocketFile implements Disposable, Iterable<string> {
+	/** The encoding (`'utf-8'` or `'latin1'`). */
+	readonly encoding: string;
+	readonly #file: SocketFile;
+	readonly #newline: string | null;
+	readonly #decoder: TextDecoder | null;
+	/** Decoded text not yet returned. */
+	#pending = '';
+	/** newline null: a `\r` held back until the next chunk says whether `\n` follows. */
+	#heldCR = false;
+	#eof = false;
+
+	/** @internal */
+	constructor(file: SocketFile, mode: string, options: MakefileOptions) {
+		const encoding = ENCODINGS.get((options.encoding ?? 'utf-8').toLowerCase());
+		if (encoding === undefined) {
+			throw new ValueError(`unknown encoding: ${String(options.encoding)} (utf-8 and latin-1 are supported)`, 'ERR_UNKNOWN_ENCODING');
+		}
+
+		const errors = options.errors ?? 'strict';
+		if (errors !== 'strict' && errors !== 'replace') {
+			throw new ValueError(`unsupported errors value: ${String(errors)} ('strict' or 'replace')`, 'ERR_INVALID_ARG_VALUE');
+		}
+
+		const newline = options.newline ?? null;
+		if (newline !== null && !['', '\n', '\r', '\r\n'].includes(newline)) {
+			throw new ValueError(`illegal newline value: ${JSON.stringify(newline)}`, 'ERR_INVALID_ARG_VALUE');
+		}
+
+		this.#file = file;
+		this.mode = mode;
+		this.encoding = encoding;
+		this.#newline = newline;
+		this.#decoder = encoding === 'utf-8' ? new TextDecoder('utf-8', {fatal: errors === 'strict'}) : null;
+	}
+
+	/** The mode it was opened with (`'r'`, `'w'`, `'rw'`). */
+	readonly mode: string;
+
+	/** Whether {@link TextSocketFile.close} was called. */
+	get closed(): boolean {
+		return this.#file.closed;
+	}
+
+	/** @returns the socket's fd */
+	fileno(): number {
+		return this.#file.fileno();
+	}
+
+	/** @returns whether the mode allows reading */
+	readable(): boolean {
+		return this.#file.readable();
+	}
+
+	/** @returns whether the mode allows writing */
+	writable(): boolean {
+		return this.#file.writable();
+	}
+
+	/**
+	 * Reads up to `n` characters (UTF-16 code units), fewer only at end of
+	 * stream; all of it with `n` omitted or negative.
+	 *
+	 * @param n - the most characters; -1 (default) = to end of stream
+	 * @returns the text (`''` at end of stream), or `null` in non-blocking mode with nothing available
+	 * @throws as {@link SocketFile.read}; `TypeError` for malformed input with errors `'strict'`
+	 */
+	read(n = -1): string | null {
+		if (typeof n !== 'number' || !Number.isInteger(n)) {
+			throw argTypeError(`read(): n must be an integer, not ${typeName(n)}`);
+		}
+
+		while ((n < 0 || this.#pending.length < n) && !this.#eof) {
+			if (this.#decodeMore() === null) {
+				if (this.#pending === '') {
+					return null;
+				}
+
+				break;
+			}
+		}
+
+		return this.#take(n < 0 ? this.#pending.length : Math.min(n, this.#pending.length));
+	}
+
+	/**
+	 * Reads one line with Python's newline rules (see {@link MakefileOptions}).
+	 *
+	 * @param limit - the most characters; -1 (default) = no limit
+	 * @returns the line with its ending (`'\n'` when translating), `''` at end of stream, a partial line in non-blocking mode, `null` when nothing at all is available
+	 * @throws as {@link TextSocketFile.read}
+	 */
+	readline(limit = -1): string | null {
+		if (typeof limit !== 'number' || !Number.isInteger(limit)) {
+			throw argTypeError(`readline(): limit must be an integer, not ${typeName(limit)}`);
+		}
+
+		for (;;) {
+			const end = this.#lineEnd();
+			if (end >= 0 && (limit < 0 || end <= limit)) {
+				return this.#take(end);
+			}
+
+			if (limit >= 0 && this.#pending.length >= limit) {
+				return this.#take(limit);
+			}
+
+			if (this.#eof) {
+				return this.#take(this.#pending.length);
+			}
+
+			if (this.#decodeMore() === null) {
+				return this.#pending === '' ? null : this.#take(this.#pending.length);
+			}
+		}
+	}
+
+	/** @returns the lines to the end of the stream */
+	readlines(): string[] {
+		return [...this];
+	}
+
+	/**
+	 * The lines, to the end of the stream (stops when a non-blocking read has nothing).
+	 *
+	 * @returns an iterator of lines
+	 */
+	*[Symbol.iterator](): Iterator<string> {
+		for (;;) {
+			const line = this.readline();
+			if (line === null || line === '') {
+				return;
+			}
+
+			yield line;
+		}
+	}
+
+	/**
+	 * Encodes and buffers `text` (`\n` becomes the `newline` given, if any).
+	 *
+	 * @param text - the string
+	 * @returns `text.length`
+	 * @throws {TypeError} if `text` is not a string
+	 * @throws as {@link SocketFile.write}
+	 */
+	write(text: string): number {
+		if (typeof text !== 'string') {
+			throw argTypeError(`write() argument must be str, not ${typeName(text)}`);
+		}
+
+		const out = this.#newline === null || this.#newline === '' || this.#newline === '\n'
+			? text
+			: text.replaceAll('\n', this.#newline);
+		this.#file.write(Buffer.from(out, this.encoding === 'utf-8' ? 'utf8' : 'latin1'));
+		return text.length;
+	}
+
+	/** Sends everything buffered. @throws as {@link SocketFile.flush} */
+	flush(): void {
+		this.#file.flush();
+	}
+
+	/** Flushes and closes the file (not the socket). @throws the final flush's error */
+	close(): void {
+		this.#file.close();
+	}
+
+	/** Closes the file (for `using`). */
+	[Symbol.dispose](): void {
+		this.close();
+	}
+
+	#take(n: number): string {
+		const out = this.#pending.slice(0, n);
+		this.#pending = this.#pending.slice(n);
+		return out;
+	}
+
+	/** Where the first complete line of the pending text ends, or -1. */
+	#lineEnd(): number {
+		const text = this.#pending;
+		const newline = this.#newline;
+		if (newline === null) {
+			const i = text.indexOf('\n');
+			return i < 0 ? -1 : i + 1;
+		}
+
+		if (newline === '') {
+			const i = text.search(/[\r\n]/);
+			if (i < 0) {
+				return -1;
+			}
+
+			if (text[i] === '\n') {
+				return i + 1;
+			}
+
+			if (i + 1 < text.length) {
+				return text[i + 1] === '\n' ? i + 2 : i + 1;
+			}
+
+			return this.#eof ? i + 1 : -1; // a '\r' at the end: '\n' may follow
+		}
+
+		const i = text.indexOf(newline);
+		return i < 0 ? -1 : i + newline.length;
+	}
+
+	/**
+	 * Decodes one more chunk (one receive at most) into the pending text.
+	 *
+	 * @returns `true`, `false` at end of stream, `null` when a non-blocking socket has nothing
+	 */
+	#decodeMore(): boolean | null {
+		const bytes = this.#file.read1(DEFAULT_BUFFER_SIZE);
+		if (bytes === null) {
+			return null;
+		}
+
+		const end = bytes.length === 0;
+		let text = this.#decoder === null ? bytes.toString('latin1') : this.#decoder.decode(bytes, {stream: !end});
+		if (end) {
+			this.#eof = true;
+		}
+
+		if (this.#newline === null) {
+			text = (this.#heldCR ? '\r' : '') + text;
+			this.#heldCR = !end && text.endsWith('\r');
+			if (this.#heldCR) {
+				text = text.slice(0, -1);
+			}
+
+			text = text.replaceAll(/\r\n?/g, '\n');
+		}
+
+		this.#pending += text;
+		return !end;
+	}
+}

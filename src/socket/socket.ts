@@ -52,7 +52,7 @@ import {
 	SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_ERROR, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from './constants.js';
 import {type SendfileSource, socketSendfile} from './sendfile.js';
-import {makefileMode, SocketFile} from './makefile.js';
+import {type MakefileOptions, makefileMode, SocketFile, TextSocketFile} from './makefile.js';
 import {
 	recvmsgBytes, recvmsgCall, type RecvmsgIntoResult, type RecvmsgResult, sendmsgStep, toAncbufsize, toAncillary,
 	toBufferList,
@@ -900,26 +900,50 @@ export class Socket implements Disposable {
 	}
 
 	/**
-	 * A buffered binary file over this socket (Python's
-	 * `makefile(mode='r', buffering=None)` in binary mode): `readline()`,
-	 * `read(n)`, `readinto()`, iteration by lines, `write()` and `flush()`,
-	 * with Python's rules for each socket mode (see {@link SocketFile}).
+	 * A file over this socket (Python's `makefile(mode='r',
+	 * buffering=None, *, encoding=None, errors=None, newline=None)`): in a
+	 * binary mode (`'rb'`, `'wb'`, `'rwb'`) a buffered {@link SocketFile}
+	 * (`readline()`, `read(n)`, `read1()`, `readinto()`, iteration by
+	 * lines, `write()`, `flush()`); in text mode (`'r'`, the default, `'w'`,
+	 * `'rw'`) a {@link TextSocketFile} of strings with Python's newline rules.
+	 * Python's rules for each socket mode apply (see {@link SocketFile}).
 	 *
-	 * **Differences from Python:** binary mode only (`'rb'`, `'wb'`,
-	 * `'rwb'`; decode lines yourself), and `buffering` 0 (an unbuffered raw
-	 * file) is refused; closing the file never closes the socket (Python
+	 * **Differences from Python:** `buffering` 0 (an unbuffered raw file) is
+	 * refused; text mode decodes UTF-8 or Latin-1 only and counts lengths in
+	 * UTF-16 code units; closing the file never closes the socket (Python
 	 * closes it with its last file once `socket.close()` was called): close
 	 * the socket yourself, after the files.
 	 *
-	 * @param mode - `'rb'` (Python's default is text `'r'`, refused here), `'wb'` or `'rwb'`
+	 * @param mode - `'r'` (default), `'w'`, `'rw'`, or with `'b'` for bytes
 	 * @param buffering - the buffer size; `null`/-1 = 8192 (`io.DEFAULT_BUFFER_SIZE`)
+	 * @param options - text mode: `encoding`, `errors`, `newline`
 	 * @returns the file
-	 * @throws {ValueError} `invalid mode …`, text mode, buffering 0
+	 * @throws {ValueError} `invalid mode …`, buffering 0, an unknown encoding or newline
 	 * @throws {TypeError} for a non-string mode or non-integer buffering
 	 */
-	makefile(mode = 'r', buffering: number | null = null): SocketFile {
-		const [readable, writable, size] = makefileMode(mode, buffering);
-		return new SocketFile(this, mode, readable, writable, size);
+	makefile(mode: `${string}b${string}`, buffering?: number | null, options?: MakefileOptions): SocketFile;
+	/**
+	 * A text file over this socket, as the binary form but of strings.
+	 *
+	 * @param mode - `'r'` (default), `'w'`, `'rw'`
+	 * @param buffering - the buffer size
+	 * @param options - `encoding`, `errors`, `newline`
+	 * @returns the file
+	 */
+	makefile(mode?: string, buffering?: number | null, options?: MakefileOptions): TextSocketFile;
+	makefile(mode = 'r', buffering: number | null = null, options: MakefileOptions = {}): SocketFile | TextSocketFile {
+		const [readable, writable, size, binary] = makefileMode(mode, buffering);
+		if (binary) {
+			for (const name of ['encoding', 'errors', 'newline'] as const) {
+				if (options[name] !== undefined && options[name] !== null) {
+					throw new ValueError(`binary mode doesn't take an ${name} argument`, 'ERR_INVALID_ARG_VALUE');
+				}
+			}
+
+			return new SocketFile(this, mode, readable, writable, size);
+		}
+
+		return new TextSocketFile(new SocketFile(this, `${mode}b`, readable, writable, size), mode, options);
 	}
 
 	/**

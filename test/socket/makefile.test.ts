@@ -187,16 +187,86 @@ describe('makefile writer', () => {
 	});
 });
 
+describe('makefile text mode', () => {
+	test('default newline: \\r\\n and \\r read as \\n, also when \\r\\n is split across sends', (t) => {
+		const [a, b] = pair(t);
+		const f = b.makefile('r', 15); // 15 bytes per receive: the first ends with the \r
+		assert.equal(f.mode, 'r');
+		for (const part of ['GET / HTTP/1.1\r', '\nHost: x\r\n', 'old mac\rlast']) {
+			a.sendall(Buffer.from(part));
+		}
+
+		a.shutdown(1);
+		assert.deepEqual(f.readlines(), ['GET / HTTP/1.1\n', 'Host: x\n', 'old mac\n', 'last']);
+		assert.equal(f.readline(), '');
+	});
+
+	test("newline '' splits at any ending and keeps it; newline '\\r\\n' splits only there", (t) => {
+		const [a, b] = pair(t);
+		a.sendall(Buffer.from('one\r\ntwo\rthree\nfour\r'));
+		a.shutdown(1);
+		assert.deepEqual(b.makefile('r', null, {newline: ''}).readlines(), ['one\r\n', 'two\r', 'three\n', 'four\r']);
+		const [c, d] = pair(t);
+		c.sendall(Buffer.from('a\nb\r\nc'));
+		c.shutdown(1);
+		assert.deepEqual(d.makefile('r', null, {newline: '\r\n'}).readlines(), ['a\nb\r\n', 'c']);
+	});
+
+	test('UTF-8 split across sends; read(n) counts characters; errors strict and replace', (t) => {
+		const [a, b] = pair(t);
+		const bytes = Buffer.from('héllo wörld\n');
+		a.sendall(bytes.subarray(0, 2));
+		a.sendall(bytes.subarray(2));
+		const f = b.makefile('r', 2); // 2 bytes per receive: 'é' arrives in two
+		assert.equal(f.read(5), 'héllo');
+		assert.equal(f.readline(), ' wörld\n');
+		a.sendall(Buffer.from([0x61, 0xff, 0x0a]));
+		assert.throws(() => f.readline(), {name: 'TypeError', code: 'ERR_ENCODING_INVALID_ENCODED_DATA'});
+		const [c, d] = pair(t);
+		c.sendall(Buffer.from([0x61, 0xff, 0x0a]));
+		c.shutdown(1);
+		assert.equal(d.makefile('r', null, {errors: 'replace'}).read(), 'a\ufffd\n');
+	});
+
+	test('writes encode, translate \\n to the newline given, and wait for flush; latin-1', (t) => {
+		const [a, b] = pair(t);
+		const w = a.makefile('w', null, {newline: '\r\n'});
+		assert.equal(w.write('a\nb\n'), 4);
+		w.flush();
+		assert.equal(b.recv(100).toString(), 'a\r\nb\r\n');
+		const l = a.makefile('w', null, {encoding: 'latin-1'});
+		l.write('é');
+		l.close();
+		assert.deepEqual([...b.recv(100)], [0xe9]);
+		assert.throws(() => w.write(Buffer.from('x') as unknown as string), {name: 'TypeError'});
+	});
+
+	test('non-blocking: null with nothing available, a partial line otherwise', (t) => {
+		const [a, b] = pair(t);
+		b.setblocking(false);
+		const f = b.makefile('r');
+		assert.equal(f.readline(), null);
+		assert.equal(f.read(), null);
+		a.sendall(Buffer.from('part'));
+		assert.equal(f.readline(), 'part');
+		a.sendall(Buffer.from('ial\n'));
+		assert.equal(f.readline(), 'ial\n');
+	});
+});
+
 describe('makefile arguments', () => {
-	test('modes and buffering as Python, plus the differences (text mode, buffering 0)', (t) => {
+	test('modes, buffering and the text options as Python', (t) => {
 		const [a] = pair(t);
 		assert.throws(() => a.makefile('rx'), {name: 'ValueError', message: "invalid mode 'rx' (only r, w, b allowed)"});
-		assert.throws(() => a.makefile('r'), {name: 'ValueError', message: /text mode is not supported/});
-		assert.throws(() => a.makefile(), ValueError, "Python's default text mode");
 		assert.throws(() => a.makefile('b'), ValueError);
 		assert.throws(() => a.makefile('rb', 0), ValueError);
+		assert.throws(() => a.makefile('r', 0), {name: 'ValueError', message: 'unbuffered streams must be binary'});
 		assert.throws(() => a.makefile('rb', 1.5), {name: 'TypeError'});
 		assert.throws(() => a.makefile(1 as unknown as string), {name: 'TypeError'});
+		assert.throws(() => a.makefile('rb', null, {encoding: 'utf-8'}), {name: 'ValueError', message: "binary mode doesn't take an encoding argument"});
+		assert.throws(() => a.makefile('r', null, {encoding: 'koi8-r'}), {name: 'ValueError', code: 'ERR_UNKNOWN_ENCODING'});
+		assert.throws(() => a.makefile('r', null, {newline: 'x'}), {name: 'ValueError', message: /illegal newline/});
+		assert.throws(() => a.makefile('r', null, {errors: 'ignore'}), ValueError);
 		const w = a.makefile('wb');
 		assert.throws(() => w.read(), {name: 'ValueError', message: 'File not open for reading'});
 		const r = a.makefile('rb');
@@ -206,5 +276,17 @@ describe('makefile arguments', () => {
 		assert.throws(() => r.read(), {name: 'ValueError', message: 'I/O operation on closed file.'});
 		assert.equal(a.fileno() >= 0, true, 'closing the file leaves the socket open');
 		assert.equal(w.fileno(), a.fileno());
+	});
+
+	test('read1: what is buffered, or one receive', (t) => {
+		const [a, b] = pair(t);
+		const f = b.makefile('rb');
+		a.sendall(Buffer.from('abc'));
+		assert.equal(text(f.read1(2)), 'ab');
+		assert.equal(text(f.read1()), 'c');
+		a.sendall(Buffer.from('defg'));
+		assert.equal(text(f.read1(100)), 'defg');
+		a.shutdown(1);
+		assert.equal(text(f.read1()), '');
 	});
 });

@@ -223,29 +223,40 @@ describe('fd passing', {skip: noRights}, () => {
 		assert.equal(os.read(r, 100).length, 0, 'the child closed its copy: EOF');
 	});
 
-	test('fds pass to a worker thread and back', async (t) => {
+	test('a listening socket and a pipe pass to a worker thread; the pipe comes back', async (t) => {
 		const [mainEnd, workerEnd] = pair(t);
 		const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
+		const listener = closing(t, createServer(['127.0.0.1', 0]))[0];
 		const source = `
 			import {workerData} from 'node:worker_threads';
 			const s = await import(${JSON.stringify(SOCKET_URL)});
 			const os = await import(${JSON.stringify(OS_URL)});
 			const chan = s.Socket.adoptFd(workerData.fd);
 			chan.settimeout(5);
-			const [, fds] = s.recvFds(chan, 10, 1);
+			const [, fds] = s.recvFds(chan, 10, 2);
+			const listener = s.Socket.adoptFd(fds[1]);
+			listener.settimeout(5);
+			const [conn] = listener.accept();
+			conn.sendall(Buffer.from('accepted by worker'));
+			conn.close();
+			listener.close();
 			os.write(fds[0], Buffer.from('from worker'));
-			s.sendFds(chan, [Buffer.from('back')], fds);
+			s.sendFds(chan, [Buffer.from('back')], [fds[0]]);
 			os.close(fds[0]);
 			chan.close();
 		`;
 		const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {workerData: {fd: workerEnd.detach()}});
 		t.after(() => worker.terminate());
-		sendFds(mainEnd, [Buffer.from('w')], [w]);
+		sendFds(mainEnd, [Buffer.from('w')], [w, listener.fileno()]);
+		const client = closing(t, new Socket(AF_INET, SOCK_STREAM))[0];
+		client.settimeout(5);
+		client.connect(listener.getsockname() as IPv4Address); // completes in the backlog; the worker accepts it
 		mainEnd.settimeout(5);
 		const [data, fds] = recvFds(mainEnd, 10, 1);
 		closingFds(t, ...fds);
 		assert.equal(data.toString(), 'back');
 		assert.equal(fds.length, 1);
+		assert.equal(client.recv(100).toString(), 'accepted by worker');
 		const [code] = await once(worker, 'exit') as [number];
 		assert.equal(code, 0);
 		os.write(fds[0] ?? -1, Buffer.from(' and main'));

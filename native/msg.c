@@ -150,6 +150,12 @@ static napi_value sel_napi_sendmsg(napi_env env, napi_callback_info info) {
       size_t len;
       if (!sel__cmsg_item(env, argv[2], k, &level, &type, &data, &len))
         goto done;
+      /* An item read again may have changed (a getter): never write past
+       * the space the first pass measured. */
+      if ((size_t)((char *)CMSG_DATA(c) - control) + len > space) {
+        result = sel__int(env, -EINVAL);
+        goto done;
+      }
       c->cmsg_level = level;
       c->cmsg_type = type;
       c->cmsg_len = CMSG_LEN(len);

@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import {once} from 'node:events';
+import {constants} from 'node:os';
 import {describe, test} from 'node:test';
 import {Worker} from 'node:worker_threads';
+import {native} from '../../src/native.js';
 import * as os from '../../src/os.js';
 import {
 	AF_INET, AF_UNIX, BlockingIOError, CMSG_LEN, CMSG_SPACE, createServer, MSG_CTRUNC, recvFds, SCM_CREDENTIALS,
@@ -86,6 +88,15 @@ describe('sendmsg / recvmsg', () => {
 		assert.throws(() => b.recvmsg(10), TimeoutError);
 		a.sendmsg([Buffer.from('x')]);
 		assert.equal(b.recvmsg(10)[0].toString(), 'x');
+	});
+
+	test('the addon never writes past the control space when an item changes between its two reads', (t) => {
+		const [a] = pair(t);
+		let reads = 0;
+		const item: unknown[] = [SOL_SOCKET, 1, null];
+		Object.defineProperty(item, 2, {get: () => (++reads === 1 ? new Uint8Array(4) : new Uint8Array(4096))});
+		assert.equal(native.sendmsg(a.fileno(), [new Uint8Array(1)], [item as [number, number, Uint8Array]], 0, -1, '', 0, 0, 0), -constants.errno.EINVAL);
+		assert.equal(reads, 2);
 	});
 
 	test('argument errors as Python', (t) => {

@@ -20,7 +20,7 @@ export {getdefaulttimeout, setdefaulttimeout, Socket} from './socket.js';
 export {type SendfileSource} from './sendfile.js';
 export {DEFAULT_BUFFER_SIZE, type MakefileOptions, SocketFile, TextSocketFile} from './makefile.js';
 export {
-	gethostbyname, gethostname, getnameinfo, getprotobyname, getservbyname, getservbyport, htonl, htons, ifIndextoname,
+	getfqdn, gethostbyaddr, gethostbyname, gethostbynameEx, gethostname, getnameinfo, getprotobyname, getservbyname, getservbyport, htonl, htons, ifIndextoname,
 	ifNameindex, ifNametoindex, inetAton, inetNtoa, inetNtop, inetPton, ntohl, ntohs,
 } from './netdb.js';
 export {

@@ -16,13 +16,14 @@
  * @module
  */
 import {Buffer} from 'node:buffer';
+import {isIP} from 'node:net';
 import {constants as osConstants, endianness} from 'node:os';
 import {toInt32, typeName} from '../args.js';
 import {byteLength, type BytesLike} from '../bytes.js';
 import {argRangeError, argTypeError, OSError, ValueError} from '../errors.js';
 import {native} from '../native.js';
 import {gaiError, getaddrinfo} from './address.js';
-import {AF_INET, AF_INET6} from './constants.js';
+import {AF_INET, AF_INET6, AF_UNSPEC, AI_CANONNAME, EAI_NONAME, NI_NAMEREQD, SOCK_STREAM} from './constants.js';
 
 const E = osConstants.errno;
 const bigEndian = endianness() === 'BE';
@@ -80,6 +81,80 @@ export function gethostbyname(host: string): string {
 }
 
 /**
+ * A host's canonical name, aliases and IPv4 addresses (Python's
+ * `socket.gethostbyname_ex()`, through getaddrinfo(3) with AF_INET and
+ * AI_CANONNAME).
+ *
+ * @param host - a host name or numeric IPv4 address
+ * @returns `[hostname, aliases, addresses]`; `aliases` is always empty (getaddrinfo reports none)
+ * @throws {GaiError} if the name does not resolve
+ */
+export function gethostbynameEx(host: string): [hostname: string, aliases: string[], addresses: string[]] {
+	const name = stringArg(host, 'host', 'gethostbyname_ex');
+	const results = getaddrinfo(name, null, AF_INET, SOCK_STREAM, 0, AI_CANONNAME);
+	const addresses: string[] = [];
+	for (const [, , , , address] of results) {
+		const ip = (address as [string, number])[0];
+		if (!addresses.includes(ip)) {
+			addresses.push(ip);
+		}
+	}
+
+	return [results[0]?.[3] || name, [], addresses];
+}
+
+/**
+ * The name of the host at an address (Python's `socket.gethostbyaddr()`):
+ * a reverse lookup with getnameinfo(3) and NI_NAMEREQD. A host name is
+ * resolved to its first address first, as CPython does.
+ *
+ * @param address - a numeric IPv4/IPv6 address or a host name
+ * @returns `[hostname, aliases, addresses]`; `aliases` is empty, `addresses` the one address looked up
+ * @throws {GaiError} EAI_NONAME when the address has no name (Python: `socket.herror`)
+ */
+export function gethostbyaddr(address: string): [hostname: string, aliases: string[], addresses: string[]] {
+	const text = stringArg(address, 'ip_address', 'gethostbyaddr');
+	let ip = text;
+	if (!isIP(text)) {
+		const first = getaddrinfo(text, null, AF_UNSPEC, SOCK_STREAM)[0];
+		if (first === undefined) {
+			throw gaiError({eai: EAI_NONAME, errno: 0, message: 'Name or service not known'}, text);
+		}
+
+		ip = (first[4] as [string, number])[0];
+	}
+
+	const [hostname] = getnameinfo([ip, 0], NI_NAMEREQD);
+	return [hostname, [], [ip]];
+}
+
+/**
+ * A fully qualified name for `name` (Python's `socket.getfqdn()`): the
+ * reverse lookup's name when it has a dot, else `name` as given (this host's
+ * name when empty or `'0.0.0.0'`).
+ *
+ * @param name - a host name or address; default this host
+ * @returns the name
+ */
+export function getfqdn(name = ''): string {
+	let host = stringArg(name, 'name', 'getfqdn').trim();
+	if (host === '' || host === '0.0.0.0') {
+		host = gethostname();
+	}
+
+	try {
+		const [hostname, aliases] = gethostbyaddr(host);
+		return [hostname, ...aliases].find((n) => n.includes('.')) ?? hostname;
+	} catch (error) {
+		if (error instanceof OSError) {
+			return host; // Python: "except error: pass"
+		}
+
+		throw error;
+	}
+}
+
+/**
  * The host and service names of a numeric socket address (Python's
  * `socket.getnameinfo((host, port[, flowinfo, scope_id]), flags)`).
  *
@@ -114,7 +189,7 @@ export function getnameinfo(sockaddr: readonly [string, number, number?, number?
 
 	if (typeof ret === 'number') {
 		// A host that is not a numeric address: CPython's AI_NUMERICHOST lookup fails with EAI_NONAME.
-		throw gaiError({eai: native.constants['EAI_NONAME'] ?? -2, errno: 0, message: 'Name or service not known'}, host);
+		throw gaiError({eai: EAI_NONAME, errno: 0, message: 'Name or service not known'}, host);
 	}
 
 	throw gaiError(ret as {eai: number; errno: number; message: string}, host);

@@ -5,7 +5,7 @@ import {existsSync} from 'node:fs';
 import {endianness, hostname, networkInterfaces} from 'node:os';
 import {describe, test} from 'node:test';
 import {
-	AF_INET, AF_INET6, gethostbyname, gethostname, getnameinfo, getprotobyname, getservbyname, getservbyport,
+	AF_INET, AF_INET6, getfqdn, gethostbyaddr, gethostbyname, gethostbynameEx, gethostname, getnameinfo, getprotobyname, getservbyname, getservbyport,
 	htonl, htons, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TOS, IPPROTO_IP,
 	IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_JOIN_GROUP, IPV6_LEAVE_GROUP, IPV6_MULTICAST_HOPS, ifIndextoname,
 	ifNameindex, ifNametoindex, inetAton, inetNtoa, inetNtop, inetPton, INADDR_LOOPBACK, NI_NUMERICHOST,
@@ -31,6 +31,20 @@ describe('host names', () => {
 		assert.throws(() => gethostbyname('no-such-host.invalid'), {name: 'gaierror'});
 		assert.throws(() => gethostbyname(1 as unknown as string), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE'});
 		assert.throws(() => gethostbyname('a\0b'), {name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE'});
+	});
+
+	test('gethostbynameEx, gethostbyaddr, getfqdn on loopback (names from /etc/hosts)', {skip: existsSync('/etc/hosts') ? false : 'no /etc/hosts'}, () => {
+		const [name, aliases, addresses] = gethostbynameEx('localhost');
+		assert.equal(typeof name, 'string');
+		assert.deepEqual(aliases, []);
+		assert.ok(addresses.some((a) => a.startsWith('127.')), addresses.join());
+		const [reverse, , looked] = gethostbyaddr('127.0.0.1');
+		assert.deepEqual(looked, ['127.0.0.1']);
+		assert.match(gethostbyname(reverse), /^127\./, 'the reverse name resolves back to loopback');
+		assert.deepEqual(gethostbyaddr('localhost')[2].length, 1, 'a name is resolved first');
+		assert.equal(getfqdn('127.0.0.1'), reverse, 'no aliases: the reverse name');
+		assert.equal(typeof getfqdn(), 'string');
+		assert.throws(() => gethostbyaddr(5 as unknown as string), {name: 'TypeError'});
 	});
 
 	test('getnameinfo: numeric flags give the address back; only numeric hosts', {skip: noServices}, () => {

@@ -22,20 +22,13 @@ export interface HasFileno {
 }
 
 /**
- * One of Node's own fd holders, which expose a numeric `fd` property instead
- * of `fileno()`: a `FileHandle` from `fs/promises`, an open
- * `fs.ReadStream`/`fs.WriteStream`, a `tty.ReadStream`/`tty.WriteStream`
- * (`process.stdin`/`process.stdout` on a terminal).
- */
-export interface HasFd {
-	/** The fd; -1 once a FileHandle is closed, `null` before a stream has opened. */
-	readonly fd: number | null;
-}
-
-/**
  * A file descriptor, an object with `fileno()` (typeshed's
- * `FileDescriptorLike`), or a Node fd holder with a numeric `fd`: what the
- * selectors accept as a "file object".
+ * `FileDescriptorLike`), or one of Node's own fd holders, which expose a
+ * numeric `fd` instead of `fileno()` — a `FileHandle` from `fs/promises`
+ * (fd -1 once closed), an open `fs.ReadStream`/`fs.WriteStream` (fd `null`
+ * before it opens), a `tty.ReadStream`/`tty.WriteStream` (`process.stdin`
+ * and `process.stdout` on a terminal): what the selectors accept as a "file
+ * object".
  *
  * **An fd that libuv itself polls** — a `tty.ReadStream` such as a terminal
  * `process.stdin` that is being read, a `net.Socket` — is unsafe to select
@@ -49,7 +42,7 @@ export interface HasFd {
  * always "ready" (select(2)/poll(2) semantics; epoll refuses regular files
  * with EPERM).
  */
-export type FileDescriptorLike = number | HasFileno | HasFd;
+export type FileDescriptorLike = number | HasFileno | {readonly fd: number | null};
 
 /**
  * A short description of a file object for error messages (Python's `repr`).
@@ -69,7 +62,7 @@ export function fileobjRepr(fileobj: unknown): string {
  * Returns the file descriptor of a file object (CPython's
  * `selectors._fileobj_to_fd`).
  *
- * @param fileobj - a file descriptor, an object with a `fileno()` method, or a Node fd holder with a numeric `fd` ({@link HasFd}; `fileno()` wins when both exist)
+ * @param fileobj - a file descriptor, an object with a `fileno()` method, or a Node fd holder with a numeric `fd` (`fileno()` wins when both exist)
  * @returns the file descriptor, a non-negative integer
  * @throws {ValueError} `'Invalid file object: …'` (code `ERR_INVALID_FILEOBJ`)
  * if `fileobj` is neither a number nor has a `fileno()` method or a numeric `fd`, or if

@@ -10,11 +10,13 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, test} from 'node:test';
 import {DefaultSelector, EVENT_READ, fileobjToFd, PollSelector, SelectSelector, ValueError} from '../src/index.js';
-import type {HasFd} from '../src/fileobj.js';
 import * as os from '../src/os.js';
 import {checkFdLeaks} from './helpers/fds.js';
 
 checkFdLeaks();
+
+/** What the selectors' types accept of an fd holder (`fs.ReadStream`'s typings do not declare `fd`). */
+type HasFd = {readonly fd: number | null};
 
 describe('fd holders as file objects', () => {
 	test('a FileHandle: its fd; closed (fd -1) it is an invalid fd', async (t) => {

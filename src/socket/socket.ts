@@ -247,12 +247,13 @@ export class Socket implements Disposable {
 	 * @param type - `SOCK_STREAM` (default), `SOCK_DGRAM`, …, optionally `| SOCK_NONBLOCK`
 	 * @param proto - protocol number, 0 (default) for the family's default
 	 * @param fileno - an open socket fd to wrap instead of creating one
+	 * @param trusted - for this module only (a private symbol: wrap an fd it just created without system calls); leave it out
 	 * @throws {TypeError} if an argument is not an integer
 	 * @throws {RangeError} if an argument does not fit a C int
 	 * @throws {ValueError} if `fileno` is negative
 	 * @throws {OSError} if socket(2) fails (EAFNOSUPPORT, EPROTONOSUPPORT, EMFILE …), or `fileno` is not a socket (ENOTSOCK)
 	 */
-	constructor(family?: number, type?: number, proto?: number, fileno?: number | null, trusted?: typeof TRUSTED) {
+	constructor(family?: number, type?: number, proto?: number, fileno?: number | null, trusted?: symbol) {
 		let fam = family === undefined ? -1 : toInt32(family, 'family');
 		let typ = type === undefined ? -1 : toInt32(type, 'type');
 		let pro = proto === undefined ? -1 : toInt32(proto, 'proto');

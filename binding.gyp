@@ -9,6 +9,8 @@
         "native/constants.c",
         "native/sockaddr.c",
         "native/socket.c",
+        "native/msg.c",
+        "native/netdb.c",
         "native/os.c",
         "native/mux.c",
         "native/epoll.c",

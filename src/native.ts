@@ -15,11 +15,13 @@ import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-/** `[AF_INET, host, port]`, `[AF_INET6, host, port, flowinfo, scopeId]`, `[AF_UNIX, path]` or `[family]`. */
+/** `[AF_INET, host, port]`, `[AF_INET6, host, port, flowinfo, scopeId]`, `[AF_UNIX, path]`, `[AF_NETLINK, pid, groups]`, `[AF_PACKET, ifname, proto, pkttype, hatype, addr]` or `[family]`. */
 export type NativeAddress =
 	| readonly [family: number, host: string, port: number]
 	| readonly [family: number, host: string, port: number, flowinfo: number, scopeId: number]
 	| readonly [family: number, path: string]
+	| readonly [family: number, pid: number, groups: number]
+	| readonly [family: number, ifname: string, proto: number, pkttype: number, hatype: number, addr: Uint8Array]
 	| readonly [family: number];
 
 /** One getaddrinfo(3) result. */
@@ -27,6 +29,10 @@ export type NativeAddrInfo = readonly [family: number, type: number, proto: numb
 
 /** getaddrinfo(3) failure: `eai` is the EAI_* code, `errno` is set for EAI_SYSTEM. */
 export type NativeGaiError = {readonly eai: number; readonly errno: number; readonly message: string};
+
+/** recvmsg(2)'s result: the control messages' data located in the caller's control buffer. */
+export type NativeMessage = readonly [bytes: number, msgFlags: number, address: NativeAddress,
+	cmsgs: ReadonlyArray<readonly [level: number, type: number, offset: number, length: number]>];
 
 /** Bytes the addon reads from or writes into. */
 export type Bytes = ArrayBufferView | ArrayBuffer;
@@ -64,6 +70,38 @@ export interface NativeBinding {
 	getsockoptBytes(fd: number, level: number, name: number, buf: Bytes): number;
 	getsockname(fd: number): number | NativeAddress;
 	getpeername(fd: number): number | NativeAddress;
+	/** family < 0: no address. `ancdata` items are copied into one control buffer. */
+	sendmsg(fd: number, buffers: readonly Bytes[], ancdata: ReadonlyArray<readonly [level: number, type: number, data: Bytes]>,
+		flags: number, family: number, host: string, port: number, flowinfo: number, scopeId: number): number;
+	/** Scatters into `buffers`; control messages are written into `control`, located by [level, type, offset, length]. */
+	recvmsg(fd: number, buffers: readonly Bytes[], control: Bytes, flags: number): number | NativeMessage;
+	/** CMSG_LEN(n) (a macro; no system call). */
+	cmsgLen(n: number): number;
+	/** CMSG_SPACE(n) (a macro; no system call). */
+	cmsgSpace(n: number): number;
+	/** offset < 0: from and advancing inFd's position. -ENOSYS where unsupported. */
+	sendfile(outFd: number, inFd: number, offset: number, count: number): number;
+	/** The new offset. */
+	lseek(fd: number, offset: number, whence: number): number;
+	// names and addresses (native/netdb.c)
+	gethostname(): string | number;
+	/** [host, service], -errno for a non-numeric host (EINVAL) or unknown family, or a getnameinfo(3) failure. */
+	getnameinfo(family: number, host: string, port: number, flowinfo: number, scopeId: number, flags: number): readonly [host: string, service: string] | number | NativeGaiError;
+	/** Bytes written into `out` (4 or 16), 0 for a string that is no address of the family, -errno. */
+	inetPton(family: number, text: string, out: Bytes): number;
+	inetNtop(family: number, packed: Bytes): string | number;
+	/** 1 and `out` = the 4 bytes, or 0 for an invalid string. */
+	inetAton(text: string, out: Bytes): number;
+	/** The port, or -1 if not found. */
+	getservbyname(name: string, proto: string | null): number;
+	/** The name, or null if not found. */
+	getservbyport(port: number, proto: string | null): string | null;
+	/** The number, or -1 if not found. */
+	getprotobyname(name: string): number;
+	/** The index, 0 if no such interface. */
+	ifNametoindex(name: string): number;
+	ifIndextoname(index: number): string | number;
+	ifNameindex(): Array<readonly [index: number, name: string]> | number;
 	getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number, flags: number): NativeAddrInfo[] | NativeGaiError;
 
 	// any fd

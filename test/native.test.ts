@@ -27,7 +27,8 @@ const sigaction = (): Uint8Array => new Uint8Array(SIZEOF_SIGACTION);
 
 /** What an argument is, and so which value has the wrong type for it. */
 type Kind = 'fd' | 'int' | 'uint' | 'double' | 'bytes' | 'int32array' | 'string' | 'stringOrNull' | 'boolean'
-	| 'function' | 'float64array' | 'bytesOrNull';
+	| 'function' | 'float64array' | 'bytesOrNull'
+	| 'array';
 
 const wrongValue: Record<Kind, unknown> = {
 	fd: 'x',
@@ -42,6 +43,7 @@ const wrongValue: Record<Kind, unknown> = {
 	function: 42,
 	float64array: new Int32Array(2),
 	bytesOrNull: 'x',
+	array: 'x',
 };
 
 interface Case {
@@ -90,6 +92,13 @@ const cases: Record<string, Case> = {
 	getsockoptInt: {args: () => [-1, SOL_SOCKET, C['SO_TYPE'], new Int32Array(1)], kinds: ['fd', 'int', 'int', 'int32array']},
 	setsockoptBytes: {args: () => [-1, SOL_SOCKET, C['SO_LINGER'], new Int32Array(2)], kinds: ['fd', 'int', 'int', 'bytes']},
 	getsockoptBytes: {args: () => [-1, SOL_SOCKET, C['SO_LINGER'], bytes()], kinds: ['fd', 'int', 'int', 'bytes']},
+	sendmsg: {
+		args: () => [-1, [bytes()], [[SOL_SOCKET, 1, bytes()]], 0, AF_INET, ...ip],
+		kinds: ['fd', 'array', 'array', 'int', 'int', 'string', 'uint', 'uint', 'uint'],
+	},
+	recvmsg: {args: () => [-1, [bytes()], bytes(), 0], kinds: ['fd', 'array', 'bytes', 'int']},
+	sendfile: {args: () => [-1, -1, 0, 1], kinds: ['fd', 'fd', 'double', 'double']},
+	lseek: {args: () => [-1, 0, 0], kinds: ['fd', 'double', 'int']},
 	getsockname: {args: () => [-1], kinds: ['fd']},
 	getpeername: {args: () => [-1], kinds: ['fd']},
 	// Any fd.
@@ -174,6 +183,28 @@ const cases: Record<string, Case> = {
 			assert.equal(result, 0);
 		},
 	},
+	cmsgLen: {args: () => [4], kinds: ['uint'], check: (result) => assert.equal(result, native.cmsgLen(0) + 4)},
+	cmsgSpace: {args: () => [4], kinds: ['uint'], check: (result) => assert.ok((result as number) >= native.cmsgLen(4))},
+	// Names and addresses (native/netdb.c).
+	gethostname: {args: () => [], kinds: [], check: (result) => assert.equal(typeof result, 'string')},
+	getnameinfo: {
+		args: () => [AF_INET, '127.0.0.1', 9, 0, 0, (C['NI_NUMERICHOST'] ?? 1) | (C['NI_NUMERICSERV'] ?? 2)],
+		kinds: ['int', 'string', 'uint', 'uint', 'uint', 'int'],
+		check: (result) => assert.deepEqual(result, ['127.0.0.1', '9']),
+	},
+	inetPton: {
+		args: () => [AF_INET, '10.1.2.3', new Uint8Array(16)],
+		kinds: ['int', 'string', 'bytes'],
+		check: (result) => assert.equal(result, 4),
+	},
+	inetNtop: {args: () => [AF_INET, Uint8Array.of(10, 1, 2, 3)], kinds: ['int', 'bytes'], check: (result) => assert.equal(result, '10.1.2.3')},
+	inetAton: {args: () => ['10.1', new Uint8Array(4)], kinds: ['string', 'bytes'], check: (result) => assert.equal(result, 1)},
+	getservbyname: {args: () => ['no-such-service', null], kinds: ['string', 'stringOrNull'], check: (result) => assert.equal(result, -1)},
+	getservbyport: {args: () => [0, 'no-such-proto'], kinds: ['uint', 'stringOrNull'], check: (result) => assert.equal(result, null)},
+	getprotobyname: {args: () => ['no-such-protocol'], kinds: ['string'], check: (result) => assert.equal(result, -1)},
+	ifNametoindex: {args: () => ['no-such-if0'], kinds: ['string'], check: (result) => assert.equal(result, 0)},
+	ifIndextoname: {args: () => [0x7fff_fff0], kinds: ['uint'], check: (result) => assert.equal(result, -E.ENXIO)},
+	ifNameindex: {args: () => [], kinds: [], check: (result) => assert.ok(Array.isArray(result))},
 	epollCreate: {args: () => [], kinds: [], check: closeFd},
 	// The reactor (native/reactor.c): started once per environment.
 	reactorOpen: {

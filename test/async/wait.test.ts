@@ -13,6 +13,7 @@ import {EVENT_READ, EVENT_WRITE} from '../../src/constants.js';
 import {ReactorWait} from '../../src/async/wait.js';
 import {boundTokens} from '../../src/async/reactor.js';
 import {native} from '../../src/native.js';
+import {SelectSelector} from '../../src/selectors/select.js';
 import {checkFdLeaks} from '../helpers/fds.js';
 import {canCountThreads, drain, FD_SETSIZE, pipe, runChild, threadCount, warmUpSpawn, writeByte} from './helpers.js';
 
@@ -125,6 +126,33 @@ test('fds at and above FD_SETSIZE can be waited for (the reactor does not use se
 		writeByte(wr);
 	}, 20);
 	await wait.wait({interest: [[high.at(-1)!, EVENT_READ]]}, 5000, never, true);
+	drain(rd);
+});
+
+test('SelectSelector.selectAsync() works with 1,024 fds or more open (it used to need a wake-up fd below FD_SETSIZE)', async t => {
+	const [rd, wr] = pipe(t);
+	const high: number[] = [];
+	t.after(() => {
+		for (const fd of high) {
+			native.close(fd);
+		}
+	});
+	while (high.length === 0 || high.at(-1)! < FD_SETSIZE) {
+		const fd = native.dup(rd);
+		assert.ok(fd >= 0, `dup: ${fd}`);
+		high.push(fd);
+	}
+
+	const sel = new SelectSelector();
+	t.after(() => {
+		sel.close();
+	});
+	sel.register(rd, EVENT_READ);
+	setTimeout(() => {
+		writeByte(wr);
+	}, 20);
+	const ready = await sel.selectAsync(5);
+	assert.deepEqual(ready.map(([key, events]) => [key.fd, events]), [[rd, EVENT_READ]]);
 	drain(rd);
 });
 

@@ -17,6 +17,7 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import ts from 'typescript';
+import {consumerCompilerOptions} from './types/consumer-options.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -93,19 +94,8 @@ test('the README\'s ts blocks type-check (strict, skipLibCheck off, against dist
 		writeFileSync(file, moduleSource(block));
 		return file;
 	});
-	const {options, errors} = ts.convertCompilerOptionsFromJson({
-		target: 'ES2022',
-		lib: ['ES2023', 'ESNext.Disposable'],
-		module: 'node16',
-		moduleResolution: 'node16',
-		strict: true,
-		exactOptionalPropertyTypes: true,
-		noUncheckedIndexedAccess: true,
-		skipLibCheck: false,
-		noEmit: true,
-		types: ['node'],
-		typeRoots: [fileURLToPath(new URL('node_modules/@types', root))],
-	}, dir);
+	// The options of test/types/declarations.test.ts: a user's strict project.
+	const {options, errors} = ts.convertCompilerOptionsFromJson(consumerCompilerOptions(fileURLToPath(root)), dir);
 	assert.deepEqual(errors, []);
 	const program = ts.createProgram(files, options);
 	const diagnostics = ts.getPreEmitDiagnostics(program);

@@ -436,7 +436,7 @@ describe('ssl: bad input', {skip: noOpenssl}, () => {
 		assert.equal(raw.fileno(), -1, 'the socket was detached into the SSLSocket');
 	});
 
-	test('doHandshakeOnConnect on a non-blocking socket → ValueError; recv flags → ValueError; SSLZeroReturnError is an SSLError', (t) => {
+	test('doHandshakeOnConnect on a non-blocking socket → ValueError; SSLZeroReturnError is an SSLError', (t) => {
 		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
 		const listener = createServer(['127.0.0.1', 0]);
 		closing(t, listener);

@@ -9,6 +9,14 @@
 
 #include "ssl-api.h"
 
+/* glibc 2.34 moved dlsym from libdl into libc under a new version; bind it
+ * to its first one so that the addon loads on glibc 2.28 like the main one
+ * (see glibc-compat.h, force-included on Linux, for the why). Node itself
+ * links libdl on those systems. */
+#ifdef SELECTORS_GLIBC_BASE
+__asm__(".symver dlsym,dlsym@" SELECTORS_GLIBC_BASE);
+#endif
+
 struct sel_ossl_table sel_ossl;
 
 int sel_ossl_resolve(char *buf, size_t cap) {

@@ -56,3 +56,14 @@ test('the built TLS addon has no undefined OpenSSL symbol (all are resolved at l
 	assert.deepEqual(openssl, []);
 	assert.match(undefinedSymbols, /dlsym/);
 });
+
+const objdump = spawnSync('objdump', ['--version'], {stdio: 'ignore'}).status === 0;
+test('the built TLS addon needs at most GLIBC_2.28, as the main addon (dlsym pinned to its first version)', {
+	skip: process.platform !== 'linux' ? 'not Linux' : !existsSync(addon) ? 'no Release build of the TLS addon'
+		: !objdump ? 'objdump is not installed' : false,
+}, () => {
+	const versions = [...execFileSync('objdump', ['-T', addon], {encoding: 'utf8'}).matchAll(/GLIBC_([0-9.]+)/g)]
+		.map(match => match[1]!.split('.').map(Number));
+	const newer = versions.filter(([major = 0, minor = 0]) => major > 2 || (major === 2 && minor > 28));
+	assert.deepEqual(newer, []);
+});

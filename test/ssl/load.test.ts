@@ -67,3 +67,24 @@ test('the built TLS addon needs at most GLIBC_2.28, as the main addon (dlsym pin
 	const newer = versions.filter(([major = 0, minor = 0]) => major > 2 || (major === 2 && minor > 28));
 	assert.deepEqual(newer, []);
 });
+
+test('the TLS addon loads in worker threads too (one load per thread), and a context works there', async () => {
+	const {Worker} = await import('node:worker_threads');
+	const {pathToFileURL} = await import('node:url');
+	const entry = pathToFileURL(join(root, 'dist', 'src', 'ssl', 'index.js')).href;
+	const code = `
+		const {parentPort} = require('node:worker_threads');
+		import(${JSON.stringify(entry)}).then(m => {
+			const ctx = new m.SSLContext(m.PROTOCOL_TLS_CLIENT);
+			ctx.minimumVersion = m.TLSVersion.TLSv1_3;
+			parentPort.postMessage([m.OPENSSL_VERSION, ctx.minimumVersion]);
+		});
+	`;
+	const results = await Promise.all([0, 1].map(() => new Promise((resolve, reject) => {
+		const worker = new Worker(code, {eval: true});
+		worker.once('message', resolve);
+		worker.once('error', reject);
+	}).then(value => value)));
+	const {OPENSSL_VERSION, TLSVersion} = await import('../../src/ssl/index.js');
+	assert.deepEqual(results, [[OPENSSL_VERSION, TLSVersion.TLSv1_3], [OPENSSL_VERSION, TLSVersion.TLSv1_3]]);
+});

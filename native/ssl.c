@@ -435,17 +435,6 @@ static napi_value ssl_new(napi_env env, napi_callback_info info) {
   return box_new(env, KIND_SSL, ssl);
 }
 
-/* sslCtrl(ssl, cmd, larg): SSL_ctrl with no pointer argument (mode ...). */
-static napi_value ssl_ctrl(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 3);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  int32_t cmd;
-  double larg;
-  ARG_INT32(env, 1, cmd);
-  ARG_DOUBLE(env, 2, larg);
-  return sel__int(env, SSL_ctrl(ssl, cmd, (long)larg, NULL));
-}
-
 /* sslSetFd(ssl, fd): a socket BIO over fd (not closed with the SSL). */
 static napi_value ssl_set_fd(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
@@ -537,37 +526,36 @@ static napi_value ssl_handshake(napi_env env, napi_callback_info info) {
   return io_failure(env, ssl, ret, out);
 }
 
-/* sslRead(ssl, buf, offset, length, out): bytes read (> 0), or -1 with
- * out = [SSL_ERROR_*, errno]. */
-static napi_value ssl_read(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 5);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  char *ptr;
-  uint32_t len;
-  ARG_SPAN(env, 1, ptr, len);
-  ARG_IO_OUT(env, 4, out);
-  size_t got = 0;
-  ERR_clear_error();
-  errno = 0;
-  int ret = SSL_read_ex(ssl, ptr, len, &got);
-  if (ret == 1) return sel__int(env, (int64_t)got);
-  return io_failure(env, ssl, ret, out);
+/* The read and write entries share a function; the export's data says which. */
+static const bool k_read = false, k_write = true;
+
+static bool is_write(napi_env env, napi_callback_info info) {
+  void *data = NULL;
+  napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
+  return data != NULL && *(const bool *)data;
 }
 
-/* sslWrite(ssl, buf, offset, length, out): bytes written, or -1 with
+/* Export-table entry of a shared read/write function. */
+#define SEL_FN_DATA(name, fn, data)                                            \
+  { name, NULL, fn, NULL, NULL, NULL, napi_enumerable, (void *)(data) }
+
+/* sslRead / sslWrite(ssl, buf, offset, length, out): SSL_read_ex or
+ * SSL_write_ex on the span; the bytes moved, or -1 with
  * out = [SSL_ERROR_*, errno]. */
-static napi_value ssl_write(napi_env env, napi_callback_info info) {
+static napi_value ssl_transfer(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
+  bool write = is_write(env, info);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
   char *ptr;
   uint32_t len;
   ARG_SPAN(env, 1, ptr, len);
   ARG_IO_OUT(env, 4, out);
-  size_t put = 0;
+  size_t moved = 0;
   ERR_clear_error();
   errno = 0;
-  int ret = SSL_write_ex(ssl, ptr, len, &put);
-  if (ret == 1) return sel__int(env, (int64_t)put);
+  int ret = write ? SSL_write_ex(ssl, ptr, len, &moved)
+                  : SSL_read_ex(ssl, ptr, len, &moved);
+  if (ret == 1) return sel__int(env, (int64_t)moved);
   return io_failure(env, ssl, ret, out);
 }
 
@@ -584,17 +572,20 @@ static napi_value ssl_shutdown(napi_env env, napi_callback_info info) {
   return io_failure(env, ssl, ret, out);
 }
 
-static napi_value ssl_pending(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 1);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  return sel__int(env, SSL_pending(ssl));
-}
+/* The one-argument queries: `expr` over the live `ssl`, as a JS value. */
+#define SSL_QUERY(fn, expr)                                                    \
+  static napi_value fn(napi_env env, napi_callback_info info) {               \
+    SEL_ARGS(env, info, 1);                                                    \
+    ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);                                       \
+    return expr;                                                               \
+  }
 
-static napi_value ssl_is_init_finished(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 1);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  return make_bool(env, SSL_is_init_finished(ssl) == 1);
-}
+SSL_QUERY(ssl_pending, sel__int(env, SSL_pending(ssl)))
+SSL_QUERY(ssl_is_init_finished, make_bool(env, SSL_is_init_finished(ssl) == 1))
+SSL_QUERY(ssl_version, make_string(env, SSL_get_version(ssl)))
+SSL_QUERY(ssl_session_reused, make_bool(env, SSL_session_reused(ssl) == 1))
+/* X509_V_OK (0) or the X509_V_ERR_* code of the peer's certificate. */
+SSL_QUERY(ssl_verify_result, sel__int(env, SSL_get_verify_result(ssl)))
 
 /* sslPeerCert(ssl): the peer's certificate as DER bytes, or null. */
 static napi_value ssl_peer_cert(napi_env env, napi_callback_info info) {
@@ -631,12 +622,6 @@ static napi_value ssl_cipher(napi_env env, napi_callback_info info) {
   return out;
 }
 
-static napi_value ssl_version(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 1);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  return make_string(env, SSL_get_version(ssl));
-}
-
 /* sslAlpn(ssl): the selected protocol's bytes, or null. */
 static napi_value ssl_alpn(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
@@ -664,19 +649,6 @@ static napi_value ssl_set_session(napi_env env, napi_callback_info info) {
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
   ARG_OBJ(env, 1, KIND_SESSION, SSL_SESSION, sess);
   return sel__int(env, SSL_set_session(ssl, sess) == 1 ? 1 : -1);
-}
-
-static napi_value ssl_session_reused(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 1);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  return make_bool(env, SSL_session_reused(ssl) == 1);
-}
-
-/* sslVerifyResult(ssl): X509_V_OK (0) or the X509_V_ERR_* code. */
-static napi_value ssl_verify_result(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 1);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  return sel__int(env, SSL_get_verify_result(ssl));
 }
 
 static napi_value verify_string(napi_env env, napi_callback_info info) {
@@ -723,30 +695,19 @@ static napi_value bio_new(napi_env env, napi_callback_info info) {
   return box_new(env, KIND_BIO, b);
 }
 
-/* bioWrite(bio, buf, offset, length): bytes written or -1. */
-static napi_value bio_write(napi_env env, napi_callback_info info) {
+/* bioWrite / bioRead(bio, buf, offset, length): BIO_write (bytes written or
+ * -1) or BIO_read (bytes read, 0 when empty) on the span. */
+static napi_value bio_transfer(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
+  bool write = is_write(env, info);
   ARG_OBJ(env, 0, KIND_BIO, BIO, b);
   char *ptr;
   uint32_t len;
   ARG_SPAN(env, 1, ptr, len);
   if (len == 0) return sel__int(env, 0);
   if (len > INT_MAX) len = INT_MAX;
-  int ret = BIO_write(b, ptr, (int)len);
-  return sel__int(env, ret < 0 ? -1 : ret);
-}
-
-/* bioRead(bio, buf, offset, length): bytes read (0: empty). */
-static napi_value bio_read(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 4);
-  ARG_OBJ(env, 0, KIND_BIO, BIO, b);
-  char *ptr;
-  uint32_t len;
-  ARG_SPAN(env, 1, ptr, len);
-  if (len == 0) return sel__int(env, 0);
-  if (len > INT_MAX) len = INT_MAX;
-  int ret = BIO_read(b, ptr, (int)len);
-  return sel__int(env, ret < 0 ? 0 : ret);
+  int ret = write ? BIO_write(b, ptr, (int)len) : BIO_read(b, ptr, (int)len);
+  return sel__int(env, ret >= 0 ? ret : write ? -1 : 0);
 }
 
 static napi_value bio_pending(napi_env env, napi_callback_info info) {
@@ -857,14 +818,13 @@ NAPI_MODULE_INIT() {
       SEL_FN("ctxSetAlpn", ctx_set_alpn),
       SEL_FN("ctxSetSessionIdContext", ctx_set_session_id_context),
       SEL_FN("sslNew", ssl_new),
-      SEL_FN("sslCtrl", ssl_ctrl),
       SEL_FN("sslSetFd", ssl_set_fd),
       SEL_FN("sslSetBio", ssl_set_bio),
       SEL_FN("sslSetSni", ssl_set_sni),
       SEL_FN("sslSetVerifyHost", ssl_set_verify_host),
       SEL_FN("sslHandshake", ssl_handshake),
-      SEL_FN("sslRead", ssl_read),
-      SEL_FN("sslWrite", ssl_write),
+      SEL_FN_DATA("sslRead", ssl_transfer, &k_read),
+      SEL_FN_DATA("sslWrite", ssl_transfer, &k_write),
       SEL_FN("sslShutdown", ssl_shutdown),
       SEL_FN("sslPending", ssl_pending),
       SEL_FN("sslIsInitFinished", ssl_is_init_finished),
@@ -879,8 +839,8 @@ NAPI_MODULE_INIT() {
       SEL_FN("verifyString", verify_string),
       SEL_FN("errors", errors),
       SEL_FN("bioNew", bio_new),
-      SEL_FN("bioWrite", bio_write),
-      SEL_FN("bioRead", bio_read),
+      SEL_FN_DATA("bioWrite", bio_transfer, &k_write),
+      SEL_FN_DATA("bioRead", bio_transfer, &k_read),
       SEL_FN("bioPending", bio_pending),
       SEL_FN("bioSetEof", bio_set_eof),
   };

@@ -14,6 +14,7 @@ import type {SSLContext, SSLSession} from './context.js';
 import {queueError} from './engine.js';
 import {SSLError} from './errors.js';
 import {K, ssl, type SslHandle} from './native.js';
+import {CERT_NONE} from './context.js';
 
 /**
  * Checks `serverHostname` against the side and the context, as CPython's
@@ -146,4 +147,33 @@ export function certificateDict(der: Buffer): PeerCertificate {
 	}
 
 	return dict;
+}
+
+/**
+ * The peer's certificate of a connection: DER bytes with `binary`, else
+ * Python's dict (`{}` when the context does not verify); null without one.
+ */
+export function peerCertificate(h: SslHandle, context: SSLContext, binary: boolean): PeerCertificate | Record<string, never> | Buffer | null {
+	const der = ssl.sslPeerCert(h);
+	if (der === null || typeof der === 'number') {
+		return null;
+	}
+
+	if (binary) {
+		return der;
+	}
+
+	return context.verifyMode === CERT_NONE ? {} : certificateDict(der);
+}
+
+/** `[name, protocol, secret bits]` of the cipher in use, or null. */
+export function cipherOf(h: SslHandle): [string, string, number] | null {
+	const c = ssl.sslCipher(h);
+	return c === null ? null : [c[0], c[1], c[2]];
+}
+
+/** The protocol ALPN selected, or null. */
+export function alpnOf(h: SslHandle): string | null {
+	const p = ssl.sslAlpn(h);
+	return p === null ? null : p.toString('utf8');
 }

@@ -122,7 +122,7 @@ export function queueError(queue: readonly NativeSslError[], errno = K('SSL_ERRO
 		details,
 	};
 	if (lib === LIB_SSL && reason === R_UNEXPECTED_EOF) {
-		return new SSLEOFError(undefined, options);
+		return new SSLEOFError(undefined, undefined, options);
 	}
 
 	return new SSLError(errno, reasonText ?? text, options);
@@ -263,6 +263,6 @@ export class Engine {
 		}
 
 		return queueError(queue, sslCode, op)
-			?? (sslCode === E_SYSCALL ? new SSLSyscallError() : new SSLError(sslCode === 0 ? E_SSL : sslCode, 'A failure in the SSL library occurred'));
+			?? (sslCode === E_SYSCALL ? new SSLSyscallError() : new SSLError(sslCode === 0 ? E_SSL : sslCode));
 	}
 }

@@ -47,6 +47,9 @@ export interface SSLErrorOptions {
  * An error from the TLS layer (Python's `ssl.SSLError`). `errno` is the
  * `SSL_ERROR_*` number, `strerror` the message; `library`/`reason` name the
  * OpenSSL error when there is one.
+ *
+ * The subclasses take the same arguments, all optional: left out, `errno`
+ * and the message are the ones CPython gives that class.
  */
 export class SSLError extends OSError {
 	override name = 'SSLError';
@@ -58,16 +61,17 @@ export class SSLError extends OSError {
 	readonly details: readonly string[];
 
 	/**
-	 * @param errno - `SSL_ERROR_*` number
-	 * @param message - the text (Python's `strerror`)
+	 * @param errno - `SSL_ERROR_*` number (default: the class's)
+	 * @param message - the text, Python's `strerror` (default: the class's)
 	 * @param options - library, reason, details, cause
-	 * @param code - the stable code of the class
 	 */
-	constructor(errno: number, message: string, options: SSLErrorOptions = {}, code = 'ERR_SSL') {
+	constructor(errno?: number, message?: string, options: SSLErrorOptions = {}) {
+		const [defaultErrno, defaultMessage, code] = CLASS_DEFAULTS.get(new.target) ?? DEFAULTS;
+		const text = message ?? defaultMessage;
 		const library = options.library ?? null;
 		const reason = options.reason ?? null;
 		const prefix = library !== null && reason !== null ? `[${library}: ${reason}] ` : '';
-		super(errno, message, {message: `${prefix}${message}`, cause: options.cause});
+		super(errno ?? defaultErrno, text, {message: `${prefix}${text}`, cause: options.cause});
 		(this as {code: string}).code = code;
 		this.library = library;
 		this.reason = reason;
@@ -75,12 +79,14 @@ export class SSLError extends OSError {
 	}
 }
 
+/** `[errno, message, code]` of a class whose constructor leaves them out. */
+type Defaults = readonly [errno: number, message: string, code: string];
+const DEFAULTS: Defaults = [SSL_ERROR_SSL, 'A failure in the SSL library occurred', 'ERR_SSL'];
+const CLASS_DEFAULTS = new Map<abstract new (...args: never[]) => SSLError, Defaults>();
+
 /** The peer closed the TLS connection cleanly (close_notify): `SSL_ERROR_ZERO_RETURN`. */
 export class SSLZeroReturnError extends SSLError {
 	override name = 'SSLZeroReturnError';
-	constructor(message = 'TLS/SSL connection has been closed (EOF)', options: SSLErrorOptions = {}) {
-		super(SSL_ERROR_ZERO_RETURN, message, options, 'ERR_SSL_ZERO_RETURN');
-	}
 }
 
 /**
@@ -89,9 +95,6 @@ export class SSLZeroReturnError extends SSLError {
  */
 export class SSLWantReadError extends SSLError {
 	override name = 'SSLWantReadError';
-	constructor(message = 'The operation did not complete (read)', options: SSLErrorOptions = {}) {
-		super(SSL_ERROR_WANT_READ, message, options, 'ERR_SSL_WANT_READ');
-	}
 }
 
 /**
@@ -100,17 +103,11 @@ export class SSLWantReadError extends SSLError {
  */
 export class SSLWantWriteError extends SSLError {
 	override name = 'SSLWantWriteError';
-	constructor(message = 'The operation did not complete (write)', options: SSLErrorOptions = {}) {
-		super(SSL_ERROR_WANT_WRITE, message, options, 'ERR_SSL_WANT_WRITE');
-	}
 }
 
 /** An I/O error OpenSSL could not describe: `SSL_ERROR_SYSCALL` with no errno. */
 export class SSLSyscallError extends SSLError {
 	override name = 'SSLSyscallError';
-	constructor(message = 'Some I/O error occurred', options: SSLErrorOptions = {}) {
-		super(SSL_ERROR_SYSCALL, message, options, 'ERR_SSL_SYSCALL');
-	}
 }
 
 /**
@@ -120,25 +117,35 @@ export class SSLSyscallError extends SSLError {
  */
 export class SSLEOFError extends SSLError {
 	override name = 'SSLEOFError';
-	constructor(message = 'EOF occurred in violation of protocol', options: SSLErrorOptions = {}) {
-		super(SSL_ERROR_EOF, message, options, 'ERR_SSL_EOF');
-	}
 }
 
 /**
  * The peer's certificate did not verify. `verifyCode` is OpenSSL's
- * `X509_V_ERR_*` number (`ssl` exports the common ones), `verifyMessage` its text.
+ * `X509_V_ERR_*` number, `verifyMessage` its text.
  */
 export class SSLCertVerificationError extends SSLError {
 	override name = 'SSLCertVerificationError';
-	/** `X509_V_ERR_*`: 62 hostname mismatch, 10 expired, 20 unknown issuer … */
+	/** `X509_V_ERR_*`: 62 hostname mismatch, 10 expired, 18/19/20 unknown issuer … */
 	readonly verifyCode: number;
 	/** OpenSSL's text for {@link SSLCertVerificationError.verifyCode}. */
 	readonly verifyMessage: string;
 
+	/**
+	 * @param verifyCode - the `X509_V_ERR_*` number
+	 * @param verifyMessage - its text
+	 * @param options - library, reason, details, cause
+	 */
 	constructor(verifyCode: number, verifyMessage: string, options: SSLErrorOptions = {}) {
-		super(SSL_ERROR_SSL, `certificate verify failed: ${verifyMessage}`, options, 'ERR_SSL_CERT_VERIFICATION');
+		super(SSL_ERROR_SSL, `certificate verify failed: ${verifyMessage}`, options);
 		this.verifyCode = verifyCode;
 		this.verifyMessage = verifyMessage;
 	}
 }
+
+// CPython's texts (Modules/_ssl.c, PySSL_SetError) and this package's codes.
+CLASS_DEFAULTS.set(SSLZeroReturnError, [SSL_ERROR_ZERO_RETURN, 'TLS/SSL connection has been closed (EOF)', 'ERR_SSL_ZERO_RETURN']);
+CLASS_DEFAULTS.set(SSLWantReadError, [SSL_ERROR_WANT_READ, 'The operation did not complete (read)', 'ERR_SSL_WANT_READ']);
+CLASS_DEFAULTS.set(SSLWantWriteError, [SSL_ERROR_WANT_WRITE, 'The operation did not complete (write)', 'ERR_SSL_WANT_WRITE']);
+CLASS_DEFAULTS.set(SSLSyscallError, [SSL_ERROR_SYSCALL, 'Some I/O error occurred', 'ERR_SSL_SYSCALL']);
+CLASS_DEFAULTS.set(SSLEOFError, [SSL_ERROR_EOF, 'EOF occurred in violation of protocol', 'ERR_SSL_EOF']);
+CLASS_DEFAULTS.set(SSLCertVerificationError, [SSL_ERROR_SSL, 'certificate verify failed', 'ERR_SSL_CERT_VERIFICATION']);

@@ -67,7 +67,6 @@ export interface NativeSsl {
 	ctxSetAlpn(ctx: CtxHandle, wire: Bytes): number;
 	ctxSetSessionIdContext(ctx: CtxHandle, id: Bytes): number;
 	sslNew(ctx: CtxHandle, server: boolean): SslHandle | number;
-	sslCtrl(ssl: SslHandle, cmd: number, larg: number): number;
 	sslSetFd(ssl: SslHandle, fd: number): number;
 	sslSetBio(ssl: SslHandle, rbio: BioHandle, wbio: BioHandle): number;
 	sslSetSni(ssl: SslHandle, name: string): number;

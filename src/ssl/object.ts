@@ -10,8 +10,8 @@ import {Buffer} from 'node:buffer';
 import {toBufsize} from '../args.js';
 import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes.js';
 import {ValueError} from '../errors.js';
-import {certificateDict, checkServerHostname, newConnection, type PeerCertificate} from './common.js';
-import {CERT_NONE, type SSLContext, SSLSession} from './context.js';
+import {alpnOf, checkServerHostname, cipherOf, newConnection, type PeerCertificate, peerCertificate} from './common.js';
+import {type SSLContext, SSLSession} from './context.js';
 import {Engine} from './engine.js';
 import {type BioHandle, ssl} from './native.js';
 
@@ -166,21 +166,11 @@ export class SSLObject {
 	getpeercert(binary?: false): PeerCertificate | Record<string, never> | null;
 	getpeercert(binary: true): Buffer | null;
 	getpeercert(binary = false): PeerCertificate | Record<string, never> | Buffer | null {
-		const der = ssl.sslPeerCert(this.#engine.handle);
-		if (der === null || typeof der === 'number') {
-			return null;
-		}
-
-		if (binary) {
-			return der;
-		}
-
-		return this.#context.verifyMode === CERT_NONE ? {} : certificateDict(der);
+		return peerCertificate(this.#engine.handle, this.#context, binary);
 	}
 
 	cipher(): [string, string, number] | null {
-		const c = ssl.sslCipher(this.#engine.handle);
-		return c === null ? null : [c[0], c[1], c[2]];
+		return cipherOf(this.#engine.handle);
 	}
 
 	version(): string | null {
@@ -188,8 +178,7 @@ export class SSLObject {
 	}
 
 	selectedAlpnProtocol(): string | null {
-		const p = ssl.sslAlpn(this.#engine.handle);
-		return p === null ? null : p.toString('utf8');
+		return alpnOf(this.#engine.handle);
 	}
 
 	get session(): SSLSession | null {

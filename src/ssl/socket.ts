@@ -12,8 +12,8 @@ import type {Address, SocketAddress} from '../socket/address.js';
 import {SOCK_STREAM} from '../socket/constants.js';
 import {Socket} from '../socket/socket.js';
 import {timeoutToMs} from '../time.js';
-import {certificateDict, checkServerHostname, newConnection, type PeerCertificate} from './common.js';
-import {CERT_NONE, type SSLContext, SSLSession, type WrapSocketOptions} from './context.js';
+import {alpnOf, checkServerHostname, cipherOf, newConnection, type PeerCertificate, peerCertificate} from './common.js';
+import {type SSLContext, SSLSession, type WrapSocketOptions} from './context.js';
 import {Engine} from './engine.js';
 import {ssl} from './native.js';
 
@@ -380,16 +380,7 @@ export class SSLSocket extends Socket {
 			throw new ValueError('handshake not done yet', 'ERR_SSL_HANDSHAKE_NOT_DONE');
 		}
 
-		const der = ssl.sslPeerCert(engine.handle);
-		if (der === null || typeof der === 'number') {
-			return null;
-		}
-
-		if (binary) {
-			return der;
-		}
-
-		return this.#context.verifyMode === CERT_NONE ? {} : certificateDict(der);
+		return peerCertificate(engine.handle, this.#context, binary);
 	}
 
 	/** `[name, protocol, secret bits]` of the cipher in use, or null before the handshake. */
@@ -398,8 +389,7 @@ export class SSLSocket extends Socket {
 			return null;
 		}
 
-		const c = ssl.sslCipher(this.#engine.handle);
-		return c === null ? null : [c[0], c[1], c[2]];
+		return cipherOf(this.#engine.handle);
 	}
 
 	/** `'TLSv1.3'`, `'TLSv1.2'` …, or null before the handshake. */
@@ -417,8 +407,7 @@ export class SSLSocket extends Socket {
 			return null;
 		}
 
-		const p = ssl.sslAlpn(this.#engine.handle);
-		return p === null ? null : p.toString('utf8');
+		return alpnOf(this.#engine.handle);
 	}
 
 	/** Always null (TLS compression is off). */

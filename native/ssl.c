@@ -51,6 +51,9 @@ static void box_release(box_t *b) {
   if (b->ptr != NULL) {
     switch (b->kind) {
     case KIND_CTX:
+      /* SSL objects may keep the context alive; the ALPN callback's
+       * argument (this box) does not outlive it. */
+      SSL_CTX_set_alpn_select_cb(b->ptr, NULL, NULL);
       SSL_CTX_free(b->ptr);
       break;
     case KIND_SSL:

@@ -109,6 +109,9 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		assert.equal(got?.toString(), 'ping');
 		drive([[b, () => b.send(Buffer.from('pong'))]]);
 		assert.equal(drive([[a, () => a.recv(100)]])[0]?.toString(), 'pong');
+		// Empty sends and reads are no-ops, as on a plain socket.
+		assert.equal(a.send(Buffer.alloc(0)), 0);
+		a.sendall(Buffer.alloc(0));
 	});
 
 	for (const version of [TLSVersion.TLSv1_2, TLSVersion.TLSv1_3]) {

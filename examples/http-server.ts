@@ -229,9 +229,8 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 				log(`${c.name} connected`);
 			}
 
-			if (registerConnection(sel, conn, EVENT_READ, c.callback) && handshaking !== null) { // or turned away: see registerConnection
-				handshake(c, handshaking);
-			}
+			// The handshake starts when the ClientHello arrives (EVENT_READ).
+			registerConnection(sel, conn, EVENT_READ, c.callback); // or turned away: see registerConnection
 		}
 	}
 

@@ -10,11 +10,16 @@
         "native/constants.c",
         "native/sockaddr.c",
         "native/socket.c",
+        "native/msg.c",
+        "native/netdb.c",
         "native/os.c",
         "native/mux.c",
         "native/epoll.c",
         "native/kqueue.c",
-        "native/watch.c"
+        "native/reactor.c",
+        "native/signal.c",
+        "native/eventfd.c",
+        "native/select.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-Werror=implicit-function-declaration", "-fvisibility=hidden"],

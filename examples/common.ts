@@ -21,32 +21,32 @@
  *
  * ## Signals and a blocking select()
  *
- * `select()` blocks the thread that calls it. Node runs a JavaScript signal
- * handler (`process.on('SIGTERM')`) on the event loop, so not while the main
- * thread is inside `select()`; and a signal does not end the wait early, as
- * EINTR is retried with the time left (PEP 475). Two set-ups follow:
+ * `select()` blocks the thread that calls it, so a `process.on('SIGTERM')`
+ * listener (run by the event loop) could only run once it returned. The
+ * programs use `node-selectors/signal` instead, as a Python server would use
+ * its `signal` module:
  *
  * 1. **One selector on the main thread** (the default, `--workers 1`): the
- *    loop waits at most {@link SIGNAL_TICK} seconds per `select()` and hands
- *    the event loop one turn (`await new Promise(setImmediate)`; libuv reads
- *    its signal pipe in that turn's poll phase, so the handler runs) when a
- *    `select()` came back empty, and at most every {@link YIELD_EVERY_MS} ms
- *    while busy. The handler only sets a flag; the loop sees it after the
- *    turn, leaves, closes everything and the process exits 0. A signal is
- *    thus acted on within about 0.1 s. Busy, the hot path is a plain
- *    `select()` loop with one `performance.now()` per iteration; idle, the
- *    process wakes 10 times a second.
- * 2. **`--workers N`**: the main thread only supervises; its event loop is
- *    free, so its signal handlers run at once. Each worker thread blocks in
- *    `select()` with no timeout and no yielding at all. To stop a worker,
- *    the main thread writes a byte to a pipe whose read end is registered in
- *    that worker's selector (the self-pipe trick); the worker's callback sets
- *    its stop flag, the loop ends, the worker closes its sockets and
- *    selector and returns, and the thread exits. The main thread created
- *    both pipe ends and closes them once the worker has exited. For port 0,
- *    the main thread first binds (without listening) a SO_REUSEPORT socket
- *    to learn the port, hands that port to the workers and closes it once
- *    they all listen.
+ *    SIGINT/SIGTERM handler throws {@link StopServing}. A handler of that
+ *    module runs inside the blocking call that sees the signal (`select()`
+ *    interrupted by EINTR, or the next `select()` if the signal came while a
+ *    callback ran) and its error propagates out of it, so the loop is
+ *    Python's plain `while True: for key, mask in sel.select(): ...`
+ *    ({@link serveForever}) with no timeout and no turn of the event loop:
+ *    idle, the process sleeps in the kernel. The runner catches the error,
+ *    closes every socket and the selector, and the process exits 0.
+ * 2. **`--workers N`**: the main thread only supervises; worker threads
+ *    cannot install signal handlers (Python's rule: "signal only works in
+ *    main thread"). The main thread's handler runs on its event loop, which
+ *    is free. Each worker thread blocks in `select()` with no timeout; to
+ *    stop one, the main thread writes a byte to a pipe whose read end is
+ *    registered in that worker's selector (the self-pipe trick); the
+ *    worker's callback sets its stop flag, the loop ends, the worker closes
+ *    its sockets and selector and returns, and the thread exits. The main
+ *    thread created both pipe ends and closes them once the worker has
+ *    exited. For port 0, the main thread first binds (without listening) a
+ *    SO_REUSEPORT socket to learn the port, hands that port to the workers
+ *    and closes it once they all listen.
  *
  * A second SIGINT/SIGTERM while stopping, a second or more after the first,
  * exits at once with status 1 (closer ones are the same request).
@@ -72,6 +72,7 @@ import {
 	SOMAXCONN, type SocketAddress, TCP_NODELAY,
 } from '../src/socket/index.js';
 import * as os from '../src/os.js';
+import {signal, SIGINT, SIGTERM} from '../src/signal/index.js';
 
 // ---------------------------------------------------------------------------
 // Command line
@@ -411,71 +412,46 @@ export function writeLine(line: string): void {
 export type Callback = (fileobj: Socket, mask: number) => void;
 
 /**
- * Longest `select()` wait, in seconds, of a loop on the main thread: bounds
- * how long a SIGINT/SIGTERM waits before its handler runs.
+ * Thrown by the main thread's SIGINT/SIGTERM handler to end
+ * {@link serveForever} (out of `select()`); {@link runServer} catches it.
  */
-export const SIGNAL_TICK = 0.1;
+export class StopServing extends Error {
+	override name = 'StopServing';
+	/** The signal that asked to stop. */
+	readonly signum: number;
 
-/** A busy loop on the main thread gives the event loop a turn at least this often (ms). */
-export const YIELD_EVERY_MS = 10;
-
-/** The stop flag of a loop ({@link serveForever}). */
-export interface LoopControl {
-	/** Set to end the loop after the current batch of events. */
-	stopped: boolean;
-	/**
-	 * `true` when something registered in the selector ends the wait on stop
-	 * (a worker's self-pipe): then `select()` blocks with no timeout and the
-	 * loop never yields. `false` on the main thread: bounded waits and yields.
-	 */
-	readonly wakeable: boolean;
+	/** @param signum - the signal that asked to stop */
+	constructor(signum: number) {
+		super(`stopped by signal ${signum}`);
+		this.signum = signum;
+	}
 }
 
 /**
- * Hands the event loop one turn (timers, I/O callbacks, signal handlers), then resolves.
- *
- * @returns a promise resolved from a `setImmediate` callback
- */
-export async function yieldToEventLoop(): Promise<void> {
-	return new Promise(resolve => {
-		setImmediate(resolve);
-	});
-}
-
-/**
- * Python's `while True: for key, mask in sel.select(): key.data(key.fileobj, mask)`
- * until `control.stopped`. See the module notes for when it waits with a
- * timeout and yields to the event loop.
+ * Python's `while True: for key, mask in sel.select(): key.data(key.fileobj, mask)`.
+ * It ends only by an exception: {@link StopServing} from the signal handler
+ * that {@link runServer} installs, or whatever a callback throws.
  *
  * @param sel - the selector; every key's data is a {@link Callback}
- * @param control - the stop flag
- * @returns once `control.stopped` is set
- * @throws whatever a callback or `select()` throws
+ * @returns never
+ * @throws {StopServing} on SIGINT/SIGTERM; whatever a callback or `select()` throws
  */
-export async function serveForever(sel: BaseSelector<Callback>, control: LoopControl): Promise<void> {
-	if (control.wakeable) {
-		serveBlocking(sel, control);
-		return;
-	}
-
-	let lastYield = performance.now();
-	while (!control.stopped) {
-		const events = sel.select(SIGNAL_TICK);
-		for (const [key, mask] of events) {
+export function serveForever(sel: BaseSelector<Callback>): never {
+	while (true) {
+		for (const [key, mask] of sel.select()) {
 			key.data(key.fileobj as Socket, mask);
-		}
-
-		const now = performance.now();
-		if (events.length === 0 || now - lastYield >= YIELD_EVERY_MS) {
-			await yieldToEventLoop();
-			lastYield = performance.now();
 		}
 	}
 }
 
+/** The stop flag of a worker's loop ({@link serveBlocking}). */
+export interface LoopControl {
+	/** Set (by the self-pipe's callback) to end the loop after the current batch of events. */
+	stopped: boolean;
+}
+
 /**
- * The loop of a wakeable selector (a worker's, see {@link LoopControl}):
- * `select()` with no timeout, no yielding, until `control.stopped`.
+ * A worker thread's loop: `select()` with no timeout until `control.stopped`.
  * Synchronous: it blocks the thread throughout.
  *
  * @param sel - the selector; every key's data is a {@link Callback}
@@ -498,35 +474,37 @@ export function serveBlocking(sel: BaseSelector<Callback>, control: LoopControl)
 const REPEAT_GRACE_MS = 1000;
 
 /**
- * Calls `onStop` on the first SIGINT or SIGTERM. Another one at least a
- * second later, while still stopping, exits at once with status 1 (the
- * user insists); one within that second is ignored.
+ * Installs SIGINT and SIGTERM handlers (`node-selectors/signal`) calling
+ * `onStop` on the first of them; it may throw (see {@link StopServing}).
+ * Another one at least a second later exits at once with status 1 (the user
+ * insists); one within that second is ignored. The handlers stay until the
+ * process exits, so a late signal cannot kill it while it closes.
  *
- * @param onStop - what to do on the first signal
- * @returns a function removing the handlers
+ * @param onStop - what to do on the first signal, with its number
  */
-export function onStopSignal(onStop: (signal: NodeJS.Signals) => void): () => void {
+export function onStopSignal(onStop: (signum: number) => void): void {
 	let firstAt = -1;
-	const handler = (signal: NodeJS.Signals): void => {
+	const handler = (signum: number): void => {
 		if (firstAt >= 0) {
 			if (performance.now() - firstAt < REPEAT_GRACE_MS) {
 				return;
 			}
 
-			writeSync(2, `${signal} again while stopping: exiting now\n`);
+			writeSync(2, `${signalName(signum)} again while stopping: exiting now\n`);
 			process.exit(1);
 		}
 
 		firstAt = performance.now();
-		onStop(signal);
+		onStop(signum);
 	};
 
-	process.on('SIGINT', handler);
-	process.on('SIGTERM', handler);
-	return () => {
-		process.off('SIGINT', handler);
-		process.off('SIGTERM', handler);
-	};
+	signal(SIGINT, handler);
+	signal(SIGTERM, handler);
+}
+
+/** `SIGTERM` for 15. */
+function signalName(signum: number): string {
+	return Object.entries(osConstants.signals).find(([, value]) => value === signum)?.[0] ?? `signal ${signum}`;
 }
 
 /**
@@ -803,18 +781,27 @@ export function runServer(program: ServerProgram, argv: readonly string[] = proc
 	}
 
 	const args = parseCli(argv, spec);
-	const run = args.workers > 1 ? runMain(program, args) : runSingle(program, args);
-	run.catch((error: unknown) => {
+	if (args.workers > 1) {
+		runMain(program, args).catch((error: unknown) => {
+			fatal(spec.name, error);
+			exitSoon();
+		});
+		return;
+	}
+
+	try {
+		runSingle(program, args);
+	} catch (error) {
 		fatal(spec.name, error);
-		exitSoon();
-	});
+	}
+
+	exitSoon();
 }
 
-/** `--workers 1`: the selector loop on the main thread, with bounded waits. */
-async function runSingle(program: ServerProgram, args: CliArgs): Promise<void> {
-	const control: LoopControl = {stopped: false, wakeable: false};
-	const removeHandlers = onStopSignal(() => {
-		control.stopped = true;
+/** `--workers 1`: the selector loop on the main thread, until SIGINT/SIGTERM. */
+function runSingle(program: ServerProgram, args: CliArgs): void {
+	onStopSignal(signum => {
+		throw new StopServing(signum);
 	});
 	const fdsAtStart = openFds();
 	const Selector = selectorClass(args.backend);
@@ -827,24 +814,25 @@ async function runSingle(program: ServerProgram, args: CliArgs): Promise<void> {
 		program.setup({selector: sel, listener, args, workerId: 0, log});
 		const bound = listener.getsockname() as [string, number];
 		writeLine(`listening on ${formatAddress(args.host, bound[1])}`);
-		await serveForever(sel, control);
+		serveForever(sel);
+	} catch (error) {
+		if (!(error instanceof StopServing)) {
+			throw error;
+		}
 	} finally {
 		const closed = closeAll(sel, listener === undefined ? [] : [listener]);
 		listener?.close();
 		closeReserve();
-		removeHandlers();
 		if (args.verbose) {
 			writeLine(`stopped: closed ${closed} connections; ${openFds()} fds open, ${fdsAtStart} at start`);
 		}
 	}
-
-	exitSoon();
 }
 
 /** A worker thread's side of `--workers N`. */
 function runWorker(program: ServerProgram, info: WorkerInfo): void {
 	const {args, id, wakeFd} = info;
-	const control: LoopControl = {stopped: false, wakeable: true};
+	const control: LoopControl = {stopped: false};
 	const Selector = selectorClass(args.backend);
 	const sel = new Selector<Callback>();
 	let listener: Socket | undefined;
@@ -894,7 +882,7 @@ async function runMain(program: ServerProgram, args: CliArgs): Promise<void> {
 		}
 	};
 
-	const removeHandlers = onStopSignal(stop);
+	onStopSignal(stop);
 	// Worker() forwards the workers' stdio to process.stdout/stderr, which Node opens lazily (an fd of its own
 	// for some kinds of stdout): open them now, so that the fd count at start is comparable with the one at exit.
 	void process.stdout;
@@ -964,7 +952,6 @@ async function runMain(program: ServerProgram, args: CliArgs): Promise<void> {
 		os.close(w);
 	}
 
-	removeHandlers();
 	if (codes.some(code => code !== 0)) {
 		process.exitCode = 1;
 	}

@@ -3,11 +3,18 @@
  * TypeScript side reports EpollSelector as unavailable.
  * See: epoll_create1(2), epoll_ctl(2), epoll_wait(2).
  */
+#include "events.h"
 #include "util.h"
 
 #ifdef __linux__
+#include <fcntl.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <unistd.h>
+
+/* int32 values one struct epoll_event takes in epollWait's buffer: 3 where
+ * the struct is packed (x86-64), 4 elsewhere. */
+#define SEL_EPOLL_RECORD SEL_RECORD_INT32(struct epoll_event)
 
 /* epollCreate() -> epfd (always EPOLL_CLOEXEC) */
 static napi_value sel_napi_epoll_create(napi_env env, napi_callback_info info) {
@@ -36,36 +43,40 @@ static napi_value sel_napi_epoll_ctl(napi_env env, napi_callback_info info) {
 }
 
 /* epollWait(epfd, buf: Int32Array, maxevents, timeoutMs) -> ready count.
- * buf must hold maxevents * 4 int32 (16 bytes per event, enough for struct
- * epoll_event on every ABI: 12 bytes packed on x86-64, 16 elsewhere). The
- * kernel writes its structs into buf; they are then rewritten in place, front
- * to back, as (fd, events) int32 pairs. Pair i (8 bytes at 8i) never reaches
- * a struct not yet read (at >= 12(i+1)), so no scratch memory is needed. */
+ * buf must hold maxevents records of epollRecordInt32 values; the kernel
+ * writes its structs there and they are packed in place into (fd, events)
+ * pairs (native/events.h). */
 static napi_value sel_napi_epoll_wait(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t ep, timeout, *buf;
-  size_t count;
   uint32_t maxevents;
-  ARG_INT32(env, 0, ep);
-  ARG_INT32ARRAY(env, 1, buf, count);
-  ARG_UINT32(env, 2, maxevents);
-  ARG_INT32(env, 3, timeout);
-  if (maxevents == 0 || (size_t)maxevents * 4 > count) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
-                           "maxevents must be > 0 and buf must hold "
-                           "4 * maxevents values");
+  if (!sel__arg_wait(env, argv, SEL_EPOLL_RECORD, &ep, &buf, &maxevents,
+                     &timeout))
     return NULL;
-  }
-  struct epoll_event *evs = (struct epoll_event *)(void *)buf;
-  int n = epoll_wait(ep, evs, (int)maxevents, timeout < 0 ? -1 : timeout);
+  int n = epoll_wait(ep, (struct epoll_event *)(void *)buf, (int)maxevents,
+                     timeout < 0 ? -1 : timeout);
   if (n < 0) return sel__neg_errno(env);
   for (int i = 0; i < n; i++) {
     struct epoll_event ev;
-    memcpy(&ev, (char *)buf + (size_t)i * sizeof(ev), sizeof(ev));
-    buf[2 * i] = ev.data.fd;
-    buf[2 * i + 1] = (int32_t)ev.events;
+    sel__get_record(buf, (size_t)i, &ev, sizeof(ev));
+    sel__put_pair(buf, (size_t)i, ev.data.fd, (int32_t)ev.events);
   }
   return sel__int(env, n);
+}
+
+/* epollReplace(fresh, epfd) -> 0: makes the number epfd refer to the epoll
+ * instance `fresh` (dup3, close-on-exec), then closes `fresh` (Linux
+ * releases the number even if close reports an error). Used to rebuild an
+ * interest list in place, keeping the selector's fileno(). */
+static napi_value sel_napi_epoll_replace(napi_env env,
+                                         napi_callback_info info) {
+  SEL_ARGS(env, info, 2);
+  int32_t fd[2]; /* fresh, epfd */
+  for (int i = 0; i < 2; i++) ARG_INT32(env, i, fd[i]);
+  if (fd[0] == fd[1]) return sel__int(env, -EINVAL);
+  if (dup3(fd[0], fd[1], O_CLOEXEC) < 0) return sel__neg_errno(env);
+  close(fd[0]);
+  return sel__int(env, 0);
 }
 
 napi_status sel__init_epoll(napi_env env, napi_value exports) {
@@ -73,8 +84,10 @@ napi_status sel__init_epoll(napi_env env, napi_value exports) {
       SEL_FN("epollCreate", sel_napi_epoll_create),
       SEL_FN("epollCtl", sel_napi_epoll_ctl),
       SEL_FN("epollWait", sel_napi_epoll_wait),
+      SEL_FN("epollReplace", sel_napi_epoll_replace),
   };
-  return napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);
+  return sel__define_wait(env, exports, d, sizeof(d) / sizeof(d[0]),
+                          "epollRecordInt32", SEL_EPOLL_RECORD);
 }
 
 #else

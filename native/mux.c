@@ -3,45 +3,58 @@
  * See: select(2), poll(2).
  *
  * Both take the caller's interest list as an Int32Array and write ready
- * (fd, events) pairs into a caller-owned Int32Array; nothing is allocated.
+ * (fd, events) pairs into a caller-owned Int32Array (the layout of
+ * native/events.h); nothing is allocated.
  */
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/select.h>
 
+#include "events.h"
 #include "util.h"
+#include "wait-common.h"
 
 /* struct pollfd is {int fd; short events; short revents;} everywhere; the
  * TypeScript side lays its Int32Array out as that struct. */
 _Static_assert(sizeof(struct pollfd) == 8, "struct pollfd must be 8 bytes");
 
-static void sel__ms_to_timeval(int32_t ms, struct timeval *tv) {
-  tv->tv_sec = ms / 1000;
-  tv->tv_usec = (ms % 1000) * 1000;
+/* The arguments of select and poll: (list: Int32Array, n, timeoutMs,
+ * out: Int32Array), list and out holding 2 * n int32 at least. Returns false
+ * with a pending TypeError/RangeError. */
+static bool sel__arg_lists(napi_env env, napi_value *argv, const char *what,
+                           int32_t **list, uint32_t *n, int32_t *timeout,
+                           int32_t **out) {
+  size_t list_count, out_count;
+  if (!sel__arg_int32array(env, argv[0], list, &list_count, 0) ||
+      !sel__arg_uint32(env, argv[1], n, 1) ||
+      !sel__arg_int32(env, argv[2], timeout, 2) ||
+      !sel__arg_int32array(env, argv[3], out, &out_count, 3))
+    return false;
+  if ((size_t)*n * 2 > list_count || (size_t)*n * 2 > out_count) {
+    char msg[64];
+    snprintf(msg, sizeof(msg), "%s and out must hold 2 * n values", what);
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+    return false;
+  }
+  return true;
 }
 
 /* select(fds: Int32Array, n, timeoutMs, out: Int32Array) -> ready count.
- * fds holds n (fd, mask) pairs, mask 1 = read set, 2 = write set. out gets
+ * fds holds n (fd, mask) pairs, mask 1 = read set, 2 = write set, 4 = except
+ * set (exceptional conditions, e.g. TCP urgent data). out gets
  * one (fd, readyMask) pair per ready fd. timeoutMs < 0 waits forever.
  * An fd outside [0, FD_SETSIZE) returns -EINVAL (-EBADF if negative) before
  * any fd_set is touched: FD_SET beyond FD_SETSIZE would write out of bounds. */
 static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t *fds, *out, timeout;
-  size_t fds_count, out_count;
   uint32_t n;
-  ARG_INT32ARRAY(env, 0, fds, fds_count);
-  ARG_UINT32(env, 1, n);
-  ARG_INT32(env, 2, timeout);
-  ARG_INT32ARRAY(env, 3, out, out_count);
-  if ((size_t)n * 2 > fds_count || (size_t)n * 2 > out_count) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
-                           "fds and out must hold 2 * n values");
-    return NULL;
-  }
-  fd_set rset, wset;
+  if (!sel__arg_lists(env, argv, "fds", &fds, &n, &timeout, &out)) return NULL;
+  fd_set rset, wset, eset;
   FD_ZERO(&rset);
   FD_ZERO(&wset);
+  FD_ZERO(&eset);
   int maxfd = -1;
   for (uint32_t i = 0; i < n; i++) {
     int fd = fds[2 * i], mask = fds[2 * i + 1];
@@ -49,6 +62,7 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
     if (fd >= FD_SETSIZE) return sel__int(env, -EINVAL);
     if (mask & 1) FD_SET(fd, &rset);
     if (mask & 2) FD_SET(fd, &wset);
+    if (mask & SEL_EV_EXCEPT) FD_SET(fd, &eset);
     if (fd > maxfd) maxfd = fd;
   }
   struct timeval tv, *tvp = NULL;
@@ -56,7 +70,7 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
     sel__ms_to_timeval(timeout, &tv);
     tvp = &tv;
   }
-  int r = select(maxfd + 1, &rset, &wset, NULL, tvp);
+  int r = select(maxfd + 1, &rset, &wset, &eset, tvp);
   if (r < 0) return sel__neg_errno(env);
   int count = 0;
   for (uint32_t i = 0; r > 0 && i < n; i++) {
@@ -64,13 +78,10 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
     /* Read again from the caller's memory, which another thread may have
      * changed (a SharedArrayBuffer): never index an fd_set out of range. */
     if (fd < 0 || fd >= FD_SETSIZE) continue;
-    if ((mask & 1) && FD_ISSET(fd, &rset)) ready |= 1;
-    if ((mask & 2) && FD_ISSET(fd, &wset)) ready |= 2;
-    if (ready) {
-      out[2 * count] = fd;
-      out[2 * count + 1] = ready;
-      count++;
-    }
+    if ((mask & SEL_EV_READ) && FD_ISSET(fd, &rset)) ready |= SEL_EV_READ;
+    if ((mask & SEL_EV_WRITE) && FD_ISSET(fd, &wset)) ready |= SEL_EV_WRITE;
+    if ((mask & SEL_EV_EXCEPT) && FD_ISSET(fd, &eset)) ready |= SEL_EV_EXCEPT;
+    if (ready) sel__put_pair(out, (size_t)count++, fd, ready);
   }
   return sel__int(env, count);
 }
@@ -81,27 +92,16 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_poll(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t *pfds, *out, timeout;
-  size_t pfds_count, out_count;
   uint32_t n;
-  ARG_INT32ARRAY(env, 0, pfds, pfds_count);
-  ARG_UINT32(env, 1, n);
-  ARG_INT32(env, 2, timeout);
-  ARG_INT32ARRAY(env, 3, out, out_count);
-  if ((size_t)n * 2 > pfds_count || (size_t)n * 2 > out_count) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
-                           "pollfds and out must hold 2 * n values");
+  if (!sel__arg_lists(env, argv, "pollfds", &pfds, &n, &timeout, &out))
     return NULL;
-  }
   struct pollfd *p = (struct pollfd *)pfds;
   int r = poll(p, (nfds_t)n, timeout < 0 ? -1 : timeout);
   if (r < 0) return sel__neg_errno(env);
   int count = 0;
   for (uint32_t i = 0; count < r && i < n; i++) {
-    if (p[i].revents) {
-      out[2 * count] = p[i].fd;
-      out[2 * count + 1] = (uint16_t)p[i].revents;
-      count++;
-    }
+    if (p[i].revents)
+      sel__put_pair(out, (size_t)count++, p[i].fd, (uint16_t)p[i].revents);
   }
   return sel__int(env, count);
 }

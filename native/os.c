@@ -53,22 +53,8 @@ static napi_value sel_napi_pipe(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int p[2];
-#if defined(__APPLE__)
-  /* macOS has no pipe2(): set the flags right after, closing both on error. */
-  if (pipe(p) < 0) return sel__neg_errno(env);
-  for (int k = 0; k < 2; k++) {
-    int fl = fcntl(p[k], F_GETFL);
-    if (fl < 0 || fcntl(p[k], F_SETFL, fl | O_NONBLOCK) < 0 ||
-        fcntl(p[k], F_SETFD, FD_CLOEXEC) < 0) {
-      int err = errno;
-      close(p[0]);
-      close(p[1]);
-      return sel__int(env, -err);
-    }
-  }
-#else
-  if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0) return sel__neg_errno(env);
-#endif
+  int err = sel__pipe(p);
+  if (err != 0) return sel__int(env, -err);
   out[0] = p[0];
   out[1] = p[1];
   return sel__int(env, 0);

@@ -83,6 +83,8 @@ bool sel__arg_span(napi_env env, napi_value *argv, int i, char **ptr,
 napi_value sel__int(napi_env env, int64_t value);
 /* Return -errno (the current errno) as a JS number. */
 napi_value sel__neg_errno(napi_env env);
+/* pipe(2) with both ends non-blocking and close-on-exec: 0, or an errno. */
+int sel__pipe(int p[2]);
 
 /* Export-table entry. */
 #define SEL_FN(name, fn)                                                       \
@@ -96,5 +98,10 @@ napi_status sel__init_mux(napi_env env, napi_value exports);
 napi_status sel__init_epoll(napi_env env, napi_value exports);
 napi_status sel__init_kqueue(napi_env env, napi_value exports);
 napi_status sel__init_watch(napi_env env, napi_value exports);
+napi_status sel__init_signal(napi_env env, napi_value exports);
+napi_status sel__init_eventfd(napi_env env, napi_value exports);
+napi_status sel__init_select(napi_env env, napi_value exports);
+napi_status sel__init_msg(napi_env env, napi_value exports);
+napi_status sel__init_netdb(napi_env env, napi_value exports);
 
 #endif

@@ -428,3 +428,20 @@ export function argRangeError(message: string): CodedError<RangeError> {
 	error.code = 'ERR_OUT_OF_RANGE';
 	return error;
 }
+
+/**
+ * The user interrupted the program (Python's `KeyboardInterrupt`): thrown by
+ * `defaultIntHandler` of `node-selectors/signal` when SIGINT arrives. Not an
+ * {@link OSError} (Python: a `BaseException`, so `except Exception` does not
+ * catch it); code `'ERR_KEYBOARD_INTERRUPT'`.
+ */
+export class KeyboardInterrupt extends Error {
+	override name = 'KeyboardInterrupt';
+	/** Stable machine-readable code. */
+	readonly code: string = 'ERR_KEYBOARD_INTERRUPT';
+
+	/** @param message - default `''`, as Python's bare `KeyboardInterrupt` */
+	constructor(message = '', options: CodedErrorOptions = {}) {
+		super(message, options.cause === undefined ? undefined : {cause: options.cause});
+	}
+}

@@ -59,6 +59,7 @@ export {
 	ValueError,
 	KeyError,
 	RuntimeError,
+	KeyboardInterrupt,
 	type OSErrorOptions,
 	type CodedErrorOptions,
 } from './errors.js';
@@ -69,3 +70,4 @@ export {
 // package.json "exports"), not in the main entry, so importing the selectors
 // does not load the socket module. Do not re-export them from this file.
 // ---------------------------------------------------------------------------
+export {Waker, type WakerHandle} from './waker.js';

@@ -33,7 +33,16 @@ const BACKENDS: Readonly<Record<string, SelectorClass>> = {
 /** CPython's order of preference. */
 const PREFERENCE: readonly SelectorClass[] = [KqueueSelector, EpollSelector, DevpollSelector, PollSelector, SelectSelector];
 
-/** Whether `Class` is available and actually works here (a kernel may lack epoll even on Linux, e.g. under a sandbox). */
+/**
+ * Whether `Class` is available and actually works here: it can be created
+ * and polled. Any failure counts as "not available", so that importing the
+ * package never throws because of one backend. An {@link OSError} is the
+ * kernel refusing (no epoll under some sandboxes): skipped silently, as
+ * CPython's `_can_use()` does. Any other error is a defect of the backend
+ * (e.g. the addon refusing the platform's struct layout): skipped too, but
+ * reported by a process warning (code `SELECTORS_BACKEND_UNUSABLE`), so a
+ * broken backend does not hide behind the fallback.
+ */
 function works(Class: SelectorClass): boolean {
 	if (!Class.available) {
 		return false;
@@ -49,11 +58,13 @@ function works(Class: SelectorClass): boolean {
 
 		return true;
 	} catch (error) {
-		if (error instanceof OSError) {
-			return false;
+		if (!(error instanceof OSError)) {
+			process.emitWarning(`${Class.name} failed its probe and is skipped by DefaultSelector: ${String(error)}`, {
+				code: 'SELECTORS_BACKEND_UNUSABLE',
+			});
 		}
 
-		throw error;
+		return false;
 	}
 }
 
@@ -105,7 +116,10 @@ function choose(): SelectorClass {
  *
  * Chosen once, when the module loads, by probing in CPython's order
  * (kqueue > epoll > devpoll > poll > select; a backend counts only if it
- * can be created and polled):
+ * can be created and polled; one that fails in any way is skipped, and
+ * importing the package never throws because of it — a failure other than
+ * the kernel's refusal also emits a process warning, code
+ * `SELECTORS_BACKEND_UNUSABLE`):
  *
  * | OS                                        | DefaultSelector    |
  * |-------------------------------------------|--------------------|

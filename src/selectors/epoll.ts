@@ -3,17 +3,16 @@
  *
  * @module
  */
+import {constants as osConstants} from 'node:os';
 import {C, native} from '../native.js';
 import {check, ValueError} from '../errors.js';
 import type {FileDescriptorLike} from '../fileobj.js';
-import {WatchWaiter} from './async-wait.js';
-import type {DataArgument, SelectorKey} from './base.js';
+import type {SelectorKey} from './base.js';
 import {unavailableError} from './base-impl.js';
 import {PollLikeSelector} from './poll-like.js';
 import {closeWhenCollected, forgetFd} from './fd-finalizer.js';
+import {EPOLL_RECORD, PAIR} from './events.js';
 
-/** int32 slots per event in the buffer given to epollWait. */
-const SLOTS = 4;
 // Defined wherever the binding has epoll; the fallbacks are never used.
 const EPOLLIN = C['EPOLLIN'] ?? 0x001;
 const EPOLLOUT = C['EPOLLOUT'] ?? 0x004;
@@ -25,6 +24,7 @@ const EPOLLONESHOT = C['EPOLLONESHOT'] ?? 0x4000_0000;
 // Linux 4.5+, and a C library that defines it; 0 (no effect) otherwise.
 const EPOLLEXCLUSIVE = C['EPOLLEXCLUSIVE'] ?? 0;
 const EXTRA_FLAGS = (EPOLLET | EPOLLONESHOT | EPOLLEXCLUSIVE) >>> 0;
+const {EBADF, ENOENT} = osConstants.errno;
 
 /**
  * The opt-in extension of {@link EpollSelector.register} and
@@ -86,8 +86,9 @@ function epollFlags(options: unknown): number {
  * {@link SelectSelector} or {@link PollSelector} for those, which report
  * them always ready.
  *
- * `selectAsync()` watches the epoll fd itself with a libuv poll handle
- * (created on first use, holding a duplicate of the epoll fd until `close()`).
+ * `selectAsync()` waits for the epoll fd itself through the reactor
+ * (see {@link BaseSelector.selectAsync}; a duplicate of the epoll fd is
+ * held from the first call until `close()`).
  *
  * **Extra kernel flags (opt-in, not in Python).** `register()` and `modify()`
  * take an optional fourth argument, `{flags}` (see {@link EpollRegisterOptions}),
@@ -116,6 +117,26 @@ function epollFlags(options: unknown): number {
  * with it, the flags are replaced (`{}` clears them). Invalid flags throw
  * {@link ValueError} code `ERR_INVALID_FLAGS` before anything changes.
  *
+ * **Unregister before closing.** epoll watches the open file, not the
+ * number: a file closed while registered stays in the epoll set as long as
+ * another descriptor (a `dup()`, a child's copy, a socket passed on) keeps
+ * it open, and `EPOLL_CTL_DEL` needs a live descriptor for it, which is
+ * gone (epoll(7), Q6). CPython then keeps reporting the file: `select()`
+ * returns `[]` at once, over and over. This selector instead rebuilds its
+ * epoll set when that can have happened, keeping its {@link EpollSelector.fileno | fileno()}: after
+ * an `unregister()` whose removal the kernel refused (EBADF, ENOENT), the
+ * next `select()` that gets an event for a file descriptor it does not
+ * have, or the first `select()` after that number is registered again,
+ * first creates a fresh epoll instance from the registrations (one
+ * `epoll_ctl` each), so no call spins and no stale event is reported for
+ * the new file. That costs O(registrations) once, on this misuse path
+ * only (and, after such an `unregister()` until a rebuild, one `Map`
+ * lookup per ready event); the path everyone takes pays nothing.
+ * A rebuild re-arms disarmed EPOLLONESHOT registrations, and another
+ * selector watching this one's {@link EpollSelector.fileno | fileno()} loses that registration
+ * (it watched the old instance). As Python's documentation says,
+ * "a file object shall be unregistered prior to being closed".
+ *
  * @typeParam T - type of the data attached to registrations
  */
 export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
@@ -135,11 +156,15 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 
 	protected override readonly _waitSyscall = 'epoll_wait';
 	readonly #epfd: number;
-	readonly #waiter = new WatchWaiter();
 	/** Extra flags of the registrations that have some (fd → mask). */
 	readonly #flags = new Map<number, number>();
-	/** The flags the register()/modify() in progress asks for. */
-	#nextFlags = 0;
+	/**
+	 * File descriptors whose `EPOLL_CTL_DEL` failed with EBADF or ENOENT:
+	 * closed while registered, so their file may still be in the set.
+	 */
+	readonly #lost = new Set<number>();
+	/** Whether the next wait must rebuild the epoll set first (see the class notes). */
+	#stale = false;
 
 	/**
 	 * Creates the epoll instance (close-on-exec).
@@ -155,7 +180,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 		super(EPOLLIN, EPOLLOUT);
 		this.#epfd = check(native.epollCreate!(), 'epoll_create1');
 		closeWhenCollected(this, this.#epfd);
-		this._ready = new Int32Array(SLOTS * 8);
+		this._ready = new Int32Array(EPOLL_RECORD * 8);
 	}
 
 	/**
@@ -186,16 +211,11 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	 */
 	override register(fileobj: FileDescriptorLike, events: number, ...args: EpollArguments<T>): SelectorKey<T> {
 		if (args.length < 2) {
-			return super.register(fileobj, events, ...(args as DataArgument<T>));
+			return this._register(fileobj, events, args[0] as T, 0);
 		}
 
 		this._checkOpen();
-		this.#nextFlags = epollFlags(args[1]);
-		try {
-			return super.register(fileobj, events, ...([args[0]] as DataArgument<T>));
-		} finally {
-			this.#nextFlags = 0;
-		}
+		return this._register(fileobj, events, args[0] as T, epollFlags(args[1]));
 	}
 
 	/**
@@ -214,17 +234,17 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	 * @throws {KeyError | OSError | RuntimeError} as {@link BaseSelector.modify}
 	 */
 	override modify(fileobj: FileDescriptorLike, events: number, ...args: EpollArguments<T>): SelectorKey<T> {
-		const data = (args.length === 0 ? [] : [args[0]]) as DataArgument<T>;
+		const data = args[0] as T;
 		if (this.#flags.size === 0 && args[1] === undefined) {
 			// No registration has extra flags: Python's modify().
-			return super.modify(fileobj, events, ...data);
+			return this._modify(fileobj, events, data, 0);
 		}
 
 		this._checkOpen();
 		const fd = this._fileobjLookup(fileobj);
 		const key = this._fdToKey.get(fd);
 		if (key === undefined) {
-			return super.modify(fileobj, events, ...data); // Throws KeyError.
+			return this._modify(fileobj, events, data, 0); // Throws KeyError.
 		}
 
 		const current = this.#flags.get(fd) ?? 0;
@@ -238,29 +258,46 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 			);
 		}
 
-		this.#nextFlags = flags;
-		try {
-			return super.modify(fileobj, events, ...data);
-		} finally {
-			this.#nextFlags = 0;
-		}
+		return this._modify(fileobj, events, data, flags);
+	}
+
+	/**
+	 * Unregisters a file object (see {@link BaseSelector.unregister}). Call
+	 * it **before** closing the file object (Python's documentation: "a file
+	 * object shall be unregistered prior to being closed"). Called after,
+	 * it does not throw, but the kernel can no longer remove the file, which
+	 * stays in the epoll set while a duplicate descriptor keeps it open: the
+	 * selector then rebuilds its set, once (see "Unregister before closing"
+	 * in the class notes).
+	 *
+	 * @param fileobj - file object or file descriptor
+	 * @returns the {@link SelectorKey} it was registered with
+	 * @throws {KeyError | ValueError | RuntimeError} as {@link BaseSelector.unregister}
+	 */
+	override unregister(fileobj: FileDescriptorLike): SelectorKey<T> {
+		return super.unregister(fileobj);
 	}
 
 	/** A one-shot registration is re-armed by modify(); a change of flags needs the kernel too. */
-	protected override _modifyAlways(fd: number): boolean {
+	protected override _modifyAlways(fd: number, flags: number): boolean {
 		const current = this.#flags.get(fd) ?? 0;
-		return current !== this.#nextFlags || ((current | this.#nextFlags) & EPOLLONESHOT) !== 0;
+		return current !== flags || ((current | flags) & EPOLLONESHOT) !== 0;
 	}
 
-	protected override _kernelAdd(fd: number, events: number): void {
-		const flags = this.#nextFlags;
+	protected override _kernelAdd(fd: number, events: number, flags: number): void {
 		check(native.epollCtl!(this.#epfd, EPOLL_CTL_ADD, fd, (this._toNative(events) | flags) >>> 0), 'epoll_ctl');
 		if (flags !== 0) {
 			this.#flags.set(fd, flags);
 		}
 
+		if (this.#lost.size !== 0 && this.#lost.has(fd)) {
+			// The old file of this number may still be in the set, reported
+			// under the same number: rebuild before the next wait.
+			this.#stale = true;
+		}
+
 		// Room for one event per registration, the new one included.
-		const needed = SLOTS * (this._fdToKey.size + 1);
+		const needed = EPOLL_RECORD * (this._fdToKey.size + 1);
 		if (this._ready.length < needed) {
 			this._ready = new Int32Array(Math.max(needed, 2 * this._ready.length));
 		}
@@ -271,11 +308,17 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 			this.#flags.delete(fd);
 		}
 
-		check(native.epollCtl!(this.#epfd, EPOLL_CTL_DEL, fd, 0), 'epoll_ctl');
+		const result = native.epollCtl!(this.#epfd, EPOLL_CTL_DEL, fd, 0);
+		if (result === -EBADF || result === -ENOENT) {
+			// Closed since it was registered (see the class notes).
+			this.#lost.add(fd);
+			return;
+		}
+
+		check(result, 'epoll_ctl');
 	}
 
-	protected override _kernelModify(fd: number, _oldEvents: number, newEvents: number): void {
-		const flags = this.#nextFlags;
+	protected override _kernelModify(fd: number, _oldEvents: number, newEvents: number, flags: number): void {
 		check(native.epollCtl!(this.#epfd, EPOLL_CTL_MOD, fd, (this._toNative(newEvents) | flags) >>> 0), 'epoll_ctl');
 		if (flags !== 0) {
 			this.#flags.set(fd, flags);
@@ -285,6 +328,10 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	}
 
 	protected override _wait(timeoutMs: number, limit?: number): number {
+		if (this.#stale) {
+			this.#rebuild();
+		}
+
 		// epoll_wait() needs maxevents > 0, also when nothing is registered
 		// (CPython bpo-23009). With a limit (selectInto's room), the kernel
 		// keeps the other ready events for the next call.
@@ -292,17 +339,62 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 		const maxevents = limit !== undefined && limit < registered ? limit : registered;
 		const count = native.epollWait!(this.#epfd, this._ready, maxevents, timeoutMs);
 		if (count > 0) {
+			if (this.#lost.size !== 0) {
+				this.#checkStale(count);
+			}
+
 			this._translate(count);
 		}
 
 		return count;
 	}
 
-	/** Waits for the epoll fd to be readable, then collects without blocking. */
-	protected override async _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number> {
-		await this.#waiter.wait(this.#epfd, timeoutMs, signal, ref);
-		signal.throwIfAborted();
-		return this._wait(0);
+	/**
+	 * Marks the set stale if one of the `count` ready pairs has no key: only
+	 * a file closed while registered, whose removal failed (so only while
+	 * `#lost` is not empty), is reported that way.
+	 */
+	#checkStale(count: number): void {
+		const ready = this._ready;
+		for (let i = 0; i < PAIR * count; i += PAIR) {
+			if (!this._fdToKey.has(ready[i] as number)) {
+				this.#stale = true;
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Replaces the epoll instance by a fresh one holding exactly the current
+	 * registrations, under the same file descriptor number. Those the kernel
+	 * refuses now (their fd was closed too) are left out, as the old set had
+	 * lost them. If the kernel refuses a new instance, the old one stays and
+	 * the next wait tries again.
+	 */
+	#rebuild(): void {
+		const fresh = native.epollCreate!();
+		if (fresh < 0) {
+			return;
+		}
+
+		for (const [fd, key] of this._fdToKey) {
+			native.epollCtl!(fresh, EPOLL_CTL_ADD, fd, (this._toNative(key.events) | (this.#flags.get(fd) ?? 0)) >>> 0);
+		}
+
+		if (native.epollReplace!(fresh, this.#epfd) < 0) {
+			native.close(fresh);
+			return;
+		}
+
+		// selectAsync()'s watch holds a duplicate of the old instance.
+		this._waitFdReplaced();
+		this.#lost.clear();
+		this.#stale = false;
+	}
+
+	/** `selectAsync()` waits for the epoll fd to be readable. */
+	protected override _waitFd(): number {
+		return this.#epfd;
 	}
 
 	/**
@@ -314,9 +406,9 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	override close(): void {
 		if (!this._closed) {
 			super.close();
-			this.#waiter.close();
 			this.#flags.clear();
-			this._ready = new Int32Array(SLOTS);
+			this.#lost.clear();
+			this._ready = new Int32Array(EPOLL_RECORD);
 			forgetFd(this);
 			check(native.close(this.#epfd), 'close');
 		}

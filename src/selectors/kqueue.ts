@@ -3,19 +3,30 @@
  *
  * @module
  */
+import {constants as osConstants} from 'node:os';
 import {EVENT_READ, EVENT_WRITE} from '../constants.js';
-import {check} from '../errors.js';
+import {check, OSError} from '../errors.js';
 import {C, native} from '../native.js';
-import {WatchWaiter} from './async-wait.js';
 import {BaseSelectorImpl, unavailableError} from './base-impl.js';
 import {closeWhenCollected, forgetFd} from './fd-finalizer.js';
+import {KEVENT_RECORD, kqueueBitsToEvents, PAIR} from './events.js';
 
 const EVFILT_READ = C['EVFILT_READ'] ?? -1;
 const EVFILT_WRITE = C['EVFILT_WRITE'] ?? -2;
 const EV_ADD = C['EV_ADD'] ?? 1;
 const EV_DELETE = C['EV_DELETE'] ?? 2;
-/** int32 slots per event in the buffer given to kevent. */
-const SLOTS = 8;
+const {EBADF, EPIPE} = osConstants.errno;
+const F_GETFD = C['F_GETFD'] ?? 1;
+
+/**
+ * Whether `error`, from adding the write filter of an open `fd`, says that
+ * `fd` is the write end of a pipe whose reader is gone: EPIPE (FreeBSD,
+ * macOS), or EBADF for an fd that is open (NetBSD, DragonFly:
+ * sys/kern/sys_pipe.c, `pipe_kqfilter`).
+ */
+function readerGone(fd: number, error: number): boolean {
+	return error === EPIPE || (error === EBADF && native.fcntl(fd, F_GETFD, 0) >= 0);
+}
 
 function filterCount(events: number): number {
 	return ((events & EVENT_READ) === 0 ? 0 : 1) + ((events & EVENT_WRITE) === 0 ? 0 : 1);
@@ -30,11 +41,32 @@ function filterCount(events: number): number {
  * Reading and writing are two kernel filters: an fd registered for both
  * and ready for both may come back as two `[key, events]` entries with the
  * same key, one per filter, as in CPython (gh-110038). register, unregister
- * and modify each make one `kevent` call, carrying up to two changes.
+ * and modify each make one `kevent` call, carrying up to two changes with
+ * `EV_RECEIPT`: the kernel applies every change and reports each one's
+ * result, so a failed deletion never keeps the other filter's deletion
+ * from running. A refused register() or modify() undoes the changes the
+ * kernel did apply before it throws.
  *
- * `selectAsync()` watches the kqueue fd itself with a libuv poll handle
- * (created on first use, holding a duplicate of the kqueue fd until
- * `close()`); a kqueue is readable while events are pending (kqueue(2)).
+ * **A pipe whose reader is gone.** Registering its write end for
+ * `EVENT_WRITE` makes kevent(2) refuse the write filter — EPIPE on FreeBSD
+ * and macOS (tokio-rs/mio#582), EBADF on NetBSD and DragonFly although the
+ * fd is open (their `pipe_kqfilter`) — where epoll and poll accept the
+ * registration and report the fd writable, so that the next write raises
+ * `BrokenPipeError`. Here too:
+ * `register()` and `modify()` succeed, and every `select()` reports the fd
+ * writable (without waiting) until it is unregistered or modified without
+ * `EVENT_WRITE`. CPython raises the EPIPE from `register()` instead.
+ *
+ * **Closing before unregistering** is harmless here: close(2) removes
+ * every filter of the descriptor (kqueue(2)), even if a duplicate keeps
+ * the file open, so nothing stale is left (`unregister()` then ignores the
+ * kernel's EBADF/ENOENT, as CPython). Unregistering first is still the
+ * rule (Python's documentation: "a file object shall be unregistered prior
+ * to being closed"): it is what epoll needs.
+ *
+ * `selectAsync()` waits for the kqueue fd itself through the reactor
+ * (see {@link BaseSelector.selectAsync}; a duplicate of the kqueue fd is
+ * held from the first call until `close()`); a kqueue is readable while events are pending (kqueue(2)).
  *
  * @typeParam T - type of the data attached to registrations
  */
@@ -44,11 +76,17 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 
 	protected override readonly _waitSyscall = 'kevent';
 	readonly #kq: number;
-	/** Up to two `(ident, filter, flags)` changes. */
+	/** Up to two `(ident, filter, flags)` changes: `#apply`'s scratch. */
 	readonly #changes = new Int32Array(6);
+	/** Their results (errno, 0: applied): `#apply`'s scratch. */
+	readonly #errors = new Int32Array(2);
 	/** Registered filters: the most events one `kevent` call can return. */
 	#filters = 0;
-	readonly #waiter = new WatchWaiter();
+	/**
+	 * Write ends of pipes whose reader is gone, registered for writing but
+	 * refused by the kernel with EPIPE: reported writable by every wait.
+	 */
+	readonly #broken = new Set<number>();
 
 	/**
 	 * Creates the kqueue (close-on-exec).
@@ -64,7 +102,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 		super();
 		this.#kq = check(native.kqueue!(), 'kqueue');
 		closeWhenCollected(this, this.#kq);
-		this._ready = new Int32Array(SLOTS * 8);
+		this._ready = new Int32Array(KEVENT_RECORD * 8);
 	}
 
 	/**
@@ -78,126 +116,156 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 		return this.#kq;
 	}
 
-	/** Queues one change; returns the new count. */
-	#change(n: number, fd: number, filter: number, flags: number): number {
-		this.#changes[3 * n] = fd;
-		this.#changes[3 * n + 1] = filter;
-		this.#changes[3 * n + 2] = flags;
-		return n + 1;
+	/**
+	 * Applies one or two changes of `fd` in one kevent call, each with its
+	 * own result. Returns the results (errno per change, 0: applied; valid
+	 * until the next call), or throws if kevent itself failed.
+	 */
+	#apply(fd: number, filter0: number, flags0: number, filter1?: number, flags1?: number): Int32Array {
+		const changes = this.#changes;
+		changes[0] = fd;
+		changes[1] = filter0;
+		changes[2] = flags0;
+		let n = 1;
+		if (filter1 !== undefined && flags1 !== undefined) {
+			changes[3] = fd;
+			changes[4] = filter1;
+			changes[5] = flags1;
+			n = 2;
+		}
+
+		const errors = this.#errors;
+		check(native.keventApply!(this.#kq, changes, n, errors), 'kevent');
+		return errors;
 	}
 
-	/** Applies `n` queued changes in one kevent call (no events are collected). */
-	#apply(n: number): void {
-		check(native.kevent!(this.#kq, this.#changes, n, this._ready, 0, 0), 'kevent');
+	/**
+	 * Applies the changes from `oldEvents` to `newEvents` (each side: add,
+	 * delete or nothing); if one fails other than by an ignored EPIPE, deletes
+	 * again what was added and throws. Keeps `#broken`.
+	 */
+	#change(fd: number, oldEvents: number, newEvents: number): void {
+		const readFlags = this.#flagsFor(EVENT_READ, oldEvents, newEvents);
+		const writeFlags = this.#flagsFor(EVENT_WRITE, oldEvents, newEvents);
+		if (readFlags === 0 && writeFlags === 0) {
+			return;
+		}
+
+		const errors = readFlags === 0
+			? this.#apply(fd, EVFILT_WRITE, writeFlags)
+			: (writeFlags === 0
+				? this.#apply(fd, EVFILT_READ, readFlags)
+				: this.#apply(fd, EVFILT_READ, readFlags, EVFILT_WRITE, writeFlags));
+		const readError = readFlags === 0 ? 0 : errors[0] as number;
+		let writeError = writeFlags === 0 ? 0 : errors[readFlags === 0 ? 0 : 1] as number;
+		if (writeFlags === EV_ADD && readerGone(fd, writeError)) {
+			// See the class notes: reported writable from now on.
+			writeError = 0;
+			this.#broken.add(fd);
+		} else if (writeFlags === EV_DELETE && this.#broken.delete(fd) && writeError !== 0) {
+			writeError = 0; // Never added to the kernel.
+		}
+
+		const error = readError === 0 ? writeError : readError;
+		if (error === 0) {
+			return;
+		}
+
+		// Undo the additions that were applied (deletions cannot be undone:
+		// the caller forgets the key, which deletes the rest).
+		if (readFlags === EV_ADD && readError === 0) {
+			this.#apply(fd, EVFILT_READ, EV_DELETE);
+		}
+
+		if (writeFlags === EV_ADD && writeError === 0 && !this.#broken.delete(fd)) {
+			this.#apply(fd, EVFILT_WRITE, EV_DELETE);
+		}
+
+		throw OSError.fromErrno(error, 'kevent');
+	}
+
+	/** The change one filter needs: EV_ADD, EV_DELETE or 0 (none). */
+	#flagsFor(bit: number, oldEvents: number, newEvents: number): number {
+		const had = (oldEvents & bit) !== 0;
+		const wants = (newEvents & bit) !== 0;
+		return had === wants ? 0 : (wants ? EV_ADD : EV_DELETE);
 	}
 
 	protected override _kernelAdd(fd: number, events: number): void {
-		let n = 0;
-		if ((events & EVENT_READ) !== 0) {
-			n = this.#change(n, fd, EVFILT_READ, EV_ADD);
-		}
-
-		if ((events & EVENT_WRITE) !== 0) {
-			n = this.#change(n, fd, EVFILT_WRITE, EV_ADD);
-		}
-
-		try {
-			this.#apply(n);
-		} catch (error) {
-			// The kernel stops at the first failing change; if that was the
-			// second one, the first stays: delete it (error path only; an
-			// ENOENT here means the first one failed and there is nothing to undo).
-			if (n === 2) {
-				this.#change(0, fd, EVFILT_READ, EV_DELETE);
-				native.kevent!(this.#kq, this.#changes, 1, this._ready, 0, 0);
-			}
-
-			throw error;
-		}
-
-		this.#filters += n;
+		this.#change(fd, 0, events);
+		this.#filters += filterCount(events);
 		this.#grow();
 	}
 
 	protected override _kernelRemove(fd: number, events: number): void {
-		let n = 0;
-		if ((events & EVENT_READ) !== 0) {
-			n = this.#change(n, fd, EVFILT_READ, EV_DELETE);
-		}
-
-		if ((events & EVENT_WRITE) !== 0) {
-			n = this.#change(n, fd, EVFILT_WRITE, EV_DELETE);
-		}
-
 		// Counted out even if the kernel refuses: a closed fd's filters are
 		// gone from the kqueue already.
-		this.#filters -= n;
-		this.#apply(n);
+		this.#filters -= filterCount(events);
+		this.#change(fd, events, 0);
 	}
 
 	protected override _kernelModify(fd: number, oldEvents: number, newEvents: number): void {
-		// Deletions first: the kernel stops at the first change that fails,
-		// and a failed deletion (the fd was closed and its number reused)
-		// must not leave an added filter behind once modify() unregisters.
-		let n = this.#diff(0, fd, EVENT_READ, EVFILT_READ, oldEvents, newEvents, false);
-		n = this.#diff(n, fd, EVENT_WRITE, EVFILT_WRITE, oldEvents, newEvents, false);
-		n = this.#diff(n, fd, EVENT_READ, EVFILT_READ, oldEvents, newEvents, true);
-		n = this.#diff(n, fd, EVENT_WRITE, EVFILT_WRITE, oldEvents, newEvents, true);
-		this.#apply(n);
+		this.#change(fd, oldEvents, newEvents);
 		this.#filters += filterCount(newEvents) - filterCount(oldEvents);
 		this.#grow();
 	}
 
-	/**
-	 * Queues the change one filter needs to go from `oldEvents` to
-	 * `newEvents`, if it is an addition (`adding`) or a deletion (otherwise).
-	 */
-	#diff(n: number, fd: number, bit: number, filter: number, oldEvents: number, newEvents: number,
-		adding: boolean): number {
-		const had = (oldEvents & bit) !== 0;
-		const wants = (newEvents & bit) !== 0;
-		if (had === wants || wants !== adding) {
-			return n;
-		}
-
-		return this.#change(n, fd, filter, wants ? EV_ADD : EV_DELETE);
-	}
-
 	#grow(): void {
-		const needed = SLOTS * Math.max(this.#filters, 1);
+		const needed = KEVENT_RECORD * Math.max(this.#filters, 1);
 		if (this._ready.length < needed) {
 			this._ready = new Int32Array(Math.max(needed, 2 * this._ready.length));
 		}
 	}
 
 	/**
-	 * kevent writes `(ident, filter, flags, data)` quads; they are rewritten
-	 * in place, front to back, as `(fd, EVENT_*)` pairs (pair i never
-	 * overwrites a quad not yet read).
+	 * One kevent wait; the addon packs the kernel's records into
+	 * `(fd, SEL_EV_*)` pairs (src/selectors/events.ts), converted here once.
+	 * Write ends of broken pipes are added as writable, and make the wait
+	 * not block (see the class notes).
 	 */
 	protected override _wait(timeoutMs: number, limit?: number): number {
 		// At least one event slot: with nevents = 0 kevent returns at once,
 		// ignoring the timeout (CPython bpo-29255). With a limit (selectInto's
 		// room), the kernel keeps the other events for the next call.
 		const ready = this._ready;
+		const broken = this.#broken;
 		const filters = this.#filters || 1;
 		const nevents = limit !== undefined && limit < filters ? limit : filters;
-		const count = native.kevent!(this.#kq, this.#changes, 0, ready, nevents, timeoutMs);
-		for (let i = 0; i < count; i++) {
-			const fd = ready[4 * i] as number;
-			const filter = ready[4 * i + 1];
-			ready[2 * i] = fd;
-			ready[2 * i + 1] = filter === EVFILT_READ ? EVENT_READ : (filter === EVFILT_WRITE ? EVENT_WRITE : 0);
+		let count = native.keventWait!(this.#kq, ready, nevents, broken.size === 0 ? timeoutMs : 0);
+		if (count > 0) {
+			kqueueBitsToEvents(ready, count);
+		}
+
+		if (count >= 0 && broken.size !== 0) {
+			count = this.#addBroken(count);
 		}
 
 		return count;
 	}
 
-	/** Waits for the kqueue fd to be readable, then collects without blocking. */
-	protected override async _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number> {
-		await this.#waiter.wait(this.#kq, timeoutMs, signal, ref);
-		signal.throwIfAborted();
-		return this._wait(0);
+	/** Appends a writable pair for each broken pipe the kernel did not report; returns the new count. */
+	#addBroken(count: number): number {
+		const ready = this._ready;
+		const reported = count;
+		for (const fd of this.#broken) {
+			let seen = false;
+			for (let i = 0; i < PAIR * reported && !seen; i += PAIR) {
+				seen = ready[i] === fd && ((ready[i + 1] as number) & EVENT_WRITE) !== 0;
+			}
+
+			if (!seen) {
+				ready[PAIR * count] = fd;
+				ready[PAIR * count + 1] = EVENT_WRITE;
+				count++;
+			}
+		}
+
+		return count;
+	}
+
+	/** `selectAsync()` waits for the kqueue fd to be readable. */
+	protected override _waitFd(): number {
+		return this.#kq;
 	}
 
 	/**
@@ -209,9 +277,9 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 	override close(): void {
 		if (!this._closed) {
 			super.close();
-			this.#waiter.close();
 			this.#filters = 0;
-			this._ready = new Int32Array(SLOTS);
+			this.#broken.clear();
+			this._ready = new Int32Array(KEVENT_RECORD);
 			forgetFd(this);
 			check(native.close(this.#kq), 'close');
 		}

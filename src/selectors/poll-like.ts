@@ -1,12 +1,13 @@
 /**
  * Shared by the poll(2)-family selectors (CPython's `_PollLikeSelector`):
- * event-bit translation both ways.
+ * event-bit translation both ways (results: src/selectors/events.ts).
  *
  * @internal
  * @module
  */
 import {EVENT_READ, EVENT_WRITE} from '../constants.js';
 import {BaseSelectorImpl} from './base-impl.js';
+import {pollBitsToEvents} from './events.js';
 
 /**
  * Base class of {@link PollSelector}, {@link EpollSelector} and
@@ -35,18 +36,9 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> 
 
 	/**
 	 * Rewrites the `count` `(fd, nativeEvents)` pairs of `_ready` in place as
-	 * `(fd, EVENT_*)`. As CPython: any bit other than "readable" (writable,
-	 * error, hang-up, invalid) counts as writable, and any bit other than
-	 * "writable" counts as readable; `select()` then masks by the key's
-	 * events, so an error wakes whichever side was waited for.
+	 * `(fd, EVENT_*)`: {@link pollBitsToEvents}, the one conversion.
 	 */
 	protected _translate(count: number): void {
-		const ready = this._ready;
-		const notRead = ~this._nativeRead;
-		const notWrite = ~this._nativeWrite;
-		for (let i = 1; i < 2 * count; i += 2) {
-			const native = ready[i] as number;
-			ready[i] = ((native & notRead) === 0 ? 0 : EVENT_WRITE) | ((native & notWrite) === 0 ? 0 : EVENT_READ);
-		}
+		pollBitsToEvents(this._ready, count, this._nativeRead, this._nativeWrite);
 	}
 }

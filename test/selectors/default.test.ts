@@ -4,6 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {test} from 'node:test';
 import {
 	DefaultSelector,
@@ -96,4 +99,59 @@ test('SELECTORS_BACKEND with an invalid value fails at construction, not import'
 		code: 'ERR_INVALID_BACKEND',
 		message: 'Invalid SELECTORS_BACKEND="bogus": expected one of select, poll, epoll, kqueue',
 	});
+});
+
+/**
+ * Imports the package in a child whose addon has `broken` replaced by a
+ * function throwing RangeError (what kqueue.c used to do wherever
+ * struct kevent exceeded 32 bytes); reports the chosen class and warnings.
+ */
+function childWithBrokenAddon(broken: string): {status: number | null; stderr: string; name?: string; warnings?: string[]} {
+	const dir = mkdtempSync(join(tmpdir(), 'selectors-broken-'));
+	try {
+		const preload = join(dir, 'break-addon.cjs');
+		writeFileSync(preload, `
+			const Module = require('node:module');
+			const load = Module._extensions['.node'];
+			Module._extensions['.node'] = function (module, filename) {
+				load(module, filename);
+				module.exports = {...module.exports, ${JSON.stringify(broken)}() {
+					throw new RangeError('broken for the test');
+				}};
+			};
+		`);
+		const index = new URL('../../src/index.js', import.meta.url).href;
+		const script = `
+			const warnings = [];
+			process.on('warning', warning => warnings.push(warning.code));
+			const {DefaultSelector} = await import(${JSON.stringify(index)});
+			await new Promise(resolve => setImmediate(resolve));
+			console.log(JSON.stringify({name: DefaultSelector.name, warnings}));
+		`;
+		const env = {...process.env};
+		delete env['SELECTORS_BACKEND'];
+		const run = spawnSync(process.execPath, ['--require', preload, '--input-type=module', '-e', script], {
+			env,
+			encoding: 'utf8',
+			timeout: 30_000,
+		});
+		const out = run.status === 0 ? JSON.parse(run.stdout) as {name: string; warnings: string[]} : {};
+		return {status: run.status, stderr: run.stderr, ...out};
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+test('a backend that fails its probe in any way is skipped: importing the package does not throw, and a warning says so', {skip: EpollSelector.available ? false : 'needs epoll to break'}, () => {
+	const out = childWithBrokenAddon('epollWait');
+	assert.equal(out.status, 0, out.stderr);
+	assert.equal(out.name, 'PollSelector');
+	assert.deepEqual(out.warnings, ['SELECTORS_BACKEND_UNUSABLE']);
+});
+
+test('on Linux, DefaultSelector is EpollSelector without SELECTORS_BACKEND (epoll is never silently replaced)', {skip: process.platform === 'linux' ? false : 'Linux only'}, () => {
+	const out = childWithBrokenAddon('strerror'); // not used by the probe: nothing is broken for it
+	assert.equal(out.status, 0, out.stderr);
+	assert.equal(out.name, 'EpollSelector');
+	assert.deepEqual(out.warnings, []);
 });

@@ -32,12 +32,12 @@ function make(t: TestContext): EpollSelector<string | undefined> {
 
 /** Counts the kernel modifications a selector makes. */
 function countModifies(sel: EpollSelector<string | undefined>): {count: number} {
-	const hooks = sel as unknown as {_kernelModify(fd: number, oldEvents: number, newEvents: number): void};
+	const hooks = sel as unknown as {_kernelModify(fd: number, oldEvents: number, newEvents: number, flags: number): void};
 	const modify = hooks._kernelModify.bind(hooks);
 	const counter = {count: 0};
-	hooks._kernelModify = (fd, oldEvents, newEvents) => {
+	hooks._kernelModify = (fd, oldEvents, newEvents, flags) => {
 		counter.count++;
-		modify(fd, oldEvents, newEvents);
+		modify(fd, oldEvents, newEvents, flags);
 	};
 	return counter;
 }
@@ -180,6 +180,34 @@ describe('EpollSelector extra flags', {skip}, () => {
 		assert.equal(modifies.count, 1);
 		expectEvents(s, [[rd, EVENT_READ]]);
 		expectEvents(s, [[rd, EVENT_READ]]);
+	});
+
+	test('flags travel as arguments: a register() re-entered from fileno() neither takes nor clears the outer call\'s flags', t => {
+		const s = make(t);
+		const [rdOuter, wrOuter] = socketpair(t);
+		const [rdInner, wrInner] = socketpair(t);
+		let innerKey: ReturnType<typeof s.register> | undefined;
+		// A file object whose fileno() registers another one, Python-style
+		// (no flags), while the outer EPOLLET register() is in progress.
+		const outer = {
+			fileno(): number {
+				innerKey ??= s.register(rdInner, EVENT_READ, 'inner');
+				return rdOuter.fileno();
+			},
+		};
+		const outerKey = s.register(outer, EVENT_READ, 'outer', {flags: EPOLLET});
+		assert.ok(innerKey);
+		wrOuter.send('a');
+		wrInner.send('b');
+		expectEvents(s, [[outer, EVENT_READ], [rdInner, EVENT_READ]]);
+		// Neither is read: the inner one is level-triggered and reported
+		// again, the outer one is edge-triggered and is not.
+		assert.deepEqual(s.select(0.05), [[innerKey, EVENT_READ]]);
+		assert.deepEqual(s.select(0), [[innerKey, EVENT_READ]]);
+		wrOuter.send('c');
+		assert.deepEqual(new Set(s.select(0.05)), new Set([[outerKey, EVENT_READ], [innerKey, EVENT_READ]]));
+		assert.equal(rdOuter.recv(10), 'ac');
+		assert.equal(rdInner.recv(10), 'b');
 	});
 
 	test('edge-triggered with selectAsync(): one report per edge', async t => {

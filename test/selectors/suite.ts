@@ -52,9 +52,9 @@ export interface SuiteOptions {
 
 /** The backend hooks, seen from a test (they are protected in the classes). */
 interface Hooks {
-	_kernelAdd(fd: number, events: number): void;
+	_kernelAdd(fd: number, events: number, flags: number): void;
 	_kernelRemove(fd: number, events: number): void;
-	_kernelModify(fd: number, oldEvents: number, newEvents: number): void;
+	_kernelModify(fd: number, oldEvents: number, newEvents: number, flags: number): void;
 	_wait(timeoutMs: number): number;
 	_ready: Int32Array;
 }
@@ -76,9 +76,9 @@ function spy(sel: BaseSelector): Spy {
 	const remove = hooks._kernelRemove.bind(hooks);
 	const modify = hooks._kernelModify.bind(hooks);
 	const wait = hooks._wait.bind(hooks);
-	hooks._kernelAdd = (fd, events) => {
+	hooks._kernelAdd = (fd, events, flags) => {
 		record.calls.push('add');
-		add(fd, events);
+		add(fd, events, flags);
 	};
 
 	hooks._kernelRemove = (fd, events) => {
@@ -86,7 +86,7 @@ function spy(sel: BaseSelector): Spy {
 		remove(fd, events);
 	};
 
-	hooks._kernelModify = (fd, oldEvents, newEvents) => {
+	hooks._kernelModify = (fd, oldEvents, newEvents, flags) => {
 		record.calls.push('modify');
 		if (record.failModify !== undefined) {
 			const error = record.failModify;
@@ -94,7 +94,7 @@ function spy(sel: BaseSelector): Spy {
 			throw error;
 		}
 
-		modify(fd, oldEvents, newEvents);
+		modify(fd, oldEvents, newEvents, flags);
 	};
 
 	hooks._wait = timeoutMs => {

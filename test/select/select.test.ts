@@ -1,0 +1,120 @@
+// Ported from CPython's Lib/test/test_select.py (SelectTestCase), names
+// kept (camelCased), plus the except set (TCP urgent data), the error texts
+// of Modules/selectmodule.c and EINTR (PEP 475).
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {describe, test} from 'node:test';
+import * as select from '../../src/select/index.js';
+import {OSError, ValueError} from '../../src/errors.js';
+import {MSG_OOB} from '../../src/socket/index.js';
+import * as os from '../../src/os.js';
+import {checkFdLeaks} from '../helpers/fds.js';
+import {closingFds, tcpPair} from '../helpers/sockets.js';
+
+checkFdLeaks();
+
+describe('SelectTestCase', () => {
+	test('testErrorConditions', () => {
+		assert.throws(() => select.select(1 as unknown as number[], [], []), {name: 'TypeError', message: 'arguments 1-3 must be sequences'});
+		assert.throws(() => select.select([{}], [], []), TypeError);
+		assert.throws(() => select.select([], [], [], 'not a number' as unknown as number), {name: 'TypeError', message: 'timeout must be a float or None'});
+		assert.throws(() => select.select([], [], [], -1), {name: 'ValueError', message: 'timeout must be non-negative'});
+		assert.throws(() => select.select([], [], [], Number.NaN), ValueError);
+	});
+
+	test('testReturnsSameObjects: the objects passed, in their order', (t) => {
+		const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
+		class F {
+			readonly fd: number;
+			constructor(fd: number) {
+				this.fd = fd;
+			}
+
+			fileno(): number {
+				return this.fd;
+			}
+		}
+
+		const fr = new F(r);
+		const fw = new F(w);
+		os.write(w, Buffer.from('x'));
+		const [rr, ww, xx] = select.select([fr, w], [fw, fw], [], 1);
+		assert.equal(rr[0], fr);
+		assert.equal(rr.length, 1);
+		assert.deepEqual(ww, [fw, fw]);
+		assert.deepEqual(xx, []);
+		// Any iterable.
+		const [sr] = select.select(new Set([r]), [], [], 0);
+		assert.deepEqual(sr, [r]);
+	});
+
+	test('testBadFd / negative and out-of-range fds', (t) => {
+		assert.throws(() => select.select([-1], [], []), {name: 'ValueError', message: 'file descriptor cannot be a negative integer (-1)'});
+		assert.throws(() => select.select([], [select.FD_SETSIZE], []), {name: 'ValueError', message: 'filedescriptor out of range in select()'});
+		const [r, w] = os.pipe();
+		closingFds(t, w);
+		os.close(r);
+		assert.throws(() => select.select([r], [], [], 0), (e: unknown) => e instanceof OSError && e.code === 'EBADF');
+	});
+
+	test('testSelect: a child writing lines, read through select() until EOF', async (t) => {
+		const child = spawn(process.execPath, ['-e', 'for (let i = 0; i < 5; i++) console.log("testing..."); setTimeout(() => {}, 50)'], {stdio: ['ignore', 'pipe', 'ignore']});
+		t.after(() => child.kill());
+		const fd = (child.stdout as unknown as {_handle: {fd: number}})._handle.fd;
+		child.stdout.pause();
+		let text = '';
+		// Bounded: at most 200 waits of 0.1 s.
+		for (let i = 0; i < 200; i++) {
+			const [rfd] = select.select([fd], [], [], 0.1);
+			if (rfd.length === 0) {
+				continue;
+			}
+
+			let chunk: Buffer;
+			try {
+				chunk = os.read(fd, 100);
+			} catch {
+				continue; // EAGAIN: libuv's handle shares the fd
+			}
+
+			if (chunk.length === 0) {
+				break;
+			}
+
+			text += chunk.toString();
+		}
+
+		assert.equal(text, 'testing...\n'.repeat(5));
+	});
+
+	test('testSelectMutated / timeouts: nothing ready returns three empty lists after the timeout', (t) => {
+		const [r] = closingFds(t, ...os.pipe()) as [number, number];
+		const start = performance.now();
+		assert.deepEqual(select.select([r], [], [r], 0.05), [[], [], []]);
+		assert.ok(performance.now() - start >= 50);
+	});
+
+	test('the except set reports TCP urgent data (MSG_OOB)', (t) => {
+		const [client, server] = tcpPair(t);
+		assert.deepEqual(select.select([], [], [server], 0), [[], [], []]);
+		client.send(Buffer.from('!'), MSG_OOB);
+		const [, , x] = select.select([], [], [server], 1);
+		assert.deepEqual(x, [server]);
+	});
+
+	test('EINTR is retried with the time left (PEP 475)', {skip: process.platform === 'win32'}, async (t) => {
+		const [r] = closingFds(t, ...os.pipe()) as [number, number];
+		// A signal that interrupts the main thread's select(2): SIGWINCH's
+		// default action is to be ignored, but Node installs no handler, so
+		// install one for it to be delivered as an interruption.
+		const handler = (): void => {};
+		process.on('SIGWINCH', handler);
+		t.after(() => process.off('SIGWINCH', handler));
+		const killer = spawn('sh', ['-c', `sleep 0.05; kill -WINCH ${process.pid}`], {stdio: 'ignore'});
+		const exited = new Promise(resolve => killer.on('exit', resolve));
+		const start = performance.now();
+		assert.deepEqual(select.select([r], [], [], 0.3), [[], [], []]);
+		assert.ok(performance.now() - start >= 300, 'the wait was not cut short');
+		await exited;
+	});
+});

@@ -10,6 +10,8 @@ import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes
 import {OSError, ValueError} from '../errors.js';
 import type {Address, SocketAddress} from '../socket/address.js';
 import {SOCK_STREAM} from '../socket/constants.js';
+import type {RecvmsgIntoResult, RecvmsgResult} from '../socket/msg.js';
+import type {SendfileSource} from '../socket/sendfile.js';
 import {Socket} from '../socket/socket.js';
 import {timeoutToMs} from '../time.js';
 import {alpnOf, checkServerHostname, cipherOf, newConnection, type PeerCertificate, peerCertificate} from './common.js';
@@ -487,6 +489,58 @@ export class SSLSocket extends Socket {
 		}
 
 		return address === undefined ? super.sendto(data, flagsOrAddress as Address) : super.sendto(data, flagsOrAddress as number, address);
+	}
+
+	/**
+	 * Not while TLS is on (it would bypass it): ValueError `ERR_SSL_METHOD`,
+	 * as Python refuses it; a plain sendmsg after {@link SSLSocket.unwrap}.
+	 */
+	override sendmsg(buffers: Iterable<BytesLike>, ancdata: Iterable<readonly [number, number, BytesLike]> = [], flags = 0,
+		address?: unknown): number {
+		if (this.#engine !== null) {
+			throw notForSsl('sendmsg');
+		}
+
+		return super.sendmsg(buffers, ancdata, flags, address);
+	}
+
+	/** Not while TLS is on: ValueError `ERR_SSL_METHOD`, as Python refuses it. */
+	override recvmsg(bufsize: number, ancbufsize = 0, flags = 0): RecvmsgResult {
+		if (this.#engine !== null) {
+			throw notForSsl('recvmsg');
+		}
+
+		return super.recvmsg(bufsize, ancbufsize, flags);
+	}
+
+	/** Not while TLS is on: ValueError `ERR_SSL_METHOD`, as Python refuses it. */
+	override recvmsgInto(buffers: Iterable<BytesLike>, ancbufsize = 0, flags = 0): RecvmsgIntoResult {
+		if (this.#engine !== null) {
+			throw notForSsl('recvmsg_into');
+		}
+
+		return super.recvmsgInto(buffers, ancbufsize, flags);
+	}
+
+	/**
+	 * Not while TLS is on (the kernel would send the file unencrypted):
+	 * ValueError `ERR_SSL_METHOD`; read the file and use
+	 * {@link SSLSocket.sendall}. (Python falls back to send() there.)
+	 */
+	override sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
+		if (this.#engine !== null) {
+			throw notForSsl('sendfile');
+		}
+
+		return super.sendfile(file, offset, count);
+	}
+
+	/**
+	 * Refused: an SSLSocket comes from {@link SSLContext.wrapSocket}; adopt
+	 * the fd as a {@link Socket} and wrap that.
+	 */
+	static override adoptFd(): never {
+		throw new TypeError('use Socket.adoptFd() then SSLContext.wrapSocket()');
 	}
 
 	#drop(): void {

@@ -109,6 +109,12 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		assert.equal(got?.toString(), 'ping');
 		drive([[b, () => b.send(Buffer.from('pong'))]]);
 		assert.equal(drive([[a, () => a.recv(100)]])[0]?.toString(), 'pong');
+		// Calls that would bypass TLS are refused (Python: "not allowed on instances of SSLSocket").
+		for (const call of [() => a.sendmsg([Buffer.from('x')]), () => a.recvmsg(10), () => a.recvmsgInto([Buffer.alloc(10)]),
+			() => a.sendfile(0), () => a.sendto(Buffer.from('x'), ['127.0.0.1', 9]), () => a.recvfrom(10), () => a.dup()]) {
+			assert.throws(call, {code: 'ERR_SSL_METHOD'});
+		}
+
 		// Empty sends and reads are no-ops, as on a plain socket.
 		assert.equal(a.send(Buffer.alloc(0)), 0);
 		a.sendall(Buffer.alloc(0));

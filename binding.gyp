@@ -16,7 +16,8 @@
         "native/watch.c",
         "native/signal.c",
         "native/eventfd.c",
-        "native/select.c"
+        "native/select.c",
+        "native/uring.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-Werror=implicit-function-declaration", "-fvisibility=hidden"],

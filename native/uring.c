@@ -18,8 +18,10 @@
  * The caller's records (int32 values; the addon exports their sizes as
  * uringSqeInt32 and uringCqeInt32):
  *   SQE batch record: opcode, sqe flags, fd, op flags (poll32_events for
- *     IORING_OP_POLL_ADD), user_data low, user_data high, addr low, addr
- *     high (IORING_OP_POLL_REMOVE: the user_data of the request to cancel)
+ *     IORING_OP_POLL_ADD; milliseconds for IORING_OP_LINK_TIMEOUT, whose
+ *     timespec the ring keeps), user_data low, user_data high, addr low,
+ *     addr high (IORING_OP_POLL_REMOVE: the user_data of the request to
+ *     cancel)
  *   CQE record: user_data low, user_data high, res, flags
  */
 #include "util.h"
@@ -60,6 +62,9 @@ struct sel_uring {
   unsigned *cq_head, *cq_tail;
   unsigned cq_mask;
   struct io_uring_cqe *cqes;
+  /* The timespec of the IORING_OP_LINK_TIMEOUT SQE at index i, read by the
+   * kernel when it submits that SQE. */
+  struct __kernel_timespec *ts;
 };
 
 static void sel__uring_unmap(struct sel_uring *r) {
@@ -129,11 +134,16 @@ static int sel__uring_close(struct sel_uring *r) {
   return err;
 }
 
+static void sel__uring_free(struct sel_uring *r) {
+  sel__uring_close(r);
+  free(r->ts);
+  free(r);
+}
+
 static void sel__uring_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  sel__uring_close(data);
-  free(data);
+  sel__uring_free(data);
 }
 
 /* The ring of argv[0], or NULL with a pending TypeError. */
@@ -183,6 +193,13 @@ static napi_value sel_napi_uring_setup(napi_env env, napi_callback_info info) {
     return sel__int(env, -err);
   }
   int err = sel__uring_map(r, &p);
+  if (err == 0) {
+    r->ts = calloc(r->sq_entries, sizeof(*r->ts));
+    if (r->ts == NULL) {
+      sel__uring_unmap(r);
+      err = ENOMEM;
+    }
+  }
   if (err != 0) {
     close(r->fd);
     free(r);
@@ -191,8 +208,7 @@ static napi_value sel_napi_uring_setup(napi_env env, napi_callback_info info) {
   napi_value ring;
   if (napi_create_external(env, r, sel__uring_finalize, NULL, &ring) !=
       napi_ok) {
-    sel__uring_close(r);
-    free(r);
+    sel__uring_free(r);
     sel__throw_last(env);
     return NULL;
   }
@@ -212,10 +228,11 @@ static napi_value sel_napi_uring_queue(napi_env env, napi_callback_info info) {
   if (r == NULL) return NULL;
   int32_t *batch;
   size_t len;
-  uint32_t n;
+  uint32_t count;
   ARG_INT32ARRAY(env, 1, batch, len);
-  ARG_UINT32(env, 2, n);
-  if ((size_t)n * SEL_URING_SQE_INT32 > len) {
+  ARG_UINT32(env, 2, count);
+  uint32_t n = count;
+  if ((size_t)count * SEL_URING_SQE_INT32 > len) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
                            "Argument 1 must hold count records");
     return NULL;
@@ -225,6 +242,11 @@ static napi_value sel_napi_uring_queue(napi_env env, napi_callback_info info) {
   unsigned head = __atomic_load_n(r->sq_head, __ATOMIC_ACQUIRE);
   unsigned room = r->sq_entries - (tail - head);
   if (n > room) n = room;
+  /* A link chain is never split between two submissions: a linked
+   * timeout submitted without its request would fail. */
+  while (n > 0 && n < count &&
+         (batch[(size_t)(n - 1) * SEL_URING_SQE_INT32 + 1] & IOSQE_IO_LINK))
+    n--;
   for (uint32_t i = 0; i < n; i++, tail++) {
     const int32_t *rec = batch + (size_t)i * SEL_URING_SQE_INT32;
     unsigned idx = tail & r->sq_mask;
@@ -237,6 +259,13 @@ static napi_value sel_napi_uring_queue(napi_env env, napi_callback_info info) {
     sqe->user_data = (uint64_t)(uint32_t)rec[4] |
                      ((uint64_t)(uint32_t)rec[5] << 32);
     sqe->addr = (uint64_t)(uint32_t)rec[6] | ((uint64_t)(uint32_t)rec[7] << 32);
+    if (sqe->opcode == IORING_OP_LINK_TIMEOUT) {
+      r->ts[idx].tv_sec = (uint32_t)rec[3] / 1000;
+      r->ts[idx].tv_nsec = (long long)((uint32_t)rec[3] % 1000) * 1000000;
+      sqe->addr = (uint64_t)(uintptr_t)&r->ts[idx];
+      sqe->len = 1;
+      sqe->timeout_flags = 0;
+    }
     r->sq_array[idx] = idx;
   }
   __atomic_store_n(r->sq_tail, tail, __ATOMIC_RELEASE);

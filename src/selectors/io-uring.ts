@@ -19,6 +19,9 @@ const {ECANCELED, EINTR, EINVAL, ETIME} = osConstants.errno;
 // Kernel ABI numbers (include/uapi/linux/io_uring.h).
 const IORING_OP_POLL_ADD = 6;
 const IORING_OP_POLL_REMOVE = 7;
+const IORING_OP_LINK_TIMEOUT = 15;
+/** The next SQE is linked to this one (here: its timeout). */
+const IOSQE_IO_LINK = 1 << 2;
 /** Clamp the ring sizes to the kernel's limits instead of failing (5.6). */
 const IORING_SETUP_CLAMP = 1 << 4;
 /** Keep submitting after a request fails at submission (5.18). */
@@ -33,6 +36,12 @@ const SQ_ENTRIES = 256;
 /** CQ entries; the kernel keeps what does not fit (IORING_FEAT_NODROP) for the next reap. */
 const CQ_ENTRIES = 1024;
 const MAX_GEN = 0x7fff_ffff;
+/**
+ * How long one poll request lives before the kernel cancels it and the
+ * next select() re-arms it (a linked timeout): the longest a file closed
+ * while registered is kept open by the request (see the class notes).
+ */
+const REQUEST_LIFETIME_MS = 2000;
 
 /**
  * One registration's kernel side: the interest wanted, and the poll
@@ -83,10 +92,15 @@ function setupRing(info: Int32Array): NativeRing | number {
  * `EpollSelector` one, which is why {@link DefaultSelector} does not pick
  * this class.
  *
- * **Unregister before closing.** A poll request in flight keeps the file
- * open: a file descriptor closed while registered keeps its connection
- * open until it becomes ready (the peer closing it counts) or until
- * `unregister()` or `close()` of the selector cancels the request.
+ * **Unregister before closing.** A poll request in flight holds a
+ * reference to the open file: a file descriptor closed while registered
+ * keeps its connection open until the request ends — when the file becomes
+ * ready, when `unregister()` or the selector's `close()` cancels it, or at
+ * the latest 2 s after it was armed: every request carries a linked
+ * timeout, after which the kernel cancels it (dropping the reference; no
+ * `select()` needs to run) and the next `select()` arms a new one. Such a
+ * re-arm of a closed fd fails (EBADF) and is reported as ready (POLLNVAL).
+ * An idle registration thus costs one re-arm every 2 s.
  *
  * Containers and seccomp profiles often forbid io_uring:
  * {@link IoUringSelector.available} says whether the addon has it; the
@@ -190,7 +204,8 @@ export class IoUringSelector<T = unknown> extends PollLikeSelector<T> {
 	}
 
 	/** Appends one SQE record to the batch. */
-	#queue(opcode: number, fd: number, pollEvents: number, udLow: number, udHigh: number, addrLow: number, addrHigh: number): void {
+	#queue(opcode: number, fd: number, pollEvents: number, udLow: number, udHigh: number, addrLow: number, addrHigh: number,
+		sqeFlags = 0): void {
 		if (this.#batch.length < SQE * (this.#batched + 1)) {
 			const grown = new Int32Array(2 * this.#batch.length);
 			grown.set(this.#batch);
@@ -200,7 +215,7 @@ export class IoUringSelector<T = unknown> extends PollLikeSelector<T> {
 		const b = this.#batch;
 		const i = SQE * this.#batched++;
 		b[i] = opcode;
-		b[i + 1] = 0;
+		b[i + 1] = sqeFlags;
 		b[i + 2] = fd;
 		b[i + 3] = pollEvents;
 		b[i + 4] = udLow;
@@ -228,7 +243,8 @@ export class IoUringSelector<T = unknown> extends PollLikeSelector<T> {
 			this.#gen = this.#gen === MAX_GEN ? 1 : this.#gen + 1;
 			slot.gen = this.#gen;
 			slot.armed = slot.want;
-			this.#queue(IORING_OP_POLL_ADD, fd, slot.want, fd, slot.gen, 0, 0);
+			this.#queue(IORING_OP_POLL_ADD, fd, slot.want, fd, slot.gen, 0, 0, IOSQE_IO_LINK);
+			this.#queue(IORING_OP_LINK_TIMEOUT, -1, REQUEST_LIFETIME_MS, 0, 0, 0, 0);
 		}
 
 		this.#dirty.clear();
@@ -284,15 +300,15 @@ export class IoUringSelector<T = unknown> extends PollLikeSelector<T> {
 	}
 
 	protected override _wait(timeoutMs: number): number {
-		this.#queueDirty();
-		const queued = this.#flushBatch();
-		if (queued < 0) {
-			return queued;
-		}
-
 		const deadline = timeoutMs > 0 ? monotonicMs() + timeoutMs : 0;
 		let waitMs = timeoutMs;
 		for (;;) {
+			this.#queueDirty();
+			const queued = this.#flushBatch();
+			if (queued < 0) {
+				return queued;
+			}
+
 			const result = this.#enter(waitMs === 0 ? 0 : 1, waitMs);
 			if (result < 0 && result !== -ETIME && result !== -EINTR) {
 				return result;
@@ -307,8 +323,8 @@ export class IoUringSelector<T = unknown> extends PollLikeSelector<T> {
 				return -EINTR;
 			}
 
-			// Woken with nothing to report (a cancelled request's completion,
-			// or a signal while submitting): wait again for the time left.
+			// Woken with nothing to report (a cancelled or expired request, or
+			// a signal while submitting): re-arm and wait again for the time left.
 			if (waitMs > 0) {
 				waitMs = remainingMs(deadline);
 				if (waitMs === 0) {

@@ -157,3 +157,23 @@ test('IoUringSelector selectAsync sees a registration made while it waits', {ski
 	assert.equal(ready.length, 1);
 	assert.equal(ready[0]![0].fd, rd.fileno());
 });
+
+test('IoUringSelector: a closed-but-registered fd does not keep its connection open; expired requests are re-armed', {skip}, t => {
+	const s = make(t);
+	const [a, b] = socketpair(t);
+	const [c, d] = socketpair(t);
+	s.register(a, EVENT_READ);
+	const keyC = s.register(c, EVENT_READ);
+	assert.deepEqual(s.select(0), []);
+	const fdA = a.fileno();
+	a.close(); // Misuse: still registered, its poll request in flight.
+	// No select() runs: the request's lifetime ends and the kernel drops the file.
+	assert.equal(eofWithin(b.fileno(), 5000), true, 'peer saw EOF without unregister()');
+	// The next select re-arms: the closed fd is reported (POLLNVAL, as poll(2)),
+	// and the live one is polled again.
+	d.send('x');
+	const ready = expectEvents(s, [[c, EVENT_READ]]);
+	assert.ok(ready.some(([key]) => key === keyC));
+	assert.ok(ready.some(([key]) => key.fd === fdA), 'closed fd reported as ready');
+	s.unregister(fdA);
+});

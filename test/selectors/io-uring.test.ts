@@ -1,5 +1,6 @@
 /** IoUringSelector: the suite, plus what only the io_uring backend does. */
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {closeSync, openSync} from 'node:fs';
 import {constants as osConstants} from 'node:os';
 import {test, type TestContext} from 'node:test';
@@ -176,4 +177,33 @@ test('IoUringSelector: a closed-but-registered fd does not keep its connection o
 	assert.ok(ready.some(([key]) => key === keyC));
 	assert.ok(ready.some(([key]) => key.fd === fdA), 'closed fd reported as ready');
 	s.unregister(fdA);
+});
+
+test('SELECTORS_BACKEND=io_uring forces IoUringSelector; unset, Linux keeps EpollSelector', {skip}, () => {
+	const index = new URL('../../src/index.js', import.meta.url).href;
+	const script = `
+		const {DefaultSelector, EVENT_WRITE} = await import(${JSON.stringify(index)});
+		const sel = new DefaultSelector();
+		const fds = new Int32Array(2);
+		const {native, constant} = await import(${JSON.stringify(new URL('../../src/native.js', import.meta.url).href)});
+		native.socketpair(constant('AF_UNIX'), constant('SOCK_STREAM'), 0, fds);
+		sel.register(fds[1], EVENT_WRITE);
+		const ready = sel.select(1).map(([key, events]) => [key.fd === fds[1], events]);
+		sel.close();
+		native.close(fds[0]);
+		native.close(fds[1]);
+		console.log(JSON.stringify({name: DefaultSelector.name, ready}));
+	`;
+	const run = (value: string): unknown => {
+		const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+			env: {...process.env, SELECTORS_BACKEND: value},
+			encoding: 'utf8',
+			timeout: 30_000,
+		});
+		assert.equal(result.status, 0, result.stderr);
+		return JSON.parse(result.stdout);
+	};
+
+	assert.deepEqual(run('io_uring'), {name: 'IoUringSelector', ready: [[true, EVENT_WRITE]]});
+	assert.deepEqual(run(''), {name: 'EpollSelector', ready: [[true, EVENT_WRITE]]});
 });

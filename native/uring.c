@@ -159,6 +159,25 @@ static struct sel_uring *sel__arg_uring(napi_env env, napi_value v) {
   return data;
 }
 
+/* Reads (ring, records: Int32Array, count) from argv: false with a pending
+ * TypeError/RangeError unless the array holds count records of `record`
+ * int32 values. */
+static bool sel__arg_records(napi_env env, const napi_value *argv,
+                             size_t record, struct sel_uring **r,
+                             int32_t **buf, uint32_t *count) {
+  size_t len;
+  *r = sel__arg_uring(env, argv[0]);
+  if (*r == NULL || !sel__arg_int32array(env, argv[1], buf, &len, 1) ||
+      !sel__arg_uint32(env, argv[2], count, 2))
+    return false;
+  if ((size_t)*count * record > len) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
+                           "Argument 1 must hold Argument 2 records");
+    return false;
+  }
+  return true;
+}
+
 /* uringSetup(entries, cqEntries, flags, info: Int32Array(4)) -> ring, or
  * -errno. cqEntries > 0 adds IORING_SETUP_CQSIZE. info receives (ring fd,
  * features, SQ entries, CQ entries). The kernel creates the ring fd
@@ -224,19 +243,12 @@ static napi_value sel_napi_uring_setup(napi_env env, napi_callback_info info) {
  * as the SQ has room for. They go to the kernel with the next uringEnter. */
 static napi_value sel_napi_uring_queue(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 3);
-  struct sel_uring *r = sel__arg_uring(env, argv[0]);
-  if (r == NULL) return NULL;
+  struct sel_uring *r;
   int32_t *batch;
-  size_t len;
   uint32_t count;
-  ARG_INT32ARRAY(env, 1, batch, len);
-  ARG_UINT32(env, 2, count);
-  uint32_t n = count;
-  if ((size_t)count * SEL_URING_SQE_INT32 > len) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
-                           "Argument 1 must hold count records");
+  if (!sel__arg_records(env, argv, SEL_URING_SQE_INT32, &r, &batch, &count))
     return NULL;
-  }
+  uint32_t n = count;
   if (r->fd < 0) return sel__int(env, -EBADF);
   unsigned tail = *r->sq_tail;
   unsigned head = __atomic_load_n(r->sq_head, __ATOMIC_ACQUIRE);
@@ -311,18 +323,11 @@ static napi_value sel_napi_uring_enter(napi_env env, napi_callback_info info) {
  * (SEL_URING_CQE_INT32 values each, see above) and consumed. */
 static napi_value sel_napi_uring_reap(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 3);
-  struct sel_uring *r = sel__arg_uring(env, argv[0]);
-  if (r == NULL) return NULL;
+  struct sel_uring *r;
   int32_t *out;
-  size_t len;
   uint32_t max;
-  ARG_INT32ARRAY(env, 1, out, len);
-  ARG_UINT32(env, 2, max);
-  if ((size_t)max * SEL_URING_CQE_INT32 > len) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
-                           "Argument 1 must hold max records");
+  if (!sel__arg_records(env, argv, SEL_URING_CQE_INT32, &r, &out, &max))
     return NULL;
-  }
   if (r->fd < 0) return sel__int(env, -EBADF);
   unsigned head = *r->cq_head;
   unsigned tail = __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE);

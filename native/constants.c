@@ -12,8 +12,13 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #ifdef __linux__
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <sys/epoll.h>
 #endif
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||     \
@@ -42,6 +47,12 @@ napi_status sel__init_constants(napi_env env, napi_value exports) {
   SEL_CONST(AF_INET);
   SEL_CONST(AF_INET6);
   SEL_CONST(AF_UNIX);
+#ifdef AF_NETLINK
+  SEL_CONST(AF_NETLINK);
+#endif
+#ifdef AF_PACKET
+  SEL_CONST(AF_PACKET);
+#endif
   SEL_CONST(SOCK_STREAM);
   SEL_CONST(SOCK_DGRAM);
   SEL_CONST(SOCK_RAW);
@@ -154,6 +165,147 @@ napi_status sel__init_constants(napi_env env, napi_value exports) {
   SEL_CONST(EAI_ADDRFAMILY);
 #endif
   SEL_CONST(NI_MAXHOST);
+#ifdef __linux__
+  /* netlink(7), rtnetlink(7), packet(7) */
+  SEL_CONST(NETLINK_ROUTE);
+  SEL_CONST(NETLINK_USERSOCK);
+  SEL_CONST(NETLINK_KOBJECT_UEVENT);
+  SEL_CONST(NLMSG_DONE);
+  SEL_CONST(NLMSG_ERROR);
+  SEL_CONST(NLM_F_REQUEST);
+  SEL_CONST(NLM_F_DUMP);
+  SEL_CONST(RTM_GETLINK);
+  SEL_CONST(RTM_NEWLINK);
+  SEL_CONST(PACKET_HOST);
+  SEL_CONST(PACKET_BROADCAST);
+  SEL_CONST(PACKET_MULTICAST);
+  SEL_CONST(PACKET_OTHERHOST);
+  SEL_CONST(PACKET_OUTGOING);
+  SEL_CONST(ETH_P_ALL);
+  SEL_CONST(ETH_P_IP);
+#endif
+  /* ancillary data, credentials (unix(7)) */
+#ifdef SCM_RIGHTS
+  SEL_CONST(SCM_RIGHTS);
+#endif
+#ifdef SCM_CREDENTIALS
+  SEL_CONST(SCM_CREDENTIALS);
+#endif
+#ifdef SCM_CREDS
+  SEL_CONST(SCM_CREDS);
+#endif
+#ifdef SO_PASSCRED
+  SEL_CONST(SO_PASSCRED);
+#endif
+#ifdef SO_PEERCRED
+  SEL_CONST(SO_PEERCRED);
+#endif
+#ifdef SO_BINDTODEVICE
+  SEL_CONST(SO_BINDTODEVICE);
+#endif
+#ifdef SO_PRIORITY
+  SEL_CONST(SO_PRIORITY);
+#endif
+#ifdef SO_MARK
+  SEL_CONST(SO_MARK);
+#endif
+#ifdef MSG_CMSG_CLOEXEC
+  SEL_CONST(MSG_CMSG_CLOEXEC);
+#endif
+#ifdef MSG_EOR
+  SEL_CONST(MSG_EOR);
+#endif
+#ifdef MSG_ERRQUEUE
+  SEL_CONST(MSG_ERRQUEUE);
+#endif
+#ifdef MSG_CONFIRM
+  SEL_CONST(MSG_CONFIRM);
+#endif
+#ifdef MSG_MORE
+  SEL_CONST(MSG_MORE);
+#endif
+  /* IP, IPv6 and TCP options users set by name */
+#ifdef IP_TOS
+  SEL_CONST(IP_TOS);
+#endif
+#ifdef IP_MULTICAST_TTL
+  SEL_CONST(IP_MULTICAST_TTL);
+#endif
+#ifdef IP_MULTICAST_LOOP
+  SEL_CONST(IP_MULTICAST_LOOP);
+#endif
+#ifdef IP_MULTICAST_IF
+  SEL_CONST(IP_MULTICAST_IF);
+#endif
+#ifdef IP_ADD_MEMBERSHIP
+  SEL_CONST(IP_ADD_MEMBERSHIP);
+#endif
+#ifdef IP_DROP_MEMBERSHIP
+  SEL_CONST(IP_DROP_MEMBERSHIP);
+#endif
+#ifdef IP_RECVTOS
+  SEL_CONST(IP_RECVTOS);
+#endif
+#ifdef IP_PKTINFO
+  SEL_CONST(IP_PKTINFO);
+#endif
+#ifdef IP_HDRINCL
+  SEL_CONST(IP_HDRINCL);
+#endif
+#ifdef IPV6_JOIN_GROUP
+  SEL_CONST(IPV6_JOIN_GROUP);
+#endif
+#ifdef IPV6_LEAVE_GROUP
+  SEL_CONST(IPV6_LEAVE_GROUP);
+#endif
+#ifdef IPV6_MULTICAST_HOPS
+  SEL_CONST(IPV6_MULTICAST_HOPS);
+#endif
+#ifdef IPV6_MULTICAST_LOOP
+  SEL_CONST(IPV6_MULTICAST_LOOP);
+#endif
+#ifdef IPV6_MULTICAST_IF
+  SEL_CONST(IPV6_MULTICAST_IF);
+#endif
+#ifdef IPV6_UNICAST_HOPS
+  SEL_CONST(IPV6_UNICAST_HOPS);
+#endif
+#ifdef IPV6_TCLASS
+  SEL_CONST(IPV6_TCLASS);
+#endif
+#ifdef IPV6_RECVPKTINFO
+  SEL_CONST(IPV6_RECVPKTINFO);
+#endif
+#ifdef TCP_USER_TIMEOUT
+  SEL_CONST(TCP_USER_TIMEOUT);
+#endif
+#ifdef TCP_FASTOPEN
+  SEL_CONST(TCP_FASTOPEN);
+#endif
+#ifdef TCP_MAXSEG
+  SEL_CONST(TCP_MAXSEG);
+#endif
+#ifdef TCP_CORK
+  SEL_CONST(TCP_CORK);
+#endif
+#ifdef TCP_CONGESTION
+  SEL_CONST(TCP_CONGESTION);
+#endif
+#ifdef TCP_KEEPALIVE
+  SEL_CONST(TCP_KEEPALIVE);
+#endif
+#ifdef TCP_NOTSENT_LOWAT
+  SEL_CONST(TCP_NOTSENT_LOWAT);
+#endif
+  SEL_CONST(INADDR_ANY);
+  SEL_CONST(INADDR_LOOPBACK);
+  SEL_CONST(INADDR_BROADCAST);
+  SEL_CONST(NI_NUMERICHOST);
+  SEL_CONST(NI_NUMERICSERV);
+  SEL_CONST(NI_NAMEREQD);
+  SEL_CONST(NI_NOFQDN);
+  SEL_CONST(NI_DGRAM);
+  SEL_CONST(NI_MAXSERV);
   /* fcntl */
   SEL_CONST(F_GETFL);
   SEL_CONST(F_SETFL);
@@ -161,6 +313,7 @@ napi_status sel__init_constants(napi_env env, napi_value exports) {
   SEL_CONST(F_SETFD);
   SEL_CONST(FD_CLOEXEC);
   SEL_CONST(O_NONBLOCK);
+  SEL_CONST(SEEK_SET);
   /* select/poll */
   SEL_CONST(FD_SETSIZE);
   SEL_CONST(POLLIN);

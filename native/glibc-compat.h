@@ -57,6 +57,13 @@ SELECTORS_GLIBC_PIN(sem_post);
 SELECTORS_GLIBC_PIN(sem_wait);
 SELECTORS_GLIBC_PIN(sem_timedwait);
 #undef SELECTORS_GLIBC_PIN
+/* pthread_sigqueue (native/signal.c) came later than the base: 2.11 on x86_64;
+ * on aarch64 the base (2.17) already has it. */
+#if defined(__x86_64__)
+__asm__(".symver pthread_sigqueue,pthread_sigqueue@GLIBC_2.11");
+#else
+__asm__(".symver pthread_sigqueue,pthread_sigqueue@" SELECTORS_GLIBC_BASE);
+#endif
 #endif
 
 #endif

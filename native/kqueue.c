@@ -15,6 +15,7 @@
 #ifndef SEL_KQ_NO_NAPI
 #include "util.h"
 #endif
+#include "wait-common.h"
 
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||     \
     defined(__NetBSD__) || defined(__DragonFly__) || defined(SEL_KQ_STANDIN)
@@ -103,8 +104,7 @@ static int sel__kq_wait(int kq, int32_t *buf, uint32_t nevents,
                         int32_t timeout) {
   struct timespec ts, *tsp = NULL;
   if (timeout >= 0) {
-    ts.tv_sec = timeout / 1000;
-    ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
+    sel__ms_to_timespec(timeout, &ts);
     tsp = &ts;
   }
   int n = kevent(kq, NULL, 0, (struct kevent *)(void *)buf, (int)nevents, tsp);

@@ -219,6 +219,8 @@ NAPI_MODULE_INIT() {
       sel__init_signal(env, exports) != napi_ok ||
       sel__init_eventfd(env, exports) != napi_ok ||
       sel__init_select(env, exports) != napi_ok ||
+      sel__init_msg(env, exports) != napi_ok ||
+      sel__init_netdb(env, exports) != napi_ok ||
       sel__init_uring(env, exports) != napi_ok) {
     sel__throw_last(env);
     return NULL;

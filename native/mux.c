@@ -7,19 +7,37 @@
  * native/events.h); nothing is allocated.
  */
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/select.h>
 
 #include "events.h"
 #include "util.h"
+#include "wait-common.h"
 
 /* struct pollfd is {int fd; short events; short revents;} everywhere; the
  * TypeScript side lays its Int32Array out as that struct. */
 _Static_assert(sizeof(struct pollfd) == 8, "struct pollfd must be 8 bytes");
 
-static void sel__ms_to_timeval(int32_t ms, struct timeval *tv) {
-  tv->tv_sec = ms / 1000;
-  tv->tv_usec = (ms % 1000) * 1000;
+/* The arguments of select and poll: (list: Int32Array, n, timeoutMs,
+ * out: Int32Array), list and out holding 2 * n int32 at least. Returns false
+ * with a pending TypeError/RangeError. */
+static bool sel__arg_lists(napi_env env, napi_value *argv, const char *what,
+                           int32_t **list, uint32_t *n, int32_t *timeout,
+                           int32_t **out) {
+  size_t list_count, out_count;
+  if (!sel__arg_int32array(env, argv[0], list, &list_count, 0) ||
+      !sel__arg_uint32(env, argv[1], n, 1) ||
+      !sel__arg_int32(env, argv[2], timeout, 2) ||
+      !sel__arg_int32array(env, argv[3], out, &out_count, 3))
+    return false;
+  if ((size_t)*n * 2 > list_count || (size_t)*n * 2 > out_count) {
+    char msg[64];
+    snprintf(msg, sizeof(msg), "%s and out must hold 2 * n values", what);
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+    return false;
+  }
+  return true;
 }
 
 /* select(fds: Int32Array, n, timeoutMs, out: Int32Array) -> ready count.
@@ -31,17 +49,8 @@ static void sel__ms_to_timeval(int32_t ms, struct timeval *tv) {
 static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t *fds, *out, timeout;
-  size_t fds_count, out_count;
   uint32_t n;
-  ARG_INT32ARRAY(env, 0, fds, fds_count);
-  ARG_UINT32(env, 1, n);
-  ARG_INT32(env, 2, timeout);
-  ARG_INT32ARRAY(env, 3, out, out_count);
-  if ((size_t)n * 2 > fds_count || (size_t)n * 2 > out_count) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
-                           "fds and out must hold 2 * n values");
-    return NULL;
-  }
+  if (!sel__arg_lists(env, argv, "fds", &fds, &n, &timeout, &out)) return NULL;
   fd_set rset, wset, eset;
   FD_ZERO(&rset);
   FD_ZERO(&wset);
@@ -83,17 +92,9 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_poll(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t *pfds, *out, timeout;
-  size_t pfds_count, out_count;
   uint32_t n;
-  ARG_INT32ARRAY(env, 0, pfds, pfds_count);
-  ARG_UINT32(env, 1, n);
-  ARG_INT32(env, 2, timeout);
-  ARG_INT32ARRAY(env, 3, out, out_count);
-  if ((size_t)n * 2 > pfds_count || (size_t)n * 2 > out_count) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
-                           "pollfds and out must hold 2 * n values");
+  if (!sel__arg_lists(env, argv, "pollfds", &pfds, &n, &timeout, &out))
     return NULL;
-  }
   struct pollfd *p = (struct pollfd *)pfds;
   int r = poll(p, (nfds_t)n, timeout < 0 ? -1 : timeout);
   if (r < 0) return sel__neg_errno(env);

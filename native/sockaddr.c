@@ -6,6 +6,12 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/un.h>
+#ifdef __linux__
+#include <linux/if_packet.h>
+#include <linux/netlink.h>
+#include <net/if.h>
+#include <netinet/if_ether.h>
+#endif
 
 #include "sockaddr.h"
 
@@ -72,6 +78,32 @@ bool sel__sockaddr_from_args(napi_env env, napi_value *argv, int i,
 #ifdef __APPLE__
     sun->sun_len = (unsigned char)*len;
 #endif
+#ifdef __linux__
+  } else if (family == AF_NETLINK) {
+    /* (pid, groups): port carries the pid, flowinfo the groups mask. */
+    struct sockaddr_nl *nl = (struct sockaddr_nl *)ss;
+    nl->nl_family = AF_NETLINK;
+    nl->nl_pid = port;
+    nl->nl_groups = flowinfo;
+    *len = sizeof(*nl);
+  } else if (family == AF_PACKET) {
+    /* (ifname, proto, pkttype, hatype): host is the interface name, port
+     * the protocol (host order), flowinfo the packet type, scope the
+     * hardware type. */
+    struct sockaddr_ll *ll = (struct sockaddr_ll *)ss;
+    ll->sll_family = AF_PACKET;
+    ll->sll_protocol = htons((uint16_t)port);
+    ll->sll_pkttype = (unsigned char)flowinfo;
+    ll->sll_hatype = (unsigned short)scope;
+    *len = sizeof(*ll);
+    if (port > 65535 || flowinfo > 255 || scope > 65535) {
+      *err = -EINVAL;
+    } else if (hostlen > 0) {
+      unsigned int index = if_nametoindex(host);
+      if (index == 0) *err = -ENODEV;
+      ll->sll_ifindex = (int)index;
+    }
+#endif
   } else {
     *err = -EAFNOSUPPORT;
     *len = 0;
@@ -127,5 +159,36 @@ napi_value sel__sockaddr_to_js(napi_env env, const struct sockaddr_storage *ss,
       return NULL;
     return sel__array(env, items, 2);
   }
+#ifdef __linux__
+  if (family == AF_NETLINK) {
+    const struct sockaddr_nl *nl = (const struct sockaddr_nl *)ss;
+    if (napi_create_uint32(env, nl->nl_pid, &items[1]) != napi_ok ||
+        napi_create_uint32(env, nl->nl_groups, &items[2]) != napi_ok)
+      return NULL;
+    return sel__array(env, items, 3);
+  }
+  if (family == AF_PACKET) {
+    const struct sockaddr_ll *ll = (const struct sockaddr_ll *)ss;
+    char name[IF_NAMESIZE + 1] = "";
+    if (ll->sll_ifindex > 0 &&
+        if_indextoname((unsigned int)ll->sll_ifindex, name) == NULL)
+      name[0] = '\0';
+    size_t halen = ll->sll_halen <= sizeof(ll->sll_addr) ? ll->sll_halen : 0;
+    void *copy;
+    if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &items[1]) !=
+            napi_ok ||
+        napi_create_uint32(env, ntohs(ll->sll_protocol), &items[2]) !=
+            napi_ok ||
+        napi_create_uint32(env, ll->sll_pkttype, &items[3]) != napi_ok ||
+        napi_create_uint32(env, ll->sll_hatype, &items[4]) != napi_ok)
+      return NULL;
+    napi_value addr;
+    if (napi_create_buffer_copy(env, halen, ll->sll_addr, &copy, &addr) !=
+        napi_ok)
+      return NULL;
+    napi_value all[6] = {items[0], items[1], items[2], items[3], items[4], addr};
+    return sel__array(env, all, 6);
+  }
+#endif
   return sel__array(env, items, 1);
 }

@@ -15,11 +15,13 @@ import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-/** `[AF_INET, host, port]`, `[AF_INET6, host, port, flowinfo, scopeId]`, `[AF_UNIX, path]` or `[family]`. */
+/** `[AF_INET, host, port]`, `[AF_INET6, host, port, flowinfo, scopeId]`, `[AF_UNIX, path]`, `[AF_NETLINK, pid, groups]`, `[AF_PACKET, ifname, proto, pkttype, hatype, addr]` or `[family]`. */
 export type NativeAddress =
 	| readonly [family: number, host: string, port: number]
 	| readonly [family: number, host: string, port: number, flowinfo: number, scopeId: number]
 	| readonly [family: number, path: string]
+	| readonly [family: number, pid: number, groups: number]
+	| readonly [family: number, ifname: string, proto: number, pkttype: number, hatype: number, addr: Uint8Array]
 	| readonly [family: number];
 
 /** One getaddrinfo(3) result. */
@@ -28,15 +30,13 @@ export type NativeAddrInfo = readonly [family: number, type: number, proto: numb
 /** getaddrinfo(3) failure: `eai` is the EAI_* code, `errno` is set for EAI_SYSTEM. */
 export type NativeGaiError = {readonly eai: number; readonly errno: number; readonly message: string};
 
+/** recvmsg(2)'s result: the control messages' data located in the caller's control buffer. */
+export type NativeMessage = readonly [bytes: number, msgFlags: number, address: NativeAddress,
+	cmsgs: ReadonlyArray<readonly [level: number, type: number, offset: number, length: number]>];
+
 /** Bytes the addon reads from or writes into. */
 export type Bytes = ArrayBufferView | ArrayBuffer;
 
-declare const watchBrand: unique symbol;
-declare const waitBrand: unique symbol;
-/** Opaque handle of a `uv_poll_t` watch (native/watch.c). */
-export type NativeWatch = object & {readonly [watchBrand]: true};
-/** Opaque handle of a pending helper-thread wait (native/watch.c). */
-export type NativeWait = object & {readonly [waitBrand]: true};
 declare const ringBrand: unique symbol;
 /** Opaque handle of an io_uring instance (native/uring.c). */
 export type NativeRing = object & {readonly [ringBrand]: true};
@@ -74,6 +74,38 @@ export interface NativeBinding {
 	getsockoptBytes(fd: number, level: number, name: number, buf: Bytes): number;
 	getsockname(fd: number): number | NativeAddress;
 	getpeername(fd: number): number | NativeAddress;
+	/** family < 0: no address. `ancdata` items are copied into one control buffer. */
+	sendmsg(fd: number, buffers: readonly Bytes[], ancdata: ReadonlyArray<readonly [level: number, type: number, data: Bytes]>,
+		flags: number, family: number, host: string, port: number, flowinfo: number, scopeId: number): number;
+	/** Scatters into `buffers`; control messages are written into `control`, located by [level, type, offset, length]. */
+	recvmsg(fd: number, buffers: readonly Bytes[], control: Bytes, flags: number): number | NativeMessage;
+	/** CMSG_LEN(n) (a macro; no system call). */
+	cmsgLen(n: number): number;
+	/** CMSG_SPACE(n) (a macro; no system call). */
+	cmsgSpace(n: number): number;
+	/** offset < 0: from and advancing inFd's position. -ENOSYS where unsupported. */
+	sendfile(outFd: number, inFd: number, offset: number, count: number): number;
+	/** The new offset. */
+	lseek(fd: number, offset: number, whence: number): number;
+	// names and addresses (native/netdb.c)
+	gethostname(): string | number;
+	/** [host, service], -errno for a non-numeric host (EINVAL) or unknown family, or a getnameinfo(3) failure. */
+	getnameinfo(family: number, host: string, port: number, flowinfo: number, scopeId: number, flags: number): readonly [host: string, service: string] | number | NativeGaiError;
+	/** Bytes written into `out` (4 or 16), 0 for a string that is no address of the family, -errno. */
+	inetPton(family: number, text: string, out: Bytes): number;
+	inetNtop(family: number, packed: Bytes): string | number;
+	/** 1 and `out` = the 4 bytes, or 0 for an invalid string. */
+	inetAton(text: string, out: Bytes): number;
+	/** The port, or -1 if not found. */
+	getservbyname(name: string, proto: string | null): number;
+	/** The name, or null if not found. */
+	getservbyport(port: number, proto: string | null): string | null;
+	/** The number, or -1 if not found. */
+	getprotobyname(name: string): number;
+	/** The index, 0 if no such interface. */
+	ifNametoindex(name: string): number;
+	ifIndextoname(index: number): string | number;
+	ifNameindex(): Array<readonly [index: number, name: string]> | number;
 	getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number, flags: number): NativeAddrInfo[] | NativeGaiError;
 
 	// any fd
@@ -135,26 +167,22 @@ export interface NativeBinding {
 	/** `buf` holds `nevents` records of {@link NativeBinding.keventRecordInt32} values; filled with (fd, SEL_EV_* bits) pairs (src/selectors/events.ts). */
 	keventWait?(kq: number, buf: Int32Array, nevents: number, timeoutMs: number): number;
 
-	// waiting without blocking the event loop (native/watch.c; wrapped by src/async/)
-	/** A uv_poll_t on a private dup of `fd`: `callback` runs once per {@link NativeBinding.watchStart}, with `this` = the handle. */
-	watchCreate(fd: number, callback: (this: NativeWatch, status: number, events: number) => void): NativeWatch | number;
-	/** Arms one notification; `events`: UV_READABLE 1 | UV_WRITABLE 2 | UV_DISCONNECT 4 | UV_PRIORITIZED 8. -EBADF after close. */
-	watchStart(watch: NativeWatch, events: number): number;
-	watchStop(watch: NativeWatch): number;
-	/** uv_ref/uv_unref: whether an armed watch keeps the event loop alive (default true). */
-	watchRef(watch: NativeWatch, ref: boolean): number;
-	/** Stops, closes the dup, drops the callback. Idempotent. */
-	watchClose(watch: NativeWatch): number;
-	/** poll(2) on a helper thread; `pollfds` is copied, `out` is written just before `callback` runs. */
-	pollAsync(pollfds: Int32Array, n: number, timeoutMs: number, out: Int32Array,
-		callback: (this: NativeWait, result: number, woken: boolean) => void): NativeWait | number;
-	/** select(2) on a helper thread; `fds`/`out` as for {@link NativeBinding.select}. */
-	selectAsync(fds: Int32Array, n: number, timeoutMs: number, out: Int32Array,
-		callback: (this: NativeWait, result: number, woken: boolean) => void): NativeWait | number;
-	/** Wakes the helper thread (its callback follows with `woken` = true); no-op once completed. */
-	waitCancel(wait: NativeWait): number;
-	/** uv_ref/uv_unref: whether the pending wait keeps the event loop alive (default true). */
-	waitRef(wait: NativeWait, ref: boolean): number;
+	// the reactor: waiting without blocking the event loop (native/reactor.c;
+	// policy in src/async/reactor.ts). Absent where there is no epoll or kqueue.
+	/** Event bits (epoll's values), control ops and the batch size. */
+	readonly reactorEvents?: import('./async/reactor.js').ReactorEvents;
+	/** Starts this environment's reactor thread; `callback(count)` gets `count` (token, revents) pairs in `out` (128 int32 at least), or -errno if the thread failed. -EALREADY if started. */
+	reactorOpen?(callback: (count: number) => void, out: Int32Array): number;
+	/** Adds the reactor's own dup of `fd` (`events`: reactor bits; `token`: uint32 handed back with the events); returns that watch fd. */
+	reactorAdd?(fd: number, events: number, token: number): number;
+	/** Changes a watch's events and token; -EBADF if `watchFd` is not one. */
+	reactorMod?(watchFd: number, events: number, token: number): number;
+	/** Removes a watch and closes its dup; -EBADF if `watchFd` is not one. */
+	reactorDel?(watchFd: number): number;
+	/** The number of watches open. */
+	reactorCount?(): number;
+	/** Whether the reactor keeps the event loop alive (threadsafe function ref/unref). */
+	reactorRef?(ref: boolean): number;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -260,5 +260,64 @@ export function ensureNofile(wanted: number): [soft: number, hard: number] {
 	return previous;
 }
 
+/** The largest file offset or count a JavaScript number carries exactly. */
+const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A file offset or byte count: a non-negative safe integer.
+ *
+ * @internal
+ */
+export function toOffset(value: unknown, name: string): number {
+	if (typeof value !== 'number' || !Number.isInteger(value)) {
+		throw argTypeError(`${name} must be an integer, not ${typeName(value)}`);
+	}
+
+	if (value < 0 || value > MAX_OFFSET) {
+		throw argRangeError(`${name} must be a non-negative integer (got ${value})`);
+	}
+
+	return value;
+}
+
+/**
+ * Copies up to `count` bytes from the file `inFd` to `outFd` inside the
+ * kernel (Python's `os.sendfile(out_fd, in_fd, offset, count)`, Linux
+ * form): one sendfile(2), EINTR retried, no waiting. With a number
+ * `offset` it reads from there and leaves `inFd`'s file position alone;
+ * with `null` it reads from, and advances, the position.
+ *
+ * On a non-blocking socket (the way to use it under a selector) it throws
+ * {@link BlockingIOError} when the socket buffer is full: wait for
+ * EVENT_WRITE and call again with the offset advanced by what was sent.
+ * Use `Socket.sendfile()` (node-selectors/socket) for blocking and timeout-mode sockets.
+ * The kernel caps one call at 0x7ffff000 bytes.
+ *
+ * @param outFd - the destination (a socket, or any fd on Linux ≥ 2.6.33)
+ * @param inFd - the source: a regular file (mmap-able; not a socket)
+ * @param offset - where to read from, or `null` for the file position
+ * @param count - the most bytes to send
+ * @returns the bytes sent; 0 at end of file
+ * @throws {BlockingIOError} EAGAIN on a full non-blocking socket
+ * @throws {TypeError | RangeError} for a non-integer or negative offset/count
+ * @throws {OSError} EINVAL when the kernel cannot sendfile these fds, ENOSYS off Linux, EBADF …
+ */
+export function sendfile(outFd: number, inFd: number, offset: number | null, count: number): number {
+	const out = toFd(outFd);
+	const input = toInt32(inFd, 'inFd');
+	const off = offset === null ? -1 : toOffset(offset, 'offset');
+	const n = toOffset(count, 'count');
+	for (;;) {
+		const ret = native.sendfile(out, input, off, n);
+		if (ret >= 0) {
+			return ret;
+		}
+
+		if (ret !== -EINTR) {
+			throw OSError.fromErrno(-ret, 'sendfile');
+		}
+	}
+}
+
 export {BlockingIOError, BrokenPipeError, OSError} from './errors.js';
 export {eventfd, eventfdRead, eventfdWrite, EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE} from './eventfd.js';

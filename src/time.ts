@@ -6,10 +6,39 @@
  * @module
  */
 import {performance} from 'node:perf_hooks';
+import {isMainThread} from 'node:worker_threads';
 import {stackFromCaller, ValueError} from './errors.js';
 
 /** The longest single wait the kernel calls take (poll/epoll: an int of ms). */
 export const MAX_WAIT_MS = 0x7f_ff_ff_ff;
+
+/**
+ * The longest single blocking kernel wait in a worker thread. Node tells an
+ * addon nothing when `worker.terminate()` is called (or when the main
+ * thread's `process.exit()` stops the workers): V8's termination takes
+ * effect only when control comes back to JavaScript. So a blocking wait in
+ * a worker is cut into slices of this length and resumed with the time
+ * left; an idle blocked worker wakes 4 times a second, and stops within
+ * one slice of being terminated.
+ */
+export const WORKER_WAIT_SLICE_MS = 250;
+
+/**
+ * How long one blocking kernel wait may last on this thread: `ms` on the
+ * main thread (no cost there); at most {@link WORKER_WAIT_SLICE_MS} in a
+ * worker (-1, forever, included). Every blocking wait (the selectors' wait
+ * loop, blocking socket calls) caps each kernel call with this and loops on
+ * its deadline.
+ *
+ * @param ms - the wait wanted: -1 forever, 0 poll, > 0 milliseconds
+ */
+export function waitSliceMs(ms: number): number {
+	if (isMainThread || (ms >= 0 && ms <= WORKER_WAIT_SLICE_MS)) {
+		return ms;
+	}
+
+	return WORKER_WAIT_SLICE_MS;
+}
 
 /** Milliseconds on a monotonic clock. */
 export function monotonicMs(): number {

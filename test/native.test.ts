@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import {constants} from 'node:os';
 import {describe, test} from 'node:test';
-import {C, native, type NativeWait, type NativeWatch} from '../src/native.js';
+import {C, native} from '../src/native.js';
+import {ensureReactor, R} from '../src/async/reactor.js';
 import {checkFdLeaks} from './helpers/fds.js';
 
 // signalInit's wake-up pipe and helper thread live as long as the process (no disposition changes):
@@ -26,7 +27,8 @@ const sigaction = (): Uint8Array => new Uint8Array(SIZEOF_SIGACTION);
 
 /** What an argument is, and so which value has the wrong type for it. */
 type Kind = 'fd' | 'int' | 'uint' | 'double' | 'bytes' | 'int32array' | 'string' | 'stringOrNull' | 'boolean'
-	| 'function' | 'watch' | 'wait' | 'float64array' | 'bytesOrNull';
+	| 'function' | 'float64array' | 'bytesOrNull'
+	| 'array';
 
 const wrongValue: Record<Kind, unknown> = {
 	fd: 'x',
@@ -39,10 +41,9 @@ const wrongValue: Record<Kind, unknown> = {
 	stringOrNull: 42,
 	boolean: 1,
 	function: 42,
-	watch: {},
-	wait: {},
 	float64array: new Int32Array(2),
 	bytesOrNull: 'x',
+	array: 'x',
 };
 
 interface Case {
@@ -66,31 +67,11 @@ function closeFd(fd: unknown): void {
 const bytes = (): Uint8Array => new Uint8Array(8);
 const noop = (): void => undefined;
 
-/** A watch handle that has been closed again (its dup and the pipe released). */
-function closedWatch(): NativeWatch {
-	const fds = new Int32Array(2);
-	assert.equal(native.pipe(fds), 0);
-	try {
-		const watch = native.watchCreate(fds[0] ?? -1, noop);
-		assert.equal(typeof watch, 'object');
-		assert.equal(native.watchClose(watch as NativeWatch), 0);
-		return watch as NativeWatch;
-	} finally {
-		native.close(fds[0] ?? -1);
-		native.close(fds[1] ?? -1);
-	}
+/** This environment's reactor, started (as by the first selectAsync()). */
+function reactor(): void {
+	ensureReactor();
 }
 
-/** A helper-thread wait on an empty set with a zero timeout: it completes on its own. */
-function finishingWait(): NativeWait {
-	const wait = native.pollAsync(new Int32Array([-1, 0]), 1, 0, new Int32Array(2), noop);
-	assert.equal(typeof wait, 'object');
-	return wait as NativeWait;
-}
-
-const isHandle = (result: unknown): void => {
-	assert.equal(typeof result, 'object', `expected a handle, got ${String(result)}`);
-};
 const ip = ['127.0.0.1', 9, 0, 0] as const;
 
 const cases: Record<string, Case> = {
@@ -111,6 +92,13 @@ const cases: Record<string, Case> = {
 	getsockoptInt: {args: () => [-1, SOL_SOCKET, C['SO_TYPE'], new Int32Array(1)], kinds: ['fd', 'int', 'int', 'int32array']},
 	setsockoptBytes: {args: () => [-1, SOL_SOCKET, C['SO_LINGER'], new Int32Array(2)], kinds: ['fd', 'int', 'int', 'bytes']},
 	getsockoptBytes: {args: () => [-1, SOL_SOCKET, C['SO_LINGER'], bytes()], kinds: ['fd', 'int', 'int', 'bytes']},
+	sendmsg: {
+		args: () => [-1, [bytes()], [[SOL_SOCKET, 1, bytes()]], 0, AF_INET, ...ip],
+		kinds: ['fd', 'array', 'array', 'int', 'int', 'string', 'uint', 'uint', 'uint'],
+	},
+	recvmsg: {args: () => [-1, [bytes()], bytes(), 0], kinds: ['fd', 'array', 'bytes', 'int']},
+	sendfile: {args: () => [-1, -1, 0, 1], kinds: ['fd', 'fd', 'double', 'double']},
+	lseek: {args: () => [-1, 0, 0], kinds: ['fd', 'double', 'int']},
 	getsockname: {args: () => [-1], kinds: ['fd']},
 	getpeername: {args: () => [-1], kinds: ['fd']},
 	// Any fd.
@@ -195,31 +183,40 @@ const cases: Record<string, Case> = {
 			assert.equal(result, 0);
 		},
 	},
+	cmsgLen: {args: () => [4], kinds: ['uint'], check: (result) => assert.equal(result, native.cmsgLen(0) + 4)},
+	cmsgSpace: {args: () => [4], kinds: ['uint'], check: (result) => assert.ok((result as number) >= native.cmsgLen(4))},
+	// Names and addresses (native/netdb.c).
+	gethostname: {args: () => [], kinds: [], check: (result) => assert.equal(typeof result, 'string')},
+	getnameinfo: {
+		args: () => [AF_INET, '127.0.0.1', 9, 0, 0, (C['NI_NUMERICHOST'] ?? 1) | (C['NI_NUMERICSERV'] ?? 2)],
+		kinds: ['int', 'string', 'uint', 'uint', 'uint', 'int'],
+		check: (result) => assert.deepEqual(result, ['127.0.0.1', '9']),
+	},
+	inetPton: {
+		args: () => [AF_INET, '10.1.2.3', new Uint8Array(16)],
+		kinds: ['int', 'string', 'bytes'],
+		check: (result) => assert.equal(result, 4),
+	},
+	inetNtop: {args: () => [AF_INET, Uint8Array.of(10, 1, 2, 3)], kinds: ['int', 'bytes'], check: (result) => assert.equal(result, '10.1.2.3')},
+	inetAton: {args: () => ['10.1', new Uint8Array(4)], kinds: ['string', 'bytes'], check: (result) => assert.equal(result, 1)},
+	getservbyname: {args: () => ['no-such-service', null], kinds: ['string', 'stringOrNull'], check: (result) => assert.equal(result, -1)},
+	getservbyport: {args: () => [0, 'no-such-proto'], kinds: ['uint', 'stringOrNull'], check: (result) => assert.equal(result, null)},
+	getprotobyname: {args: () => ['no-such-protocol'], kinds: ['string'], check: (result) => assert.equal(result, -1)},
+	ifNametoindex: {args: () => ['no-such-if0'], kinds: ['string'], check: (result) => assert.equal(result, 0)},
+	ifIndextoname: {args: () => [0x7fff_fff0], kinds: ['uint'], check: (result) => assert.equal(result, -E.ENXIO)},
+	ifNameindex: {args: () => [], kinds: [], check: (result) => assert.ok(Array.isArray(result))},
 	epollCreate: {args: () => [], kinds: [], check: closeFd},
-	// Waiting without blocking the event loop (native/watch.c).
-	watchCreate: {args: () => [-1, noop], kinds: ['fd', 'function']},
-	watchStart: {
-		args: () => [closedWatch(), 1],
-		kinds: ['watch', 'int'],
-		check(result) {
-			assert.equal(result, -E.EBADF, 'a closed watch');
-		},
+	// The reactor (native/reactor.c): started once per environment.
+	reactorOpen: {
+		args: () => (reactor(), [noop, new Int32Array(2 * R.BATCH)]),
+		kinds: ['function', 'int32array'],
+		check: (result) => assert.equal(result, -E.EALREADY, 'already started'),
 	},
-	watchStop: {args: () => [closedWatch()], kinds: ['watch'], check: (result) => assert.equal(result, 0)},
-	watchRef: {args: () => [closedWatch(), false], kinds: ['watch', 'boolean'], check: (result) => assert.equal(result, 0)},
-	watchClose: {args: () => [closedWatch()], kinds: ['watch'], check: (result) => assert.equal(result, 0)},
-	pollAsync: {
-		args: () => [new Int32Array([-1, C['POLLIN'] ?? 1]), 1, 0, new Int32Array(2), noop],
-		kinds: ['int32array', 'uint', 'int', 'int32array', 'function'],
-		check: isHandle,
-	},
-	selectAsync: {
-		args: () => [new Int32Array([-1, 1]), 1, 0, new Int32Array(2), noop],
-		kinds: ['int32array', 'uint', 'int', 'int32array', 'function'],
-		expectBadf: true,
-	},
-	waitCancel: {args: () => [finishingWait()], kinds: ['wait'], check: (result) => assert.equal(result, 0)},
-	waitRef: {args: () => [finishingWait(), true], kinds: ['wait', 'boolean'], check: (result) => assert.equal(result, 0)},
+	reactorAdd: {args: () => (reactor(), [-1, R.IN, 1]), kinds: ['fd', 'uint', 'uint']},
+	reactorMod: {args: () => (reactor(), [-1, R.IN, 1]), kinds: ['fd', 'uint', 'uint']},
+	reactorDel: {args: () => (reactor(), [-1]), kinds: ['fd']},
+	reactorCount: {args: () => [], kinds: [], check: (result) => assert.equal(typeof result, 'number')},
+	reactorRef: {args: () => (reactor(), [false]), kinds: ['boolean'], check: (result) => assert.equal(result, 0)},
 	kqueue: {args: () => [], kinds: [], check: closeFd},
 	// Signals (native/signal.c): valid calls that change no disposition of this process.
 	signalInit: {args: () => [noop], kinds: ['function'], check: (result) => assert.equal(result, 1)},

@@ -1,27 +1,28 @@
 /**
- * {@link FdWatch}: wait for a pollable fd to become ready without blocking
- * the event loop, through a libuv `uv_poll_t` (native/watch.c).
+ * {@link FdWatch}: wait for one fd to become ready without blocking the event
+ * loop, through the environment's reactor (src/async/reactor.ts,
+ * native/reactor.c). No selector policy: a one-shot readiness wait with a
+ * timeout, an `AbortSignal` and a ref switch.
  *
- * Meant for the selectors whose own fd is pollable — an epoll(7) or kqueue(2)
- * fd is readable while it has events pending — so `selectAsync()` can wait
- * for that and then collect the events with a zero-timeout `select(0)`. It
- * holds no selector policy: a one-shot readiness wait with a timeout, an
- * `AbortSignal` and a ref switch.
- *
+ * @internal (exported publicly by a later change)
  * @module
  */
+import {constants as osConstants} from 'node:os';
 import {OSError, RuntimeError, check} from '../errors.js';
-import {native, type NativeWatch} from '../native.js';
 import {clampWaitMs} from '../time.js';
+import {
+	R, bind, ensureReactor, holdStrongly, releaseLoop, retainLoop, unbind, watchAdd, watchModify, watchRemove,
+	type ReactorReceiver,
+} from './reactor.js';
 
-/** libuv's `UV_READABLE`: wait for the fd to be readable (the default). */
-export const WATCH_READABLE = 1;
-/** libuv's `UV_WRITABLE`: wait for the fd to be writable. */
-export const WATCH_WRITABLE = 2;
-/** libuv's `UV_DISCONNECT`: report a peer hang-up (`EPOLLRDHUP`) where supported. */
-export const WATCH_DISCONNECT = 4;
-/** libuv's `UV_PRIORITIZED`: urgent data (`EPOLLPRI`). */
-export const WATCH_PRIORITIZED = 8;
+/** Wait for the fd to be readable (the default): `EPOLLIN`. */
+export const WATCH_READABLE: number = R.IN;
+/** Wait for the fd to be writable: `EPOLLOUT`. */
+export const WATCH_WRITABLE: number = R.OUT;
+/** Report a peer hang-up (`EPOLLRDHUP`; kqueue: EOF on the read filter). */
+export const WATCH_DISCONNECT: number = R.RDHUP;
+/** Urgent (out-of-band) data: `EPOLLPRI` (not on kqueue). */
+export const WATCH_PRIORITIZED: number = R.PRI;
 
 const ALL_EVENTS = WATCH_READABLE | WATCH_WRITABLE | WATCH_DISCONNECT | WATCH_PRIORITIZED;
 
@@ -43,18 +44,45 @@ export interface FdWaitOptions {
 	 */
 	readonly events?: number;
 	/**
+	 * Edge-triggered (`EPOLLET`, kqueue `EV_CLEAR`): report only a change of
+	 * state since the last report. Default `false` (level-triggered).
+	 */
+	readonly edge?: boolean;
+	/**
 	 * Give up after this many **milliseconds** (an integer; the wait resolves
 	 * with 0). Negative or absent: no time limit. Waits longer than
 	 * `MAX_WAIT_MS` (about 24.8 days) end early with 0, so callers with a
-	 * deadline loop. Not useful for 0: a zero-timeout check is a synchronous
-	 * `select(0)`.
+	 * deadline loop.
 	 */
 	readonly timeoutMs?: number;
 	/** Aborting it stops the wait and rejects it with `signal.reason`. */
 	readonly signal?: AbortSignal;
 }
 
+/** The kernel side of a watch; closed when its FdWatch is collected unclosed. */
+interface Core {
+	/** The reactor's duplicate of the fd (-1 once closed). */
+	dup: number;
+	/** The token of the pending wait, 0 if none. */
+	token: number;
+}
+
+function release(core: Core): void {
+	if (core.token !== 0) {
+		unbind(core.token);
+		core.token = 0;
+	}
+
+	if (core.dup >= 0) {
+		watchRemove(core.dup);
+		core.dup = -1;
+	}
+}
+
+const collected = new FinalizationRegistry<Core>(release);
+
 interface Pending {
+	readonly token: number;
 	readonly resolve: (events: number) => void;
 	readonly reject: (reason: unknown) => void;
 	timer: ReturnType<typeof setTimeout> | undefined;
@@ -63,47 +91,49 @@ interface Pending {
 }
 
 /**
- * A libuv poll handle on one fd: {@link FdWatch.wait} resolves when the fd
- * is ready, while timers, promises and servers keep running.
+ * One fd in the reactor: {@link FdWatch.wait} resolves when the fd is ready,
+ * while timers, promises and servers keep running.
  *
  * Semantics:
- * - **One wait at a time, one-shot.** The handle is disarmed before the wait
- *   settles, so a level-triggered ready fd is reported once per `wait()`.
- *   A second `wait()` while one is pending rejects with
- *   {@link RuntimeError} `ERR_WAIT_PENDING`.
+ * - **One wait at a time, one-shot.** Each `wait()` arms the fd once
+ *   (`EPOLLONESHOT`); the kernel disarms it when it reports, so a
+ *   level-triggered ready fd is reported once per `wait()`. A second
+ *   `wait()` while one is pending rejects with {@link RuntimeError}
+ *   `ERR_WAIT_PENDING`.
  * - **Keeps the process alive** while a wait is pending, like a listening
  *   server, unless {@link FdWatch.unref} (or `{ref: false}`) was used; the
- *   timeout timer follows the same setting.
- * - **Abort** (`signal`) stops the wait and rejects with `signal.reason`;
- *   an already-aborted signal rejects without arming.
- * - **close()** stops polling and rejects a pending wait with
- *   {@link RuntimeError} `ERR_WATCH_CLOSED`; later `wait()` calls reject
- *   the same way. Idempotent.
- * - **The watch polls its own duplicate of the fd** (one extra fd, closed by
- *   `close()`). The caller may close its fd at any time without confusing
- *   libuv (which, on a reused fd number, would unregister another handle's
- *   fd), but the open file — say, the epoll instance — stays open until the
- *   watch is closed. Several watches on one fd are independent.
+ *   timeout timer follows the same setting. An unref'd pending wait does
+ *   not keep the watch reachable either: a watch nobody references is
+ *   garbage-collected with its wait (which never settles) and closed.
+ * - **Abort** (`signal`) disarms and rejects with `signal.reason`; an
+ *   already-aborted signal rejects without arming.
+ * - **close()** removes the fd from the reactor and rejects a pending wait
+ *   with {@link RuntimeError} `ERR_WATCH_CLOSED`; later `wait()` calls
+ *   reject the same way. Idempotent.
+ * - **The watch holds its own duplicate of the fd** (one extra fd, closed
+ *   by `close()`): the reactor's kernel set names it, so the caller may
+ *   close its fd at any time, several watches on one fd are independent,
+ *   and a reused fd number is never confused with the watched file. The
+ *   open file stays open until the watch is closed.
  * - An `FdWatch` dropped without `close()` is closed when garbage-collected
- *   (not while a wait is pending), and when its thread's environment exits.
+ *   (not while a ref'd wait is pending), and when its thread's environment
+ *   exits.
  *
  * A regular file throws `PermissionError` (`EPERM`) on Linux (epoll
- * refuses it).
- *
- * `wait()` never throws: every failure is a rejection.
+ * refuses it). `wait()` never throws: every failure is a rejection.
  */
-export class FdWatch implements Disposable {
+export class FdWatch implements Disposable, ReactorReceiver {
 	/** The watched file descriptor. */
 	readonly fd: number;
-	#handle: NativeWatch | undefined;
+	readonly #core: Core;
 	#ref = true;
 	#pending: Pending | undefined;
 
 	/**
-	 * Creates the poll handle (idle: nothing is watched until `wait()`).
+	 * Duplicates `fd` and adds the duplicate, disarmed, to the reactor
+	 * (starting the reactor on first use).
 	 *
-	 * @param fd - a pollable file descriptor (epoll/kqueue fd, socket, pipe…);
-	 *   duplicated, see the class notes
+	 * @param fd - a pollable file descriptor (epoll/kqueue fd, socket, pipe…)
 	 * @param options - see {@link FdWatchOptions}
 	 * @throws {TypeError} if `fd` is not an integer
 	 * @throws {OSError} `EBADF` (fd not open), `EMFILE`, `EPERM` (not pollable)…
@@ -113,24 +143,22 @@ export class FdWatch implements Disposable {
 			throw new TypeError(`fd must be an integer, not ${String(fd)}`);
 		}
 
-		const handle = native.watchCreate(fd, (status, events) => {
-			this.#onReady(status, events);
-		});
-		if (typeof handle === 'number') {
-			check(handle, 'uv_poll_init');
-			throw new Error('unreachable: watchCreate returned a non-negative number');
-		}
+		ensureReactor();
+		// Disarmed: one-shot with no interest (a hang-up or error may still be
+		// reported once, under token 0, and is dropped).
+		const dup = check(watchAdd(fd, R.ONESHOT, 0), 'epoll_ctl');
 
 		this.fd = fd;
-		this.#handle = handle;
+		this.#core = {dup, token: 0};
+		collected.register(this, this.#core, this.#core);
 		if (options.ref === false) {
-			this.unref();
+			this.#ref = false;
 		}
 	}
 
 	/** Whether {@link FdWatch.close} was called. */
 	get closed(): boolean {
-		return this.#handle === undefined;
+		return this.#core.dup < 0;
 	}
 
 	/** Whether a {@link FdWatch.wait} is pending. */
@@ -142,15 +170,15 @@ export class FdWatch implements Disposable {
 	 * Waits until the fd is ready for `options.events` (readable by default).
 	 *
 	 * @param options - see {@link FdWaitOptions}
-	 * @returns the libuv event mask reported (non-zero), or 0 if
+	 * @returns the events reported (non-zero: the `WATCH_*` bits, plus
+	 *   `EPOLLERR`/`EPOLLHUP` bits on error or hang-up), or 0 if
 	 *   `options.timeoutMs` passed first
 	 * @throws (rejects) `signal.reason` on abort; {@link RuntimeError}
-	 *   `ERR_WATCH_CLOSED` / `ERR_WAIT_PENDING`; {@link OSError} if libuv
-	 *   reports a poll error (`EBADF` for `EPOLLERR`);
-	 *   `TypeError`/`RangeError` for invalid options
+	 *   `ERR_WATCH_CLOSED` / `ERR_WAIT_PENDING`; {@link OSError} if the kernel
+	 *   refuses to arm; `TypeError`/`RangeError` for invalid options
 	 */
 	async wait(options: FdWaitOptions = {}): Promise<number> {
-		const {events = WATCH_READABLE, timeoutMs = -1, signal} = options;
+		const {events = WATCH_READABLE, edge = false, timeoutMs = -1, signal} = options;
 		if (!Number.isInteger(events) || events <= 0 || events > ALL_EVENTS || (events & ~ALL_EVENTS) !== 0) {
 			throw new RangeError(`events must be a non-empty mask of WATCH_* flags, not ${String(events)}`);
 		}
@@ -159,8 +187,8 @@ export class FdWatch implements Disposable {
 			throw new TypeError(`timeoutMs must be an integer, not ${String(timeoutMs)}`);
 		}
 
-		const handle = this.#handle;
-		if (handle === undefined) {
+		const core = this.#core;
+		if (core.dup < 0) {
 			throw new RuntimeError('FdWatch is closed', 'ERR_WATCH_CLOSED');
 		}
 
@@ -169,9 +197,20 @@ export class FdWatch implements Disposable {
 		}
 
 		signal?.throwIfAborted();
-		check(native.watchStart(handle, events), 'uv_poll_start');
+		const token = bind(this, this.#ref);
+		const armed = watchModify(core.dup, events | R.ONESHOT | (edge ? R.ET : 0), token);
+		if (armed < 0) {
+			unbind(token);
+			throw OSError.fromErrno(-armed, 'epoll_ctl');
+		}
+
+		core.token = token;
+		if (this.#ref) {
+			retainLoop();
+		}
+
 		return new Promise<number>((resolve, reject) => {
-			const pending: Pending = {resolve, reject, timer: undefined, signal: undefined, onAbort: undefined};
+			const pending: Pending = {token, resolve, reject, timer: undefined, signal: undefined, onAbort: undefined};
 			if (timeoutMs >= 0) {
 				pending.timer = setTimeout(() => {
 					this.#disarm(pending);
@@ -206,9 +245,9 @@ export class FdWatch implements Disposable {
 	}
 
 	/**
-	 * A pending wait no longer keeps the process alive: if nothing else does,
-	 * the process exits and the wait never settles (as with an unref'd
-	 * server). Returns `this`.
+	 * A pending wait no longer keeps the process alive (nor this watch
+	 * reachable): if nothing else does, the process exits and the wait never
+	 * settles (as with an unref'd server). Returns `this`.
 	 */
 	unref(): this {
 		this.#setRef(false);
@@ -221,23 +260,22 @@ export class FdWatch implements Disposable {
 	}
 
 	/**
-	 * Stops watching, releases the libuv handle and closes the duplicate fd.
-	 * A pending wait rejects with {@link RuntimeError} `ERR_WATCH_CLOSED`.
-	 * Idempotent.
+	 * Removes the fd from the reactor and closes the duplicate. A pending
+	 * wait rejects with {@link RuntimeError} `ERR_WATCH_CLOSED`. Idempotent.
 	 */
 	close(): void {
-		const handle = this.#handle;
-		if (handle === undefined) {
+		if (this.#core.dup < 0) {
 			return;
 		}
 
-		this.#handle = undefined;
-		native.watchClose(handle);
+		collected.unregister(this.#core);
 		const pending = this.#pending;
 		if (pending !== undefined) {
 			this.#settled(pending);
-			pending.reject(new RuntimeError('FdWatch closed while waiting', 'ERR_WATCH_CLOSED'));
 		}
+
+		release(this.#core);
+		pending?.reject(new RuntimeError('FdWatch closed while waiting', 'ERR_WATCH_CLOSED'));
 	}
 
 	/** Same as {@link FdWatch.close} (for `using`). */
@@ -245,47 +283,62 @@ export class FdWatch implements Disposable {
 		this.close();
 	}
 
-	#setRef(ref: boolean): void {
-		this.#ref = ref;
-		if (this.#handle !== undefined) {
-			native.watchRef(this.#handle, ref);
+	/** @internal The reactor's delivery; the kernel has disarmed the fd. */
+	onReactorEvents(token: number, revents: number): void {
+		const pending = this.#pending;
+		if (pending?.token !== token) {
+			return;
 		}
 
-		const timer = this.#pending?.timer;
-		if (timer !== undefined) {
-			if (ref) {
-				timer.ref();
-			} else {
-				timer.unref();
-			}
+		this.#settled(pending);
+		if (revents < 0) {
+			pending.reject(OSError.fromErrno(-revents, 'epoll_wait'));
+		} else {
+			pending.resolve(revents);
 		}
 	}
 
-	/** Native callback: the handle is already disarmed. */
-	#onReady(status: number, events: number): void {
+	#setRef(ref: boolean): void {
+		if (this.#ref === ref) {
+			return;
+		}
+
+		this.#ref = ref;
 		const pending = this.#pending;
 		if (pending === undefined) {
 			return;
 		}
 
-		this.#settled(pending);
-		if (status < 0) {
-			pending.reject(OSError.fromErrno(-status, 'uv_poll'));
+		holdStrongly(pending.token, ref);
+		if (ref) {
+			retainLoop();
+			pending.timer?.ref();
 		} else {
-			pending.resolve(events);
+			releaseLoop();
+			pending.timer?.unref();
 		}
 	}
 
-	/** Timeout or abort: disarm the handle, then settle. */
+	/** Timeout or abort: disarm (dropping an event already on its way), then settle. */
 	#disarm(pending: Pending): void {
-		if (this.#handle !== undefined) {
-			native.watchStop(this.#handle);
-		}
-
 		this.#settled(pending);
+		if (this.#core.dup >= 0) {
+			watchModify(this.#core.dup, R.ONESHOT, 0);
+		}
 	}
 
 	#settled(pending: Pending): void {
+		if (this.#pending !== pending) {
+			return;
+		}
+
+		this.#pending = undefined;
+		unbind(pending.token);
+		this.#core.token = 0;
+		if (this.#ref) {
+			releaseLoop();
+		}
+
 		if (pending.timer !== undefined) {
 			clearTimeout(pending.timer);
 			pending.timer = undefined;
@@ -295,9 +348,10 @@ export class FdWatch implements Disposable {
 			pending.signal.removeEventListener('abort', pending.onAbort);
 			pending.onAbort = undefined;
 		}
-
-		if (this.#pending === pending) {
-			this.#pending = undefined;
-		}
 	}
+}
+
+/** Whether `error` says the fd cannot be watched (a regular file, /dev/null…). */
+export function notPollable(error: unknown): boolean {
+	return error instanceof OSError && error.errno === osConstants.errno.EPERM;
 }

@@ -1,244 +1,152 @@
 /**
- * poll(2) and select(2) on a helper thread, for the selectors that have no
- * pollable fd of their own (`PollSelector`, `SelectSelector`): the event
- * loop keeps running while the thread blocks (native/watch.c).
+ * {@link ReadinessWait}: the one interface a selector waits through for
+ * `selectAsync()`, and {@link ReactorWait}, its implementation over the
+ * reactor's {@link FdWatch}es. The selector's policy (deadlines, collecting
+ * with a zero-timeout `select()`, the contract) is in
+ * src/selectors/base-impl.ts; this only waits for readiness.
  *
- * {@link startPoll}/{@link startSelect} take exactly the arguments of
- * `native.poll`/`native.select` and fill the same `out` pairs; the result
- * arrives as a promise. {@link PendingWait.cancel} (or an `AbortSignal`)
- * wakes the thread through a wake fd the addon owns, so no pipe has to be
- * kept by the caller. There is no selector policy here: no EINTR retry, no
- * deadline, no bookkeeping.
- *
+ * @internal
  * @module
  */
-import {OSError, check} from '../errors.js';
-import {native, type NativeWait} from '../native.js';
-import {clampWaitMs} from '../time.js';
+import {EVENT_READ, EVENT_WRITE} from '../constants.js';
+import {FdWatch, notPollable, WATCH_READABLE, WATCH_WRITABLE} from './fd-watch.js';
 
-/** Options of {@link startPoll}, {@link startSelect}, {@link asyncPoll}, {@link asyncSelect}. */
-export interface AsyncWaitOptions {
+/** What to wait for: a selector's own pollable fd, or its registrations. */
+export type WaitTarget =
+	/** An epoll or kqueue fd: readable while it has events pending. */
+	| {readonly fd: number}
+	/** `(fd, EVENT_*)` pairs: ready when any of them is (poll, select). */
+	| {readonly interest: Iterable<readonly [fd: number, events: number]>};
+
+/** Waiting for readiness without blocking the event loop. */
+export interface ReadinessWait {
 	/**
-	 * Aborting it cancels the wait (see {@link PendingWait.cancel}): the
-	 * promise rejects with `signal.reason`. Already aborted: rejects (or,
-	 * for `start*`, throws) without starting a thread.
+	 * Resolves when `target` may be ready (a wake-up may be spurious: the
+	 * caller collects with a zero-timeout wait and waits again if nothing is
+	 * there), when `timeoutMs` (-1: none) has passed, or when
+	 * {@link ReadinessWait.restart} is called; rejects with `signal.reason`
+	 * once `signal` aborts, having disarmed what it armed.
 	 */
-	readonly signal?: AbortSignal;
+	wait(target: WaitTarget, timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<void>;
+	/** The target changed: a pending wait resolves so the caller waits again. */
+	restart(): void;
 	/**
-	 * Whether the pending wait keeps the process (or worker) alive, as a
-	 * listening server does. Default `true`; see {@link PendingWait.unref}.
+	 * Releases what is kept between waits (a pending wait resolves, as on
+	 * restart). Idempotent; the object stays usable.
 	 */
-	readonly ref?: boolean;
+	close(): void;
 }
 
-type Starter = (callback: (result: number, woken: boolean) => void) => NativeWait | number;
+const RESTART: unique symbol = Symbol('restart');
+
+function noop(): void {
+	// A settled wait's rejection is handled by the race.
+}
 
 /**
- * One poll(2) or select(2) running on its own helper thread.
+ * {@link ReadinessWait} over the reactor: a selector's own fd is one
+ * {@link FdWatch}, created on first use and kept until `close()` (one
+ * re-arming system call per wait); registrations are one one-shot
+ * {@link FdWatch} each, made for the wait and closed after it
+ * (a duplicate, an add, a re-arm, a removal and a close per fd and wait).
+ * An fd the kernel cannot watch (`EPERM`: a regular file, which poll(2)
+ * and select(2) report always ready) is left out.
  *
- * - {@link PendingWait.promise} resolves with the ready count (the pairs are
- *   in `out`, as after `native.poll`/`native.select`) or rejects with the
- *   {@link OSError} of the system call (an `InterruptedError` cannot happen
- *   in practice: the helper thread blocks all signals; it is reported, not
- *   retried).
- * - It settles only after the helper thread has finished, so `out` is the
- *   caller's again as soon as it settles; the interest array was copied at
- *   start and may be changed at once (the running wait does not see changes).
- * - The thread is never left behind: when the process or worker thread
- *   exits with the wait pending (possible only after {@link PendingWait.unref}),
- *   the addon wakes and joins it, and closes its wake fd.
- *
- * Created by {@link startPoll}/{@link startSelect}.
+ * @internal
  */
-export class PendingWait {
-	/** Settles once the helper thread has finished; see the class notes. */
-	readonly promise: Promise<number>;
-	#handle: NativeWait | undefined;
-	#ref = true;
-	#cancelReason: {readonly value: unknown} | undefined;
+export class ReactorWait implements ReadinessWait {
+	#own: FdWatch | undefined;
+	#pending: AbortController | undefined;
 
-	/**
-	 * @internal Use {@link startPoll} or {@link startSelect}.
-	 * @throws {OSError} if the wait cannot start (`EMFILE` for the wake fd,
-	 *   `EAGAIN` for the thread, `EBADF`/`EINVAL` from select's fd checks)
-	 */
-	constructor(start: Starter, syscall: string, options: AsyncWaitOptions = {}) {
-		const {signal, ref = true} = options;
-		signal?.throwIfAborted();
-		let resolve!: (count: number) => void;
-		let reject!: (reason: unknown) => void;
-		this.promise = new Promise<number>((res, rej) => {
-			resolve = res;
-			reject = rej;
-		});
-		let onAbort: (() => void) | undefined;
-		const handle = start((result, _woken) => {
-			this.#handle = undefined;
-			if (onAbort !== undefined) {
-				signal?.removeEventListener('abort', onAbort);
-			}
+	async wait(target: WaitTarget, timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<void> {
+		signal.throwIfAborted();
+		const local = new AbortController();
+		const onAbort = (): void => {
+			local.abort(signal.reason);
+		};
 
-			if (this.#cancelReason !== undefined) {
-				reject(this.#cancelReason.value);
-			} else if (result < 0) {
-				reject(OSError.fromErrno(-result, syscall));
+		signal.addEventListener('abort', onAbort, {once: true});
+		this.#pending = local;
+		const made: FdWatch[] = [];
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		try {
+			const waits: Array<Promise<unknown>> = [new Promise((_resolve, reject) => {
+				local.signal.addEventListener('abort', () => {
+					reject(local.signal.reason);
+				}, {once: true});
+			})];
+			if ('fd' in target) {
+				const own = this.#own ?? new FdWatch(target.fd);
+				this.#own = own;
+				if (own.hasRef() !== ref) {
+					if (ref) {
+						own.ref();
+					} else {
+						own.unref();
+					}
+				}
+
+				waits.push(own.wait({signal: local.signal}));
 			} else {
-				resolve(result);
+				for (const [fd, events] of target.interest) {
+					let watch: FdWatch;
+					try {
+						watch = new FdWatch(fd, {ref});
+					} catch (error) {
+						if (notPollable(error)) {
+							continue;
+						}
+
+						throw error;
+					}
+
+					made.push(watch);
+					waits.push(watch.wait({
+						events: ((events & EVENT_READ) === 0 ? 0 : WATCH_READABLE) | ((events & EVENT_WRITE) === 0 ? 0 : WATCH_WRITABLE),
+						signal: local.signal,
+					}));
+				}
 			}
-		});
-		if (typeof handle === 'number') {
-			check(handle, syscall);
-			throw new Error(`unreachable: ${syscall} start returned a non-negative number`);
+
+			if (timeoutMs >= 0) {
+				waits.push(new Promise<void>(resolve => {
+					timer = setTimeout(resolve, timeoutMs);
+					if (!ref) {
+						timer.unref();
+					}
+				}));
+			}
+
+			for (const w of waits) {
+				w.catch(noop);
+			}
+
+			await Promise.race(waits);
+		} catch (error) {
+			if (error !== RESTART) {
+				throw error;
+			}
+		} finally {
+			clearTimeout(timer);
+			signal.removeEventListener('abort', onAbort);
+			if (this.#pending === local) {
+				this.#pending = undefined;
+			}
+
+			local.abort(RESTART); // disarms whatever is still armed
+			for (const watch of made) {
+				watch.close();
+			}
 		}
-
-		this.#handle = handle;
-		if (!ref) {
-			this.unref();
-		}
-
-		if (signal !== undefined) {
-			onAbort = () => {
-				this.cancel(signal.reason);
-			};
-
-			signal.addEventListener('abort', onAbort, {once: true});
-		}
 	}
 
-	/** Whether the wait has completed (the promise is settled or about to be). */
-	get done(): boolean {
-		return this.#handle === undefined;
+	restart(): void {
+		this.#pending?.abort(RESTART);
 	}
 
-	/**
-	 * Wakes the helper thread; once it has finished, the promise rejects with
-	 * `reason` (default: an `AbortError` `DOMException`), even if fds became
-	 * ready at the same moment (they stay ready for the next wait). The first
-	 * reason wins. No-op once the wait has completed.
-	 *
-	 * @param reason - the rejection value
-	 * @throws {OSError} if the wake fd cannot be written (not expected)
-	 */
-	cancel(reason: unknown = new DOMException('The operation was aborted', 'AbortError')): void {
-		if (this.#handle === undefined) {
-			return;
-		}
-
-		this.#cancelReason ??= {value: reason};
-		check(native.waitCancel(this.#handle), 'write');
+	close(): void {
+		this.#pending?.abort(RESTART);
+		this.#own?.close();
+		this.#own = undefined;
 	}
-
-	/** The pending wait keeps the process alive (the default). Returns `this`. */
-	ref(): this {
-		this.#ref = true;
-		if (this.#handle !== undefined) {
-			native.waitRef(this.#handle, true);
-		}
-
-		return this;
-	}
-
-	/**
-	 * The pending wait no longer keeps the process alive; if nothing else
-	 * does, the process (or worker) exits, the promise never settles, and
-	 * the thread is woken and joined during exit. Returns `this`.
-	 */
-	unref(): this {
-		this.#ref = false;
-		if (this.#handle !== undefined) {
-			native.waitRef(this.#handle, false);
-		}
-
-		return this;
-	}
-
-	/** Whether the pending wait keeps the process alive. */
-	hasRef(): boolean {
-		return this.#ref;
-	}
-}
-
-function validate(n: number, timeoutMs: number): number {
-	if (!Number.isInteger(n) || n < 0) {
-		throw new RangeError(`n must be a non-negative integer, not ${String(n)}`);
-	}
-
-	if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs)) {
-		throw new TypeError(`timeoutMs must be an integer, not ${String(timeoutMs)}`);
-	}
-
-	return timeoutMs < 0 ? -1 : clampWaitMs(timeoutMs);
-}
-
-/**
- * Starts poll(2) on a helper thread. Arguments as for `native.poll`:
- *
- * @param pollfds - `n` `struct pollfd` (2 int32 each); copied at once
- * @param n - number of entries
- * @param timeoutMs - integer milliseconds; negative waits forever; values
- *   above `MAX_WAIT_MS` are clamped (callers with a deadline loop)
- * @param out - receives one (fd, revents) pair per ready entry (`2 * n`
- *   int32 at least); written just before the promise settles
- * @param options - `signal`, `ref`
- * @returns the pending wait; its `promise` resolves with the pair count
- * @throws {TypeError} / {RangeError} for invalid arguments
- * @throws {OSError} if the wait cannot start; `signal.reason` if already aborted
- */
-export function startPoll(pollfds: Int32Array, n: number, timeoutMs: number, out: Int32Array,
-	options?: AsyncWaitOptions): PendingWait {
-	const ms = validate(n, timeoutMs);
-	return new PendingWait(callback => native.pollAsync(pollfds, n, ms, out, callback), 'poll', options);
-}
-
-/**
- * Starts select(2) on a helper thread. Arguments as for `native.select`:
- *
- * @param fds - `n` (fd, mask) pairs, mask 1 = read, 2 = write; copied at once
- * @param n - number of pairs
- * @param timeoutMs - as for {@link startPoll}
- * @param out - receives one (fd, readyMask) pair per ready fd (`2 * n` int32 at least)
- * @param options - `signal`, `ref`
- * @returns the pending wait; its `promise` resolves with the pair count
- * @throws {TypeError} / {RangeError} for invalid arguments
- * @throws {OSError} `EBADF` for a negative fd, `EINVAL` for an fd >= FD_SETSIZE
- *   (checked before any thread starts, as by `native.select`); `EMFILE`/`EAGAIN`
- *   if the wait cannot start; `signal.reason` if already aborted
- */
-export function startSelect(fds: Int32Array, n: number, timeoutMs: number, out: Int32Array,
-	options?: AsyncWaitOptions): PendingWait {
-	const ms = validate(n, timeoutMs);
-	return new PendingWait(callback => native.selectAsync(fds, n, ms, out, callback), 'select', options);
-}
-
-/**
- * {@link startPoll} as a promise: resolves with the count of (fd, revents)
- * pairs written to `out`. Every error, including invalid arguments and an
- * already-aborted signal, is a rejection.
- *
- * @param pollfds - `n` `struct pollfd` (2 int32 each); copied at once
- * @param n - number of entries
- * @param timeoutMs - integer milliseconds; negative waits forever
- * @param out - receives the (fd, revents) pairs
- * @param options - `signal`, `ref`
- * @returns the number of pairs written to `out`
- */
-export async function asyncPoll(pollfds: Int32Array, n: number, timeoutMs: number, out: Int32Array,
-	options?: AsyncWaitOptions): Promise<number> {
-	return startPoll(pollfds, n, timeoutMs, out, options).promise;
-}
-
-/**
- * {@link startSelect} as a promise: resolves with the count of
- * (fd, readyMask) pairs written to `out`. Every error is a rejection.
- *
- * @param fds - `n` (fd, mask) pairs; copied at once
- * @param n - number of pairs
- * @param timeoutMs - integer milliseconds; negative waits forever
- * @param out - receives the (fd, readyMask) pairs
- * @param options - `signal`, `ref`
- * @returns the number of pairs written to `out`
- */
-export async function asyncSelect(fds: Int32Array, n: number, timeoutMs: number, out: Int32Array,
-	options?: AsyncWaitOptions): Promise<number> {
-	return startSelect(fds, n, timeoutMs, out, options).promise;
 }

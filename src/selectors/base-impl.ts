@@ -12,7 +12,8 @@ import {EVENT_MASK} from '../constants.js';
 import {KeyError, OSError, RuntimeError, stackFromCaller, ValueError} from '../errors.js';
 import {fileobjRepr, fileobjToFd, type FileDescriptorLike} from '../fileobj.js';
 import {runPendingSignalHandlers} from '../signal/pending.js';
-import {clampWaitMs, MAX_WAIT_MS, monotonicMs, remainingMs, timeoutToMs} from '../time.js';
+import {clampWaitMs, monotonicMs, remainingMs, timeoutToMs, waitSliceMs} from '../time.js';
+import {ReactorWait, type ReadinessWait, type WaitTarget} from '../async/wait.js';
 import {
 	BaseSelector,
 	selectorClosed,
@@ -120,13 +121,16 @@ class SelectorMappingView<T> implements SelectorMapping<T> {
  * Subclasses implement four hooks, each at most one native call:
  * {@link BaseSelectorImpl._kernelAdd}, {@link BaseSelectorImpl._kernelRemove},
  * {@link BaseSelectorImpl._kernelModify} and {@link BaseSelectorImpl._wait};
- * this class does the validation, the bookkeeping and the rollback. A fifth,
- * {@link BaseSelectorImpl._waitAsync}, waits without blocking the event loop.
+ * this class does the validation, the bookkeeping and the rollback. A
+ * selector with a pollable fd of its own (epoll, kqueue) names it with
+ * {@link BaseSelectorImpl._waitFd}, so `selectAsync()` waits for that fd.
  *
- * Ready events are collected by {@link BaseSelectorImpl._collect} (or
- * `_waitAsync`) into {@link BaseSelectorImpl._ready}, which `select()`,
+ * Ready events are collected by {@link BaseSelectorImpl._collect}, the one
+ * wait loop, into {@link BaseSelectorImpl._ready}, which `select()`,
  * `selectAsync()` and `selectInto()` turn into `[key, events]` entries
- * masked by the keys registered at that moment.
+ * masked by the keys registered at that moment. `selectAsync()` waits for
+ * readiness through the environment's reactor (src/async/) between
+ * zero-timeout passes of that same loop.
  *
  * Not exported from the package's entry points; its declaration stays in
  * the .d.ts files because the public selector classes extend it.
@@ -146,8 +150,10 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	readonly #map: SelectorMappingView<T>;
 	/** The pending `selectAsync()`'s controller: aborted by close(). */
 	#asyncCall: AbortController | undefined;
-	/** Settles once the pending call (if any) has released its watch or thread. */
+	/** Settles once the pending call (if any) has released its watches. */
 	#asyncSettled: Promise<void> = Promise.resolve();
+	/** How `selectAsync()` waits for readiness; created on first use. */
+	#readiness: ReadinessWait | undefined;
 	/** Where the next truncated `selectInto()` fill starts (poll/select fairness). */
 	#intoCursor = 0;
 
@@ -188,7 +194,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 
 	/**
 	 * One native wait of at most `timeoutMs` (-1 forever, 0 poll, at most
-	 * {@link MAX_WAIT_MS}); fills {@link BaseSelectorImpl._ready}.
+	 * `MAX_WAIT_MS`); fills {@link BaseSelectorImpl._ready}.
 	 *
 	 * @param limit - at most this many events are wanted (`selectInto()`'s
 	 * room): backends whose kernel keeps the rest (epoll, kqueue) ask for no
@@ -198,18 +204,22 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	protected abstract _wait(timeoutMs: number, limit?: number): number;
 
 	/**
-	 * One wait of at most `timeoutMs` (-1 forever, > 0, at most
-	 * {@link MAX_WAIT_MS}) that does not block the event loop; resolves with
-	 * the number of `(fd, EVENT_*)` pairs now in {@link BaseSelectorImpl._ready}
-	 * (0: timed out, or woken with nothing to report), or `-errno` as
-	 * `_wait`. Rejects with `signal.reason` once `signal` aborts, having
-	 * released what it holds. Called with no other call pending.
-	 *
-	 * @param timeoutMs - the longest wait
-	 * @param signal - aborted by the caller's signal or by close()
-	 * @param ref - whether the wait keeps the event loop alive
+	 * The selector's own pollable fd (epoll, kqueue: readable while events
+	 * are pending), which `selectAsync()` waits for; `undefined` (the
+	 * default) makes it wait for the registered fds themselves.
 	 */
-	protected abstract _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number>;
+	protected _waitFd(): number | undefined {
+		return undefined;
+	}
+
+	/**
+	 * The selector's own fd now names another kernel object (epoll rebuilt
+	 * its set under the same number): `selectAsync()` lets go of the
+	 * duplicate it watches (a pending call waits again on the new one).
+	 */
+	protected _waitFdReplaced(): void {
+		this.#readiness?.close();
+	}
 
 	/**
 	 * Whether `modify()` must call {@link BaseSelectorImpl._kernelModify}
@@ -280,6 +290,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		// The kernel first: if it refuses, there is nothing to roll back.
 		this._kernelAdd(fd, events, flags);
 		this._fdToKey.set(fd, key);
+		this.#interestChanged();
 		return key;
 	}
 
@@ -332,12 +343,17 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		// key (keeping the registered fileobj, as CPython's key._replace()).
 		const newKey = new SelectorKey<T>(key.fileobj, fd, events, newData);
 		this._fdToKey.set(fd, newKey);
+		if (events !== key.events) {
+			this.#interestChanged();
+		}
+
 		return newKey;
 	}
 
 	/** Drops a key and removes its fd from the kernel, ignoring OSError. */
 	protected _forget(key: SelectorKey<T>): void {
 		this._fdToKey.delete(key.fd);
+		this.#interestChanged();
 		try {
 			this._kernelRemove(key.fd, key.events);
 		} catch (error) {
@@ -350,7 +366,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	}
 
 	override select(timeout?: number | null): Array<[SelectorKey<T>, number]> {
-		return this.#result(this._collect(timeout));
+		return this.#result(this._collect(timeoutToMs(timeout)));
 	}
 
 	/** `_ready`'s first `count` pairs as `[key, events]`, masked by the current keys. */
@@ -371,6 +387,38 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		return ready;
 	}
 
+	/** Restarts a pending wait on the registered fds, so it sees the change. */
+	#interestChanged(): void {
+		if (this.#asyncCall !== undefined && this._waitFd() === undefined) {
+			this.#readiness?.restart();
+		}
+	}
+
+	/**
+	 * Waits without blocking the event loop until the selector may have
+	 * something to report (see {@link ReadinessWait.wait}), `timeoutMs`
+	 * (-1 or > 0) has passed, or the registrations changed.
+	 *
+	 * @param timeoutMs - the longest wait
+	 * @param signal - aborted by the caller's signal or by close()
+	 * @param ref - whether the wait keeps the event loop alive
+	 */
+	protected async _waitReady(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<void> {
+		this.#readiness ??= new ReactorWait();
+		return this.#readiness.wait(this.#waitTarget(), timeoutMs, signal, ref);
+	}
+
+	/** What `selectAsync()` waits for: the selector's fd, or its registrations. */
+	#waitTarget(): WaitTarget {
+		const fd = this._waitFd();
+		if (fd !== undefined) {
+			return {fd};
+		}
+
+		return {interest: Array.from(this._fdToKey.values(), key => [key.fd, key.events] as const)};
+	}
+
+	/** See {@link BaseSelector.selectAsync}: the contract is written there. */
 	override async selectAsync(timeout?: number | null, options: SelectAsyncOptions = {}): Promise<Array<[SelectorKey<T>, number]>> {
 		this._checkOpen();
 		const ms = timeoutToMs(timeout);
@@ -381,8 +429,8 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 				throw new RuntimeError('selectAsync() is already pending on this selector', 'ERR_SELECT_PENDING');
 			}
 
-			// An aborted call is still releasing its watch or helper thread:
-			// wait for that, so a loop may abort and start again at once.
+			// An aborted call is still releasing its watches: wait for that,
+			// so a loop may abort and start again at once.
 			await this.#asyncSettled;
 			this._checkOpen();
 			signal?.throwIfAborted();
@@ -406,30 +454,22 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 			await new Promise<void>(resolve => {
 				setImmediate(resolve);
 			});
-			call.signal.throwIfAborted();
-			// First a synchronous check, as select(0).
-			let result = this._wait(0);
 			for (;;) {
-				if (result < 0 && result !== -EINTR) {
-					throw OSError.fromErrno(-result, this._waitSyscall);
+				call.signal.throwIfAborted();
+				// Collect as select(0) does, through the one wait loop; masked by
+				// the keys registered now.
+				const ready = this.#result(this._collect(0));
+				if (ready.length > 0) {
+					return ready;
 				}
 
-				if (result > 0) {
-					// Masked by the keys registered now (close() meanwhile: none).
-					const ready = this.#result(result);
-					if (ready.length > 0) {
-						return ready;
-					}
-				}
-
-				// Nothing to report: wait (again) for the time left. An aborted
-				// call.signal makes _waitAsync reject at once.
+				// Nothing (yet, or a spurious wake-up): wait for the time left.
 				const waitMs = ms < 0 ? -1 : (ms === 0 ? 0 : remainingMs(deadline));
 				if (waitMs === 0) {
 					return [];
 				}
 
-				result = await this._waitAsync(clampWaitMs(waitMs), call.signal, ref);
+				await this._waitReady(clampWaitMs(waitMs), call.signal, ref);
 			}
 		} finally {
 			signal?.removeEventListener('abort', onAbort);
@@ -455,7 +495,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 			throw new RangeError('keys and events must have room for at least one entry');
 		}
 
-		const count = this._collect(timeout, room);
+		const count = this._collect(timeoutToMs(timeout), room);
 		const pairs = this._ready;
 		const fdToKey = this._fdToKey;
 		// More ready than room (poll/select): start where the last truncated
@@ -487,36 +527,39 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	}
 
 	/**
-	 * Validates `timeout` and waits: the one wait loop of every backend.
-	 * Retries EINTR with the time left on a monotonic clock (PEP 475), and
-	 * splits a wait longer than {@link MAX_WAIT_MS} into several.
+	 * The one wait loop of every backend, behind `select()`, `selectInto()`
+	 * and each zero-timeout pass of `selectAsync()`. Retries EINTR with the
+	 * time left on a monotonic clock (PEP 475), and cuts a wait into kernel
+	 * waits of at most `MAX_WAIT_MS` on the main thread and a quarter second
+	 * in a worker thread ({@link waitSliceMs}), so that a worker blocked here
+	 * can be terminated (see {@link BaseSelector.select}).
 	 *
-	 * @param timeout - seconds, as {@link BaseSelector.select}
+	 * @param ms - whole milliseconds from {@link timeoutToMs}: -1 forever, 0 poll
+	 * @param limit - at most this many events are wanted (see `_wait`)
 	 * @returns the number of pairs in {@link BaseSelectorImpl._ready}
-	 * @throws {TypeError | ValueError} for an invalid timeout
 	 * @throws {OSError} if the wait fails
 	 * @throws {RuntimeError} if the selector is closed
 	 */
-	protected _collect(timeout: number | null | undefined, limit?: number): number {
+	protected _collect(ms: number, limit?: number): number {
 		this._checkOpen();
-		const ms = timeoutToMs(timeout);
 		const deadline = ms > 0 ? monotonicMs() + ms : 0;
 		let waitMs = ms;
 		for (;;) {
-			// Signal handlers (node-selectors/signal) before each wait: first, and after EINTR.
+			// Signal handlers (node-selectors/signal) before each wait: first,
+			// after EINTR and after each worker slice.
 			runPendingSignalHandlers();
-			const result = this._wait(clampWaitMs(waitMs), limit);
-			if (result >= 0) {
-				if (result > 0 || waitMs <= MAX_WAIT_MS) {
-					return result;
-				}
-				// A wait split at MAX_WAIT_MS ended with nothing ready.
-			} else if (result !== -EINTR) {
+			const slice = waitSliceMs(clampWaitMs(waitMs));
+			const result = this._wait(slice, limit);
+			if (result > 0 || (result === 0 && slice === waitMs)) {
+				return result;
+			}
+
+			if (result < 0 && result !== -EINTR) {
 				throw OSError.fromErrno(-result, this._waitSyscall);
 			}
 
-			// PEP 475: interrupted by a signal, wait again for the time left
-			// (-1 and 0 stay as they are).
+			// A slice ended with nothing ready, or PEP 475: interrupted by a
+			// signal. Wait again for the time left (-1 and 0 stay as they are).
 			if (ms > 0) {
 				waitMs = remainingMs(deadline);
 			}
@@ -533,9 +576,10 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		}
 
 		this.#closed = true;
-		// A pending selectAsync() rejects with the closed error; its waiter
-		// releases its handle or wakes its thread on this abort.
+		// A pending selectAsync() rejects with the closed error; its wait
+		// disarms its watches on this abort.
 		this.#asyncCall?.abort(selectorClosed());
+		this.#readiness?.close();
 		this._fdToKey.clear();
 	}
 

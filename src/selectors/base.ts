@@ -90,15 +90,17 @@ export interface SelectorMapping<T = unknown> extends ReadonlyMap<number, Select
 export interface SelectAsyncOptions {
 	/**
 	 * Aborting it rejects the pending call with `signal.reason` (and makes
-	 * {@link BaseSelector.events} throw it), releasing the libuv handle or
-	 * helper thread at once.
+	 * {@link BaseSelector.events} throw it), disarming its watches at once.
 	 */
 	readonly signal?: AbortSignal;
 	/**
 	 * Whether a pending wait keeps the process (or worker thread) alive, as
 	 * a listening server does. Default `true`. With `false`, a process with
 	 * nothing else to do exits while the call is pending (the promise then
-	 * never settles), as with an unref'd server or timer.
+	 * never settles), as with an unref'd server or timer; and the pending
+	 * call does not keep its selector reachable either: keep a reference to
+	 * the selector while you need the result (see
+	 * {@link BaseSelector.selectAsync}).
 	 */
 	readonly ref?: boolean;
 }
@@ -120,7 +122,8 @@ export interface SelectAsyncOptions {
  * (timers, I/O callbacks, signal handlers) does not run. Use
  * {@link BaseSelector.selectAsync} or {@link BaseSelector.events} when the
  * process must also serve the event loop, or a blocking loop in a worker
- * thread (each thread with its own selector).
+ * thread (each thread with its own selector; see
+ * {@link BaseSelector.select} for what a blocked worker costs).
  *
  * A selector holds kernel resources: close it with {@link BaseSelector.close},
  * or with `using sel = new DefaultSelector()`.
@@ -192,6 +195,15 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 * callbacks and signal handlers run only after it returns); see
 	 * {@link BaseSelector.selectAsync} for a wait that does not.
 	 *
+	 * **In a worker thread**, the wait is made of kernel waits of at most a
+	 * quarter second (`WORKER_WAIT_SLICE_MS`), resumed with the time left,
+	 * because Node cannot interrupt a system call when it stops a worker:
+	 * this way `worker.terminate()`, and `process.exit()` on the main thread
+	 * (which stops the workers first), take effect within a quarter second.
+	 * The cost: a worker blocked with nothing ready wakes 4 times a second
+	 * (one extra system call each time). The main thread waits in one
+	 * kernel call, as before.
+	 *
 	 * @param timeout - in **seconds**: `> 0` is the longest wait (rounded up
 	 * to the kernel's resolution, so it never ends early); `<= 0` does not
 	 * block and reports what is ready now; `null` or omitted blocks until
@@ -222,16 +234,18 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 *
 	 * How it waits: the call first yields to the event loop once
 	 * (`setImmediate`), so a loop over always-ready file objects cannot
-	 * starve timers and I/O; then it checks without blocking, as
-	 * `select(0)`; if nothing is ready, it waits:
-	 * - {@link EpollSelector}, {@link KqueueSelector}: a libuv poll handle
-	 *   watches the selector's own fd (readable while events are pending),
-	 *   then events are collected with a zero-timeout wait. The handle is
-	 *   created on first use and holds a duplicate of the selector's fd
-	 *   until `close()`.
-	 * - {@link PollSelector}, {@link SelectSelector}: one poll(2)/select(2)
-	 *   on a helper thread; a change to the registrations wakes it and it
-	 *   starts again with the time left.
+	 * starve timers and I/O; then it collects without blocking, through the
+	 * same wait loop as `select(0)`; if nothing is ready, it waits through
+	 * the environment's reactor — one helper thread per thread of
+	 * JavaScript (main or worker), started on first use, waiting on an epoll
+	 * (kqueue) set of its own — and collects again:
+	 * - {@link EpollSelector}, {@link KqueueSelector}: for the selector's own
+	 *   fd to be readable (it is while events are pending). The reactor
+	 *   holds a duplicate of that fd from the first call until `close()`.
+	 * - {@link PollSelector}, {@link SelectSelector}: for any registered file
+	 *   object to be ready for its events (one one-shot watch each, made for
+	 *   the wait; a change to the registrations starts the wait again). So
+	 *   `SelectSelector.selectAsync()` has no `FD_SETSIZE` limit of its own.
 	 * A wake-up with nothing to report (spurious, or consumed by a
 	 * synchronous `select()` meanwhile) waits again until the deadline.
 	 *
@@ -249,16 +263,25 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 *   to whichever call collects first).
 	 * - **`close()`** while a call is pending rejects it with
 	 *   {@link RuntimeError} `'Selector is closed'` (code
-	 *   `ERR_SELECTOR_CLOSED`) and releases the libuv handle or wakes the
-	 *   helper thread. A closed selector rejects every new call the same way.
+	 *   `ERR_SELECTOR_CLOSED`) and disarms its watches. A closed selector
+	 *   rejects every new call the same way.
 	 * - **Abort**: `options.signal` aborting rejects the call with
-	 *   `signal.reason` and releases the handle or thread; an already
-	 *   aborted signal rejects without waiting. Ready events are not
-	 *   consumed (they are reported by the next call).
+	 *   `signal.reason` and disarms its watches; an already aborted signal
+	 *   rejects without waiting. Ready events are not consumed (they are
+	 *   reported by the next call). A call made right after an abort waits
+	 *   for the aborted one to let go, then proceeds (no
+	 *   `ERR_SELECT_PENDING`).
 	 * - **Keeping the process alive**: by default a pending call keeps the
 	 *   process (or worker thread) alive, like a listening server;
 	 *   `{ref: false}` opts out: if nothing else keeps the event loop
-	 *   alive, the process exits and the promise never settles.
+	 *   alive, the process exits and the promise never settles. Such a
+	 *   call is held only through its selector, like any promise waiting on
+	 *   an object: a selector dropped (unreachable) with a `{ref: false}`
+	 *   call pending is garbage-collected with it, its watches are closed,
+	 *   and the promise never settles. A ref'd call is held by the reactor
+	 *   until it settles.
+	 * - **One yield per call**: exactly one turn of the event loop before
+	 *   the first collection, whatever is ready.
 	 *
 	 * Every error is a rejection, never a synchronous throw.
 	 *

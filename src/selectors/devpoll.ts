@@ -63,8 +63,4 @@ export class DevpollSelector<T = unknown> extends PollLikeSelector<T> {
 	protected override _wait(): number {
 		return -osConstants.errno.ENOSYS;
 	}
-
-	protected override async _waitAsync(): Promise<number> {
-		return -osConstants.errno.ENOSYS;
-	}
 }

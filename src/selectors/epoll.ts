@@ -7,7 +7,6 @@ import {constants as osConstants} from 'node:os';
 import {C, native} from '../native.js';
 import {check, ValueError} from '../errors.js';
 import type {FileDescriptorLike} from '../fileobj.js';
-import {WatchWaiter} from './async-wait.js';
 import type {SelectorKey} from './base.js';
 import {unavailableError} from './base-impl.js';
 import {PollLikeSelector} from './poll-like.js';
@@ -87,8 +86,9 @@ function epollFlags(options: unknown): number {
  * {@link SelectSelector} or {@link PollSelector} for those, which report
  * them always ready.
  *
- * `selectAsync()` watches the epoll fd itself with a libuv poll handle
- * (created on first use, holding a duplicate of the epoll fd until `close()`).
+ * `selectAsync()` waits for the epoll fd itself through the reactor
+ * (see {@link BaseSelector.selectAsync}; a duplicate of the epoll fd is
+ * held from the first call until `close()`).
  *
  * **Extra kernel flags (opt-in, not in Python).** `register()` and `modify()`
  * take an optional fourth argument, `{flags}` (see {@link EpollRegisterOptions}),
@@ -156,7 +156,6 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 
 	protected override readonly _waitSyscall = 'epoll_wait';
 	readonly #epfd: number;
-	readonly #waiter = new WatchWaiter();
 	/** Extra flags of the registrations that have some (fd → mask). */
 	readonly #flags = new Map<number, number>();
 	/**
@@ -388,16 +387,14 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 		}
 
 		// selectAsync()'s watch holds a duplicate of the old instance.
-		this.#waiter.close();
+		this._waitFdReplaced();
 		this.#lost.clear();
 		this.#stale = false;
 	}
 
-	/** Waits for the epoll fd to be readable, then collects without blocking. */
-	protected override async _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number> {
-		await this.#waiter.wait(this.#epfd, timeoutMs, signal, ref);
-		signal.throwIfAborted();
-		return this._wait(0);
+	/** `selectAsync()` waits for the epoll fd to be readable. */
+	protected override _waitFd(): number {
+		return this.#epfd;
 	}
 
 	/**
@@ -409,7 +406,6 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	override close(): void {
 		if (!this._closed) {
 			super.close();
-			this.#waiter.close();
 			this.#flags.clear();
 			this.#lost.clear();
 			this._ready = new Int32Array(EPOLL_RECORD);

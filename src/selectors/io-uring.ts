@@ -7,7 +7,6 @@ import {constants as osConstants} from 'node:os';
 import {check} from '../errors.js';
 import {constant, native, type NativeRing} from '../native.js';
 import {monotonicMs, remainingMs} from '../time.js';
-import {WatchWaiter} from './async-wait.js';
 import {unavailableError} from './base-impl.js';
 import {PollLikeSelector} from './poll-like.js';
 
@@ -107,9 +106,11 @@ function setupRing(info: Int32Array): NativeRing | number {
  * constructor throws {@link OSError} (ENOSYS, EPERM) where the kernel
  * refuses it.
  *
- * `selectAsync()` waits for the ring's fd to become readable (it is
- * pollable, as epoll's); while it waits, `register()` and `modify()` submit
- * their change at once (one `io_uring_enter` each).
+ * `selectAsync()` waits for the ring's fd to become readable through the
+ * reactor, as EpollSelector's for its epoll fd (see
+ * {@link BaseSelector.selectAsync}; a duplicate of the ring fd is held
+ * from the first call until `close()`); while it waits, `register()` and
+ * `modify()` submit their change at once (one `io_uring_enter` each).
  *
  * @typeParam T - type of the data attached to registrations
  */
@@ -130,7 +131,6 @@ export class IoUringSelector<T = unknown> extends PollLikeSelector<T> {
 	#unsubmitted = 0;
 	#cqes = new Int32Array(CQE * CQ_ENTRIES);
 	#gen = 0;
-	readonly #waiter = new WatchWaiter();
 	#asyncWaiting = false;
 
 	/**
@@ -396,18 +396,24 @@ export class IoUringSelector<T = unknown> extends PollLikeSelector<T> {
 		return count;
 	}
 
-	/** Submits the queued changes, waits for the ring's fd, then collects without blocking. */
-	protected override async _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number> {
+	/** `selectAsync()` waits for the ring's fd: readable while completions wait. */
+	protected override _waitFd(): number {
+		return this.#fd;
+	}
+
+	/**
+	 * Waits for the ring's fd (as the base class does);
+	 * meanwhile register() and modify() submit their change at once, so the
+	 * kernel sees it during this wait.
+	 */
+	protected override async _waitReady(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<void> {
 		this.#submitNow();
 		this.#asyncWaiting = true;
 		try {
-			await this.#waiter.wait(this.#fd, timeoutMs, signal, ref);
+			await super._waitReady(timeoutMs, signal, ref);
 		} finally {
 			this.#asyncWaiting = false;
 		}
-
-		signal.throwIfAborted();
-		return this._wait(0);
 	}
 
 	/**
@@ -420,7 +426,6 @@ export class IoUringSelector<T = unknown> extends PollLikeSelector<T> {
 	override close(): void {
 		if (!this._closed) {
 			super.close();
-			this.#waiter.close();
 			this.#slots.clear();
 			this.#dirty.clear();
 			this.#batched = 0;

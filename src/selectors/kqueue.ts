@@ -7,7 +7,6 @@ import {constants as osConstants} from 'node:os';
 import {EVENT_READ, EVENT_WRITE} from '../constants.js';
 import {check, OSError} from '../errors.js';
 import {C, native} from '../native.js';
-import {WatchWaiter} from './async-wait.js';
 import {BaseSelectorImpl, unavailableError} from './base-impl.js';
 import {closeWhenCollected, forgetFd} from './fd-finalizer.js';
 import {KEVENT_RECORD, kqueueBitsToEvents, PAIR} from './events.js';
@@ -65,9 +64,9 @@ function filterCount(events: number): number {
  * rule (Python's documentation: "a file object shall be unregistered prior
  * to being closed"): it is what epoll needs.
  *
- * `selectAsync()` watches the kqueue fd itself with a libuv poll handle
- * (created on first use, holding a duplicate of the kqueue fd until
- * `close()`); a kqueue is readable while events are pending (kqueue(2)).
+ * `selectAsync()` waits for the kqueue fd itself through the reactor
+ * (see {@link BaseSelector.selectAsync}; a duplicate of the kqueue fd is
+ * held from the first call until `close()`); a kqueue is readable while events are pending (kqueue(2)).
  *
  * @typeParam T - type of the data attached to registrations
  */
@@ -88,7 +87,6 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 	 * refused by the kernel with EPIPE: reported writable by every wait.
 	 */
 	readonly #broken = new Set<number>();
-	readonly #waiter = new WatchWaiter();
 
 	/**
 	 * Creates the kqueue (close-on-exec).
@@ -265,11 +263,9 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 		return count;
 	}
 
-	/** Waits for the kqueue fd to be readable, then collects without blocking. */
-	protected override async _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number> {
-		await this.#waiter.wait(this.#kq, timeoutMs, signal, ref);
-		signal.throwIfAborted();
-		return this._wait(0);
+	/** `selectAsync()` waits for the kqueue fd to be readable. */
+	protected override _waitFd(): number {
+		return this.#kq;
 	}
 
 	/**
@@ -281,7 +277,6 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 	override close(): void {
 		if (!this._closed) {
 			super.close();
-			this.#waiter.close();
 			this.#filters = 0;
 			this.#broken.clear();
 			this._ready = new Int32Array(KEVENT_RECORD);

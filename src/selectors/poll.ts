@@ -4,8 +4,6 @@
  * @module
  */
 import {constant, native} from '../native.js';
-import {startPoll} from '../async/wait.js';
-import {ThreadWaiter} from './async-wait.js';
 import {FdTable} from './fd-table.js';
 import {PollLikeSelector} from './poll-like.js';
 
@@ -27,8 +25,8 @@ const EVENTS_SHIFT = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 
  * The `struct pollfd` array is a typed array kept between calls (an entry is
  * added, changed or swap-removed in O(1)), so `select()` makes one native
  * call and rebuilds nothing; register/unregister/modify make none.
- * `selectAsync()` runs poll(2) on a helper thread (about 50 µs per wait),
- * restarted whenever the registrations change while it waits.
+ * `selectAsync()` waits for the registered fds through the reactor (see
+ * {@link BaseSelector.selectAsync}).
  *
  * Closing a file object before unregistering it leaves nothing behind:
  * the interest list lives here, not in the kernel, so `unregister()`
@@ -44,7 +42,6 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
 
 	protected override readonly _waitSyscall = 'poll';
 	readonly #table = new FdTable();
-	readonly #waiter = new ThreadWaiter();
 
 	/** Creates an empty selector; no kernel resource is held. */
 	constructor() {
@@ -53,18 +50,15 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
 	}
 
 	protected override _kernelAdd(fd: number, events: number): void {
-		this.#waiter.restart();
 		this.#table.add(fd, this._toNative(events) << EVENTS_SHIFT);
 		this._ready = this.#table.out;
 	}
 
 	protected override _kernelRemove(fd: number): void {
-		this.#waiter.restart();
 		this.#table.remove(fd);
 	}
 
 	protected override _kernelModify(fd: number, _oldEvents: number, newEvents: number): void {
-		this.#waiter.restart();
 		this.#table.set(fd, this._toNative(newEvents) << EVENTS_SHIFT);
 	}
 
@@ -79,27 +73,8 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
 	}
 
 	/**
-	 * poll(2) on a helper thread over a snapshot of the interest list
-	 * (restarted when it changes), into the waiter's own buffer; the pairs
-	 * are then copied to `_ready` and translated as by `_wait`.
-	 */
-	protected override async _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number> {
-		const table = this.#table;
-		const waiter = this.#waiter;
-		const count = await waiter.wait(2 * table.n, (out, options) => startPoll(table.data, table.n, timeoutMs, out, options), signal, ref);
-		signal.throwIfAborted();
-		// `_ready` (the table's out) never shrinks before close(), so it holds them.
-		this._ready.set(waiter.out.subarray(0, 2 * count));
-		if (count > 0) {
-			this._translate(count);
-		}
-
-		return count;
-	}
-
-	/**
 	 * Forgets every registration. Idempotent. A pending `selectAsync()`
-	 * rejects (`ERR_SELECTOR_CLOSED`) once its helper thread, woken, has finished.
+	 * rejects (`ERR_SELECTOR_CLOSED`).
 	 */
 	override close(): void {
 		if (!this._closed) {

@@ -6,8 +6,6 @@
 import {ValueError} from '../errors.js';
 import {constant, native} from '../native.js';
 import {BaseSelectorImpl} from './base-impl.js';
-import {startSelect} from '../async/wait.js';
-import {ThreadWaiter} from './async-wait.js';
 import {FdTable} from './fd-table.js';
 
 const FD_SETSIZE = constant('FD_SETSIZE');
@@ -18,9 +16,9 @@ const FD_SETSIZE = constant('FD_SETSIZE');
  * (1024 on Linux and macOS), and each `select()` costs O(registered).
  *
  * The interest list is a typed array of `(fd, mask)` pairs kept between
- * calls; `select()` makes one native call. `selectAsync()` runs select(2)
- * on a helper thread (about 50 µs per wait), restarted whenever the
- * registrations change while it waits.
+ * calls; `select()` makes one native call. `selectAsync()` waits for the
+ * registered fds through the reactor (see {@link BaseSelector.selectAsync}),
+ * so it has no `FD_SETSIZE` limit of its own.
  *
  * Closing a file object before unregistering it leaves nothing behind:
  * the interest list lives here, not in the kernel, so `unregister()`
@@ -38,7 +36,6 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
 
 	protected override readonly _waitSyscall = 'select';
 	readonly #table = new FdTable();
-	readonly #waiter = new ThreadWaiter();
 
 	/** Creates an empty selector; no kernel resource is held. */
 	constructor() {
@@ -57,18 +54,15 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
 				+ 'use PollSelector or DefaultSelector', 'ERR_FD_SETSIZE');
 		}
 
-		this.#waiter.restart();
 		this.#table.add(fd, events);
 		this._ready = this.#table.out;
 	}
 
 	protected override _kernelRemove(fd: number): void {
-		this.#waiter.restart();
 		this.#table.remove(fd);
 	}
 
 	protected override _kernelModify(fd: number, _oldEvents: number, newEvents: number): void {
-		this.#waiter.restart();
 		this.#table.set(fd, newEvents);
 	}
 
@@ -82,23 +76,8 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
 	}
 
 	/**
-	 * select(2) on a helper thread over a snapshot of the interest list
-	 * (restarted when it changes), into the waiter's own buffer; the pairs
-	 * are then copied to `_ready` (already `EVENT_*` bits).
-	 */
-	protected override async _waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number> {
-		const table = this.#table;
-		const waiter = this.#waiter;
-		const count = await waiter.wait(2 * table.n, (out, options) => startSelect(table.data, table.n, timeoutMs, out, options), signal, ref);
-		signal.throwIfAborted();
-		// `_ready` (the table's out) never shrinks before close(), so it holds them.
-		this._ready.set(waiter.out.subarray(0, 2 * count));
-		return count;
-	}
-
-	/**
 	 * Forgets every registration. Idempotent. A pending `selectAsync()`
-	 * rejects (`ERR_SELECTOR_CLOSED`) once its helper thread, woken, has finished.
+	 * rejects (`ERR_SELECTOR_CLOSED`).
 	 */
 	override close(): void {
 		if (!this._closed) {

@@ -6,6 +6,8 @@
  * | `AF_INET`  | `[host, port]`                            |
  * | `AF_INET6` | `[host, port, flowinfo, scopeId]` (`[host, port]` accepted) |
  * | `AF_UNIX`  | a path string; a leading `'\0'` names an abstract socket (Linux); `''` autobinds (Linux) |
+ * | `AF_NETLINK` | `[pid, groups]` (Linux; pid 0 = let the kernel pick) |
+ * | `AF_PACKET` | `[ifname, proto, pkttype, hatype, addr]` (Linux; accepted: `[ifname, proto, pkttype?, hatype?]`) |
  *
  * A host may be `''` (the wildcard address), `'<broadcast>'` (AF_INET), a
  * numeric address, or a name resolved with getaddrinfo(3) (blocking, as in
@@ -20,7 +22,9 @@ import {constants as osConstants} from 'node:os';
 import {toInt32, typeName} from '../args.js';
 import {argRangeError, argTypeError, GaiError, OSError} from '../errors.js';
 import {native, type NativeAddress} from '../native.js';
-import {AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, EAI_NONAME, EAI_SYSTEM, SOCK_DGRAM} from './constants.js';
+import {
+	AF_INET, AF_INET6, AF_NETLINK, AF_PACKET, AF_UNIX, AF_UNSPEC, EAI_NONAME, EAI_SYSTEM, SOCK_DGRAM,
+} from './constants.js';
 
 /** An AF_INET address: `[host, port]`. */
 export type IPv4Address = [host: string, port: number];
@@ -31,7 +35,19 @@ export type IPv6Address = [host: string, port: number, flowinfo: number, scopeId
 /** An AF_UNIX address: a path (leading `'\0'`: abstract namespace, Linux). */
 export type UnixAddress = string;
 
-/** An address as this module returns it. */
+/** An AF_NETLINK address (Linux): `[pid, groups]`. */
+export type NetlinkAddress = [pid: number, groups: number];
+
+/** An AF_PACKET address (Linux): `[ifname, proto, pkttype, hatype, addr]`, `addr` the hardware address bytes. */
+export type PacketAddress = [ifname: string, proto: number, pkttype: number, hatype: number, addr: Buffer];
+
+/**
+ * An address as this module returns it. Sockets of the Linux families
+ * AF_NETLINK and AF_PACKET return a {@link NetlinkAddress} or
+ * {@link PacketAddress} where this type says `SocketAddress` (cast it): the
+ * union is kept to the IP and Unix shapes so that code handling those needs
+ * no narrowing.
+ */
 export type SocketAddress = IPv4Address | IPv6Address | UnixAddress;
 
 /**
@@ -42,7 +58,8 @@ export type Address =
 	| string
 	| readonly [host: string, port: number]
 	| readonly [host: string, port: number, flowinfo: number]
-	| readonly [host: string, port: number, flowinfo: number, scopeId: number];
+	| readonly [host: string, port: number, flowinfo: number, scopeId: number]
+	| readonly [pid: number, groups: number];
 
 /** One getaddrinfo result, Python's `(family, type, proto, canonname, sockaddr)`. */
 export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: SocketAddress];
@@ -183,7 +200,69 @@ export function parseAddress(family: number, address: unknown, fn: string): Sock
 		return {family, host: address, port: 0, flowinfo: 0, scopeId: 0, label: address};
 	}
 
+	if (family === AF_NETLINK && AF_NETLINK !== undefined) {
+		return netlinkAddress(family, address, fn);
+	}
+
+	if (family === AF_PACKET && AF_PACKET !== undefined) {
+		return packetAddress(family, address, fn);
+	}
+
 	throw OSError.fromErrno(osConstants.errno.EAFNOSUPPORT, fn, {message: `${fn}(): bad family ${family}`});
+}
+
+function uintField(value: unknown, name: string, max: number, fn: string): number {
+	if (typeof value !== 'number' || !Number.isInteger(value)) {
+		throw argTypeError(`${fn}(): ${name} must be an integer, not ${typeName(value)}`);
+	}
+
+	if (value < 0 || value > max) {
+		throw argRangeError(`${fn}(): ${name} must be 0-${max}.`);
+	}
+
+	return value;
+}
+
+/** `[pid, groups]`, two C unsigned ints (CPython's getsockaddrarg, AF_NETLINK). */
+function netlinkAddress(family: number, address: unknown, fn: string): SockAddr {
+	if (!Array.isArray(address) || address.length !== 2) {
+		throw argTypeError(`${fn}(): AF_NETLINK address must be a pair [pid, groups], not ${typeName(address)}`);
+	}
+
+	const pid = uintField(address[0], 'pid', 0xffff_ffff, fn);
+	const groups = uintField(address[1], 'groups', 0xffff_ffff, fn);
+	return {family, host: '', port: pid, flowinfo: groups, scopeId: 0, label: `netlink:${pid}`};
+}
+
+/**
+ * `[ifname, proto, pkttype?, hatype?, addr?]` (CPython's getsockaddrarg,
+ * AF_PACKET). A hardware address to send to is not supported: `addr`
+ * must be absent or empty.
+ */
+function packetAddress(family: number, address: unknown, fn: string): SockAddr {
+	if (!Array.isArray(address) || address.length < 2 || address.length > 5) {
+		throw argTypeError(`${fn}(): AF_PACKET address must be [ifname, proto, pkttype?, hatype?, addr?], not ${typeName(address)}`);
+	}
+
+	const ifname: unknown = address[0];
+	if (typeof ifname !== 'string') {
+		throw argTypeError(`${fn}(): ifname must be a string, not ${typeName(ifname)}`);
+	}
+
+	checkHostName(ifname, fn);
+	const proto = uintField(address[1], 'proto', 0xffff, fn);
+	const pkttype = uintField(address[2] ?? 0, 'pkttype', 0xff, fn);
+	const hatype = uintField(address[3] ?? 0, 'hatype', 0xffff, fn);
+	const addr: unknown = address[4];
+	if (addr !== undefined && (!ArrayBuffer.isView(addr) || addr.byteLength > 8)) {
+		throw argTypeError(`${fn}(): Hardware address must be 8 bytes or less`, 'ERR_INVALID_ARG_VALUE');
+	}
+
+	if (addr !== undefined && addr.byteLength > 0) {
+		throw argTypeError(`${fn}(): a hardware address in an AF_PACKET address is not supported`, 'ERR_INVALID_ARG_VALUE');
+	}
+
+	return {family, host: ifname, port: proto, flowinfo: pkttype, scopeId: hatype, label: ifname};
 }
 
 /** A numeric host as the addon takes it, or the native address getaddrinfo(3) resolved the name to. */
@@ -219,7 +298,8 @@ function resolveHost(host: string, family: number): string | NativeAddress {
 	return first[4];
 }
 
-function gaiError(result: {readonly eai: number; readonly errno: number; readonly message: string}, host: string | null): OSError {
+/** @internal */
+export function gaiError(result: {readonly eai: number; readonly errno: number; readonly message: string}, host: string | null): OSError {
 	if (result.eai === EAI_SYSTEM && result.errno !== 0) {
 		return OSError.fromErrno(result.errno, 'getaddrinfo', host === null ? {} : {address: host});
 	}
@@ -246,6 +326,15 @@ export function toAddress(na: NativeAddress): SocketAddress | null {
 
 	if (family === AF_UNIX) {
 		return na[1] as string;
+	}
+
+	if (family === AF_NETLINK && AF_NETLINK !== undefined) {
+		return [na[1] as unknown as number, na[2] as number] satisfies NetlinkAddress as unknown as SocketAddress;
+	}
+
+	if (family === AF_PACKET && AF_PACKET !== undefined) {
+		const packet = na as unknown as readonly [number, string, number, number, number, Buffer];
+		return [packet[1], packet[2], packet[3], packet[4], packet[5]] satisfies PacketAddress as unknown as SocketAddress;
 	}
 
 	return null;

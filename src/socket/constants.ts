@@ -19,6 +19,10 @@ export const AF_INET: number = constant('AF_INET');
 export const AF_INET6: number = constant('AF_INET6');
 /** Unix domain sockets (paths; a leading `'\0'` names an abstract socket on Linux). */
 export const AF_UNIX: number = constant('AF_UNIX');
+/** Linux: kernel/user-space messaging (netlink(7)); addresses `[pid, groups]`. */
+export const AF_NETLINK: number | undefined = C['AF_NETLINK'];
+/** Linux: raw link-layer packets (packet(7), needs CAP_NET_RAW); addresses `[ifname, proto, pkttype, hatype, addr]`. */
+export const AF_PACKET: number | undefined = C['AF_PACKET'];
 /** Byte stream (TCP for IP families). */
 export const SOCK_STREAM: number = constant('SOCK_STREAM');
 /** Datagrams (UDP for IP families). */
@@ -161,3 +165,135 @@ export const EAI_NODATA: number | undefined = C['EAI_NODATA'];
 export const EAI_ADDRFAMILY: number | undefined = C['EAI_ADDRFAMILY'];
 /** Maximum host name length for getnameinfo. */
 export const NI_MAXHOST: number = constant('NI_MAXHOST');
+
+// Ancillary data and credentials (unix(7))
+/** Ancillary message type: file descriptors (an array of C ints). */
+export const SCM_RIGHTS: number | undefined = C['SCM_RIGHTS'];
+/** Linux: ancillary message type: a `struct ucred` (pid, uid, gid: three C ints). */
+export const SCM_CREDENTIALS: number | undefined = C['SCM_CREDENTIALS'];
+/** BSD/macOS: ancillary credentials message type. */
+export const SCM_CREDS: number | undefined = C['SCM_CREDS'];
+/** Linux: receive SCM_CREDENTIALS with every message. */
+export const SO_PASSCRED: number | undefined = C['SO_PASSCRED'];
+/** Linux: the peer's `struct ucred` (read with `getsockopt(SOL_SOCKET, SO_PEERCRED, 12)`). */
+export const SO_PEERCRED: number | undefined = C['SO_PEERCRED'];
+/** Linux: bind the socket to a network interface (its name as bytes; needs CAP_NET_RAW). */
+export const SO_BINDTODEVICE: number | undefined = C['SO_BINDTODEVICE'];
+/** Linux: the protocol-defined priority of sent packets. */
+export const SO_PRIORITY: number | undefined = C['SO_PRIORITY'];
+/** Linux: the firewall mark of sent packets (needs CAP_NET_ADMIN). */
+export const SO_MARK: number | undefined = C['SO_MARK'];
+/** Linux: received file descriptors are close-on-exec (added to every recvmsg by this module). */
+export const MSG_CMSG_CLOEXEC: number | undefined = C['MSG_CMSG_CLOEXEC'];
+/** End of record (SOCK_SEQPACKET). */
+export const MSG_EOR: number | undefined = C['MSG_EOR'];
+/** Linux: receive from the error queue. */
+export const MSG_ERRQUEUE: number | undefined = C['MSG_ERRQUEUE'];
+/** Linux: the link layer made forward progress. */
+export const MSG_CONFIRM: number | undefined = C['MSG_CONFIRM'];
+/** Linux: more data follows (cork). */
+export const MSG_MORE: number | undefined = C['MSG_MORE'];
+
+// IP, IPv6 and TCP options set by name
+/** IPv4 type of service / DSCP byte. */
+export const IP_TOS: number | undefined = C['IP_TOS'];
+/** Time to live of outgoing multicast datagrams. */
+export const IP_MULTICAST_TTL: number | undefined = C['IP_MULTICAST_TTL'];
+/** Whether multicast datagrams loop back to local sockets. */
+export const IP_MULTICAST_LOOP: number | undefined = C['IP_MULTICAST_LOOP'];
+/** Interface for outgoing multicast (a `struct in_addr`, or `struct ip_mreqn` on Linux). */
+export const IP_MULTICAST_IF: number | undefined = C['IP_MULTICAST_IF'];
+/** Join a multicast group: a `struct ip_mreq` (group, interface: two 4-byte addresses, `inet_aton(a)` + `inet_aton(b)`). */
+export const IP_ADD_MEMBERSHIP: number | undefined = C['IP_ADD_MEMBERSHIP'];
+/** Leave a multicast group (a `struct ip_mreq`). */
+export const IP_DROP_MEMBERSHIP: number | undefined = C['IP_DROP_MEMBERSHIP'];
+/** Receive the TOS byte as ancillary data. */
+export const IP_RECVTOS: number | undefined = C['IP_RECVTOS'];
+/** Receive `struct in_pktinfo` as ancillary data. */
+export const IP_PKTINFO: number | undefined = C['IP_PKTINFO'];
+/** Raw sockets: the caller supplies the IP header. */
+export const IP_HDRINCL: number | undefined = C['IP_HDRINCL'];
+/** Join an IPv6 multicast group: a `struct ipv6_mreq` (16-byte group + C unsigned interface index). */
+export const IPV6_JOIN_GROUP: number | undefined = C['IPV6_JOIN_GROUP'];
+/** Leave an IPv6 multicast group. */
+export const IPV6_LEAVE_GROUP: number | undefined = C['IPV6_LEAVE_GROUP'];
+/** Hop limit of outgoing multicast packets. */
+export const IPV6_MULTICAST_HOPS: number | undefined = C['IPV6_MULTICAST_HOPS'];
+/** Whether IPv6 multicast loops back. */
+export const IPV6_MULTICAST_LOOP: number | undefined = C['IPV6_MULTICAST_LOOP'];
+/** Interface index for outgoing IPv6 multicast. */
+export const IPV6_MULTICAST_IF: number | undefined = C['IPV6_MULTICAST_IF'];
+/** Hop limit of outgoing unicast packets. */
+export const IPV6_UNICAST_HOPS: number | undefined = C['IPV6_UNICAST_HOPS'];
+/** IPv6 traffic class. */
+export const IPV6_TCLASS: number | undefined = C['IPV6_TCLASS'];
+/** Receive `struct in6_pktinfo` as ancillary data. */
+export const IPV6_RECVPKTINFO: number | undefined = C['IPV6_RECVPKTINFO'];
+/** Linux: ms that sent data may stay unacknowledged before the connection is dropped. */
+export const TCP_USER_TIMEOUT: number | undefined = C['TCP_USER_TIMEOUT'];
+/** TCP Fast Open (on a listener: the queue length of pending TFO requests). */
+export const TCP_FASTOPEN: number | undefined = C['TCP_FASTOPEN'];
+/** Maximum segment size. */
+export const TCP_MAXSEG: number | undefined = C['TCP_MAXSEG'];
+/** Linux: hold back partial frames (cork). */
+export const TCP_CORK: number | undefined = C['TCP_CORK'];
+/** Linux: the congestion-control algorithm (its name as bytes). */
+export const TCP_CONGESTION: number | undefined = C['TCP_CONGESTION'];
+/** macOS: idle time before keep-alive probes (the counterpart of TCP_KEEPIDLE). */
+export const TCP_KEEPALIVE: number | undefined = C['TCP_KEEPALIVE'];
+/** Unsent bytes below which the socket counts as writable. */
+export const TCP_NOTSENT_LOWAT: number | undefined = C['TCP_NOTSENT_LOWAT'];
+/** The IPv4 wildcard address as a host-order integer (0). */
+export const INADDR_ANY: number = constant('INADDR_ANY');
+/** 127.0.0.1 as a host-order integer. */
+export const INADDR_LOOPBACK: number = constant('INADDR_LOOPBACK');
+/** 255.255.255.255 as a host-order integer. */
+export const INADDR_BROADCAST: number = constant('INADDR_BROADCAST');
+
+// getnameinfo(3)
+/** Return the numeric host address. */
+export const NI_NUMERICHOST: number = constant('NI_NUMERICHOST');
+/** Return the numeric port. */
+export const NI_NUMERICSERV: number = constant('NI_NUMERICSERV');
+/** Fail if the host has no name. */
+export const NI_NAMEREQD: number = constant('NI_NAMEREQD');
+/** Only the host part of local names. */
+export const NI_NOFQDN: number = constant('NI_NOFQDN');
+/** The service is datagram-based. */
+export const NI_DGRAM: number = constant('NI_DGRAM');
+/** Maximum service name length for getnameinfo. */
+export const NI_MAXSERV: number = constant('NI_MAXSERV');
+
+// netlink(7), rtnetlink(7), packet(7) (Linux)
+/** Routing and link information (rtnetlink). */
+export const NETLINK_ROUTE: number | undefined = C['NETLINK_ROUTE'];
+/** Reserved for user-space protocols. */
+export const NETLINK_USERSOCK: number | undefined = C['NETLINK_USERSOCK'];
+/** Kernel uevents (device hot-plug). */
+export const NETLINK_KOBJECT_UEVENT: number | undefined = C['NETLINK_KOBJECT_UEVENT'];
+/** The message that ends a multipart dump. */
+export const NLMSG_DONE: number | undefined = C['NLMSG_DONE'];
+/** An error (or acknowledgement) message. */
+export const NLMSG_ERROR: number | undefined = C['NLMSG_ERROR'];
+/** Request flag. */
+export const NLM_F_REQUEST: number | undefined = C['NLM_F_REQUEST'];
+/** Dump flag (NLM_F_ROOT | NLM_F_MATCH). */
+export const NLM_F_DUMP: number | undefined = C['NLM_F_DUMP'];
+/** rtnetlink: get links (interfaces). */
+export const RTM_GETLINK: number | undefined = C['RTM_GETLINK'];
+/** rtnetlink: a link's description. */
+export const RTM_NEWLINK: number | undefined = C['RTM_NEWLINK'];
+/** AF_PACKET pkttype: to this host. */
+export const PACKET_HOST: number | undefined = C['PACKET_HOST'];
+/** AF_PACKET pkttype: broadcast. */
+export const PACKET_BROADCAST: number | undefined = C['PACKET_BROADCAST'];
+/** AF_PACKET pkttype: multicast. */
+export const PACKET_MULTICAST: number | undefined = C['PACKET_MULTICAST'];
+/** AF_PACKET pkttype: to another host. */
+export const PACKET_OTHERHOST: number | undefined = C['PACKET_OTHERHOST'];
+/** AF_PACKET pkttype: sent by this host. */
+export const PACKET_OUTGOING: number | undefined = C['PACKET_OUTGOING'];
+/** Every protocol (AF_PACKET socket protocol, network order with htons). */
+export const ETH_P_ALL: number | undefined = C['ETH_P_ALL'];
+/** IPv4 (Ethernet protocol number). */
+export const ETH_P_IP: number | undefined = C['ETH_P_IP'];

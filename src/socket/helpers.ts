@@ -39,6 +39,40 @@ export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM,
 	return [Socket._adopt(a, fam, typ, pro), Socket._adopt(b, fam, typ, pro)];
 }
 
+/**
+ * A socket on a **duplicate** of `fd` (Python's `socket.fromfd(fd, family,
+ * type, proto=0)`): the caller keeps `fd` and closes it when done; the
+ * socket closes only its dup (close-on-exec). The two share one file
+ * description, so the socket's O_NONBLOCK (always set) is `fd`'s too. To take
+ * ownership of `fd` itself instead, use {@link Socket.adoptFd}.
+ *
+ * @param fd - an open socket fd
+ * @param family - its address family
+ * @param type - its socket type
+ * @param proto - its protocol (default 0)
+ * @returns the new socket, in the default timeout mode
+ * @throws {TypeError} if an argument is not an integer
+ * @throws {ValueError} if `fd` is negative
+ * @throws {OSError} EBADF if `fd` is not open, EMFILE …
+ */
+export function fromfd(fd: number, family: number, type: number, proto = 0): Socket {
+	const original = toInt32(fd, 'fd');
+	const fam = toInt32(family, 'family');
+	const typ = toInt32(type, 'type');
+	const pro = toInt32(proto, 'proto');
+	if (original < 0) {
+		throw new ValueError('negative file descriptor', 'ERR_INVALID_FD');
+	}
+
+	const dup = check(native.dup(original), 'dup');
+	try {
+		return new Socket(fam, typ, pro, dup);
+	} catch (error) {
+		native.close(dup); // never leak the dup
+		throw error;
+	}
+}
+
 /** Options for {@link createConnection}. */
 export interface CreateConnectionOptions {
 	/** Throw an `AggregateError` of every attempt's error instead of only the last one (Python's `all_errors`). */

@@ -34,11 +34,10 @@
  * @module
  */
 import {constants as osConstants, endianness} from 'node:os';
-import {isMainThread} from 'node:worker_threads';
 import {OSError, TimeoutError} from '../errors.js';
 import {constant, native} from '../native.js';
 import {runPendingSignalHandlers} from '../signal/pending.js';
-import {clampWaitMs, monotonicMs, remainingMs} from '../time.js';
+import {clampWaitMs, monotonicMs, remainingMs, waitSliceMs, WORKER_WAIT_SLICE_MS} from '../time.js';
 
 const E = osConstants.errno;
 const EAGAIN = E.EAGAIN;
@@ -70,25 +69,12 @@ export const TIMED_OUT = -0x100_0000;
  * appears, and long enough not to spin.
  */
 const NAP_MS = 1;
-/** The longest single poll() in a worker thread. */
-export const WORKER_WAIT_SLICE_MS = 250;
 
 /** One system call of an I/O method: its result, or `-(errno | WAIT_* bits)`. */
 export type Step<R, A, B, C, D> = (fd: number, a: A, b: B, c: C, d: D) => R | number;
 
-/**
- * How long one kernel wait may last on this thread: `ms` on the main
- * thread; at most {@link WORKER_WAIT_SLICE_MS} in a worker (-1, forever,
- * included), so that the thread comes back to JavaScript, where
- * `terminate()` and `process.exit()` can stop it.
- */
-export function waitSliceMs(ms: number): number {
-	if (isMainThread || (ms >= 0 && ms <= WORKER_WAIT_SLICE_MS)) {
-		return ms;
-	}
-
-	return WORKER_WAIT_SLICE_MS;
-}
+// Defined once in src/time.ts for every blocking wait (selectors too).
+export {waitSliceMs, WORKER_WAIT_SLICE_MS};
 
 /**
  * Runs `step(fd, a, b, c, d)` until it succeeds, fails for good, or the

@@ -51,6 +51,12 @@ import {
 	AF_INET, AF_UNIX, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_WAITALL, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK,
 	SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_ERROR, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from './constants.js';
+import {type SendfileSource, socketSendfile} from './sendfile.js';
+import {type MakefileOptions, makefileMode, SocketFile, TextSocketFile} from './makefile.js';
+import {
+	recvmsgBytes, recvmsgCall, type RecvmsgIntoResult, type RecvmsgResult, sendmsgStep, toAncbufsize, toAncillary,
+	toBufferList,
+} from './msg.js';
 import {
 	ioErrno, ioError, isWouldBlock, sockCall, TIMED_OUT, WAIT_FIRST, WAIT_NAP, WAIT_READ, WAIT_WRITE,
 } from './io.js';
@@ -241,12 +247,13 @@ export class Socket implements Disposable {
 	 * @param type - `SOCK_STREAM` (default), `SOCK_DGRAM`, …, optionally `| SOCK_NONBLOCK`
 	 * @param proto - protocol number, 0 (default) for the family's default
 	 * @param fileno - an open socket fd to wrap instead of creating one
+	 * @param trusted - for this module only (a private symbol: wrap an fd it just created without system calls); leave it out
 	 * @throws {TypeError} if an argument is not an integer
 	 * @throws {RangeError} if an argument does not fit a C int
 	 * @throws {ValueError} if `fileno` is negative
 	 * @throws {OSError} if socket(2) fails (EAFNOSUPPORT, EPROTONOSUPPORT, EMFILE …), or `fileno` is not a socket (ENOTSOCK)
 	 */
-	constructor(family?: number, type?: number, proto?: number, fileno?: number | null, trusted?: typeof TRUSTED) {
+	constructor(family?: number, type?: number, proto?: number, fileno?: number | null, trusted?: symbol) {
 		let fam = family === undefined ? -1 : toInt32(family, 'family');
 		let typ = type === undefined ? -1 : toInt32(type, 'type');
 		let pro = proto === undefined ? -1 : toInt32(proto, 'proto');
@@ -308,9 +315,18 @@ export class Socket implements Disposable {
 	}
 
 	/**
-	 * Wraps an open socket fd, taking ownership of it (Python's
-	 * `socket.socket(fileno=fd)`; unlike Python's `socket.fromfd()` it does
-	 * not dup). Family, type and protocol are detected unless given.
+	 * Wraps an open socket fd, **taking ownership of it** (Python's
+	 * `socket.socket(fileno=fd)`): no dup, and `close()` closes `fd` itself.
+	 * Family, type and protocol are detected unless given. To wrap a
+	 * duplicate instead, as Python's `socket.fromfd()`, use {@link fromfd}.
+	 *
+	 * **The double-close trap:** after this call the socket owns `fd`. Do
+	 * not also close `fd` yourself (with `os.close`, `fs.closeSync`, another
+	 * socket adopting it, a Node handle that owns it): once one owner closes
+	 * it, the number may be reused at once by any new fd of the process, and
+	 * the second close (or any call on the stale socket) then hits that
+	 * unrelated file. Give up ownership with {@link Socket.detach}, or adopt a
+	 * dup (`fromfd`) when something else keeps the original.
 	 *
 	 * @param fd - an open socket file descriptor
 	 * @param family - overrides the detected family
@@ -320,7 +336,7 @@ export class Socket implements Disposable {
 	 * @throws {ValueError} if `fd` is negative
 	 * @throws {OSError} if `fd` is not an open socket (EBADF, ENOTSOCK)
 	 */
-	static fromFd(fd: number, family?: number, type?: number, proto?: number): Socket {
+	static adoptFd(fd: number, family?: number, type?: number, proto?: number): Socket {
 		return new Socket(family, type, proto, fd);
 	}
 
@@ -777,6 +793,158 @@ export class Socket implements Disposable {
 		}
 
 		return ret;
+	}
+
+	/**
+	 * Sends the data of `buffers` (gathered, in order) with ancillary data
+	 * in one sendmsg(2) (Python's `sendmsg(buffers[, ancdata[, flags[,
+	 * address]]])`). See {@link sendFds} for passing file descriptors.
+	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
+	 *
+	 * @param buffers - an iterable of bytes (Buffer, TypedArray, DataView, ArrayBuffer)
+	 * @param ancdata - `[level, type, data]` items, e.g. `[SOL_SOCKET, SCM_RIGHTS, Int32Array.of(fd)]`
+	 * @param flags - `MSG_*` flags (`MSG_NOSIGNAL` is added)
+	 * @param address - the destination for an unconnected datagram socket; `null`/omitted for none
+	 * @returns the number of data bytes sent
+	 * @throws {TypeError} for wrongly typed buffers or items (Python's messages)
+	 * @throws {BlockingIOError | TimeoutError | OSError} as {@link Socket.send}; EINVAL/EBADF for bad ancillary data
+	 */
+	sendmsg(buffers: Iterable<BytesLike>, ancdata: Iterable<readonly [number, number, BytesLike]> = [], flags = 0,
+		address?: unknown): number {
+		const list = toBufferList(buffers, 'sendmsg');
+		const anc = toAncillary(ancdata);
+		const f = toFlags(flags);
+		const addr = address === undefined || address === null ? null : parseAddress(this.#family, address, 'sendmsg');
+		const ret = sockCall(this.#fd, this.#mode(f), this.#writeWait, sendmsgStep, list, anc, f | NOSIGNAL | DONTWAIT, addr);
+		if (ret < 0) {
+			throw ioError(ret, 'sendmsg');
+		}
+
+		return ret;
+	}
+
+	/**
+	 * Receives up to `bufsize` bytes and up to `ancbufsize` bytes of
+	 * ancillary data in one recvmsg(2) (Python's `recvmsg`). Size
+	 * `ancbufsize` with {@link CMSG_SPACE} (or {@link CMSG_LEN} for one
+	 * item). File descriptors received in SCM_RIGHTS items are close-on-exec
+	 * and the caller's to close, including those of a message the kernel
+	 * truncated (`MSG_CTRUNC` in the flags: this method closes nothing; see
+	 * {@link recvFds}).
+	 *
+	 * In blocking and timeout mode a wait blocks the calling thread (the Node
+	 * event loop on the main thread).
+	 *
+	 * @param bufsize - the most data bytes
+	 * @param ancbufsize - the control buffer size (0: no ancillary data)
+	 * @param flags - `MSG_*` flags
+	 * @returns `[data, ancdata, msgFlags, address]`; each ancdata item is `[level, type, data]` with a copy of its bytes; the address is `null` when the kernel gives none
+	 * @throws {ValueError} if a size is negative
+	 * @throws {BlockingIOError | TimeoutError | OSError} as {@link Socket.recv}
+	 */
+	recvmsg(bufsize: number, ancbufsize = 0, flags = 0): RecvmsgResult {
+		const f = toFlags(flags);
+		return recvmsgBytes(this.#fd, this.#mode(f), bufsize, ancbufsize, f | DONTWAIT);
+	}
+
+	/**
+	 * Like {@link Socket.recvmsg}, but scatters the data into `buffers` in
+	 * order, with no allocation for it (Python's `recvmsg_into`).
+	 *
+	 * @param buffers - an iterable of writable bytes
+	 * @param ancbufsize - the control buffer size
+	 * @param flags - `MSG_*` flags
+	 * @returns `[nbytes, ancdata, msgFlags, address]`
+	 * @throws {TypeError | ValueError | BlockingIOError | TimeoutError | OSError} as {@link Socket.recvmsg}
+	 */
+	recvmsgInto(buffers: Iterable<BytesLike>, ancbufsize = 0, flags = 0): RecvmsgIntoResult {
+		const list = toBufferList(buffers, 'recvmsg_into');
+		const anc = toAncbufsize(ancbufsize, 'recvmsg_into');
+		const f = toFlags(flags);
+		const [message, items] = recvmsgCall(this.#fd, this.#mode(f), list, anc, f | DONTWAIT);
+		return [message[0], items, message[1], toAddress(message[2])];
+	}
+
+	/**
+	 * Sends a file over this stream socket (Python's `socket.sendfile(file,
+	 * offset=0, count=None)`): zero-copy with sendfile(2), in blocks of at
+	 * most 1 GiB, falling back to read() and send() when the kernel refuses
+	 * the first sendfile (not a regular file, e.g. a pipe; no sendfile on this
+	 * OS) or the file is empty by fstat.
+	 *
+	 * `file` is an fd number, a `FileHandle` from `fs/promises` (or anything
+	 * with a numeric `fd`, such as an open `fs.ReadStream`), or an object
+	 * with `fileno()`. Reading starts at `offset` (not at the file position).
+	 * Afterwards, as in Python, the file position is set to just past the last
+	 * byte sent (when anything was sent; a pipe has no position). The file is
+	 * not closed.
+	 *
+	 * Blocking and timeout mode only; each wait for room is bounded by the
+	 * timeout (as CPython's). Blocks the calling thread (the Node event loop
+	 * on the main thread) until done: use `os.sendfile` with a selector for
+	 * non-blocking sockets.
+	 *
+	 * @param file - the source (see above)
+	 * @param offset - the first byte to send (default 0)
+	 * @param count - the most bytes to send; `null` (default) = to end of file
+	 * @returns the number of bytes sent
+	 * @throws {ValueError} on a non-blocking socket, a non-SOCK_STREAM socket, or `count` <= 0
+	 * @throws {TypeError} for an unusable `file`, a non-integer `count`/`offset`
+	 * @throws {TimeoutError} in timeout mode when a wait lasts longer than the timeout
+	 * @throws {BrokenPipeError | ConnectionResetError | OSError}
+	 */
+	sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
+		this.#checkOpen();
+		return socketSendfile(this.#fd, this.#type, this.#timeoutMs, file, offset, count);
+	}
+
+	/**
+	 * A file over this socket (Python's `makefile(mode='r',
+	 * buffering=None, *, encoding=None, errors=None, newline=None)`): in a
+	 * binary mode (`'rb'`, `'wb'`, `'rwb'`) a buffered {@link SocketFile}
+	 * (`readline()`, `read(n)`, `read1()`, `readinto()`, iteration by
+	 * lines, `write()`, `flush()`); in text mode (`'r'`, the default, `'w'`,
+	 * `'rw'`) a {@link TextSocketFile} of strings with Python's newline rules.
+	 * Python's rules for each socket mode apply (see {@link SocketFile}).
+	 *
+	 * **Differences from Python:** `buffering` 0 (an unbuffered raw file) is
+	 * refused; text mode decodes UTF-8 or Latin-1 only and counts lengths in
+	 * UTF-16 code units; closing the file never closes the socket (Python
+	 * closes it with its last file once `socket.close()` was called): close
+	 * the socket yourself, after the files.
+	 *
+	 * @param mode - `'r'` (default), `'w'`, `'rw'`, or with `'b'` for bytes
+	 * @param buffering - the buffer size; `null`/-1 = 8192 (`io.DEFAULT_BUFFER_SIZE`)
+	 * @param options - text mode: `encoding`, `errors`, `newline`
+	 * @returns the file
+	 * @throws {ValueError} `invalid mode …`, buffering 0, an unknown encoding or newline
+	 * @throws {TypeError} for a non-string mode or non-integer buffering
+	 */
+	makefile(mode: `${string}b${string}`, buffering?: number | null, options?: MakefileOptions): SocketFile;
+	/**
+	 * A text file over this socket, as the binary form but of strings.
+	 *
+	 * @param mode - `'r'` (default), `'w'`, `'rw'`
+	 * @param buffering - the buffer size
+	 * @param options - `encoding`, `errors`, `newline`
+	 * @returns the file
+	 */
+	makefile(mode?: string, buffering?: number | null, options?: MakefileOptions): TextSocketFile;
+	makefile(mode = 'r', buffering: number | null = null, options: MakefileOptions = {}): SocketFile | TextSocketFile {
+		const [readable, writable, size, binary] = makefileMode(mode, buffering);
+		if (binary) {
+			for (const name of ['encoding', 'errors', 'newline'] as const) {
+				if (options[name] !== undefined && options[name] !== null) {
+					throw new ValueError(`binary mode doesn't take an ${name} argument`, 'ERR_INVALID_ARG_VALUE');
+				}
+			}
+
+			return new SocketFile(this, mode, readable, writable, size);
+		}
+
+		return new TextSocketFile(new SocketFile(this, `${mode}b`, readable, writable, size), mode, options);
 	}
 
 	/**

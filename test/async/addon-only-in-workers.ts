@@ -1,11 +1,12 @@
 /**
  * Child process of workers.test.ts. Its main thread never loads the addon;
  * only its worker threads do (dynamic imports below), so Node unloads the
- * addon each time the last of them exits. Each worker leaves a libuv handle
- * of the addon (an FdWatch, a helper-thread wait, a selector's watch) for
- * the environment's cleanup to close, then exits by itself or is
- * terminated. Prints one line per worker and exits 0 when each one ended
- * as expected; a close callback run after the unload would crash it.
+ * addon each time the last of them exits. Each worker leaves reactor
+ * watches (an FdWatch, a pending selectAsync, a selector's watch) and the
+ * reactor thread for the environment's cleanup to stop and close, then
+ * exits by itself or is terminated. Prints one line per worker and exits 0
+ * when each one ended as expected; addon code run after the unload (a
+ * thread left running, a late callback) would crash it.
  */
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
 
@@ -15,12 +16,13 @@ const CASES = [
 ] as const;
 type Case = typeof CASES[number];
 
+const held: object[] = [];
+
 async function runCase(name: Case): Promise<void> {
-	const {FdWatch, startPoll, startSelect} = await import('../../src/async/index.js');
+	const {FdWatch} = await import('../../src/async/fd-watch.js');
+	const {PollSelector, SelectSelector, EVENT_READ} = await import('../../src/selectors/index.js');
 	const os = await import('../../src/os.js');
-	const {constant} = await import('../../src/native.js');
 	const [r, w] = os.pipe();
-	const pollIn = new Int32Array([r, constant('POLLIN')]);
 	switch (name) {
 		case 'idle-watch': {
 			const watch = new FdWatch(r);
@@ -35,12 +37,18 @@ async function runCase(name: Case): Promise<void> {
 		}
 
 		case 'unref-poll': {
-			void startPoll(pollIn, 1, -1, new Int32Array(2), {ref: false}).promise;
+			const sel = new PollSelector();
+			held.push(sel);
+			sel.register(r, EVENT_READ);
+			void sel.selectAsync(null, {ref: false});
 			break;
 		}
 
 		case 'unref-select': {
-			void startSelect(new Int32Array([r, 1]), 1, -1, new Int32Array(2), {ref: false}).promise;
+			const sel = new SelectSelector();
+			held.push(sel);
+			sel.register(r, EVENT_READ);
+			void sel.selectAsync(null, {ref: false});
 			break;
 		}
 
@@ -51,13 +59,15 @@ async function runCase(name: Case): Promise<void> {
 		}
 
 		case 'ref-poll-terminate': {
-			void startPoll(pollIn, 1, -1, new Int32Array(2)).promise;
+			const sel = new PollSelector();
+			sel.register(r, EVENT_READ);
+			void sel.selectAsync();
 			parentPort!.postMessage('holding');
 			break;
 		}
 
 		default: {
-			const {DefaultSelector, PollSelector, EVENT_READ} = await import('../../src/selectors/index.js');
+			const {DefaultSelector} = await import('../../src/selectors/index.js');
 			const sel = new DefaultSelector();
 			sel.register(r, EVENT_READ);
 			await sel.selectAsync(0.01); // its watch (epoll, kqueue) stays open with it

@@ -1,9 +1,10 @@
 /**
  * Worker threads that use the addon while the main thread never loads it:
  * Node unloads the addon when the last of them exits, after the
- * environment's cleanup closed the handles they left open. Their libuv
- * close callbacks must have run by then (native/watch.c: async cleanup
- * hooks); one left for later used to crash the process (SIGSEGV).
+ * environment's cleanup stopped the reactor they started and closed the
+ * watches they left open (native/reactor.c: the env cleanup hook joins the
+ * reactor thread); addon code left running after that would crash the
+ * process (SIGSEGV).
  */
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';

@@ -14,8 +14,8 @@ import {C, constant, native} from '../../src/native.js';
 /** Whether the addon has epoll (Linux). */
 export const hasEpoll: boolean = typeof native.epollCreate === 'function';
 
-/** URL of the compiled src/async entry point, for child scripts and workers. */
-export const asyncModuleUrl: string = new URL('../../src/async/index.js', import.meta.url).href;
+/** URL of the compiled src/async/fd-watch.js, for child scripts and workers. */
+export const asyncModuleUrl: string = new URL('../../src/async/fd-watch.js', import.meta.url).href;
 /** URL of the compiled src/native.js. */
 export const nativeModuleUrl: string = new URL('../../src/native.js', import.meta.url).href;
 

@@ -4,7 +4,10 @@
  * every file under test/) it does nothing.
  */
 import {isMainThread, parentPort, workerData} from 'node:worker_threads';
-import {FdWatch, startPoll, startSelect} from '../../src/async/index.js';
+import {FdWatch} from '../../src/async/fd-watch.js';
+import {PollSelector} from '../../src/selectors/poll.js';
+import {SelectSelector} from '../../src/selectors/select.js';
+import {EVENT_READ} from '../../src/constants.js';
 import {check} from '../../src/errors.js';
 import {constant, native} from '../../src/native.js';
 
@@ -13,12 +16,12 @@ export type WorkerTask =
 	/**
 	 * Socketpair + epoll (or poll) set; posts `{ready, fds}`; blocks in a
 	 * native wait until the main thread writes to `fds[1]`; then one
-	 * FdWatch wait and one helper-thread poll; closes everything; posts
+	 * FdWatch wait and one PollSelector selectAsync(); closes everything; posts
 	 * `{done}` and exits by itself.
 	 */
 	| {readonly op: 'roundtrip'}
 	/**
-	 * Leaves a watch and/or a helper-thread wait pending (ref'd unless
+	 * Leaves a watch and/or PollSelector/SelectSelector selectAsync() pending (ref'd unless
 	 * `unref`), posts `{holding, fds}`; then exits with process.exit() if
 	 * `selfExit`, else waits to be terminated (or, unref'd, exits by itself).
 	 */
@@ -70,9 +73,12 @@ async function roundtrip(): Promise<void> {
 	const watchEvents = await watch.wait({timeoutMs: 10_000});
 	watch.close();
 	native.read(a, buf, 0, buf.length);
-	// A helper-thread poll started from the worker.
+	// A PollSelector's selectAsync() from the worker (a watch per registration).
 	setTimeout(() => native.write(b, one, 0, 1), 20);
-	const pollCount = await startPoll(new Int32Array([a, constant('POLLIN')]), 1, 10_000, new Int32Array(2)).promise;
+	const poll = new PollSelector();
+	poll.register(a, EVENT_READ);
+	const pollCount = (await poll.selectAsync(10)).length;
+	poll.close();
 	for (const fd of [a, b, ep]) {
 		if (fd >= 0) {
 			native.close(fd);
@@ -82,6 +88,8 @@ async function roundtrip(): Promise<void> {
 	post({done: true, blockingResult, watchEvents, pollCount});
 	// Nothing left open: the worker exits by itself.
 }
+
+const held: object[] = [];
 
 function hold(task: Extract<WorkerTask, {op: 'hold'}>): void {
 	const [rd, wr] = pipeFds();
@@ -98,14 +106,19 @@ function hold(task: Extract<WorkerTask, {op: 'hold'}>): void {
 		watch.wait().then(ignore, ignore);
 	}
 
+	// Kept reachable: an unref'd wait does not hold its selector.
 	if (task.poll) {
-		startPoll(new Int32Array([rd, constant('POLLIN')]), 1, -1, new Int32Array(2), {ref: !task.unref})
-			.promise.then(ignore, ignore);
+		const sel = new PollSelector();
+		held.push(sel);
+		sel.register(rd, EVENT_READ);
+		sel.selectAsync(null, {ref: !task.unref}).then(ignore, ignore);
 	}
 
 	if (task.select) {
-		startSelect(new Int32Array([rd, 1]), 1, -1, new Int32Array(2), {ref: !task.unref})
-			.promise.then(ignore, ignore);
+		const sel = new SelectSelector();
+		held.push(sel);
+		sel.register(rd, EVENT_READ);
+		sel.selectAsync(null, {ref: !task.unref}).then(ignore, ignore);
 	}
 
 	post({holding: true, fds});

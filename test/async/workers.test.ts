@@ -1,7 +1,7 @@
 /**
  * The addon in worker threads: loaded by several at once, blocking waits in
  * workers, and workers that exit (terminate(), process.exit(), or by
- * themselves when unref'd) with a watch or a helper-thread wait pending.
+ * themselves when unref'd) with a watch or a selectAsync() pending.
  */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
@@ -39,7 +39,7 @@ function closeAll(fds: readonly number[]): void {
 	}
 }
 
-test('4 workers load the addon at once, block in a native wait, use FdWatch and a helper-thread poll, and exit cleanly', async () => {
+test('4 workers load the addon at once, block in a native wait, use FdWatch and a PollSelector selectAsync, and exit cleanly', async () => {
 	const fdsBefore = openFdCount();
 	const threadsBefore = threadCount();
 	const workers = Array.from({length: 4}, () => {
@@ -81,16 +81,16 @@ test('4 workers load the addon at once, block in a native wait, use FdWatch and 
 const holdCases: Array<{name: string; task: WorkerTask; end: 'terminate' | 'self' | 'natural'}> = [
 	{name: 'terminate() with a watch pending', end: 'terminate',
 		task: {op: 'hold', watch: true, poll: false, select: false, unref: false, selfExit: false}},
-	{name: 'terminate() with a pollAsync and a selectAsync pending', end: 'terminate',
+	{name: 'terminate() with a PollSelector and a SelectSelector selectAsync pending', end: 'terminate',
 		task: {op: 'hold', watch: false, poll: true, select: true, unref: false, selfExit: false}},
-	{name: 'process.exit() with a watch and a pollAsync pending', end: 'self',
+	{name: 'process.exit() with a watch and a PollSelector selectAsync pending', end: 'self',
 		task: {op: 'hold', watch: true, poll: true, select: false, unref: false, selfExit: true}},
-	{name: 'exiting by itself with an unref\'d watch, pollAsync and selectAsync pending', end: 'natural',
+	{name: 'exiting by itself with an unref\'d watch and PollSelector/SelectSelector selectAsync pending', end: 'natural',
 		task: {op: 'hold', watch: true, poll: true, select: true, unref: true, selfExit: false}},
 ];
 
 for (const {name, task, end} of holdCases) {
-	test(`a worker ${name}: no crash, its helper threads are joined, no fd leaks`, async () => {
+	test(`a worker ${name}: no crash, its reactor thread is joined, no fd leaks`, async () => {
 		const fdsBefore = openFdCount();
 		const threadsBefore = threadCount();
 		const {worker, exited} = startWorker(task, () => undefined);
@@ -110,8 +110,8 @@ for (const {name, task, end} of holdCases) {
 		}
 
 		assert.equal(code, end === 'terminate' ? 1 : 0);
-		// The pipe/epoll fds were the worker's JS's to close; the wake fds and
-		// libuv handles were the addon's.
+		// The pipe/epoll fds were the worker's JS's to close; the reactor's
+		// fds and watch duplicates were the addon's.
 		closeAll(holding.fds);
 		if (canCountThreads) {
 			const n = await threadsSettle(threadsBefore);

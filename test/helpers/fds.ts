@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import {existsSync, readdirSync, readlinkSync} from 'node:fs';
 import {after, before} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {ensureReactor, reactorAvailable} from '../../src/async/reactor.js';
 
 const FD_DIR = '/proc/self/fd';
 
@@ -63,6 +64,12 @@ export function checkFdLeaks(): void {
 
 	let baseline = new Map<number, string>();
 	before(() => {
+		// The reactor (its epoll and wake fds) lives as long as the thread,
+		// once started by the first selectAsync(): start it before counting.
+		if (reactorAvailable) {
+			ensureReactor();
+		}
+
 		baseline = listOpenFds();
 	});
 	after(async () => {

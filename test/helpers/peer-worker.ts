@@ -48,7 +48,7 @@ function run(task: PeerTask): PeerResult {
 	let bytes = 0;
 	switch (task.op) {
 		case 'drain': {
-			const sock = Socket.fromFd(task.fd);
+			const sock = Socket.adoptFd(task.fd);
 			try {
 				for (;;) {
 					const data = sock.recv(256 * 1024);
@@ -67,7 +67,7 @@ function run(task: PeerTask): PeerResult {
 		}
 
 		case 'write': {
-			const sock = Socket.fromFd(task.fd);
+			const sock = Socket.adoptFd(task.fd);
 			try {
 				sleepMs(task.delayMs);
 				sock.sendall(task.data);
@@ -95,7 +95,7 @@ function run(task: PeerTask): PeerResult {
 			}
 
 			if (task.fd !== undefined && task.data !== undefined) {
-				const sock = Socket.fromFd(task.fd);
+				const sock = Socket.adoptFd(task.fd);
 				try {
 					sock.sendall(task.data);
 					bytes = task.data.length;
@@ -122,7 +122,7 @@ function run(task: PeerTask): PeerResult {
 		}
 
 		case 'accept': {
-			const listener = Socket.fromFd(task.fd);
+			const listener = Socket.adoptFd(task.fd);
 			try {
 				sleepMs(task.delayMs);
 				for (let i = 0; i < task.count; i++) {
@@ -138,7 +138,7 @@ function run(task: PeerTask): PeerResult {
 		}
 
 		case 'slowDrain': {
-			const sock = Socket.fromFd(task.fd);
+			const sock = Socket.adoptFd(task.fd);
 			sock.setblocking(false);
 			const end = Date.now() + task.maxMs;
 			try {
@@ -188,7 +188,7 @@ function unblock(task: PeerTask): void {
 			}
 
 			if (task.fd !== undefined) {
-				const sock = Socket.fromFd(task.fd);
+				const sock = Socket.adoptFd(task.fd);
 				try {
 					sock.shutdown(SHUT_RDWR);
 				} finally {
@@ -200,7 +200,7 @@ function unblock(task: PeerTask): void {
 		} else if (task.op === 'osWrite') {
 			os.close(task.fd); // the main thread's read then sees EOF
 		} else {
-			const sock = Socket.fromFd(task.fd);
+			const sock = Socket.adoptFd(task.fd);
 			try {
 				sock.shutdown(SHUT_RDWR);
 			} finally {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import {once} from 'node:events';
+import {existsSync} from 'node:fs';
 import {createServer, connect, type AddressInfo, type Socket as NetSocket} from 'node:net';
 import {describe, test, type TestContext} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -56,19 +57,19 @@ async function isPending(promise: Promise<unknown>): Promise<boolean> {
 	return !settled;
 }
 
-/** The backend hook selectAsync waits through, seen from a test. */
+/** The hook selectAsync waits through (src/selectors/base-impl.ts), seen from a test. */
 interface AsyncHooks {
-	_waitAsync(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<number>;
+	_waitReady(timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<void>;
 }
 
 /** Records the timeouts selectAsync waits with. */
 function spyWaits(sel: BaseSelector): number[] {
 	const hooks = sel as unknown as AsyncHooks;
-	const waitAsync = hooks._waitAsync.bind(hooks);
+	const waitReady = hooks._waitReady.bind(hooks);
 	const waits: number[] = [];
-	hooks._waitAsync = async (timeoutMs, signal, ref) => {
+	hooks._waitReady = async (timeoutMs, signal, ref) => {
 		waits.push(timeoutMs);
-		return waitAsync(timeoutMs, signal, ref);
+		return waitReady(timeoutMs, signal, ref);
 	};
 	return waits;
 }
@@ -102,6 +103,52 @@ async function childWithPendingWait(className: string, ref: boolean): Promise<{c
 	try {
 		const [code] = await once(child, 'exit') as [number | null];
 		return {code, out, seconds: now() - start};
+	} finally {
+		clearTimeout(killer);
+	}
+}
+
+/**
+ * Runs a child `node --expose-gc` that drops 200 selectors, each with a
+ * `{ref: false}` selectAsync() pending on one pipe, then collects garbage;
+ * reports the reactor's watch count, open fds and threads before, at the
+ * peak and after.
+ */
+async function childDroppingSelectors(className: string): Promise<{code: number | null; out: string}> {
+	const script = `
+		const {${className}, EVENT_READ} = await import(${JSON.stringify(`${root}src/index.js`)});
+		const {native} = await import(${JSON.stringify(`${root}src/native.js`)});
+		const {readdirSync} = await import('node:fs');
+		const count = dir => readdirSync(dir).length;
+		const sample = () => ({watches: native.reactorCount?.() ?? 0, fds: count('/proc/self/fd'), threads: count('/proc/self/task')});
+		const tick = () => new Promise(resolve => setImmediate(resolve));
+		const p = new Int32Array(2); native.pipe(p);
+		{ // Start the reactor (and its thread) first.
+			const s = new ${className}(); s.register(p[0], EVENT_READ); await s.selectAsync(0.001); s.close();
+		}
+		const before = sample();
+		const drop = () => {
+			for (let i = 0; i < 200; i++) {
+				const s = new ${className}(); s.register(p[0], EVENT_READ);
+				s.selectAsync(null, {ref: false}).then(() => console.log('settled'));
+			}
+		};
+		drop();
+		for (let i = 0; i < 5; i++) await tick();
+		const peak = sample();
+		for (let i = 0; i < 30; i++) { gc(); await tick(); await new Promise(r => setTimeout(r, 5)); }
+		const after = sample();
+		console.log(JSON.stringify({before, peak, after}));
+	`;
+	const child = spawn(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']});
+	let out = '';
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		out += chunk;
+	});
+	const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+	try {
+		const [code] = await once(child, 'exit') as [number | null];
+		return {code, out};
 	} finally {
 		clearTimeout(killer);
 	}
@@ -375,6 +422,21 @@ function asyncSuite(Cls: SelectorClassUnderTest): void {
 			assert.equal(kept.out, 'ready 1\n', 'ref: the process waited for the data');
 			assert.equal(unref.code, 0);
 			assert.equal(unref.out, '', 'unref: the process exited with the call pending');
+		});
+
+		test('200 selectors dropped with a {ref: false} call pending are collected with their watches (no fd, thread or watch each)', {
+			skip: existsSync('/proc/self/task') ? false : 'needs /proc/self/{fd,task}',
+		}, async () => {
+			const {code, out} = await childDroppingSelectors(Cls.name);
+			assert.equal(code, 0, out);
+			type Sample = {watches: number; fds: number; threads: number};
+			const {before, peak, after} = JSON.parse(out) as {before: Sample; peak: Sample; after: Sample};
+			// The pending calls did wait (the test is not vacuous) …
+			assert.ok(peak.fds >= before.fds + 200, `fds ${JSON.stringify({before, peak})}`);
+			// … and nothing of them is left once collected.
+			assert.ok(after.fds < before.fds + 20, `fds ${JSON.stringify({before, after})}`);
+			assert.ok(after.threads < before.threads + 20, `threads ${JSON.stringify({before, after})}`);
+			assert.ok(after.watches < before.watches + 20, `watches ${JSON.stringify({before, after})}`);
 		});
 	});
 }

@@ -93,11 +93,11 @@ describe('construction', () => {
 	});
 });
 
-describe('fromFd', () => {
+describe('adoptFd', () => {
 	test('detects family, type and proto; takes ownership; keeps the mode default', (t) => {
 		const [a, b] = pair(t, AF_UNIX, SOCK_DGRAM);
 		const fd = a.detach();
-		const sock = Socket.fromFd(fd);
+		const sock = Socket.adoptFd(fd);
 		closing(t, sock);
 		assert.equal(sock.fileno(), fd);
 		assert.equal(sock.family, AF_UNIX);
@@ -109,7 +109,7 @@ describe('fromFd', () => {
 
 	test('detects an IPv4 TCP socket', (t) => {
 		const [client] = tcpPair(t);
-		const sock = Socket.fromFd(client.detach());
+		const sock = Socket.adoptFd(client.detach());
 		closing(t, sock);
 		assert.equal(sock.family, AF_INET);
 		assert.equal(sock.type, SOCK_STREAM);
@@ -118,7 +118,7 @@ describe('fromFd', () => {
 
 	test('explicit family/type/proto override detection', (t) => {
 		const [a] = pair(t);
-		const sock = Socket.fromFd(a.detach(), AF_UNIX, SOCK_STREAM, 0);
+		const sock = Socket.adoptFd(a.detach(), AF_UNIX, SOCK_STREAM, 0);
 		closing(t, sock);
 		assert.equal(sock.proto, 0);
 	});
@@ -127,25 +127,25 @@ describe('fromFd', () => {
 		const [a] = pair(t);
 		const fd = a.detach();
 		os.setBlocking(fd, true);
-		const sock = Socket.fromFd(fd);
+		const sock = Socket.adoptFd(fd);
 		closing(t, sock);
 		assert.equal(os.getBlocking(fd), false);
 		assert.equal(sock.getblocking(), true);
 	});
 
 	test('a negative fd is a ValueError, a non-integer a TypeError', () => {
-		assert.throws(() => Socket.fromFd(-1), ValueError);
-		assert.throws(() => Socket.fromFd('3' as unknown as number), TypeError);
+		assert.throws(() => Socket.adoptFd(-1), ValueError);
+		assert.throws(() => Socket.adoptFd('3' as unknown as number), TypeError);
 	});
 
 	test('a non-socket fd is ENOTSOCK, a closed fd EBADF; neither is closed or leaked', (t) => {
 		const [r, w] = closingFds(t, ...os.pipe());
-		assertOSError(() => Socket.fromFd(r ?? -1), E.ENOTSOCK);
+		assertOSError(() => Socket.adoptFd(r ?? -1), E.ENOTSOCK);
 		assert.equal(os.getBlocking(w ?? -1), false, 'the pipe stays open');
 		const s = new Socket();
 		const fd = s.fileno();
 		s.close();
-		assertOSError(() => Socket.fromFd(fd), E.EBADF);
+		assertOSError(() => Socket.adoptFd(fd), E.EBADF);
 	});
 });
 

@@ -177,7 +177,14 @@ export class IoUringSelector<T = unknown> extends PollLikeSelector<T> {
 		this.#slots.set(fd, {want: this._toNative(events), gen: 0, armed: 0});
 		this.#dirty.add(fd);
 		if (this.#asyncWaiting) {
-			this.#submitNow();
+			try {
+				this.#submitNow();
+			} catch (error) {
+				// Not registered after all (the base class stores no key).
+				this.#slots.delete(fd);
+				this.#dirty.delete(fd);
+				throw error;
+			}
 		}
 	}
 

@@ -42,7 +42,8 @@ NAPI_MODULE_INIT() {
       sel__init_eventfd(env, exports) != napi_ok ||
       sel__init_select(env, exports) != napi_ok ||
       sel__init_msg(env, exports) != napi_ok ||
-      sel__init_netdb(env, exports) != napi_ok) {
+      sel__init_netdb(env, exports) != napi_ok ||
+      sel__init_uring(env, exports) != napi_ok) {
     sel__throw_last(env);
     return NULL;
   }

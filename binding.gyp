@@ -6,6 +6,7 @@
       # API is missing (#ifdef inside), so the list is the same on every OS.
       "sources": [
         "native/module.c",
+        "native/args.c",
         "native/constants.c",
         "native/sockaddr.c",
         "native/socket.c",
@@ -18,7 +19,8 @@
         "native/reactor.c",
         "native/signal.c",
         "native/eventfd.c",
-        "native/select.c"
+        "native/select.c",
+        "native/uring.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-Werror=implicit-function-declaration", "-fvisibility=hidden"],
@@ -37,6 +39,43 @@
         ["OS=='mac'", {
           "xcode_settings": {
             "GCC_C_LANGUAGE_STANDARD": "c11",
+            "OTHER_CFLAGS": ["-Wall", "-Wextra", "-fvisibility=hidden"]
+          }
+        }]
+      ]
+    },
+    {
+      # The TLS addon (native/ssl.c), separate so that the main addon stays
+      # pure Node-API and loads where OpenSSL is missing. It links no
+      # OpenSSL: native/ssl-api.c looks each function up in the running Node
+      # at load time. Its file is build/Release/selectors_ssl.addon, not
+      # .node: node-gyp-build and prebuildify take the first *.node file of
+      # build/Release as THE addon (and gyp copies every module to the top of
+      # build/Release whatever its product_dir), so a second .node there
+      # could be loaded in place of the main one. src/ssl/native.ts loads it
+      # by path with process.dlopen, which does not mind the extension.
+      # OpenSSL's headers come with Node's full headers (node-gyp's
+      # include/node/openssl); node-api-headers alone cannot build it.
+      "target_name": "selectors_ssl",
+      # (node-gyp's addon.gypi sets product_extension "node" in a
+      # target_condition, which runs after plain keys: override it there.)
+      "target_conditions": [["_type=='loadable_module'", {"product_extension": "addon"}]],
+      "sources": [
+        "native/ssl.c",
+        "native/ssl-api.c",
+        "native/args.c"
+      ],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Werror=implicit-function-declaration", "-fvisibility=hidden"],
+      "conditions": [
+        ["OS=='linux'", {
+          "defines": ["_GNU_SOURCE"],
+          "cflags": ["-include", "<(module_root_dir)/native/glibc-compat.h"],
+          "libraries": ["-lpthread", "-ldl"]
+        }],
+        ["OS=='mac'", {
+          "xcode_settings": {
+            "GCC_C_LANGUAGE_STANDARD": "gnu11",
             "OTHER_CFLAGS": ["-Wall", "-Wextra", "-fvisibility=hidden"]
           }
         }]

@@ -8,7 +8,7 @@
  *
  * stdin may be a tty, a pipe or a regular file: select(2) takes all three
  * (a regular file is always readable). An epoll-based loop could not
- * register a regular file (EPERM): see docs-draft/select.md.
+ * register a regular file (EPERM): see the README, "From Python's select".
  *
  * @module
  */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Run: npm run build && node dist/examples/http-server.js [PORT]   (then: curl -v http://127.0.0.1:8080/; stop with Ctrl-C)
+// HTTPS: node dist/examples/http-server.js --tls CERT --tls-key KEY [PORT]   (curl --cacert CA https://127.0.0.1:8080/)
 /**
  * A "Hello, World!" HTTP/1.1 server on a selector: every request gets
  * `200 OK` with the body `Hello, World!` (and `Content-Length: 13`), the
@@ -26,7 +27,13 @@
  * - `TCP_NODELAY` on accepted sockets; SIGINT/SIGTERM close every socket
  *   and the selector and exit 0; `--workers N` serves with N worker threads
  *   (common.ts);
- * - nothing is printed per connection unless `--verbose`.
+ * - nothing is printed per connection unless `--verbose`;
+ * - `--tls CERT [--tls-key KEY]` serves HTTPS (node-selectors/ssl): each
+ *   connection is wrapped with a non-blocking handshake driven by the
+ *   selector (SSLWantReadError/SSLWantWriteError say which event to wait
+ *   for), reads drain `pending()`, a send that wants to wait is queued and
+ *   retried with the same bytes, and closing sends close_notify before the
+ *   TCP FIN.
  *
  * There are no timeouts: an idle client keeps its connection until it
  * closes it or the server stops.
@@ -42,6 +49,21 @@ import {
 import {
 	MAX_HEAD, PARSE_CONTINUE, PARSE_ERROR, PARSE_MESSAGE, RequestParser,
 } from './http-parser.js';
+
+// The TLS entry point, loaded up front but only needed with --tls: where it
+// cannot load (no TLS addon, a Node without OpenSSL 3) plain HTTP still works.
+const ssl = await import('../src/ssl/index.js').catch((error: unknown) => error as Error);
+type SSLSocket = import('../src/ssl/index.js').SSLSocket;
+
+/** Whether an error only says "wait and call again": the socket's EAGAIN or TLS's want-read/want-write. */
+function wouldBlock(error: unknown): boolean {
+	if (error instanceof BlockingIOError) {
+		return true;
+	}
+
+	const code = (error as {code?: unknown} | null)?.code;
+	return code === 'ERR_SSL_WANT_READ' || code === 'ERR_SSL_WANT_WRITE';
+}
 
 /** Bytes read per recv(). */
 const READ_SIZE = 65_536;
@@ -119,6 +141,8 @@ class Connection {
 	discarded = 0;
 	/** Whether the client has shut down its sending side (recv returned 0). */
 	eof = false;
+	/** The SSLSocket while its TLS handshake runs (--tls), else null. */
+	handshaking: SSLSocket | null = null;
 	/** The key's data: calls ready() for this connection. */
 	readonly callback: Callback;
 
@@ -135,7 +159,26 @@ function describe(address: SocketAddress): string {
 	return typeof address === 'string' ? address : formatAddress(address[0], address[1]);
 }
 
+/** The TLS server context for `--tls CERT [--tls-key KEY]`, or undefined without it. */
+function tlsContext(args: ServerContext['args']): import('../src/ssl/index.js').SSLContext | undefined {
+	const cert = args.values['tls'];
+	if (typeof cert !== 'string') {
+		return undefined;
+	}
+
+	if (ssl instanceof Error) {
+		throw ssl;
+	}
+
+	const key = args.values['tls-key'];
+	const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+	ctx.loadCertChain(cert, typeof key === 'string' ? key : null);
+	ctx.setAlpnProtocols(['http/1.1']);
+	return ctx;
+}
+
 function setup({selector: sel, listener, args, log}: ServerContext): void {
+	const tls = tlsContext(args);
 	// One receive buffer per selector (per thread): a kept head goes in front of the new bytes.
 	const input = Buffer.allocUnsafe(MAX_HEAD + READ_SIZE);
 	// Responses of one read are gathered here and sent with one send().
@@ -162,12 +205,31 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 				return;
 			}
 
-			const [conn, address] = accepted;
+			const [plain, address] = accepted;
+			let conn: Socket = plain;
+			let handshaking: SSLSocket | null = null;
+			if (tls !== undefined) {
+				try {
+					handshaking = tls.wrapSocket(plain, {serverSide: true, doHandshakeOnConnect: false});
+				} catch (error) {
+					plain.close(); // ENOTCONN: the client already left
+					if (!(error instanceof OSError)) {
+						throw error;
+					}
+
+					continue;
+				}
+
+				conn = handshaking;
+			}
+
 			const c = new Connection(conn, args.verbose ? describe(address) : '', ready);
+			c.handshaking = handshaking;
 			if (args.verbose) {
 				log(`${c.name} connected`);
 			}
 
+			// The handshake starts when the ClientHello arrives (EVENT_READ).
 			registerConnection(sel, conn, EVENT_READ, c.callback); // or turned away: see registerConnection
 		}
 	}
@@ -176,6 +238,11 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 		// KqueueSelector reports reading and writing as two entries of one batch
 		// (one kevent per filter): the first may have closed the connection.
 		if (c.state === CLOSED) {
+			return;
+		}
+
+		if (c.handshaking !== null) {
+			handshake(c, c.handshaking);
 			return;
 		}
 
@@ -192,6 +259,29 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 		}
 	}
 
+	/** One handshake step; the events to wait for come from SSLWant*; done: the request may already be here. */
+	function handshake(c: Connection, s: SSLSocket): void {
+		try {
+			s.doHandshake();
+		} catch (error) {
+			const code = (error as {code?: unknown} | null)?.code;
+			if (code === 'ERR_SSL_WANT_READ' || code === 'ERR_SSL_WANT_WRITE') {
+				const events = code === 'ERR_SSL_WANT_READ' ? EVENT_READ : EVENT_WRITE;
+				if (events !== c.events) {
+					c.events = events;
+					sel.modify(c.sock, events, c.callback);
+				}
+			} else {
+				close(c, error); // a failed handshake (bad client, plain HTTP on the TLS port …)
+			}
+
+			return;
+		}
+
+		c.handshaking = null;
+		read(c);
+	}
+
 	function read(c: Connection): void {
 		const kept = c.keptLength;
 		if (kept > 0) {
@@ -202,11 +292,13 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 		try {
 			n = kept === 0 ? c.sock.recvInto(input, READ_SIZE) : c.sock.recvInto(input.subarray(kept), READ_SIZE);
 		} catch (error) {
-			if (!(error instanceof BlockingIOError)) {
+			if (!wouldBlock(error)) {
 				close(c, error); // ECONNRESET …
+			} else if (c.events !== EVENT_READ && c.outEnd === c.outStart) {
+				update(c); // after the handshake: back to waiting for requests
 			}
 
-			return; // BlockingIOError: a spurious wake-up
+			return; // BlockingIOError or SSLWant*: a spurious wake-up
 		}
 
 		if (n === 0) {
@@ -263,6 +355,11 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 		} else {
 			update(c);
 		}
+
+		// TLS: decrypted bytes left inside OpenSSL are invisible to the selector.
+		if (tls !== undefined && c.state === OPEN && (c.sock as SSLSocket).pending() > 0) {
+			read(c);
+		}
 	}
 
 	/** Sends `data[0, length)` after any queued output; queues what the kernel does not take. */
@@ -272,7 +369,7 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 			try {
 				sent = c.sock.send(length === data.length ? data : data.subarray(0, length));
 			} catch (error) {
-				if (!(error instanceof BlockingIOError)) {
+				if (!wouldBlock(error)) {
 					close(c, error);
 					return;
 				}
@@ -317,7 +414,7 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 			try {
 				sent = c.sock.send(out.subarray(c.outStart, c.outEnd));
 			} catch (error) {
-				if (!(error instanceof BlockingIOError)) {
+				if (!wouldBlock(error)) {
 					close(c, error);
 				}
 
@@ -352,6 +449,10 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 
 			// Everything is sent: send FIN, then read until the client's (RFC 9112 §9.6).
 			try {
+				if (tls !== undefined) {
+					closeNotify(c.sock as SSLSocket);
+				}
+
 				c.sock.shutdown(SHUT_WR);
 			} catch (error) {
 				close(c, error);
@@ -380,7 +481,7 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 		try {
 			n = c.sock.recvInto(input, READ_SIZE);
 		} catch (error) {
-			if (!(error instanceof BlockingIOError)) {
+			if (!wouldBlock(error)) {
 				close(c, error);
 			}
 
@@ -410,10 +511,30 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 	sel.register(listener, EVENT_READ, accept);
 }
 
+/**
+ * TLS's closing handshake, as far as it goes without waiting: close_notify
+ * is sent; the client's is not awaited (the TCP FIN follows, then lingering
+ * reads the rest as plain bytes).
+ */
+function closeNotify(s: SSLSocket): void {
+	try {
+		s.unwrap();
+	} catch (error) {
+		if (!wouldBlock(error)) {
+			throw error;
+		}
+	}
+}
+
 runServer({
 	spec: {
 		name: 'selectors-http-server',
 		summary: 'Answers every HTTP/1.1 request with "Hello, World!" (keep-alive, pipelining), on this library.',
+		options: {tls: {type: 'string'}, 'tls-key': {type: 'string'}},
+		optionsUsage: [
+			'  --tls CERT           serve HTTPS with this PEM certificate chain (node-selectors/ssl)',
+			'  --tls-key KEY        its PEM private key (default: in CERT)',
+		],
 	},
 	entry: import.meta.url,
 	setup,

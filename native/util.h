@@ -103,5 +103,6 @@ napi_status sel__init_eventfd(napi_env env, napi_value exports);
 napi_status sel__init_select(napi_env env, napi_value exports);
 napi_status sel__init_msg(napi_env env, napi_value exports);
 napi_status sel__init_netdb(napi_env env, napi_value exports);
+napi_status sel__init_uring(napi_env env, napi_value exports);
 
 #endif

@@ -128,10 +128,12 @@ test('the README\'s runnable programs (js or ts blocks without a marker) run and
 		assert.equal(result.status, 0, `README block at line ${block.line} failed:\n${block.code}\n${result.stderr}`);
 		return {block, stdout: result.stdout};
 	});
-	// The programs that print, by what they register.
+	// What the programs print (the others only have to run), found by their code.
 	const expected: Array<[string, string]> = [
 		['\'b side\'', 'b side true ping\n'], // A first program
 		['\'a side\'', '[ [ \'a side\', 1 ] ]\na side hi\n'], // selectAsync() and events()
+		['new Waker()', 'woken by the worker\n'], // Waking a select() from anywhere
+		['class Deadline', 'true 0.1 s passed\n'], // a signal handler ends select()
 	];
 	for (const [marker, output] of expected) {
 		const found = outputs.filter(({block}) => block.code.includes(marker));
@@ -139,9 +141,4 @@ test('the README\'s runnable programs (js or ts blocks without a marker) run and
 		assert.equal(found[0]?.stdout, output);
 	}
 
-	for (const {block, stdout} of outputs) {
-		if (!expected.some(([marker]) => block.code.includes(marker))) {
-			assert.equal(stdout, '', `README block at line ${block.line} prints nothing`);
-		}
-	}
 });

@@ -9,7 +9,8 @@
 import {constants as osConstants} from 'node:os';
 import {ValueError, check} from '../errors.js';
 import {native, type NativeBinding} from '../native.js';
-import {clampWaitMs, monotonicMs, remainingMs} from '../time.js';
+import {runPendingSignalHandlers} from '../signal/pending.js';
+import {clampWaitMs, monotonicMs, remainingMs, waitSliceMs} from '../time.js';
 
 /** The addon's exports from native/eventfd.c and native/select.c. */
 interface SelectNative extends NativeBinding {
@@ -128,28 +129,24 @@ export function timeoutMs(value: unknown, scale: number, typeMessage: string, ne
 }
 
 /**
- * Runs one kernel wait, `call(ms)`, retrying EINTR with the time left (PEP
- * 475) and splitting waits longer than the kernel's int of milliseconds.
+ * Runs one kernel wait, `call(ms)`, as the selectors' wait loop does:
+ * pending signal handlers (node-selectors/signal) run before each wait and
+ * after EINTR, and may throw; EINTR is retried with the time left (PEP 475);
+ * waits longer than the kernel's int of milliseconds are split, and in a
+ * worker thread each wait lasts at most 250 ms ({@link waitSliceMs}) so that
+ * `worker.terminate()` can stop it.
  *
  * @returns the call's non-negative result (0 when the time ran out)
  * @throws {OSError} for any other errno
  */
 export function waitWithRetry(ms: number, syscall: string, call: (ms: number) => number): number {
-	if (ms === 0) {
-		// A poll: no deadline to keep (EINTR is retried with 0 again).
-		for (;;) {
-			const ret = call(0);
-			if (ret !== -EINTR) {
-				return ret < 0 ? check(ret, syscall) : ret;
-			}
-		}
-	}
-
 	const deadline = ms > 0 ? monotonicMs() + ms : 0;
-	let wait = ms;
+	let left = ms;
 	for (;;) {
-		const ret = call(clampWaitMs(wait));
-		if (ret > 0 || (ret === 0 && wait === clampWaitMs(wait))) {
+		runPendingSignalHandlers();
+		const wait = waitSliceMs(clampWaitMs(left));
+		const ret = call(wait);
+		if (ret > 0 || (ret === 0 && wait === left)) {
 			return ret;
 		}
 
@@ -157,10 +154,10 @@ export function waitWithRetry(ms: number, syscall: string, call: (ms: number) =>
 			return check(ret, syscall);
 		}
 
-		// EINTR, or a capped wait that ended: wait again for the time left.
+		// EINTR, or a capped or sliced wait that ended: wait again for the time left.
 		if (ms > 0) {
-			wait = remainingMs(deadline);
-			if (wait === 0 && ret === 0) {
+			left = remainingMs(deadline);
+			if (left === 0 && ret === 0) {
 				return 0;
 			}
 		}

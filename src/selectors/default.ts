@@ -9,6 +9,7 @@ import type {FileDescriptorLike} from '../fileobj.js';
 import type {BaseSelector} from './base.js';
 import {DevpollSelector} from './devpoll.js';
 import {EpollSelector} from './epoll.js';
+import {IoUringSelector} from './io-uring.js';
 import {KqueueSelector} from './kqueue.js';
 import {PollSelector} from './poll.js';
 import {SelectSelector} from './select.js';
@@ -29,6 +30,8 @@ const BACKENDS: Readonly<Record<string, SelectorClass>> = {
 	poll: PollSelector,
 	epoll: EpollSelector,
 	kqueue: KqueueSelector,
+	// Forced only: the kernel is asked at select(), not register() (see IoUringSelector).
+	io_uring: IoUringSelector,
 };
 
 /** CPython's order of preference. */
@@ -130,7 +133,7 @@ function choose(): SelectorClass {
  * | other POSIX, or epoll/kqueue refused      | {@link PollSelector}   |
  * | no poll(2)                                | {@link SelectSelector} |
  *
- * The environment variable `SELECTORS_BACKEND=select|poll|epoll|kqueue`
+ * The environment variable `SELECTORS_BACKEND=select|poll|epoll|kqueue|io_uring`
  * (read at load time) forces a backend, e.g. to run a program or a test
  * suite on the fallbacks. An invalid value, or a backend the platform
  * lacks, does not fail the import: `new DefaultSelector()` then throws a

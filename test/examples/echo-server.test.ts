@@ -168,9 +168,16 @@ for (const server of SERVERS) {
 }
 
 test('SIGTERM while busy (events every select): exits 0 promptly', TIMEOUT, async t => {
-	const prog = await startProgram(t, 'echo-server', ['--port', '0']);
+	const prog = await startProgram(t, 'echo-server', ['--port', '0', '--verbose']);
 	const client = runProgram('echo-client', [String(prog.port), '--connections', '20', '--duration', '3']);
-	await sleep(700);
+	// Busy means every connection is up and echoing: wait for the server to
+	// have accepted all 20 (a loaded machine may start the client late), then
+	// let round trips flow.
+	for (let i = 0; i < 100 && prog.lines.filter(line => line.startsWith('accepted ')).length < 20; i++) {
+		await sleep(100);
+	}
+
+	await sleep(300);
 	const started = Date.now();
 	assert.deepEqual(await prog.stop('SIGTERM', 3000), [0, null], prog.stderr());
 	assert.ok(Date.now() - started < 2000, `stopped in ${Date.now() - started} ms`);

@@ -1,0 +1,461 @@
+// TLS between our own client and server on loopback, both non-blocking and
+// driven by a selector in one thread: handshake, versions, ALPN, transfers,
+// pending(), verification failures, EOFs, unwrap, bad input.
+import assert from 'node:assert/strict';
+import {randomFillSync, X509Certificate} from 'node:crypto';
+import {readFileSync} from 'node:fs';
+import {describe, test, type TestContext} from 'node:test';
+import {DefaultSelector, EVENT_READ, FileNotFoundError} from '../../src/index.js';
+import {createServer, type IPv4Address, Socket} from '../../src/socket/index.js';
+import {
+	CERT_NONE, MemoryBIO, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLCertVerificationError, SSLContext, SSLEOFError,
+	SSLError, type SSLSocket, SSLWantReadError, SSLZeroReturnError, TLSVersion,
+} from '../../src/ssl/index.js';
+import {checkFdLeaks} from '../helpers/fds.js';
+import {closing} from '../helpers/sockets.js';
+import {type Certs, drive, makeCerts, noOpenssl} from './helpers.js';
+
+checkFdLeaks();
+
+const X509_V_ERR_CERT_HAS_EXPIRED = 10;
+const X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT = 18;
+const X509_V_ERR_HOSTNAME_MISMATCH = 62;
+
+function contexts(c: Certs, cert = c.cert): [client: SSLContext, server: SSLContext] {
+	const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+	client.loadVerifyLocations(c.caCert);
+	const server = new SSLContext(PROTOCOL_TLS_SERVER);
+	server.loadCertChain(cert, c.key);
+	return [client, server];
+}
+
+/** A TCP pair, both ends non-blocking and wrapped without a handshake; closed after the test. */
+function tlsPair(t: TestContext, client: SSLContext, server: SSLContext, hostname: string | null = 'localhost',
+	suppressRaggedEofs = true): [SSLSocket, SSLSocket] {
+	const listener = createServer(['127.0.0.1', 0]);
+	closing(t, listener);
+	const raw = new Socket();
+	closing(t, raw);
+	raw.connect(listener.getsockname() as IPv4Address);
+	const [conn] = listener.accept();
+	closing(t, conn);
+	raw.setblocking(false);
+	conn.setblocking(false);
+	const c = client.wrapSocket(raw, {serverHostname: hostname, doHandshakeOnConnect: false, suppressRaggedEofs});
+	const s = server.wrapSocket(conn, {serverSide: true, doHandshakeOnConnect: false, suppressRaggedEofs});
+	closing(t, c, s);
+	return [c, s];
+}
+
+function handshake(c: SSLSocket, s: SSLSocket): void {
+	drive([[c, () => c.doHandshake()], [s, () => s.doHandshake()]]);
+}
+
+/** Sends all of `data` from `a` while `b` receives it, both non-blocking; returns what `b` got. */
+function transfer(a: SSLSocket, b: SSLSocket, data: Buffer, chunk = 64 * 1024): Buffer {
+	const got = Buffer.alloc(data.length);
+	let sent = 0;
+	let received = 0;
+	let sends = 0;
+	drive<number>([
+		[a, () => {
+			while (sent < data.length) {
+				// The same bytes again after a want: OpenSSL may hold part of them.
+				const n = a.send(data.subarray(sent, Math.min(sent + chunk, data.length)));
+				sent += n;
+				sends++;
+			}
+
+			return sent;
+		}],
+		[b, () => {
+			while (received < data.length) {
+				const n = b.recvInto(got.subarray(received));
+				if (n === 0) {
+					break;
+				}
+
+				received += n;
+			}
+
+			return received;
+		}],
+	]);
+	assert.ok(sends > 1, 'sent in more than one call');
+	return got.subarray(0, received);
+}
+
+describe('ssl: our client and server, non-blocking with a selector', {skip: noOpenssl}, () => {
+	test('handshake on both ends, data both ways, peer certificate, cipher, version', (t) => {
+		const c = makeCerts();
+		const [client, server] = contexts(c);
+		const [a, b] = tlsPair(t, client, server);
+		assert.equal(a.version(), null, 'no version before the handshake');
+		handshake(a, b);
+		assert.equal(a.version(), b.version());
+		assert.match(a.version() ?? '', /^TLSv1\.[23]$/);
+		assert.deepEqual(a.cipher(), b.cipher());
+		assert.equal(a.serverHostname, 'localhost');
+		const der = a.getpeercert(true);
+		assert.ok(der !== null);
+		assert.deepEqual(der, new X509Certificate(readFileSync(c.cert)).raw);
+		const dict = a.getpeercert();
+		assert.ok(dict !== null && 'subject' in dict);
+		assert.deepEqual(dict.subject, [[['commonName', 'localhost']]]);
+		assert.deepEqual(dict.subjectAltName, [['DNS', 'localhost'], ['IP Address', '127.0.0.1']]);
+		assert.equal(b.getpeercert(), null, 'the client sent no certificate');
+		drive([[a, () => a.send(Buffer.from('ping'))]]);
+		const [got] = drive([[b, () => b.recv(100)]]);
+		assert.equal(got?.toString(), 'ping');
+		drive([[b, () => b.send(Buffer.from('pong'))]]);
+		assert.equal(drive([[a, () => a.recv(100)]])[0]?.toString(), 'pong');
+		// Calls that would bypass TLS are refused (Python: "not allowed on instances of SSLSocket").
+		for (const call of [() => a.sendmsg([Buffer.from('x')]), () => a.recvmsg(10), () => a.recvmsgInto([Buffer.alloc(10)]),
+			() => a.sendfile(0), () => a.sendto(Buffer.from('x'), ['127.0.0.1', 9]), () => a.recvfrom(10), () => a.dup()]) {
+			assert.throws(call, {code: 'ERR_SSL_METHOD'});
+		}
+
+		// Empty sends and reads are no-ops, as on a plain socket.
+		assert.equal(a.send(Buffer.alloc(0)), 0);
+		a.sendall(Buffer.alloc(0));
+	});
+
+	for (const version of [TLSVersion.TLSv1_2, TLSVersion.TLSv1_3]) {
+		test(`maximumVersion ${version === TLSVersion.TLSv1_2 ? 'TLS 1.2' : 'TLS 1.3'}`, (t) => {
+			const [client, server] = contexts(makeCerts());
+			client.maximumVersion = version;
+			assert.equal(client.maximumVersion, version);
+			const [a, b] = tlsPair(t, client, server);
+			handshake(a, b);
+			const expected = version === TLSVersion.TLSv1_2 ? 'TLSv1.2' : 'TLSv1.3';
+			assert.equal(a.version(), expected);
+			assert.equal(b.version(), expected);
+			assert.equal(a.cipher()?.[1], expected);
+		});
+	}
+
+	test('a server limited to TLS 1.3 refuses a TLS 1.2-only client', (t) => {
+		const [client, server] = contexts(makeCerts());
+		client.maximumVersion = TLSVersion.TLSv1_2;
+		server.minimumVersion = TLSVersion.TLSv1_3;
+		const [a, b] = tlsPair(t, client, server);
+		assert.throws(() => handshake(a, b), (error: unknown) => error instanceof SSLError && error.code === 'ERR_SSL');
+	});
+
+	test('ALPN: the server picks its first protocol the client offers; none in common gives null', (t) => {
+		const [client, server] = contexts(makeCerts());
+		server.setAlpnProtocols(['h2', 'http/1.1']);
+		client.setAlpnProtocols(['spdy/3', 'http/1.1']);
+		const [a, b] = tlsPair(t, client, server);
+		handshake(a, b);
+		assert.equal(a.selectedAlpnProtocol(), 'http/1.1');
+		assert.equal(b.selectedAlpnProtocol(), 'http/1.1');
+
+		const [client2, server2] = contexts(makeCerts());
+		server2.setAlpnProtocols(['h2']);
+		client2.setAlpnProtocols(['http/1.1']);
+		const [c, d] = tlsPair(t, client2, server2);
+		handshake(c, d);
+		assert.equal(c.selectedAlpnProtocol(), null);
+		assert.equal(d.selectedAlpnProtocol(), null);
+	});
+
+	for (const version of [TLSVersion.TLSv1_2, TLSVersion.TLSv1_3]) {
+		test(`1 MiB each way checked byte for byte, in partial sends (${version === TLSVersion.TLSv1_2 ? 'TLS 1.2' : 'TLS 1.3'})`, (t) => {
+			const [client, server] = contexts(makeCerts());
+			client.maximumVersion = version;
+			const [a, b] = tlsPair(t, client, server);
+			handshake(a, b);
+			const up = randomFillSync(Buffer.alloc(1 << 20));
+			assert.ok(transfer(a, b, up).equals(up));
+			const down = randomFillSync(Buffer.alloc(1 << 20));
+			assert.ok(transfer(b, a, down, 50_000).equals(down));
+		});
+	}
+
+	test('pending(): the rest of a record is inside OpenSSL, where select() does not see it; drain it', (t) => {
+		const [client, server] = contexts(makeCerts());
+		const [a, b] = tlsPair(t, client, server);
+		handshake(a, b);
+		const data = randomFillSync(Buffer.alloc(10_000)); // one record
+		drive([[b, () => b.send(data)]]);
+		const first = drive([[a, () => a.recv(100)]])[0]!;
+		assert.equal(first.length, 100);
+		assert.equal(a.pending(), data.length - 100);
+		// The pitfall: the kernel buffer is empty, so the socket is not readable.
+		using sel = new DefaultSelector();
+		sel.register(a, EVENT_READ);
+		assert.deepEqual(sel.select(0), []);
+		// The drain loop.
+		const parts = [first];
+		while (a.pending() > 0) {
+			parts.push(a.recv(a.pending()));
+		}
+
+		assert.ok(Buffer.concat(parts).equals(data));
+		assert.throws(() => a.recv(100), SSLWantReadError);
+	});
+
+	test('session resumption (TLS 1.2): the second connection reuses the first one\'s session', (t) => {
+		const [client, server] = contexts(makeCerts());
+		client.maximumVersion = TLSVersion.TLSv1_2;
+		const [a, b] = tlsPair(t, client, server);
+		handshake(a, b);
+		assert.equal(a.sessionReused, false);
+		const session = a.session;
+		assert.ok(session !== null);
+		const listener = createServer(['127.0.0.1', 0]);
+		closing(t, listener);
+		const raw = new Socket();
+		closing(t, raw);
+		raw.connect(listener.getsockname() as IPv4Address);
+		const [conn] = listener.accept();
+		closing(t, conn);
+		raw.setblocking(false);
+		conn.setblocking(false);
+		const c = client.wrapSocket(raw, {serverHostname: 'localhost', doHandshakeOnConnect: false, session});
+		const d = server.wrapSocket(conn, {serverSide: true, doHandshakeOnConnect: false});
+		closing(t, c, d);
+		handshake(c, d);
+		assert.equal(c.sessionReused, true);
+		assert.equal(d.sessionReused, true);
+	});
+});
+
+describe('ssl: certificate verification', {skip: noOpenssl}, () => {
+	const cases: Array<[string, (c: Certs) => string, string | null, number]> = [
+		['a certificate for another name', c => c.otherCert, 'localhost', X509_V_ERR_HOSTNAME_MISMATCH],
+		['an expired certificate', c => c.expiredCert, 'localhost', X509_V_ERR_CERT_HAS_EXPIRED],
+	];
+	for (const [name, pick, host, code] of cases) {
+		test(`${name} → SSLCertVerificationError, verifyCode ${code}`, (t) => {
+			const c = makeCerts();
+			const [client, server] = contexts(c, pick(c));
+			const [a, b] = tlsPair(t, client, server, host);
+			assert.throws(() => handshake(a, b), (error: unknown) => {
+				assert.ok(error instanceof SSLCertVerificationError, String(error));
+				assert.equal(error.verifyCode, code);
+				assert.equal(error.code, 'ERR_SSL_CERT_VERIFICATION');
+				assert.equal(error.reason, 'CERTIFICATE_VERIFY_FAILED');
+				assert.equal(error.library, 'SSL');
+				assert.ok(error instanceof SSLError);
+				return true;
+			});
+		});
+	}
+
+	test('an unknown CA (self-signed) → verifyCode 18', (t) => {
+		const c = makeCerts();
+		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+		client.loadVerifyLocations(c.caCert);
+		const server = new SSLContext(PROTOCOL_TLS_SERVER);
+		server.loadCertChain(c.selfSignedCert, c.selfSignedKey);
+		const [a, b] = tlsPair(t, client, server);
+		assert.throws(() => handshake(a, b), (error: unknown) =>
+			error instanceof SSLCertVerificationError && error.verifyCode === X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+	});
+
+	test('an IP address as serverHostname matches the IP SAN; another address does not', (t) => {
+		const [client, server] = contexts(makeCerts());
+		const [a, b] = tlsPair(t, client, server, '127.0.0.1');
+		handshake(a, b);
+		const [c, d] = tlsPair(t, client, server, '127.0.0.2');
+		assert.throws(() => handshake(c, d), (error: unknown) => error instanceof SSLCertVerificationError && error.verifyCode === 64);
+	});
+
+	test('checkHostname off and CERT_NONE: any certificate, getpeercert() is {}', (t) => {
+		const c = makeCerts();
+		const [client, server] = contexts(c, c.otherCert);
+		client.checkHostname = false;
+		client.verifyMode = CERT_NONE;
+		const [a, b] = tlsPair(t, client, server, null);
+		handshake(a, b);
+		assert.deepEqual(a.getpeercert(), {});
+		assert.ok(a.getpeercert(true) !== null);
+	});
+
+	test('checkHostname requires serverHostname; CERT_NONE with checkHostname is refused', () => {
+		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+		const sock = new Socket();
+		try {
+			assert.throws(() => client.wrapSocket(sock), {code: 'ERR_SSL_HOSTNAME_REQUIRED'});
+		} finally {
+			sock.close();
+		}
+
+		assert.throws(() => {
+			client.verifyMode = CERT_NONE;
+		}, {code: 'ERR_SSL_VERIFY_MODE'});
+	});
+});
+
+describe('ssl: closing', {skip: noOpenssl}, () => {
+	test('close_notify: recv() returns empty; unwrap() on both ends leaves plain sockets that still talk', (t) => {
+		const [client, server] = contexts(makeCerts());
+		const [a, b] = tlsPair(t, client, server);
+		handshake(a, b);
+		const [plainA, plainB] = drive<Socket>([[a, () => a.unwrap()], [b, () => b.unwrap()]]);
+		assert.ok(plainA !== undefined && plainB !== undefined);
+		assert.equal(a.pending(), 0);
+		plainA.setblocking(true);
+		plainB.setblocking(true);
+		plainA.sendall(Buffer.from('plain'));
+		assert.equal(plainB.recv(10).toString(), 'plain');
+	});
+
+	test('peer closes after its close_notify: recv() returns empty', (t) => {
+		const [client, server] = contexts(makeCerts());
+		const [a, b] = tlsPair(t, client, server);
+		handshake(a, b);
+		assert.throws(() => b.unwrap(), SSLWantReadError); // sent close_notify, waits for ours
+		b.close();
+		const [got] = drive([[a, () => a.recv(10)]]);
+		assert.equal(got?.length, 0);
+	});
+
+	for (const suppress of [true, false]) {
+		test(`peer vanishes mid-record: ${suppress ? 'empty read (suppressRaggedEofs)' : 'SSLEOFError'}`, (t) => {
+			const c = makeCerts();
+			const [client, server] = contexts(c);
+			const listener = createServer(['127.0.0.1', 0]);
+			closing(t, listener);
+			const raw = new Socket();
+			closing(t, raw);
+			raw.connect(listener.getsockname() as IPv4Address);
+			const [conn] = listener.accept();
+			closing(t, conn);
+			raw.setblocking(false);
+			conn.setblocking(false);
+			const a = client.wrapSocket(raw, {serverHostname: 'localhost', doHandshakeOnConnect: false, suppressRaggedEofs: suppress});
+			closing(t, a);
+			// The server is an SSLObject over memory BIOs, pumped through the plain socket.
+			const incoming = new MemoryBIO();
+			const outgoing = new MemoryBIO();
+			const obj = server.wrapBio(incoming, outgoing, true);
+			const pump = (): void => {
+				const out = outgoing.read();
+				if (out.length > 0) {
+					conn.sendall(out);
+				}
+			};
+
+			drive<void>([
+				[a, () => a.doHandshake()],
+				[conn, () => {
+					for (;;) {
+						try {
+							obj.doHandshake();
+							pump();
+							return;
+						} catch (error) {
+							pump();
+							if (!(error instanceof SSLWantReadError)) {
+								throw error;
+							}
+
+							const data = conn.recv(65_536); // BlockingIOError is not a want: use the selector
+							incoming.write(data);
+						}
+					}
+				}],
+			].map(([s, f]) => [s as Socket, () => {
+				try {
+					return (f as () => void)();
+				} catch (error) {
+					if ((error as {code?: string}).code === 'EAGAIN') {
+						throw new SSLWantReadError();
+					}
+
+					throw error;
+				}
+			}]));
+			assert.equal(obj.version(), a.version());
+			obj.write(randomFillSync(Buffer.alloc(5000)));
+			const record = outgoing.read();
+			conn.sendall(record.subarray(0, record.length >> 1)); // half a record, then gone
+			conn.close();
+			if (suppress) {
+				assert.equal(drive([[a, () => a.recv(10_000)]])[0]?.length, 0);
+			} else {
+				assert.throws(() => drive([[a, () => a.recv(10_000)]]), (error: unknown) =>
+					error instanceof SSLEOFError && error.code === 'ERR_SSL_EOF');
+			}
+		});
+	}
+});
+
+describe('ssl: bad input', {skip: noOpenssl}, () => {
+	test('wrong key password, no password for an encrypted key → SSLError; right password loads', () => {
+		const c = makeCerts();
+		const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
+		assert.throws(() => ctx.loadCertChain(c.cert, c.encryptedKey, 'wrong'), (error: unknown) =>
+			error instanceof SSLError && error.code === 'ERR_SSL');
+		assert.throws(() => ctx.loadCertChain(c.cert, c.encryptedKey), SSLError);
+		ctx.loadCertChain(c.cert, c.encryptedKey, () => 'secret');
+	});
+
+	test('a key that does not match the certificate → SSLError', () => {
+		const c = makeCerts();
+		const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
+		assert.throws(() => ctx.loadCertChain(c.selfSignedCert, c.key), SSLError);
+	});
+
+	test('missing files → FileNotFoundError; cadata without a certificate → SSLError', () => {
+		const c = makeCerts();
+		const ctx = new SSLContext(PROTOCOL_TLS_CLIENT);
+		assert.throws(() => ctx.loadCertChain(`${c.dir}/missing.pem`), FileNotFoundError);
+		assert.throws(() => ctx.loadVerifyLocations(`${c.dir}/missing.pem`), FileNotFoundError);
+		assert.throws(() => ctx.loadVerifyLocations(null, null, 'not a certificate'), SSLError);
+		assert.throws(() => ctx.loadVerifyLocations(null, null, Buffer.from('nope')), SSLError);
+		ctx.loadVerifyLocations(null, null, readFileSync(c.caCert, 'ascii'));
+		ctx.loadVerifyLocations(null, null, new X509Certificate(readFileSync(c.caCert)).raw);
+	});
+
+	test('a plain-TCP peer answering the ClientHello with text → SSLError, then a clean close', (t) => {
+		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+		client.loadVerifyLocations(makeCerts().caCert);
+		const listener = createServer(['127.0.0.1', 0]);
+		closing(t, listener);
+		const raw = new Socket();
+		closing(t, raw);
+		raw.connect(listener.getsockname() as IPv4Address);
+		const [conn] = listener.accept();
+		closing(t, conn);
+		raw.setblocking(false);
+		const a = client.wrapSocket(raw, {serverHostname: 'localhost', doHandshakeOnConnect: false});
+		closing(t, a);
+		assert.throws(() => a.doHandshake(), SSLWantReadError);
+		conn.sendall(Buffer.from('HTTP/1.0 400 Bad Request\r\n\r\n'));
+		assert.throws(() => drive([[a, () => a.doHandshake()]]), (error: unknown) =>
+			error instanceof SSLError && error.code === 'ERR_SSL' && typeof error.reason === 'string' && error.library === 'SSL');
+	});
+
+	test('a blocking handshake with a timeout against a silent peer → TimeoutError', (t) => {
+		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+		const listener = createServer(['127.0.0.1', 0]);
+		closing(t, listener);
+		const raw = new Socket();
+		closing(t, raw);
+		raw.connect(listener.getsockname() as IPv4Address);
+		const [conn] = listener.accept();
+		closing(t, conn);
+		raw.settimeout(0.05);
+		assert.throws(() => client.wrapSocket(raw, {serverHostname: 'localhost'}), (error: unknown) =>
+			(error as {name?: string}).name === 'TimeoutError' && (error as Error).message === 'The handshake operation timed out');
+		assert.equal(raw.fileno(), -1, 'the socket was detached into the SSLSocket');
+	});
+
+	test('doHandshakeOnConnect on a non-blocking socket → ValueError; SSLZeroReturnError is an SSLError', (t) => {
+		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+		const listener = createServer(['127.0.0.1', 0]);
+		closing(t, listener);
+		const raw = new Socket();
+		closing(t, raw);
+		raw.connect(listener.getsockname() as IPv4Address);
+		const [conn] = listener.accept();
+		closing(t, conn);
+		raw.setblocking(false);
+		assert.throws(() => client.wrapSocket(raw, {serverHostname: 'localhost'}), {code: 'ERR_SSL_HANDSHAKE_ON_CONNECT'});
+		assert.ok(new SSLZeroReturnError() instanceof SSLError);
+	});
+});

@@ -13,7 +13,6 @@ import {OSError, RuntimeError, check} from '../errors.js';
 import {clampWaitMs} from '../time.js';
 import {
 	R, bind, ensureReactor, holdStrongly, releaseLoop, retainLoop, unbind, watchAdd, watchModify, watchRemove,
-	type ReactorReceiver,
 } from './reactor.js';
 
 /** Wait for the fd to be readable (the default): `EPOLLIN`. */
@@ -152,7 +151,7 @@ interface Pending {
  * A regular file throws `PermissionError` (`EPERM`) on Linux (epoll
  * refuses it). `wait()` never throws: every failure is a rejection.
  */
-export class FdWatch implements Disposable, ReactorReceiver {
+export class FdWatch implements Disposable {
 	/** The watched file descriptor. */
 	readonly fd: number;
 	readonly #core: Core;

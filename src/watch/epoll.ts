@@ -10,7 +10,6 @@ import {constants as osConstants} from 'node:os';
 import {OSError, RuntimeError, check} from '../errors.js';
 import {
 	R, bind, ensureReactor, holdStrongly, releaseLoop, retainLoop, unbind, watchAdd, watchModify, watchRemove,
-	type ReactorReceiver,
 } from '../async/reactor.js';
 
 /**
@@ -69,7 +68,7 @@ interface Entry {
  * - After {@link Epoll.close} (idempotent) no callback is called, and
  *   `add`/`modify`/`remove` throw {@link RuntimeError} `ERR_EPOLL_CLOSED`.
  */
-export class Epoll implements ReactorReceiver, Disposable {
+export class Epoll implements Disposable {
 	/** Readable (`EPOLLIN`). */
 	static readonly EPOLLIN: number = R.IN;
 	/** Writable (`EPOLLOUT`). */

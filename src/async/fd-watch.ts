@@ -150,6 +150,11 @@ interface Pending {
  *
  * A regular file throws `PermissionError` (`EPERM`) on Linux (epoll
  * refuses it). `wait()` never throws: every failure is a rejection.
+ *
+ * An fd that Node itself watches (a `net.Socket`'s, `process.stdin`) may
+ * be watched: the duplicate sits in the reactor's own kernel set, leaving
+ * libuv's registration alone. Reading such an fd races Node's own reads:
+ * watching is safe, consuming is the caller's business.
  */
 export class FdWatch implements Disposable {
 	/** The watched file descriptor. */
@@ -275,7 +280,9 @@ export class FdWatch implements Disposable {
 	 *   a step yields only what the kernel reported since the previous one.
 	 * - The iteration ends when the watch is closed, when the loop is left
 	 *   (`break`, `return`, a throw: the fd is disarmed), and by throwing
-	 *   `signal.reason` when `signal` aborts. One consumer at a time: a
+	 *   `signal.reason` when `signal` aborts. (An async generator's
+	 *   `return()` called while a step is pending takes effect after that
+	 *   step: stop a pending step with `signal` or `close()`.) One consumer at a time: a
 	 *   `wait()` during an edge-triggered iteration rejects with
 	 *   `ERR_WAIT_PENDING`, as does a second iteration.
 	 * - A step that waits keeps the process alive unless the watch is

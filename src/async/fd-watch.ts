@@ -2,9 +2,10 @@
  * {@link FdWatch}: wait for one fd to become ready without blocking the event
  * loop, through the environment's reactor (src/async/reactor.ts,
  * native/reactor.c). No selector policy: a one-shot readiness wait with a
- * timeout, an `AbortSignal` and a ref switch.
+ * timeout, an `AbortSignal` and a ref switch, or an async iterator of its
+ * readiness ({@link FdWatch.events}). Exported publicly by the
+ * `node-selectors/watch` entry point (src/watch/index.ts).
  *
- * @internal (exported publicly by a later change)
  * @module
  */
 import {constants as osConstants} from 'node:os';
@@ -12,7 +13,6 @@ import {OSError, RuntimeError, check} from '../errors.js';
 import {clampWaitMs} from '../time.js';
 import {
 	R, bind, ensureReactor, holdStrongly, releaseLoop, retainLoop, unbind, watchAdd, watchModify, watchRemove,
-	type ReactorReceiver,
 } from './reactor.js';
 
 /** Wait for the fd to be readable (the default): `EPOLLIN`. */
@@ -57,6 +57,35 @@ export interface FdWaitOptions {
 	readonly timeoutMs?: number;
 	/** Aborting it stops the wait and rejects it with `signal.reason`. */
 	readonly signal?: AbortSignal;
+}
+
+/** Options of {@link FdWatch.events}. */
+export interface FdEventsOptions {
+	/** Events to wait for, as in {@link FdWaitOptions.events}. */
+	readonly events?: number;
+	/**
+	 * Edge-triggered: the fd stays armed (`EPOLLET` without `EPOLLONESHOT`)
+	 * and each step yields what changed since the last one (reports arriving
+	 * between steps are merged into one mask), so data left unread is not
+	 * reported again. Default `false`: level-triggered, each step is one
+	 * {@link FdWatch.wait} and yields at once while the fd stays ready.
+	 */
+	readonly edge?: boolean;
+	/** Aborting it ends the iteration by throwing `signal.reason`. */
+	readonly signal?: AbortSignal;
+}
+
+/** An edge-triggered {@link FdWatch.events} iteration in progress. */
+interface Stream {
+	readonly token: number;
+	/** Events reported since the last step. */
+	bits: number;
+	/** The reactor failed (-errno). */
+	failure: number;
+	/** Wakes the step waiting for events, if any. */
+	wake: (() => void) | undefined;
+	/** Whether the waiting step holds the event loop (a ref'd watch). */
+	held: boolean;
 }
 
 /** The kernel side of a watch; closed when its FdWatch is collected unclosed. */
@@ -121,13 +150,19 @@ interface Pending {
  *
  * A regular file throws `PermissionError` (`EPERM`) on Linux (epoll
  * refuses it). `wait()` never throws: every failure is a rejection.
+ *
+ * An fd that Node itself watches (a `net.Socket`'s, `process.stdin`) may
+ * be watched: the duplicate sits in the reactor's own kernel set, leaving
+ * libuv's registration alone. Reading such an fd races Node's own reads:
+ * watching is safe, consuming is the caller's business.
  */
-export class FdWatch implements Disposable, ReactorReceiver {
+export class FdWatch implements Disposable {
 	/** The watched file descriptor. */
 	readonly fd: number;
 	readonly #core: Core;
 	#ref = true;
 	#pending: Pending | undefined;
+	#stream: Stream | undefined;
 
 	/**
 	 * Duplicates `fd` and adds the duplicate, disarmed, to the reactor
@@ -192,7 +227,7 @@ export class FdWatch implements Disposable, ReactorReceiver {
 			throw new RuntimeError('FdWatch is closed', 'ERR_WATCH_CLOSED');
 		}
 
-		if (this.#pending !== undefined) {
+		if (this.#pending !== undefined || this.#stream !== undefined) {
 			throw new RuntimeError('FdWatch is already waiting', 'ERR_WAIT_PENDING');
 		}
 
@@ -236,6 +271,159 @@ export class FdWatch implements Disposable, ReactorReceiver {
 	}
 
 	/**
+	 * The fd's readiness as an async iterator: each step yields the events
+	 * reported (raw bits, as {@link FdWatch.wait} resolves with; never 0).
+	 *
+	 * - Level-triggered (default): each step is one `wait()`, so a fd left
+	 *   ready (data unread) is yielded again at the next step.
+	 * - Edge-triggered (`edge: true`): the fd stays armed while iterating;
+	 *   a step yields only what the kernel reported since the previous one.
+	 * - The iteration ends when the watch is closed, when the loop is left
+	 *   (`break`, `return`, a throw: the fd is disarmed), and by throwing
+	 *   `signal.reason` when `signal` aborts. (An async generator's
+	 *   `return()` called while a step is pending takes effect after that
+	 *   step: stop a pending step with `signal` or `close()`.) One consumer at a time: a
+	 *   `wait()` during an edge-triggered iteration rejects with
+	 *   `ERR_WAIT_PENDING`, as does a second iteration.
+	 * - A step that waits keeps the process alive unless the watch is
+	 *   unref'd, as a pending `wait()` does.
+	 *
+	 * @param options - see {@link FdEventsOptions}
+	 * @throws {RangeError} for an invalid `events` mask (at the first step)
+	 */
+	async *events(options: FdEventsOptions = {}): AsyncGenerator<number, void, undefined> {
+		const {events = WATCH_READABLE, edge = false, signal} = options;
+		if (!edge) {
+			for (;;) {
+				let bits: number;
+				try {
+					// eslint-disable-next-line no-await-in-loop
+					bits = await this.wait(signal === undefined ? {events} : {events, signal});
+				} catch (error) {
+					if (this.closed && error instanceof RuntimeError && error.code === 'ERR_WATCH_CLOSED') {
+						return;
+					}
+
+					throw error;
+				}
+
+				yield bits;
+			}
+		}
+
+		yield * this.#edgeEvents(events, signal);
+	}
+
+	async *#edgeEvents(events: number, signal: AbortSignal | undefined): AsyncGenerator<number, void, undefined> {
+		if (!Number.isInteger(events) || events <= 0 || events > ALL_EVENTS || (events & ~ALL_EVENTS) !== 0) {
+			throw new RangeError(`events must be a non-empty mask of WATCH_* flags, not ${String(events)}`);
+		}
+
+		const core = this.#core;
+		if (core.dup < 0) {
+			return;
+		}
+
+		if (this.#pending !== undefined || this.#stream !== undefined) {
+			throw new RuntimeError('FdWatch is already waiting', 'ERR_WAIT_PENDING');
+		}
+
+		signal?.throwIfAborted();
+		// Held weakly: only a waiting step (of a ref'd watch) holds it strongly.
+		const token = bind(this, false);
+		const armed = watchModify(core.dup, (events | R.ET) >>> 0, token);
+		if (armed < 0) {
+			unbind(token);
+			throw OSError.fromErrno(-armed, 'epoll_ctl');
+		}
+
+		core.token = token;
+		const stream: Stream = {token, bits: 0, failure: 0, wake: undefined, held: false};
+		this.#stream = stream;
+		try {
+			for (;;) {
+				if (stream.bits === 0 && stream.failure === 0 && this.#stream === stream) {
+					// eslint-disable-next-line no-await-in-loop
+					await this.#nextEdge(stream, signal);
+				}
+
+				if (this.#stream !== stream) {
+					return; // closed
+				}
+
+				if (stream.failure !== 0) {
+					throw OSError.fromErrno(-stream.failure, 'epoll_wait');
+				}
+
+				const bits = stream.bits;
+				stream.bits = 0;
+				yield bits;
+			}
+		} finally {
+			this.#endStream(stream);
+		}
+	}
+
+	/** One edge-triggered step: until events come, the watch closes or `signal` aborts. */
+	async #nextEdge(stream: Stream, signal: AbortSignal | undefined): Promise<void> {
+		signal?.throwIfAborted();
+		let onAbort: (() => void) | undefined;
+		try {
+			await new Promise<void>((resolve, reject) => {
+				stream.wake = resolve;
+				if (signal !== undefined) {
+					onAbort = () => {
+						reject(signal.reason);
+					};
+
+					signal.addEventListener('abort', onAbort, {once: true});
+				}
+
+				if (this.#ref) {
+					this.#holdStream(stream, true);
+				}
+			});
+		} finally {
+			stream.wake = undefined;
+			this.#holdStream(stream, false);
+			if (onAbort !== undefined) {
+				signal!.removeEventListener('abort', onAbort);
+			}
+		}
+	}
+
+	#holdStream(stream: Stream, hold: boolean): void {
+		if (stream.held === hold) {
+			return;
+		}
+
+		stream.held = hold;
+		holdStrongly(stream.token, hold);
+		if (hold) {
+			retainLoop();
+		} else {
+			releaseLoop();
+		}
+	}
+
+	/** Ends an edge-triggered iteration: disarm and forget its token. */
+	#endStream(stream: Stream): void {
+		if (this.#stream !== stream) {
+			return;
+		}
+
+		this.#stream = undefined;
+		this.#holdStream(stream, false);
+		unbind(stream.token);
+		this.#core.token = 0;
+		if (this.#core.dup >= 0) {
+			watchModify(this.#core.dup, R.ONESHOT, 0);
+		}
+
+		stream.wake?.();
+	}
+
+	/**
 	 * A pending wait keeps the process (or worker thread) alive — the
 	 * default. Returns `this`.
 	 */
@@ -269,6 +457,10 @@ export class FdWatch implements Disposable, ReactorReceiver {
 		}
 
 		collected.unregister(this.#core);
+		if (this.#stream !== undefined) {
+			this.#endStream(this.#stream);
+		}
+
 		const pending = this.#pending;
 		if (pending !== undefined) {
 			this.#settled(pending);
@@ -285,6 +477,18 @@ export class FdWatch implements Disposable, ReactorReceiver {
 
 	/** @internal The reactor's delivery; the kernel has disarmed the fd. */
 	onReactorEvents(token: number, revents: number): void {
+		const stream = this.#stream;
+		if (stream !== undefined && stream.token === token) {
+			if (revents < 0) {
+				stream.failure = revents;
+			} else {
+				stream.bits |= revents;
+			}
+
+			stream.wake?.();
+			return;
+		}
+
 		const pending = this.#pending;
 		if (pending?.token !== token) {
 			return;
@@ -304,6 +508,11 @@ export class FdWatch implements Disposable, ReactorReceiver {
 		}
 
 		this.#ref = ref;
+		const stream = this.#stream;
+		if (stream?.wake !== undefined) {
+			this.#holdStream(stream, ref);
+		}
+
 		const pending = this.#pending;
 		if (pending === undefined) {
 			return;

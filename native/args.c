@@ -177,6 +177,22 @@ bool sel__arg_span(napi_env env, napi_value *argv, int i, char **ptr,
   return true;
 }
 
+bool sel__arg_io(napi_env env, napi_value *argv, bool flags, sel_io_args *io) {
+  io->flags = 0;
+  return sel__arg_int32(env, argv[0], &io->fd, 0) &&
+         sel__arg_span(env, argv, 1, &io->data, &io->len) &&
+         (!flags || sel__arg_int32(env, argv[4], &io->flags, 4));
+}
+
+const void *sel__fn_data(napi_env env, napi_callback_info info) {
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) {
+    sel__throw_last(env);
+    return NULL;
+  }
+  return data;
+}
+
 napi_value sel__int(napi_env env, int64_t value) {
   napi_value out;
   if (napi_create_int64(env, value, &out) != napi_ok) return NULL;
@@ -184,3 +200,7 @@ napi_value sel__int(napi_env env, int64_t value) {
 }
 
 napi_value sel__neg_errno(napi_env env) { return sel__int(env, -(int64_t)errno); }
+
+napi_value sel__ssize(napi_env env, ssize_t r) {
+  return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
+}

@@ -514,10 +514,16 @@ static napi_value sel_napi_reactor_open(napi_env env, napi_callback_info info) {
   return sel__int(env, 0);
 }
 
-/* reactorAdd (add) and reactorMod: (fd, events, token). */
-static napi_value sel__reactor_watch(napi_env env, napi_callback_info info,
-                                     bool add) {
+static const bool k_add = true, k_mod = false;
+
+/* reactorAdd and reactorMod: (fd, events, token); one function, the
+ * SEL_FN_DATA entry says which. */
+static napi_value sel_napi_reactor_watch(napi_env env,
+                                         napi_callback_info info) {
   SEL_ARGS(env, info, 3);
+  const bool *add_p = sel__fn_data(env, info);
+  if (add_p == NULL) return NULL;
+  bool add = *add_p;
   int32_t fd;
   uint32_t events, token;
   ARG_INT32(env, 0, fd);
@@ -540,14 +546,6 @@ static napi_value sel__reactor_watch(napi_env env, napi_callback_info info,
     return sel__int(env, err);
   }
   return sel__int(env, w);
-}
-
-static napi_value sel_napi_reactor_add(napi_env env, napi_callback_info info) {
-  return sel__reactor_watch(env, info, true);
-}
-
-static napi_value sel_napi_reactor_mod(napi_env env, napi_callback_info info) {
-  return sel__reactor_watch(env, info, false);
 }
 
 static napi_value sel_napi_reactor_del(napi_env env, napi_callback_info info) {
@@ -605,8 +603,8 @@ napi_status sel__init_watch(napi_env env, napi_value exports) {
   if (s != napi_ok) return s;
   napi_property_descriptor d[] = {
       SEL_FN("reactorOpen", sel_napi_reactor_open),
-      SEL_FN("reactorAdd", sel_napi_reactor_add),
-      SEL_FN("reactorMod", sel_napi_reactor_mod),
+      SEL_FN_DATA("reactorAdd", sel_napi_reactor_watch, &k_add),
+      SEL_FN_DATA("reactorMod", sel_napi_reactor_watch, &k_mod),
       SEL_FN("reactorDel", sel_napi_reactor_del),
       SEL_FN("reactorCount", sel_napi_reactor_count),
       SEL_FN("reactorRef", sel_napi_reactor_ref),

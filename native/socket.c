@@ -162,62 +162,45 @@ static napi_value sel_napi_accept(napi_env env, napi_callback_info info) {
 /* recv(fd, buf, offset, length, flags) -> bytes received (0 at EOF) */
 static napi_value sel_napi_recv(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
-  int32_t fd, flags;
-  uint32_t n;
-  char *data;
-  ARG_INT32(env, 0, fd);
-  ARG_SPAN(env, 1, data, n);
-  ARG_INT32(env, 4, flags);
-  ssize_t r = recv(fd, data, n, flags);
-  return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
+  sel_io_args a;
+  ARG_IO(env, true, a);
+  return sel__ssize(env, recv(a.fd, a.data, a.len, a.flags));
 }
 
 /* send(fd, buf, offset, length, flags) -> bytes sent */
 static napi_value sel_napi_send(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
-  int32_t fd, flags;
-  uint32_t n;
-  char *data;
-  ARG_INT32(env, 0, fd);
-  ARG_SPAN(env, 1, data, n);
-  ARG_INT32(env, 4, flags);
-  ssize_t r = send(fd, data, n, flags);
-  return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
+  sel_io_args a;
+  ARG_IO(env, true, a);
+  return sel__ssize(env, send(a.fd, a.data, a.len, a.flags));
 }
 
 /* sendto(fd, buf, offset, length, flags, family, host|path, port, flowinfo,
  * scopeId) -> bytes sent */
 static napi_value sel_napi_sendto(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 10);
-  int32_t fd, flags;
-  uint32_t n;
-  char *data;
-  ARG_INT32(env, 0, fd);
-  ARG_SPAN(env, 1, data, n);
-  ARG_INT32(env, 4, flags);
+  sel_io_args a;
+  ARG_IO(env, true, a);
   struct sockaddr_storage ss;
   socklen_t len;
   int err;
   if (!sel__sockaddr_from_args(env, argv, 5, &ss, &len, &err)) return NULL;
-  if (fd < 0) return sel__int(env, -EBADF);
+  if (a.fd < 0) return sel__int(env, -EBADF);
   if (err) return sel__int(env, err);
-  ssize_t r = sendto(fd, data, n, flags, (struct sockaddr *)&ss, len);
-  return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
+  return sel__ssize(env, sendto(a.fd, a.data, a.len, a.flags,
+                                (struct sockaddr *)&ss, len));
 }
 
 /* recvfrom(fd, buf, offset, length, flags) -> [bytes, address] */
 static napi_value sel_napi_recvfrom(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
-  int32_t fd, flags;
-  uint32_t n;
-  char *data;
-  ARG_INT32(env, 0, fd);
-  ARG_SPAN(env, 1, data, n);
-  ARG_INT32(env, 4, flags);
+  sel_io_args a;
+  ARG_IO(env, true, a);
   struct sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
-  ssize_t r = recvfrom(fd, data, n, flags, (struct sockaddr *)&ss, &len);
+  ssize_t r =
+      recvfrom(a.fd, a.data, a.len, a.flags, (struct sockaddr *)&ss, &len);
   if (r < 0) return sel__neg_errno(env);
   napi_value pair, addr;
   if (napi_create_array_with_length(env, 2, &pair) != napi_ok ||
@@ -307,27 +290,22 @@ static napi_value sel_napi_getsockopt_bytes(napi_env env,
 }
 
 typedef int (*sel__name_fn)(int, struct sockaddr *, socklen_t *);
+static const sel__name_fn k_getsockname = getsockname,
+                          k_getpeername = getpeername;
 
-static napi_value sel__name(napi_env env, napi_callback_info info,
-                            sel__name_fn fn) {
+/* getsockname(fd) / getpeername(fd) -> address: one function, the
+ * SEL_FN_DATA entry names the syscall. */
+static napi_value sel_napi_name(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
+  const sel__name_fn *fn = sel__fn_data(env, info);
+  if (fn == NULL) return NULL;
   int32_t fd;
   ARG_INT32(env, 0, fd);
   struct sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
-  if (fn(fd, (struct sockaddr *)&ss, &len) < 0) return sel__neg_errno(env);
+  if ((*fn)(fd, (struct sockaddr *)&ss, &len) < 0) return sel__neg_errno(env);
   return sel__sockaddr_to_js(env, &ss, len);
-}
-
-/* getsockname(fd) -> address */
-static napi_value sel_napi_getsockname(napi_env env, napi_callback_info info) {
-  return sel__name(env, info, getsockname);
-}
-
-/* getpeername(fd) -> address */
-static napi_value sel_napi_getpeername(napi_env env, napi_callback_info info) {
-  return sel__name(env, info, getpeername);
 }
 
 /* getaddrinfo(host|null, port|null, family, type, proto, flags)
@@ -420,8 +398,8 @@ napi_status sel__init_socket(napi_env env, napi_value exports) {
       SEL_FN("getsockoptInt", sel_napi_getsockopt_int),
       SEL_FN("setsockoptBytes", sel_napi_setsockopt_bytes),
       SEL_FN("getsockoptBytes", sel_napi_getsockopt_bytes),
-      SEL_FN("getsockname", sel_napi_getsockname),
-      SEL_FN("getpeername", sel_napi_getpeername),
+      SEL_FN_DATA("getsockname", sel_napi_name, &k_getsockname),
+      SEL_FN_DATA("getpeername", sel_napi_name, &k_getpeername),
       SEL_FN("getaddrinfo", sel_napi_getaddrinfo),
   };
   return napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);

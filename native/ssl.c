@@ -538,10 +538,6 @@ static bool is_write(napi_env env, napi_callback_info info) {
   return data != NULL && *(const bool *)data;
 }
 
-/* Export-table entry of a shared read/write function. */
-#define SEL_FN_DATA(name, fn, data)                                            \
-  { name, NULL, fn, NULL, NULL, NULL, napi_enumerable, (void *)(data) }
-
 /* sslRead / sslWrite(ssl, buf, offset, length, out): SSL_read_ex or
  * SSL_write_ex on the span; the bytes moved, or -1 with
  * out = [SSL_ERROR_*, errno]. */
@@ -826,8 +822,6 @@ NAPI_MODULE_INIT() {
       SEL_FN("sslSetSni", ssl_set_sni),
       SEL_FN("sslSetVerifyHost", ssl_set_verify_host),
       SEL_FN("sslHandshake", ssl_handshake),
-      SEL_FN_DATA("sslRead", ssl_transfer, &k_read),
-      SEL_FN_DATA("sslWrite", ssl_transfer, &k_write),
       SEL_FN("sslShutdown", ssl_shutdown),
       SEL_FN("sslPending", ssl_pending),
       SEL_FN("sslIsInitFinished", ssl_is_init_finished),
@@ -842,10 +836,14 @@ NAPI_MODULE_INIT() {
       SEL_FN("verifyString", verify_string),
       SEL_FN("errors", errors),
       SEL_FN("bioNew", bio_new),
-      SEL_FN_DATA("bioWrite", bio_transfer, &k_write),
-      SEL_FN_DATA("bioRead", bio_transfer, &k_read),
       SEL_FN("bioPending", bio_pending),
       SEL_FN("bioSetEof", bio_set_eof),
+      /* The byte movers: one function each for SSL and BIO, told the
+       * direction by their entry. */
+      SEL_FN_DATA("sslRead", ssl_transfer, &k_read),
+      SEL_FN_DATA("sslWrite", ssl_transfer, &k_write),
+      SEL_FN_DATA("bioRead", bio_transfer, &k_read),
+      SEL_FN_DATA("bioWrite", bio_transfer, &k_write),
   };
   napi_value version;
   if (napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]),

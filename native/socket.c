@@ -80,24 +80,16 @@ static napi_value sel_napi_socketpair(napi_env env, napi_callback_info info) {
   return sel__int(env, 0);
 }
 
-/* bind(fd, family, host|path, port, flowinfo, scopeId) -> 0 */
-static napi_value sel_napi_bind(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 6);
-  int32_t fd;
-  ARG_INT32(env, 0, fd);
-  struct sockaddr_storage ss;
-  socklen_t len;
-  int err;
-  if (!sel__sockaddr_from_args(env, argv, 1, &ss, &len, &err)) return NULL;
-  if (fd < 0) return sel__int(env, -EBADF);
-  if (err) return sel__int(env, err);
-  return bind(fd, (struct sockaddr *)&ss, len) < 0 ? sel__neg_errno(env)
-                                                    : sel__int(env, 0);
-}
+typedef int (*sel__addr_fn)(int, const struct sockaddr *, socklen_t);
+static const sel__addr_fn k_bind = bind, k_connect = connect;
 
-/* connect(fd, family, host|path, port, flowinfo, scopeId) -> 0 */
-static napi_value sel_napi_connect(napi_env env, napi_callback_info info) {
+/* bind(fd, family, host|path, port, flowinfo, scopeId) -> 0
+ * connect(fd, family, host|path, port, flowinfo, scopeId) -> 0
+ * One function, the SEL_FN_DATA entry names the syscall. */
+static napi_value sel_napi_addr(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 6);
+  const sel__addr_fn *fn = sel__fn_data(env, info);
+  if (fn == NULL) return NULL;
   int32_t fd;
   ARG_INT32(env, 0, fd);
   struct sockaddr_storage ss;
@@ -106,8 +98,8 @@ static napi_value sel_napi_connect(napi_env env, napi_callback_info info) {
   if (!sel__sockaddr_from_args(env, argv, 1, &ss, &len, &err)) return NULL;
   if (fd < 0) return sel__int(env, -EBADF);
   if (err) return sel__int(env, err);
-  return connect(fd, (struct sockaddr *)&ss, len) < 0 ? sel__neg_errno(env)
-                                                       : sel__int(env, 0);
+  return (*fn)(fd, (struct sockaddr *)&ss, len) < 0 ? sel__neg_errno(env)
+                                                    : sel__int(env, 0);
 }
 
 /* listen(fd, backlog) -> 0 */
@@ -385,10 +377,10 @@ napi_status sel__init_socket(napi_env env, napi_value exports) {
   napi_property_descriptor d[] = {
       SEL_FN("socket", sel_napi_socket),
       SEL_FN("socketpair", sel_napi_socketpair),
-      SEL_FN("bind", sel_napi_bind),
+      SEL_FN_DATA("bind", sel_napi_addr, &k_bind),
       SEL_FN("listen", sel_napi_listen),
       SEL_FN("accept", sel_napi_accept),
-      SEL_FN("connect", sel_napi_connect),
+      SEL_FN_DATA("connect", sel_napi_addr, &k_connect),
       SEL_FN("recv", sel_napi_recv),
       SEL_FN("send", sel_napi_send),
       SEL_FN("sendto", sel_napi_sendto),

@@ -134,6 +134,14 @@ static box_t *arg_box(napi_env env, napi_value v, int kind, int index) {
     var = b_->ptr;                                                             \
   } while (0)
 
+/* Reads a string argument from argv[i] into a new `char var[PATH_MAX]`, its
+ * length into a new `size_t var##_len`. */
+#define ARG_STRING(env, i, var)                                                \
+  char var[PATH_MAX];                                                          \
+  size_t var##_len;                                                            \
+  if (!sel__arg_string(env, argv[i], var, sizeof(var), &var##_len, i))        \
+  return NULL
+
 /* A string argument or null (-> NULL). `buf` must hold PATH_MAX bytes. */
 static bool arg_opt_string(napi_env env, napi_value v, char *buf, int index,
                            const char **out) {
@@ -355,10 +363,8 @@ static napi_value ctx_set_default_verify_paths(napi_env env,
 static napi_value ctx_set_ciphers(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   ARG_OBJ(env, 0, KIND_CTX, SSL_CTX, ctx);
-  char buf[PATH_MAX];
-  size_t len;
-  if (!sel__arg_string(env, argv[1], buf, sizeof(buf), &len, 1)) return NULL;
-  return sel__int(env, SSL_CTX_set_cipher_list(ctx, buf) == 1 ? 1 : -1);
+  ARG_STRING(env, 1, ciphers);
+  return sel__int(env, SSL_CTX_set_cipher_list(ctx, ciphers) == 1 ? 1 : -1);
 }
 
 /* Server side: picks the first of the server's protocols the client offers
@@ -467,9 +473,7 @@ static napi_value ssl_set_bio(napi_env env, napi_callback_info info) {
 static napi_value ssl_set_sni(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  char name[PATH_MAX];
-  size_t len;
-  if (!sel__arg_string(env, argv[1], name, sizeof(name), &len, 1)) return NULL;
+  ARG_STRING(env, 1, name);
   return sel__int(env, SSL_set_tlsext_host_name(ssl, name) == 1 ? 1 : -1);
 }
 
@@ -478,11 +482,9 @@ static napi_value ssl_set_sni(napi_env env, napi_callback_info info) {
 static napi_value ssl_set_verify_host(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  char name[PATH_MAX];
-  size_t len;
+  ARG_STRING(env, 1, name);
   bool is_ip;
   int32_t flags;
-  if (!sel__arg_string(env, argv[1], name, sizeof(name), &len, 1)) return NULL;
   if (napi_get_value_bool(env, argv[2], &is_ip) != napi_ok) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
                           "Argument 2 must be a boolean");
@@ -492,7 +494,7 @@ static napi_value ssl_set_verify_host(napi_env env, napi_callback_info info) {
   X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
   X509_VERIFY_PARAM_set_hostflags(param, (unsigned int)flags);
   int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name)
-                 : X509_VERIFY_PARAM_set1_host(param, name, len);
+                 : X509_VERIFY_PARAM_set1_host(param, name, name_len);
   return sel__int(env, ok == 1 ? 1 : -1);
 }
 
@@ -804,6 +806,12 @@ NAPI_MODULE_INIT() {
   }
 
   napi_property_descriptor fns[] = {
+      /* The byte movers: one function each for SSL and BIO, told the
+       * direction by their entry. */
+      SEL_FN_DATA("sslRead", ssl_transfer, &k_read),
+      SEL_FN_DATA("sslWrite", ssl_transfer, &k_write),
+      SEL_FN_DATA("bioRead", bio_transfer, &k_read),
+      SEL_FN_DATA("bioWrite", bio_transfer, &k_write),
       SEL_FN("ctxNew", ctx_new),
       SEL_FN("free", handle_free),
       SEL_FN("ctxCtrl", ctx_ctrl),
@@ -838,12 +846,6 @@ NAPI_MODULE_INIT() {
       SEL_FN("bioNew", bio_new),
       SEL_FN("bioPending", bio_pending),
       SEL_FN("bioSetEof", bio_set_eof),
-      /* The byte movers: one function each for SSL and BIO, told the
-       * direction by their entry. */
-      SEL_FN_DATA("sslRead", ssl_transfer, &k_read),
-      SEL_FN_DATA("sslWrite", ssl_transfer, &k_write),
-      SEL_FN_DATA("bioRead", bio_transfer, &k_read),
-      SEL_FN_DATA("bioWrite", bio_transfer, &k_write),
   };
   napi_value version;
   if (napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]),

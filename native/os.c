@@ -57,9 +57,7 @@ static napi_value sel_napi_pipe(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_fcntl(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 3);
   int32_t fd, cmd, arg;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, cmd);
-  ARG_INT32(env, 2, arg);
+  ARG_INT32S(env, 0, &fd, &cmd, &arg);
   if (cmd != F_GETFL && cmd != F_SETFL && cmd != F_GETFD && cmd != F_SETFD) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
                            "fcntl command must be F_GETFL, F_SETFL, F_GETFD or "

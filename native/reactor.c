@@ -521,8 +521,7 @@ static const bool k_add = true, k_mod = false;
 static napi_value sel_napi_reactor_watch(napi_env env,
                                          napi_callback_info info) {
   SEL_ARGS(env, info, 3);
-  const bool *add_p = sel__fn_data(env, info);
-  if (add_p == NULL) return NULL;
+  ARG_FN_DATA(env, info, bool, add_p);
   bool add = *add_p;
   int32_t fd;
   uint32_t events, token;

@@ -33,9 +33,7 @@ __attribute__((unused)) static int sel__set_nb_cloexec(int fd) {
 static napi_value sel_napi_socket(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 3);
   int32_t family, type, proto;
-  ARG_INT32(env, 0, family);
-  ARG_INT32(env, 1, type);
-  ARG_INT32(env, 2, proto);
+  ARG_INT32S(env, 0, &family, &type, &proto);
 #ifdef SOCK_NONBLOCK
   int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
   return fd < 0 ? sel__neg_errno(env) : sel__int(env, fd);
@@ -49,15 +47,8 @@ static napi_value sel_napi_socket(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_socketpair(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t family, type, proto, *out;
-  size_t count;
-  ARG_INT32(env, 0, family);
-  ARG_INT32(env, 1, type);
-  ARG_INT32(env, 2, proto);
-  ARG_INT32ARRAY(env, 3, out, count);
-  if (count < 2) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "out must hold 2 fds");
-    return NULL;
-  }
+  ARG_INT32S(env, 0, &family, &type, &proto);
+  ARG_INT32ARRAY_MIN(env, 3, out, 2, "out must hold 2 fds");
   int sv[2];
 #ifdef SOCK_NONBLOCK
   if (socketpair(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto, sv) < 0)
@@ -88,8 +79,7 @@ static const sel__addr_fn k_bind = bind, k_connect = connect;
  * One function, the SEL_FN_DATA entry names the syscall. */
 static napi_value sel_napi_addr(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 6);
-  const sel__addr_fn *fn = sel__fn_data(env, info);
-  if (fn == NULL) return NULL;
+  ARG_FN_DATA(env, info, sel__addr_fn, fn);
   int32_t fd;
   ARG_INT32(env, 0, fd);
   struct sockaddr_storage ss;
@@ -219,10 +209,7 @@ static napi_value sel_napi_setsockopt_int(napi_env env,
                                           napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t fd, level, name, value;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, level);
-  ARG_INT32(env, 2, name);
-  ARG_INT32(env, 3, value);
+  ARG_INT32S(env, 0, &fd, &level, &name, &value);
   int v = value;
   return setsockopt(fd, level, name, &v, sizeof(v)) < 0 ? sel__neg_errno(env)
                                                          : sel__int(env, 0);
@@ -233,15 +220,8 @@ static napi_value sel_napi_getsockopt_int(napi_env env,
                                           napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t fd, level, name, *out;
-  size_t count;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, level);
-  ARG_INT32(env, 2, name);
-  ARG_INT32ARRAY(env, 3, out, count);
-  if (count < 1) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "out must hold 1 value");
-    return NULL;
-  }
+  ARG_INT32S(env, 0, &fd, &level, &name);
+  ARG_INT32ARRAY_MIN(env, 3, out, 1, "out must hold 1 value");
   int v = 0;
   socklen_t len = sizeof(v);
   if (getsockopt(fd, level, name, &v, &len) < 0) return sel__neg_errno(env);
@@ -256,9 +236,7 @@ static napi_value sel_napi_setsockopt_bytes(napi_env env,
   int32_t fd, level, name;
   void *data;
   size_t len;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, level);
-  ARG_INT32(env, 2, name);
+  ARG_INT32S(env, 0, &fd, &level, &name);
   ARG_BYTES(env, 3, data, len);
   return setsockopt(fd, level, name, data, (socklen_t)len) < 0
              ? sel__neg_errno(env)
@@ -272,9 +250,7 @@ static napi_value sel_napi_getsockopt_bytes(napi_env env,
   int32_t fd, level, name;
   void *data;
   size_t cap;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, level);
-  ARG_INT32(env, 2, name);
+  ARG_INT32S(env, 0, &fd, &level, &name);
   ARG_BYTES(env, 3, data, cap);
   socklen_t len = (socklen_t)cap;
   if (getsockopt(fd, level, name, data, &len) < 0) return sel__neg_errno(env);
@@ -289,10 +265,9 @@ static const sel__name_fn k_getsockname = getsockname,
  * SEL_FN_DATA entry names the syscall. */
 static napi_value sel_napi_name(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
-  const sel__name_fn *fn = sel__fn_data(env, info);
-  if (fn == NULL) return NULL;
   int32_t fd;
   ARG_INT32(env, 0, fd);
+  ARG_FN_DATA(env, info, sel__name_fn, fn);
   struct sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));

@@ -519,18 +519,6 @@ static napi_value io_failure(napi_env env, SSL *ssl, int ret, int32_t *out) {
     }                                                                          \
   } while (0)
 
-/* sslHandshake(ssl, out): 1, or -1 with out = [SSL_ERROR_*, errno]. */
-static napi_value ssl_handshake(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 2);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  ARG_IO_OUT(env, 1, out);
-  ERR_clear_error();
-  errno = 0;
-  int ret = SSL_do_handshake(ssl);
-  if (ret == 1) return sel__int(env, 1);
-  return io_failure(env, ssl, ret, out);
-}
-
 /* The read and write entries share a function; the export's data says which. */
 static const bool k_read = false, k_write = true;
 
@@ -560,16 +548,22 @@ static napi_value ssl_transfer(napi_env env, napi_callback_info info) {
   return io_failure(env, ssl, ret, out);
 }
 
-/* sslShutdown(ssl, out): 0 (close_notify sent), 1 (both sent), or -1 with
+/* sslHandshake and sslShutdown share a function; the export's data says
+ * which. */
+static const bool k_handshake = false, k_shutdown = true;
+
+/* sslHandshake(ssl, out): 1, or -1 with out = [SSL_ERROR_*, errno].
+ * sslShutdown(ssl, out): 0 (close_notify sent), 1 (both sent), or -1 with
  * out = [SSL_ERROR_*, errno]. */
-static napi_value ssl_shutdown(napi_env env, napi_callback_info info) {
+static napi_value ssl_step(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
+  ARG_FN_DATA(env, info, bool, shutdown);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
   ARG_IO_OUT(env, 1, out);
   ERR_clear_error();
   errno = 0;
-  int ret = SSL_shutdown(ssl);
-  if (ret >= 0) return sel__int(env, ret);
+  int ret = *shutdown ? SSL_shutdown(ssl) : SSL_do_handshake(ssl);
+  if (ret == 1 || (*shutdown && ret == 0)) return sel__int(env, ret);
   return io_failure(env, ssl, ret, out);
 }
 
@@ -829,8 +823,8 @@ NAPI_MODULE_INIT() {
       SEL_FN("sslSetBio", ssl_set_bio),
       SEL_FN("sslSetSni", ssl_set_sni),
       SEL_FN("sslSetVerifyHost", ssl_set_verify_host),
-      SEL_FN("sslHandshake", ssl_handshake),
-      SEL_FN("sslShutdown", ssl_shutdown),
+      SEL_FN_DATA("sslHandshake", ssl_step, &k_handshake),
+      SEL_FN_DATA("sslShutdown", ssl_step, &k_shutdown),
       SEL_FN("sslPending", ssl_pending),
       SEL_FN("sslIsInitFinished", ssl_is_init_finished),
       SEL_FN("sslPeerCert", ssl_peer_cert),

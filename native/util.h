@@ -73,6 +73,17 @@ typedef struct {
   if (!sel__arg_io(env, argv, flags, &(io))) return NULL
 #define ARG_INT32ARRAY(env, i, data, count)                                    \
   if (!sel__arg_int32array(env, argv[i], &(data), &(count), i)) return NULL
+/* An Int32Array of at least `min` values at argv[i]; RangeError (code
+ * ERR_OUT_OF_RANGE, message `msg`) if it is shorter. */
+#define ARG_INT32ARRAY_MIN(env, i, data, min, msg)                             \
+  if (!sel__arg_int32array_min(env, argv[i], &(data), min, msg, i)) return NULL
+/* Consecutive int32 arguments from argv[first] on, into the int32_t
+ * variables whose addresses follow: ARG_INT32S(env, 0, &fd, &level). */
+#define ARG_INT32S(env, first, ...)                                            \
+  if (!sel__arg_int32s(env, argv, first, (int32_t *const[]){__VA_ARGS__},     \
+                       sizeof((int32_t *const[]){__VA_ARGS__}) /              \
+                           sizeof(int32_t *)))                                \
+  return NULL
 
 void sel__throw_last(napi_env env);
 bool sel__arg_int32(napi_env env, napi_value v, int32_t *out, int index);
@@ -83,6 +94,10 @@ bool sel__arg_bytes(napi_env env, napi_value v, void **data, size_t *len,
                     int index);
 bool sel__arg_int32array(napi_env env, napi_value v, int32_t **data,
                          size_t *count, int index);
+bool sel__arg_int32array_min(napi_env env, napi_value v, int32_t **data,
+                             size_t min, const char *msg, int index);
+bool sel__arg_int32s(napi_env env, napi_value *argv, int first,
+                     int32_t *const *out, size_t n);
 /* A JS string copied into buf (NUL-terminated); *len excludes the NUL.
  * Throws RangeError if it does not fit in cap - 1 bytes. */
 bool sel__arg_string(napi_env env, napi_value v, char *buf, size_t cap,
@@ -112,6 +127,11 @@ int sel__pipe(int p[2]);
 /* The `data` of the calling function's SEL_FN_DATA entry; NULL with an
  * exception pending if N-API fails. */
 const void *sel__fn_data(napi_env env, napi_callback_info info);
+/* Declares `const type *var`: the data of the calling function's SEL_FN_DATA
+ * entry. */
+#define ARG_FN_DATA(env, info, type, var)                                      \
+  const type *var = sel__fn_data(env, info);                                   \
+  if (var == NULL) return NULL
 
 /* The main addon's module files, in the order module.c registers them: each
  * defines sel__init_<name>(env, exports). Adding a file is one line here. */

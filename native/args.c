@@ -25,6 +25,14 @@ static void sel__type_error(napi_env env, int index, const char *what) {
   napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
 }
 
+bool sel__arg_bool(napi_env env, napi_value v, bool *out, int index) {
+  if (napi_get_value_bool(env, v, out) != napi_ok) {
+    sel__type_error(env, index, "a boolean");
+    return false;
+  }
+  return true;
+}
+
 bool sel__arg_double(napi_env env, napi_value v, double *out, int index) {
   if (napi_get_value_double(env, v, out) != napi_ok) {
     sel__type_error(env, index, "a number");

@@ -514,22 +514,21 @@ static napi_value sel_napi_reactor_open(napi_env env, napi_callback_info info) {
   return sel__int(env, 0);
 }
 
-static const bool k_add = true, k_mod = false;
+/* Declares `r`: this environment's reactor; -ENXIO if none is open. */
+#define ARG_REACTOR(env, r)                                                    \
+  sel_reactor *r = sel__reactor_get(env);                                      \
+  if (r == NULL) return sel__int(env, -ENXIO)
 
-/* reactorAdd and reactorMod: (fd, events, token); one function, the
- * SEL_FN_DATA entry says which. */
-static napi_value sel_napi_reactor_watch(napi_env env,
-                                         napi_callback_info info) {
+/* reactorAdd (add) and reactorMod: (fd, events, token). */
+static napi_value sel__reactor_watch(napi_env env, napi_callback_info info,
+                                     bool add) {
   SEL_ARGS(env, info, 3);
-  ARG_FN_DATA(env, info, bool, add_p);
-  bool add = *add_p;
   int32_t fd;
   uint32_t events, token;
   ARG_INT32(env, 0, fd);
   ARG_UINT32(env, 1, events);
   ARG_UINT32(env, 2, token);
-  sel_reactor *r = sel__reactor_get(env);
-  if (r == NULL) return sel__int(env, -ENXIO);
+  ARG_REACTOR(env, r);
   if (!add) {
     if (!sel__reactor_owns(r, fd)) return sel__int(env, -EBADF);
     return sel__int(env, sel__reactor_kernel_ctl(r, SEL_R_CTL_MOD, fd, events,
@@ -547,12 +546,14 @@ static napi_value sel_napi_reactor_watch(napi_env env,
   return sel__int(env, w);
 }
 
+SEL_EXPORT_AS(sel_napi_reactor_add, sel__reactor_watch, true)
+SEL_EXPORT_AS(sel_napi_reactor_mod, sel__reactor_watch, false)
+
 static napi_value sel_napi_reactor_del(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
   int32_t w;
   ARG_INT32(env, 0, w);
-  sel_reactor *r = sel__reactor_get(env);
-  if (r == NULL) return sel__int(env, -ENXIO);
+  ARG_REACTOR(env, r);
   if (!sel__reactor_owns(r, w)) return sel__int(env, -EBADF);
   int err = sel__reactor_kernel_ctl(r, SEL_R_CTL_DEL, w, 0, 0);
   sel__reactor_disown(r, w);
@@ -569,13 +570,8 @@ static napi_value sel_napi_reactor_count(napi_env env, napi_callback_info info) 
 static napi_value sel_napi_reactor_ref(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
   bool ref;
-  if (napi_get_value_bool(env, argv[0], &ref) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 0 must be a boolean");
-    return NULL;
-  }
-  sel_reactor *r = sel__reactor_get(env);
-  if (r == NULL) return sel__int(env, -ENXIO);
+  ARG_BOOL(env, 0, ref);
+  ARG_REACTOR(env, r);
   NAPI_CALL(env, ref ? napi_ref_threadsafe_function(env, r->tsfn)
                      : napi_unref_threadsafe_function(env, r->tsfn));
   return sel__int(env, 0);
@@ -602,8 +598,8 @@ napi_status sel__init_watch(napi_env env, napi_value exports) {
   if (s != napi_ok) return s;
   napi_property_descriptor d[] = {
       SEL_FN("reactorOpen", sel_napi_reactor_open),
-      SEL_FN_DATA("reactorAdd", sel_napi_reactor_watch, &k_add),
-      SEL_FN_DATA("reactorMod", sel_napi_reactor_watch, &k_mod),
+      SEL_FN("reactorAdd", sel_napi_reactor_add),
+      SEL_FN("reactorMod", sel_napi_reactor_mod),
       SEL_FN("reactorDel", sel_napi_reactor_del),
       SEL_FN("reactorCount", sel_napi_reactor_count),
       SEL_FN("reactorRef", sel_napi_reactor_ref),

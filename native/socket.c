@@ -72,14 +72,11 @@ static napi_value sel_napi_socketpair(napi_env env, napi_callback_info info) {
 }
 
 typedef int (*sel__addr_fn)(int, const struct sockaddr *, socklen_t);
-static const sel__addr_fn k_bind = bind, k_connect = connect;
 
-/* bind(fd, family, host|path, port, flowinfo, scopeId) -> 0
- * connect(fd, family, host|path, port, flowinfo, scopeId) -> 0
- * One function, the SEL_FN_DATA entry names the syscall. */
-static napi_value sel_napi_addr(napi_env env, napi_callback_info info) {
+/* bind or connect (fn): (fd, family, host|path, port, flowinfo, scopeId). */
+static napi_value sel__addr(napi_env env, napi_callback_info info,
+                            sel__addr_fn fn) {
   SEL_ARGS(env, info, 6);
-  ARG_FN_DATA(env, info, sel__addr_fn, fn);
   int32_t fd;
   ARG_INT32(env, 0, fd);
   struct sockaddr_storage ss;
@@ -88,16 +85,20 @@ static napi_value sel_napi_addr(napi_env env, napi_callback_info info) {
   if (!sel__sockaddr_from_args(env, argv, 1, &ss, &len, &err)) return NULL;
   if (fd < 0) return sel__int(env, -EBADF);
   if (err) return sel__int(env, err);
-  return (*fn)(fd, (struct sockaddr *)&ss, len) < 0 ? sel__neg_errno(env)
-                                                    : sel__int(env, 0);
+  return fn(fd, (struct sockaddr *)&ss, len) < 0 ? sel__neg_errno(env)
+                                                 : sel__int(env, 0);
 }
+
+/* bind(fd, family, host|path, port, flowinfo, scopeId) -> 0 */
+SEL_EXPORT_AS(sel_napi_bind, sel__addr, bind)
+/* connect(fd, family, host|path, port, flowinfo, scopeId) -> 0 */
+SEL_EXPORT_AS(sel_napi_connect, sel__addr, connect)
 
 /* listen(fd, backlog) -> 0 */
 static napi_value sel_napi_listen(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   int32_t fd, backlog;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, backlog);
+  ARG_INT32S(env, 0, &fd, &backlog);
   return listen(fd, backlog) < 0 ? sel__neg_errno(env) : sel__int(env, 0);
 }
 
@@ -108,11 +109,7 @@ static napi_value sel_napi_accept(napi_env env, napi_callback_info info) {
   int32_t fd;
   bool with_addr = false;
   ARG_INT32(env, 0, fd);
-  if (napi_get_value_bool(env, argv[1], &with_addr) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 1 must be a boolean");
-    return NULL;
-  }
+  ARG_BOOL(env, 1, with_addr);
   struct sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
@@ -199,8 +196,7 @@ static napi_value sel_napi_recvfrom(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_shutdown(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   int32_t fd, how;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, how);
+  ARG_INT32S(env, 0, &fd, &how);
   return shutdown(fd, how) < 0 ? sel__neg_errno(env) : sel__int(env, 0);
 }
 
@@ -229,23 +225,9 @@ static napi_value sel_napi_getsockopt_int(napi_env env,
   return sel__int(env, 0);
 }
 
-/* setsockoptBytes(fd, level, name, buf) -> 0 (struct options: linger, ...) */
-static napi_value sel_napi_setsockopt_bytes(napi_env env,
-                                            napi_callback_info info) {
-  SEL_ARGS(env, info, 4);
-  int32_t fd, level, name;
-  void *data;
-  size_t len;
-  ARG_INT32S(env, 0, &fd, &level, &name);
-  ARG_BYTES(env, 3, data, len);
-  return setsockopt(fd, level, name, data, (socklen_t)len) < 0
-             ? sel__neg_errno(env)
-             : sel__int(env, 0);
-}
-
-/* getsockoptBytes(fd, level, name, buf) -> length written into buf */
-static napi_value sel_napi_getsockopt_bytes(napi_env env,
-                                            napi_callback_info info) {
+/* setsockopt (set) or getsockopt on (fd, level, name, buf). */
+static napi_value sel__sockopt_bytes(napi_env env, napi_callback_info info,
+                                     bool set) {
   SEL_ARGS(env, info, 4);
   int32_t fd, level, name;
   void *data;
@@ -253,27 +235,37 @@ static napi_value sel_napi_getsockopt_bytes(napi_env env,
   ARG_INT32S(env, 0, &fd, &level, &name);
   ARG_BYTES(env, 3, data, cap);
   socklen_t len = (socklen_t)cap;
+  if (set)
+    return setsockopt(fd, level, name, data, len) < 0 ? sel__neg_errno(env)
+                                                      : sel__int(env, 0);
   if (getsockopt(fd, level, name, data, &len) < 0) return sel__neg_errno(env);
   return sel__int(env, len);
 }
 
-typedef int (*sel__name_fn)(int, struct sockaddr *, socklen_t *);
-static const sel__name_fn k_getsockname = getsockname,
-                          k_getpeername = getpeername;
+/* setsockoptBytes(fd, level, name, buf) -> 0 (struct options: linger, ...) */
+SEL_EXPORT_AS(sel_napi_setsockopt_bytes, sel__sockopt_bytes, true)
+/* getsockoptBytes(fd, level, name, buf) -> length written into buf */
+SEL_EXPORT_AS(sel_napi_getsockopt_bytes, sel__sockopt_bytes, false)
 
-/* getsockname(fd) / getpeername(fd) -> address: one function, the
- * SEL_FN_DATA entry names the syscall. */
-static napi_value sel_napi_name(napi_env env, napi_callback_info info) {
+typedef int (*sel__name_fn)(int, struct sockaddr *, socklen_t *);
+
+/* getsockname or getpeername (fn): (fd). */
+static napi_value sel__name(napi_env env, napi_callback_info info,
+                            sel__name_fn fn) {
   SEL_ARGS(env, info, 1);
-  int32_t fd;
-  ARG_INT32(env, 0, fd);
-  ARG_FN_DATA(env, info, sel__name_fn, fn);
   struct sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
-  if ((*fn)(fd, (struct sockaddr *)&ss, &len) < 0) return sel__neg_errno(env);
+  int32_t fd;
+  ARG_INT32(env, 0, fd);
+  if (fn(fd, (struct sockaddr *)&ss, &len) < 0) return sel__neg_errno(env);
   return sel__sockaddr_to_js(env, &ss, len);
 }
+
+/* getsockname(fd) -> address */
+SEL_EXPORT_AS(sel_napi_getsockname, sel__name, getsockname)
+/* getpeername(fd) -> address */
+SEL_EXPORT_AS(sel_napi_getpeername, sel__name, getpeername)
 
 /* getaddrinfo(host|null, port|null, family, type, proto, flags)
  *   -> [[family, type, proto, canonname, address], ...]
@@ -352,10 +344,10 @@ napi_status sel__init_socket(napi_env env, napi_value exports) {
   napi_property_descriptor d[] = {
       SEL_FN("socket", sel_napi_socket),
       SEL_FN("socketpair", sel_napi_socketpair),
-      SEL_FN_DATA("bind", sel_napi_addr, &k_bind),
+      SEL_FN("bind", sel_napi_bind),
       SEL_FN("listen", sel_napi_listen),
       SEL_FN("accept", sel_napi_accept),
-      SEL_FN_DATA("connect", sel_napi_addr, &k_connect),
+      SEL_FN("connect", sel_napi_connect),
       SEL_FN("recv", sel_napi_recv),
       SEL_FN("send", sel_napi_send),
       SEL_FN("sendto", sel_napi_sendto),
@@ -365,8 +357,8 @@ napi_status sel__init_socket(napi_env env, napi_value exports) {
       SEL_FN("getsockoptInt", sel_napi_getsockopt_int),
       SEL_FN("setsockoptBytes", sel_napi_setsockopt_bytes),
       SEL_FN("getsockoptBytes", sel_napi_getsockopt_bytes),
-      SEL_FN_DATA("getsockname", sel_napi_name, &k_getsockname),
-      SEL_FN_DATA("getpeername", sel_napi_name, &k_getpeername),
+      SEL_FN("getsockname", sel_napi_getsockname),
+      SEL_FN("getpeername", sel_napi_getpeername),
       SEL_FN("getaddrinfo", sel_napi_getaddrinfo),
   };
   return napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);

@@ -319,11 +319,7 @@ static napi_value ctx_add_ca(napi_env env, napi_callback_info info) {
   size_t len;
   bool pem;
   ARG_BYTES(env, 1, data, len);
-  if (napi_get_value_bool(env, argv[2], &pem) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 2 must be a boolean");
-    return NULL;
-  }
+  ARG_BOOL(env, 2, pem);
   if (len > INT_MAX) return sel__int(env, -1);
   X509_STORE *store = SSL_CTX_get_cert_store(ctx);
   int count = 0;
@@ -430,11 +426,7 @@ static napi_value ssl_new(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   ARG_OBJ(env, 0, KIND_CTX, SSL_CTX, ctx);
   bool server;
-  if (napi_get_value_bool(env, argv[1], &server) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 1 must be a boolean");
-    return NULL;
-  }
+  ARG_BOOL(env, 1, server);
   SSL *ssl = SSL_new(ctx);
   if (ssl == NULL) return sel__int(env, -1);
   if (server)
@@ -485,11 +477,7 @@ static napi_value ssl_set_verify_host(napi_env env, napi_callback_info info) {
   ARG_STRING(env, 1, name);
   bool is_ip;
   int32_t flags;
-  if (napi_get_value_bool(env, argv[2], &is_ip) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 2 must be a boolean");
-    return NULL;
-  }
+  ARG_BOOL(env, 2, is_ip);
   ARG_INT32(env, 3, flags);
   X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
   X509_VERIFY_PARAM_set_hostflags(param, (unsigned int)flags);
@@ -519,6 +507,12 @@ static napi_value io_failure(napi_env env, SSL *ssl, int ret, int32_t *out) {
     }                                                                          \
   } while (0)
 
+/* Declares `char *ptr` and `uint32_t len`: the span at argv[i..i+2]. */
+#define ARG_BUF(env, i, ptr, len)                                              \
+  char *ptr;                                                                   \
+  uint32_t len;                                                                \
+  ARG_SPAN(env, i, ptr, len)
+
 /* The read and write entries share a function; the export's data says which. */
 static const bool k_read = false, k_write = true;
 
@@ -535,9 +529,7 @@ static napi_value ssl_transfer(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
   bool write = is_write(env, info);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  char *ptr;
-  uint32_t len;
-  ARG_SPAN(env, 1, ptr, len);
+  ARG_BUF(env, 1, ptr, len);
   ARG_IO_OUT(env, 4, out);
   size_t moved = 0;
   ERR_clear_error();
@@ -696,9 +688,7 @@ static napi_value bio_transfer(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   bool write = is_write(env, info);
   ARG_OBJ(env, 0, KIND_BIO, BIO, b);
-  char *ptr;
-  uint32_t len;
-  ARG_SPAN(env, 1, ptr, len);
+  ARG_BUF(env, 1, ptr, len);
   if (len == 0) return sel__int(env, 0);
   if (len > INT_MAX) len = INT_MAX;
   int ret = write ? BIO_write(b, ptr, (int)len) : BIO_read(b, ptr, (int)len);
@@ -800,12 +790,13 @@ NAPI_MODULE_INIT() {
   }
 
   napi_property_descriptor fns[] = {
-      /* The byte movers: one function each for SSL and BIO, told the
-       * direction by their entry. */
+      /* The functions shared by two exports each, told which by the entry. */
       SEL_FN_DATA("sslRead", ssl_transfer, &k_read),
       SEL_FN_DATA("sslWrite", ssl_transfer, &k_write),
       SEL_FN_DATA("bioRead", bio_transfer, &k_read),
       SEL_FN_DATA("bioWrite", bio_transfer, &k_write),
+      SEL_FN_DATA("sslHandshake", ssl_step, &k_handshake),
+      SEL_FN_DATA("sslShutdown", ssl_step, &k_shutdown),
       SEL_FN("ctxNew", ctx_new),
       SEL_FN("free", handle_free),
       SEL_FN("ctxCtrl", ctx_ctrl),
@@ -823,8 +814,6 @@ NAPI_MODULE_INIT() {
       SEL_FN("sslSetBio", ssl_set_bio),
       SEL_FN("sslSetSni", ssl_set_sni),
       SEL_FN("sslSetVerifyHost", ssl_set_verify_host),
-      SEL_FN_DATA("sslHandshake", ssl_step, &k_handshake),
-      SEL_FN_DATA("sslShutdown", ssl_step, &k_shutdown),
       SEL_FN("sslPending", ssl_pending),
       SEL_FN("sslIsInitFinished", ssl_is_init_finished),
       SEL_FN("sslPeerCert", ssl_peer_cert),

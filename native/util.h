@@ -52,6 +52,8 @@
   if (!sel__arg_int32(env, argv[i], &(out), i)) return NULL
 #define ARG_UINT32(env, i, out)                                                \
   if (!sel__arg_uint32(env, argv[i], &(out), i)) return NULL
+#define ARG_BOOL(env, i, out)                                                  \
+  if (!sel__arg_bool(env, argv[i], &(out), i)) return NULL
 #define ARG_DOUBLE(env, i, out)                                                \
   if (!sel__arg_double(env, argv[i], &(out), i)) return NULL
 #define ARG_BYTES(env, i, data, len)                                           \
@@ -88,6 +90,7 @@ typedef struct {
 void sel__throw_last(napi_env env);
 bool sel__arg_int32(napi_env env, napi_value v, int32_t *out, int index);
 bool sel__arg_uint32(napi_env env, napi_value v, uint32_t *out, int index);
+bool sel__arg_bool(napi_env env, napi_value v, bool *out, int index);
 bool sel__arg_double(napi_env env, napi_value v, double *out, int index);
 /* Any TypedArray, DataView or ArrayBuffer: its bytes. */
 bool sel__arg_bytes(napi_env env, napi_value v, void **data, size_t *len,
@@ -127,6 +130,12 @@ int sel__pipe(int p[2]);
 /* The `data` of the calling function's SEL_FN_DATA entry; NULL with an
  * exception pending if N-API fails. */
 const void *sel__fn_data(napi_env env, napi_callback_info info);
+/* Defines the callback `name` as fn(env, info, arg): one export of a
+ * function that several exports share, each with its own argument. */
+#define SEL_EXPORT_AS(name, fn, arg)                                           \
+  static napi_value name(napi_env env, napi_callback_info info) {              \
+    return fn(env, info, arg);                                                 \
+  }
 /* Declares `const type *var`: the data of the calling function's SEL_FN_DATA
  * entry. */
 #define ARG_FN_DATA(env, info, type, var)                                      \

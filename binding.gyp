@@ -19,7 +19,8 @@
         "native/reactor.c",
         "native/signal.c",
         "native/eventfd.c",
-        "native/select.c"
+        "native/select.c",
+        "native/uring.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-Werror=implicit-function-declaration", "-fvisibility=hidden"],

@@ -6,7 +6,7 @@
  *
  * - {@link parseCli}: the command line (node:util `parseArgs`): `--host`
  *   (127.0.0.1), `--port` (8080; also the first positional argument, as the
- *   bench kit passes it), `--backend select|poll|epoll|kqueue`, `--verbose`,
+ *   bench kit passes it), `--backend select|poll|epoll|kqueue|io_uring`, `--verbose`,
  *   `--workers N` (servers), `--help` (usage on stdout, exit 0); a usage
  *   error prints the message and the usage on stderr and exits 2.
  * - {@link selectorClass}: the selector class for a backend name.
@@ -64,7 +64,7 @@ import {performance} from 'node:perf_hooks';
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {
-	type BaseSelector, type DataArgument, EpollSelector, EVENT_READ, KqueueSelector, PollSelector, SelectSelector,
+	type BaseSelector, type DataArgument, EpollSelector, EVENT_READ, IoUringSelector, KqueueSelector, PollSelector, SelectSelector,
 	DefaultSelector, type SelectorClass, ValueError,
 } from '../src/index.js';
 import {
@@ -79,7 +79,7 @@ import {signal, SIGINT, SIGTERM} from '../src/signal/index.js';
 // ---------------------------------------------------------------------------
 
 /** The backend names `--backend` takes. */
-export const BACKENDS = ['select', 'poll', 'epoll', 'kqueue'] as const;
+export const BACKENDS = ['select', 'poll', 'epoll', 'kqueue', 'io_uring'] as const;
 
 /** One of {@link BACKENDS}. */
 export type BackendName = typeof BACKENDS[number];
@@ -334,6 +334,10 @@ export function selectorClass(backend?: string): SelectorClass {
 
 		case 'kqueue': {
 			return KqueueSelector;
+		}
+
+		case 'io_uring': {
+			return IoUringSelector;
 		}
 
 		default: {

@@ -156,7 +156,9 @@ const void *sel__fn_data(napi_env env, napi_callback_info info);
   X(eventfd)                                                                   \
   X(select)                                                                    \
   X(msg)                                                                       \
-  X(netdb)
+  X(netdb)                                                                     \
+  X(uring)                                                                     \
+  /* end of SEL_MODULES: a new file is one X(name) line above */
 
 #define SEL_DECLARE_INIT(name)                                                 \
   napi_status sel__init_##name(napi_env env, napi_value exports);

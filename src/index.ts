@@ -24,6 +24,7 @@ export {
 	PollSelector,
 	EpollSelector,
 	KqueueSelector,
+	IoUringSelector,
 	DevpollSelector,
 	DefaultSelector,
 	fileobjToFd,

@@ -37,6 +37,10 @@ export type NativeMessage = readonly [bytes: number, msgFlags: number, address: 
 /** Bytes the addon reads from or writes into. */
 export type Bytes = ArrayBufferView | ArrayBuffer;
 
+declare const ringBrand: unique symbol;
+/** Opaque handle of an io_uring instance (native/uring.c). */
+export type NativeRing = object & {readonly [ringBrand]: true};
+
 /**
  * The addon's exports (native/*.c), typed in this one place. Every function
  * makes one system call (or a fixed sequence) and returns its result or
@@ -134,6 +138,22 @@ export interface NativeBinding {
 	epollWait?(epfd: number, buf: Int32Array, maxevents: number, timeoutMs: number): number;
 	/** dup3(fresh, epfd, O_CLOEXEC) then close(fresh): `epfd` now names the instance `fresh`. */
 	epollReplace?(fresh: number, epfd: number): number;
+	/**
+	 * io_uring (Linux, native/uring.c, which documents the record layouts):
+	 * a ring (napi external, unmapped and closed by its finalizer or
+	 * uringClose), or -errno; `info` gets (ring fd, features, SQ entries, CQ entries).
+	 */
+	uringSetup?(entries: number, cqEntries: number, flags: number, info: Int32Array): NativeRing | number;
+	/** Writes up to `count` SQE records ({@link NativeBinding.uringSqeInt32} values each) into the SQ; returns how many fit. */
+	uringQueue?(ring: NativeRing, batch: Int32Array, count: number): number;
+	/** io_uring_enter(2): submits `toSubmit`, waits for `minComplete` CQEs at most `timeoutMs` (-1: no limit). */
+	uringEnter?(ring: NativeRing, toSubmit: number, minComplete: number, timeoutMs: number): number;
+	/** Copies and consumes up to `max` CQE records ({@link NativeBinding.uringCqeInt32} values each). */
+	uringReap?(ring: NativeRing, out: Int32Array, max: number): number;
+	/** Unmaps the ring and closes its fd; idempotent. */
+	uringClose?(ring: NativeRing): number;
+	readonly uringSqeInt32?: number;
+	readonly uringCqeInt32?: number;
 	/** macOS/BSD only. */
 	kqueue?(): number;
 	/**

@@ -8,6 +8,7 @@ import {OSError, ValueError} from '../errors.js';
 import type {BaseSelector} from './base.js';
 import {DevpollSelector} from './devpoll.js';
 import {EpollSelector} from './epoll.js';
+import {IoUringSelector} from './io-uring.js';
 import {KqueueSelector} from './kqueue.js';
 import {PollSelector} from './poll.js';
 import {SelectSelector} from './select.js';
@@ -28,6 +29,8 @@ const BACKENDS: Readonly<Record<string, SelectorClass>> = {
 	poll: PollSelector,
 	epoll: EpollSelector,
 	kqueue: KqueueSelector,
+	// Forced only: the kernel is asked at select(), not register() (see IoUringSelector).
+	io_uring: IoUringSelector,
 };
 
 /** CPython's order of preference. */
@@ -129,7 +132,7 @@ function choose(): SelectorClass {
  * | other POSIX, or epoll/kqueue refused      | {@link PollSelector}   |
  * | no poll(2)                                | {@link SelectSelector} |
  *
- * The environment variable `SELECTORS_BACKEND=select|poll|epoll|kqueue`
+ * The environment variable `SELECTORS_BACKEND=select|poll|epoll|kqueue|io_uring`
  * (read at load time) forces a backend, e.g. to run a program or a test
  * suite on the fallbacks. An invalid value, or a backend the platform
  * lacks, does not fail the import: `new DefaultSelector()` then throws a

@@ -48,5 +48,6 @@ export {SelectSelector} from './select.js';
 export {PollSelector} from './poll.js';
 export {EpollSelector, type EpollArguments, type EpollRegisterOptions} from './epoll.js';
 export {KqueueSelector} from './kqueue.js';
+export {IoUringSelector} from './io-uring.js';
 export {DevpollSelector} from './devpoll.js';
 export {DefaultSelector, type SelectorClass} from './default.js';

@@ -97,7 +97,7 @@ test('SELECTORS_BACKEND with an invalid value fails at construction, not import'
 	assert.deepEqual(out.error, {
 		name: 'ValueError',
 		code: 'ERR_INVALID_BACKEND',
-		message: 'Invalid SELECTORS_BACKEND="bogus": expected one of select, poll, epoll, kqueue',
+		message: 'Invalid SELECTORS_BACKEND="bogus": expected one of select, poll, epoll, kqueue, io_uring',
 	});
 });
 

@@ -144,7 +144,8 @@ bool sel__arg_int32array(napi_env env, napi_value v, int32_t **data,
 bool sel__arg_int32array_min(napi_env env, napi_value v, int32_t **data,
                              size_t min, const char *msg, int index) {
   size_t count;
-  if (!sel__arg_int32array(env, v, data, &count, index)) return false;
+  if (!sel__arg_int32array(env, v, data, &count, index))
+    return false;
   if (count < min) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
     return false;
@@ -156,7 +157,8 @@ bool sel__arg_int32s(napi_env env, napi_value *argv, int first,
                      int32_t *const *out, size_t n) {
   for (size_t k = 0; k < n; k++) {
     int i = first + (int)k;
-    if (!sel__arg_int32(env, argv[i], out[k], i)) return false;
+    if (!sel__arg_int32(env, argv[i], out[k], i))
+      return false;
   }
   return true;
 }

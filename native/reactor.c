@@ -517,7 +517,8 @@ static napi_value sel_napi_reactor_open(napi_env env, napi_callback_info info) {
 /* Declares `r`: this environment's reactor; -ENXIO if none is open. */
 #define ARG_REACTOR(env, r)                                                    \
   sel_reactor *r = sel__reactor_get(env);                                      \
-  if (r == NULL) return sel__int(env, -ENXIO)
+  if (r == NULL)                                                               \
+  return sel__int(env, -ENXIO)
 
 /* reactorAdd (add) and reactorMod: (fd, events, token). */
 static napi_value sel__reactor_watch(napi_env env, napi_callback_info info,

@@ -164,10 +164,11 @@ static napi_value sel_napi_sendto(napi_env env, napi_callback_info info) {
   socklen_t len;
   int err;
   if (!sel__sockaddr_from_args(env, argv, 5, &ss, &len, &err)) return NULL;
-  if (a.fd < 0) return sel__int(env, -EBADF);
+  if (a.fd < 0)
+    return sel__int(env, -EBADF);
   if (err) return sel__int(env, err);
-  return sel__ssize(env, sendto(a.fd, a.data, a.len, a.flags,
-                                (struct sockaddr *)&ss, len));
+  return sel__ssize(
+      env, sendto(a.fd, a.data, a.len, a.flags, (struct sockaddr *)&ss, len));
 }
 
 /* recvfrom(fd, buf, offset, length, flags) -> [bytes, address] */

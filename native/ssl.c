@@ -139,7 +139,7 @@ static box_t *arg_box(napi_env env, napi_value v, int kind, int index) {
 #define ARG_STRING(env, i, var)                                                \
   char var[PATH_MAX];                                                          \
   size_t var##_len;                                                            \
-  if (!sel__arg_string(env, argv[i], var, sizeof(var), &var##_len, i))        \
+  if (!sel__arg_string(env, argv[i], var, sizeof(var), &var##_len, i))         \
   return NULL
 
 /* A string argument or null (-> NULL). `buf` must hold PATH_MAX bytes. */
@@ -555,7 +555,8 @@ static napi_value ssl_step(napi_env env, napi_callback_info info) {
   ERR_clear_error();
   errno = 0;
   int ret = *shutdown ? SSL_shutdown(ssl) : SSL_do_handshake(ssl);
-  if (ret == 1 || (*shutdown && ret == 0)) return sel__int(env, ret);
+  if (ret == 1 || (*shutdown && ret == 0))
+    return sel__int(env, ret);
   return io_failure(env, ssl, ret, out);
 }
 

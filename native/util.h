@@ -53,7 +53,8 @@
 #define ARG_UINT32(env, i, out)                                                \
   if (!sel__arg_uint32(env, argv[i], &(out), i)) return NULL
 #define ARG_BOOL(env, i, out)                                                  \
-  if (!sel__arg_bool(env, argv[i], &(out), i)) return NULL
+  if (!sel__arg_bool(env, argv[i], &(out), i))                                 \
+  return NULL
 #define ARG_DOUBLE(env, i, out)                                                \
   if (!sel__arg_double(env, argv[i], &(out), i)) return NULL
 #define ARG_BYTES(env, i, data, len)                                           \
@@ -72,19 +73,21 @@ typedef struct {
   int32_t flags;
 } sel_io_args;
 #define ARG_IO(env, flags, io)                                                 \
-  if (!sel__arg_io(env, argv, flags, &(io))) return NULL
+  if (!sel__arg_io(env, argv, flags, &(io)))                                   \
+  return NULL
 #define ARG_INT32ARRAY(env, i, data, count)                                    \
   if (!sel__arg_int32array(env, argv[i], &(data), &(count), i)) return NULL
 /* An Int32Array of at least `min` values at argv[i]; RangeError (code
  * ERR_OUT_OF_RANGE, message `msg`) if it is shorter. */
 #define ARG_INT32ARRAY_MIN(env, i, data, min, msg)                             \
-  if (!sel__arg_int32array_min(env, argv[i], &(data), min, msg, i)) return NULL
+  if (!sel__arg_int32array_min(env, argv[i], &(data), min, msg, i))            \
+  return NULL
 /* Consecutive int32 arguments from argv[first] on, into the int32_t
  * variables whose addresses follow: ARG_INT32S(env, 0, &fd, &level). */
 #define ARG_INT32S(env, first, ...)                                            \
-  if (!sel__arg_int32s(env, argv, first, (int32_t *const[]){__VA_ARGS__},     \
-                       sizeof((int32_t *const[]){__VA_ARGS__}) /              \
-                           sizeof(int32_t *)))                                \
+  if (!sel__arg_int32s(env, argv, first, (int32_t *const[]){__VA_ARGS__},      \
+                       sizeof((int32_t *const[]){__VA_ARGS__}) /               \
+                           sizeof(int32_t *)))                                 \
   return NULL
 
 void sel__throw_last(napi_env env);
@@ -140,7 +143,8 @@ const void *sel__fn_data(napi_env env, napi_callback_info info);
  * entry. */
 #define ARG_FN_DATA(env, info, type, var)                                      \
   const type *var = sel__fn_data(env, info);                                   \
-  if (var == NULL) return NULL
+  if (var == NULL)                                                             \
+  return NULL
 
 /* The main addon's module files, in the order module.c registers them: each
  * defines sel__init_<name>(env, exports). Adding a file is one line here. */

@@ -514,6 +514,12 @@ static napi_value sel_napi_reactor_open(napi_env env, napi_callback_info info) {
   return sel__int(env, 0);
 }
 
+/* Declares `r`: this environment's reactor; -ENXIO if none is open. */
+#define ARG_REACTOR(env, r)                                                    \
+  sel_reactor *r = sel__reactor_get(env);                                      \
+  if (r == NULL)                                                               \
+  return sel__int(env, -ENXIO)
+
 /* reactorAdd (add) and reactorMod: (fd, events, token). */
 static napi_value sel__reactor_watch(napi_env env, napi_callback_info info,
                                      bool add) {
@@ -523,8 +529,7 @@ static napi_value sel__reactor_watch(napi_env env, napi_callback_info info,
   ARG_INT32(env, 0, fd);
   ARG_UINT32(env, 1, events);
   ARG_UINT32(env, 2, token);
-  sel_reactor *r = sel__reactor_get(env);
-  if (r == NULL) return sel__int(env, -ENXIO);
+  ARG_REACTOR(env, r);
   if (!add) {
     if (!sel__reactor_owns(r, fd)) return sel__int(env, -EBADF);
     return sel__int(env, sel__reactor_kernel_ctl(r, SEL_R_CTL_MOD, fd, events,
@@ -542,20 +547,14 @@ static napi_value sel__reactor_watch(napi_env env, napi_callback_info info,
   return sel__int(env, w);
 }
 
-static napi_value sel_napi_reactor_add(napi_env env, napi_callback_info info) {
-  return sel__reactor_watch(env, info, true);
-}
-
-static napi_value sel_napi_reactor_mod(napi_env env, napi_callback_info info) {
-  return sel__reactor_watch(env, info, false);
-}
+SEL_EXPORT_AS(sel_napi_reactor_add, sel__reactor_watch, true)
+SEL_EXPORT_AS(sel_napi_reactor_mod, sel__reactor_watch, false)
 
 static napi_value sel_napi_reactor_del(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
   int32_t w;
   ARG_INT32(env, 0, w);
-  sel_reactor *r = sel__reactor_get(env);
-  if (r == NULL) return sel__int(env, -ENXIO);
+  ARG_REACTOR(env, r);
   if (!sel__reactor_owns(r, w)) return sel__int(env, -EBADF);
   int err = sel__reactor_kernel_ctl(r, SEL_R_CTL_DEL, w, 0, 0);
   sel__reactor_disown(r, w);
@@ -572,13 +571,8 @@ static napi_value sel_napi_reactor_count(napi_env env, napi_callback_info info) 
 static napi_value sel_napi_reactor_ref(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
   bool ref;
-  if (napi_get_value_bool(env, argv[0], &ref) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 0 must be a boolean");
-    return NULL;
-  }
-  sel_reactor *r = sel__reactor_get(env);
-  if (r == NULL) return sel__int(env, -ENXIO);
+  ARG_BOOL(env, 0, ref);
+  ARG_REACTOR(env, r);
   NAPI_CALL(env, ref ? napi_ref_threadsafe_function(env, r->tsfn)
                      : napi_unref_threadsafe_function(env, r->tsfn));
   return sel__int(env, 0);

@@ -134,6 +134,14 @@ static box_t *arg_box(napi_env env, napi_value v, int kind, int index) {
     var = b_->ptr;                                                             \
   } while (0)
 
+/* Reads a string argument from argv[i] into a new `char var[PATH_MAX]`, its
+ * length into a new `size_t var##_len`. */
+#define ARG_STRING(env, i, var)                                                \
+  char var[PATH_MAX];                                                          \
+  size_t var##_len;                                                            \
+  if (!sel__arg_string(env, argv[i], var, sizeof(var), &var##_len, i))         \
+  return NULL
+
 /* A string argument or null (-> NULL). `buf` must hold PATH_MAX bytes. */
 static bool arg_opt_string(napi_env env, napi_value v, char *buf, int index,
                            const char **out) {
@@ -311,11 +319,7 @@ static napi_value ctx_add_ca(napi_env env, napi_callback_info info) {
   size_t len;
   bool pem;
   ARG_BYTES(env, 1, data, len);
-  if (napi_get_value_bool(env, argv[2], &pem) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 2 must be a boolean");
-    return NULL;
-  }
+  ARG_BOOL(env, 2, pem);
   if (len > INT_MAX) return sel__int(env, -1);
   X509_STORE *store = SSL_CTX_get_cert_store(ctx);
   int count = 0;
@@ -355,10 +359,8 @@ static napi_value ctx_set_default_verify_paths(napi_env env,
 static napi_value ctx_set_ciphers(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   ARG_OBJ(env, 0, KIND_CTX, SSL_CTX, ctx);
-  char buf[PATH_MAX];
-  size_t len;
-  if (!sel__arg_string(env, argv[1], buf, sizeof(buf), &len, 1)) return NULL;
-  return sel__int(env, SSL_CTX_set_cipher_list(ctx, buf) == 1 ? 1 : -1);
+  ARG_STRING(env, 1, ciphers);
+  return sel__int(env, SSL_CTX_set_cipher_list(ctx, ciphers) == 1 ? 1 : -1);
 }
 
 /* Server side: picks the first of the server's protocols the client offers
@@ -424,11 +426,7 @@ static napi_value ssl_new(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   ARG_OBJ(env, 0, KIND_CTX, SSL_CTX, ctx);
   bool server;
-  if (napi_get_value_bool(env, argv[1], &server) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 1 must be a boolean");
-    return NULL;
-  }
+  ARG_BOOL(env, 1, server);
   SSL *ssl = SSL_new(ctx);
   if (ssl == NULL) return sel__int(env, -1);
   if (server)
@@ -467,9 +465,7 @@ static napi_value ssl_set_bio(napi_env env, napi_callback_info info) {
 static napi_value ssl_set_sni(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  char name[PATH_MAX];
-  size_t len;
-  if (!sel__arg_string(env, argv[1], name, sizeof(name), &len, 1)) return NULL;
+  ARG_STRING(env, 1, name);
   return sel__int(env, SSL_set_tlsext_host_name(ssl, name) == 1 ? 1 : -1);
 }
 
@@ -478,21 +474,15 @@ static napi_value ssl_set_sni(napi_env env, napi_callback_info info) {
 static napi_value ssl_set_verify_host(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  char name[PATH_MAX];
-  size_t len;
+  ARG_STRING(env, 1, name);
   bool is_ip;
   int32_t flags;
-  if (!sel__arg_string(env, argv[1], name, sizeof(name), &len, 1)) return NULL;
-  if (napi_get_value_bool(env, argv[2], &is_ip) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 2 must be a boolean");
-    return NULL;
-  }
+  ARG_BOOL(env, 2, is_ip);
   ARG_INT32(env, 3, flags);
   X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
   X509_VERIFY_PARAM_set_hostflags(param, (unsigned int)flags);
   int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name)
-                 : X509_VERIFY_PARAM_set1_host(param, name, len);
+                 : X509_VERIFY_PARAM_set1_host(param, name, name_len);
   return sel__int(env, ok == 1 ? 1 : -1);
 }
 
@@ -517,17 +507,11 @@ static napi_value io_failure(napi_env env, SSL *ssl, int ret, int32_t *out) {
     }                                                                          \
   } while (0)
 
-/* sslHandshake(ssl, out): 1, or -1 with out = [SSL_ERROR_*, errno]. */
-static napi_value ssl_handshake(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 2);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  ARG_IO_OUT(env, 1, out);
-  ERR_clear_error();
-  errno = 0;
-  int ret = SSL_do_handshake(ssl);
-  if (ret == 1) return sel__int(env, 1);
-  return io_failure(env, ssl, ret, out);
-}
+/* Declares `char *ptr` and `uint32_t len`: the span at argv[i..i+2]. */
+#define ARG_BUF(env, i, ptr, len)                                              \
+  char *ptr;                                                                   \
+  uint32_t len;                                                                \
+  ARG_SPAN(env, i, ptr, len)
 
 /* The read and write entries share a function; the export's data says which. */
 static const bool k_read = false, k_write = true;
@@ -538,10 +522,6 @@ static bool is_write(napi_env env, napi_callback_info info) {
   return data != NULL && *(const bool *)data;
 }
 
-/* Export-table entry of a shared read/write function. */
-#define SEL_FN_DATA(name, fn, data)                                            \
-  { name, NULL, fn, NULL, NULL, NULL, napi_enumerable, (void *)(data) }
-
 /* sslRead / sslWrite(ssl, buf, offset, length, out): SSL_read_ex or
  * SSL_write_ex on the span; the bytes moved, or -1 with
  * out = [SSL_ERROR_*, errno]. */
@@ -549,9 +529,7 @@ static napi_value ssl_transfer(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
   bool write = is_write(env, info);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  char *ptr;
-  uint32_t len;
-  ARG_SPAN(env, 1, ptr, len);
+  ARG_BUF(env, 1, ptr, len);
   ARG_IO_OUT(env, 4, out);
   size_t moved = 0;
   ERR_clear_error();
@@ -562,16 +540,23 @@ static napi_value ssl_transfer(napi_env env, napi_callback_info info) {
   return io_failure(env, ssl, ret, out);
 }
 
-/* sslShutdown(ssl, out): 0 (close_notify sent), 1 (both sent), or -1 with
+/* sslHandshake and sslShutdown share a function; the export's data says
+ * which. */
+static const bool k_handshake = false, k_shutdown = true;
+
+/* sslHandshake(ssl, out): 1, or -1 with out = [SSL_ERROR_*, errno].
+ * sslShutdown(ssl, out): 0 (close_notify sent), 1 (both sent), or -1 with
  * out = [SSL_ERROR_*, errno]. */
-static napi_value ssl_shutdown(napi_env env, napi_callback_info info) {
+static napi_value ssl_step(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
+  ARG_FN_DATA(env, info, bool, shutdown);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
   ARG_IO_OUT(env, 1, out);
   ERR_clear_error();
   errno = 0;
-  int ret = SSL_shutdown(ssl);
-  if (ret >= 0) return sel__int(env, ret);
+  int ret = *shutdown ? SSL_shutdown(ssl) : SSL_do_handshake(ssl);
+  if (ret == 1 || (*shutdown && ret == 0))
+    return sel__int(env, ret);
   return io_failure(env, ssl, ret, out);
 }
 
@@ -704,9 +689,7 @@ static napi_value bio_transfer(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   bool write = is_write(env, info);
   ARG_OBJ(env, 0, KIND_BIO, BIO, b);
-  char *ptr;
-  uint32_t len;
-  ARG_SPAN(env, 1, ptr, len);
+  ARG_BUF(env, 1, ptr, len);
   if (len == 0) return sel__int(env, 0);
   if (len > INT_MAX) len = INT_MAX;
   int ret = write ? BIO_write(b, ptr, (int)len) : BIO_read(b, ptr, (int)len);
@@ -808,6 +791,13 @@ NAPI_MODULE_INIT() {
   }
 
   napi_property_descriptor fns[] = {
+      /* The functions shared by two exports each, told which by the entry. */
+      SEL_FN_DATA("sslRead", ssl_transfer, &k_read),
+      SEL_FN_DATA("sslWrite", ssl_transfer, &k_write),
+      SEL_FN_DATA("bioRead", bio_transfer, &k_read),
+      SEL_FN_DATA("bioWrite", bio_transfer, &k_write),
+      SEL_FN_DATA("sslHandshake", ssl_step, &k_handshake),
+      SEL_FN_DATA("sslShutdown", ssl_step, &k_shutdown),
       SEL_FN("ctxNew", ctx_new),
       SEL_FN("free", handle_free),
       SEL_FN("ctxCtrl", ctx_ctrl),
@@ -825,10 +815,6 @@ NAPI_MODULE_INIT() {
       SEL_FN("sslSetBio", ssl_set_bio),
       SEL_FN("sslSetSni", ssl_set_sni),
       SEL_FN("sslSetVerifyHost", ssl_set_verify_host),
-      SEL_FN("sslHandshake", ssl_handshake),
-      SEL_FN_DATA("sslRead", ssl_transfer, &k_read),
-      SEL_FN_DATA("sslWrite", ssl_transfer, &k_write),
-      SEL_FN("sslShutdown", ssl_shutdown),
       SEL_FN("sslPending", ssl_pending),
       SEL_FN("sslIsInitFinished", ssl_is_init_finished),
       SEL_FN("sslPeerCert", ssl_peer_cert),
@@ -842,8 +828,6 @@ NAPI_MODULE_INIT() {
       SEL_FN("verifyString", verify_string),
       SEL_FN("errors", errors),
       SEL_FN("bioNew", bio_new),
-      SEL_FN_DATA("bioWrite", bio_transfer, &k_write),
-      SEL_FN_DATA("bioRead", bio_transfer, &k_read),
       SEL_FN("bioPending", bio_pending),
       SEL_FN("bioSetEof", bio_set_eof),
   };

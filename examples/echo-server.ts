@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Run: npm run build && node dist/examples/echo-server.js [PORT]   (or: npm start; stop with Ctrl-C)
+// TLS: node dist/examples/echo-server.js --tls CERT --tls-key KEY [PORT]   (then: echo-client --tls CA)
 /**
  * The echo server from Python's `selectors` documentation, in callback
  * style: the listening socket's key carries `accept`, each connection's key
@@ -19,6 +20,13 @@
  *
  * `--workers N` serves with N worker threads, one selector each.
  *
+ * `--tls CERT [--tls-key KEY]` echoes over TLS (node-selectors/ssl): each
+ * connection is wrapped with a non-blocking handshake driven by the
+ * selector (SSLWantReadError/SSLWantWriteError say which event to wait
+ * for); a read drains `pending()` (decrypted bytes OpenSSL holds are
+ * invisible to the selector); a send that wants to wait keeps its bytes and
+ * retries them when writable.
+ *
  * @module
  */
 import {Buffer} from 'node:buffer';
@@ -26,10 +34,43 @@ import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
 import {BlockingIOError, OSError, type Socket} from '../src/socket/index.js';
 import {acceptConnection, formatSocketAddress, registerConnection, runServer, type ServerContext} from './common.js';
 
+// The TLS entry point, loaded up front but only needed with --tls: where it
+// cannot load (no TLS addon, a Node without OpenSSL 3) plain echo still works.
+const ssl = await import('../src/ssl/index.js').catch((error: unknown) => error as Error);
+type SSLSocket = import('../src/ssl/index.js').SSLSocket;
+
+/** Whether an error only says "wait and call again": the socket's EAGAIN or TLS's want-read/want-write. */
+function wouldBlock(error: unknown): boolean {
+	if (error instanceof BlockingIOError) {
+		return true;
+	}
+
+	const code = (error as {code?: unknown} | null)?.code;
+	return code === 'ERR_SSL_WANT_READ' || code === 'ERR_SSL_WANT_WRITE';
+}
+
+/** The TLS server context for `--tls CERT [--tls-key KEY]`, or undefined without it. */
+function tlsContext(args: ServerContext['args']): import('../src/ssl/index.js').SSLContext | undefined {
+	const cert = args.values['tls'];
+	if (typeof cert !== 'string') {
+		return undefined;
+	}
+
+	if (ssl instanceof Error) {
+		throw ssl;
+	}
+
+	const key = args.values['tls-key'];
+	const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+	ctx.loadCertChain(cert, typeof key === 'string' ? key : null);
+	return ctx;
+}
+
 /** Bytes read per recv. */
 const BUFSIZE = 65_536;
 
-function setup({selector: sel, listener, log}: ServerContext): void {
+function setup({selector: sel, listener, args, log}: ServerContext): void {
+	const tls = tlsContext(args);
 	const buffer = Buffer.allocUnsafe(BUFSIZE);
 	/** Output the kernel has not taken yet, per connection (only while its key waits for EVENT_WRITE). */
 	const pending = new Map<Socket, Buffer>();
@@ -41,9 +82,46 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 			return;
 		}
 
-		const [conn, addr] = accepted;
-		log(`accepted ${formatSocketAddress(addr)} fd=${conn.fileno()}`);
-		registerConnection(sel, conn, EVENT_READ, read); // or turned away: see registerConnection
+		const [plain, addr] = accepted;
+		log(`accepted ${formatSocketAddress(addr)} fd=${plain.fileno()}`);
+		if (tls === undefined) {
+			registerConnection(sel, plain, EVENT_READ, read); // or turned away: see registerConnection
+			return;
+		}
+
+		let conn: SSLSocket;
+		try {
+			conn = tls.wrapSocket(plain, {serverSide: true, doHandshakeOnConnect: false});
+		} catch (error) {
+			plain.close(); // ENOTCONN: the client already left
+			if (!(error instanceof OSError)) {
+				throw error;
+			}
+
+			return;
+		}
+
+		// The handshake starts when the ClientHello arrives (EVENT_READ).
+		registerConnection(sel, conn, EVENT_READ, handshake);
+	}
+
+	/** --tls: one handshake step; the event to wait for comes from SSLWant*; done: echo. */
+	function handshake(conn: Socket): void {
+		try {
+			(conn as SSLSocket).doHandshake();
+		} catch (error) {
+			const code = (error as {code?: unknown} | null)?.code;
+			if (code === 'ERR_SSL_WANT_READ' || code === 'ERR_SSL_WANT_WRITE') {
+				sel.modify(conn, code === 'ERR_SSL_WANT_READ' ? EVENT_READ : EVENT_WRITE, handshake);
+			} else {
+				close(conn, error); // a failed handshake (bad client, plain TCP on the TLS port …)
+			}
+
+			return;
+		}
+
+		sel.modify(conn, EVENT_READ, read);
+		read(conn); // the first bytes may have come with the handshake's last flight
 	}
 
 	function read(conn: Socket): void {
@@ -51,7 +129,7 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 		try {
 			n = conn.recvInto(buffer);
 		} catch (error) {
-			if (error instanceof BlockingIOError) {
+			if (wouldBlock(error)) {
 				return; // a spurious wake-up
 			}
 
@@ -69,7 +147,7 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 		try {
 			sent = conn.send(data);
 		} catch (error) {
-			if (!(error instanceof BlockingIOError)) {
+			if (!wouldBlock(error)) {
 				close(conn, error);
 				return;
 			}
@@ -79,8 +157,19 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 
 		if (sent < n) {
 			// The kernel took only part: keep the rest (a copy: `buffer` is reused) and wait until writable.
+			// TLS: a send that wants to wait is retried with the same bytes.
 			pending.set(conn, Buffer.from(data.subarray(sent)));
 			sel.modify(conn, EVENT_WRITE, flush);
+			return;
+		}
+
+		drainPending(conn);
+	}
+
+	/** TLS: decrypted bytes already inside OpenSSL wake no selector; echo them now. */
+	function drainPending(conn: Socket): void {
+		if (tls !== undefined && conn.fileno() >= 0 && (conn as SSLSocket).pending() > 0) {
+			read(conn);
 		}
 	}
 
@@ -95,7 +184,7 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 		try {
 			sent = conn.send(data);
 		} catch (error) {
-			if (error instanceof BlockingIOError) {
+			if (wouldBlock(error)) {
 				return;
 			}
 
@@ -108,6 +197,7 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 		} else {
 			pending.delete(conn);
 			sel.modify(conn, EVENT_READ, read); // drained: read again
+			drainPending(conn);
 		}
 	}
 
@@ -129,6 +219,11 @@ runServer({
 	spec: {
 		name: 'selectors-echo-server',
 		summary: 'Echoes every byte back: the echo server of Python\'s selectors docs, on this library.',
+		options: {tls: {type: 'string'}, 'tls-key': {type: 'string'}},
+		optionsUsage: [
+			'  --tls CERT           echo over TLS with this PEM certificate chain (node-selectors/ssl)',
+			'  --tls-key KEY        its PEM private key (default: in CERT)',
+		],
 	},
 	entry: import.meta.url,
 	setup,

@@ -35,28 +35,14 @@ import {constants as osConstants} from 'node:os';
 import {performance} from 'node:perf_hooks';
 import {EVENT_READ, EVENT_WRITE, type SelectorKey, ValueError} from '../src/index.js';
 import {
-	BlockingIOError, IPPROTO_TCP, OSError, SO_ERROR, SOCK_STREAM, Socket, SOL_SOCKET, TCP_NODELAY,
+	IPPROTO_TCP, OSError, SO_ERROR, SOCK_STREAM, Socket, SOL_SOCKET, TCP_NODELAY,
 } from '../src/socket/index.js';
 import {
-	type CliSpec, familyOf, formatAddress, intOption, numberOption, parseCli, selectorClass, usageError, writeLine,
+	type CliSpec, familyOf, formatAddress, intOption, numberOption, parseCli, selectorClass, type SSLSocket,
+	tlsClientContext, tlsWants, usageError, wouldBlock, writeLine,
 } from './common.js';
 
 const {EINPROGRESS} = osConstants.errno;
-
-// The TLS entry point, loaded up front but only needed with --tls.
-const ssl = await import('../src/ssl/index.js').catch((error: unknown) => error as Error);
-type SSLSocket = import('../src/ssl/index.js').SSLSocket;
-
-/** TLS's want-read/want-write as the events to wait for, or 0 for any other error. */
-function tlsWants(error: unknown): number {
-	const code = (error as {code?: unknown} | null)?.code;
-	return code === 'ERR_SSL_WANT_READ' ? EVENT_READ : code === 'ERR_SSL_WANT_WRITE' ? EVENT_WRITE : 0;
-}
-
-/** Whether an error only says "wait and call again": the socket's EAGAIN or TLS's want-read/want-write. */
-function wouldBlock(error: unknown): boolean {
-	return error instanceof BlockingIOError || tlsWants(error) !== 0;
-}
 
 const spec: CliSpec = {
 	name: 'selectors-echo-client',
@@ -93,21 +79,7 @@ if (duration > 0 && values['messages'] !== undefined) {
 const messages = duration > 0 ? Number.POSITIVE_INFINITY : intOption(spec, 'messages', values['messages'], 1000, 1);
 const timeoutMs = numberOption(spec, 'timeout', values['timeout'], 10, true) * 1000;
 
-/** The TLS client context for `--tls CA`, or undefined without it. */
-function tlsContext(): import('../src/ssl/index.js').SSLContext | undefined {
-	const ca = values['tls'];
-	if (typeof ca !== 'string') {
-		return undefined;
-	}
-
-	if (ssl instanceof Error) {
-		throw ssl;
-	}
-
-	return ssl.createDefaultContext(ssl.Purpose.SERVER_AUTH, {cafile: ca});
-}
-
-const tls = tlsContext();
+const tls = tlsClientContext(values);
 
 /** One connection's state: the key's data. */
 interface Conn {

@@ -31,46 +31,17 @@
  */
 import {Buffer} from 'node:buffer';
 import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
-import {BlockingIOError, OSError, type Socket} from '../src/socket/index.js';
-import {acceptConnection, formatSocketAddress, registerConnection, runServer, type ServerContext} from './common.js';
-
-// The TLS entry point, loaded up front but only needed with --tls: where it
-// cannot load (no TLS addon, a Node without OpenSSL 3) plain echo still works.
-const ssl = await import('../src/ssl/index.js').catch((error: unknown) => error as Error);
-type SSLSocket = import('../src/ssl/index.js').SSLSocket;
-
-/** Whether an error only says "wait and call again": the socket's EAGAIN or TLS's want-read/want-write. */
-function wouldBlock(error: unknown): boolean {
-	if (error instanceof BlockingIOError) {
-		return true;
-	}
-
-	const code = (error as {code?: unknown} | null)?.code;
-	return code === 'ERR_SSL_WANT_READ' || code === 'ERR_SSL_WANT_WRITE';
-}
-
-/** The TLS server context for `--tls CERT [--tls-key KEY]`, or undefined without it. */
-function tlsContext(args: ServerContext['args']): import('../src/ssl/index.js').SSLContext | undefined {
-	const cert = args.values['tls'];
-	if (typeof cert !== 'string') {
-		return undefined;
-	}
-
-	if (ssl instanceof Error) {
-		throw ssl;
-	}
-
-	const key = args.values['tls-key'];
-	const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
-	ctx.loadCertChain(cert, typeof key === 'string' ? key : null);
-	return ctx;
-}
+import {OSError, type Socket} from '../src/socket/index.js';
+import {
+	acceptConnection, formatSocketAddress, registerConnection, runServer, type ServerContext, type SSLSocket,
+	TLS_SERVER_OPTIONS, TLS_SERVER_USAGE, tlsServerContext, tlsWants, wouldBlock,
+} from './common.js';
 
 /** Bytes read per recv. */
 const BUFSIZE = 65_536;
 
 function setup({selector: sel, listener, args, log}: ServerContext): void {
-	const tls = tlsContext(args);
+	const tls = tlsServerContext(args.values);
 	const buffer = Buffer.allocUnsafe(BUFSIZE);
 	/** Output the kernel has not taken yet, per connection (only while its key waits for EVENT_WRITE). */
 	const pending = new Map<Socket, Buffer>();
@@ -110,9 +81,9 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 		try {
 			(conn as SSLSocket).doHandshake();
 		} catch (error) {
-			const code = (error as {code?: unknown} | null)?.code;
-			if (code === 'ERR_SSL_WANT_READ' || code === 'ERR_SSL_WANT_WRITE') {
-				sel.modify(conn, code === 'ERR_SSL_WANT_READ' ? EVENT_READ : EVENT_WRITE, handshake);
+			const events = tlsWants(error);
+			if (events !== 0) {
+				sel.modify(conn, events, handshake);
 			} else {
 				close(conn, error); // a failed handshake (bad client, plain TCP on the TLS port …)
 			}
@@ -219,11 +190,8 @@ runServer({
 	spec: {
 		name: 'selectors-echo-server',
 		summary: 'Echoes every byte back: the echo server of Python\'s selectors docs, on this library.',
-		options: {tls: {type: 'string'}, 'tls-key': {type: 'string'}},
-		optionsUsage: [
-			'  --tls CERT           echo over TLS with this PEM certificate chain (node-selectors/ssl)',
-			'  --tls-key KEY        its PEM private key (default: in CERT)',
-		],
+		options: TLS_SERVER_OPTIONS,
+		optionsUsage: [...TLS_SERVER_USAGE],
 	},
 	entry: import.meta.url,
 	setup,

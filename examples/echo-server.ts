@@ -33,8 +33,8 @@ import {Buffer} from 'node:buffer';
 import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
 import {OSError, type Socket} from '../src/socket/index.js';
 import {
-	acceptConnection, formatSocketAddress, registerConnection, runServer, type ServerContext, type SSLSocket,
-	TLS_SERVER_OPTIONS, TLS_SERVER_USAGE, tlsServerContext, tlsWants, wouldBlock,
+	acceptConnection, formatSocketAddress, registerConnection, runServer, type ServerContext, type SSLContext,
+	type SSLSocket, TLS_SERVER_OPTIONS, TLS_SERVER_USAGE, tlsServerContext, tlsWants, wouldBlock,
 } from './common.js';
 
 /** Bytes read per recv. */
@@ -53,13 +53,18 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 			return;
 		}
 
-		const [plain, addr] = accepted;
-		log(`accepted ${formatSocketAddress(addr)} fd=${plain.fileno()}`);
-		if (tls === undefined) {
-			registerConnection(sel, plain, EVENT_READ, read); // or turned away: see registerConnection
+		const [conn, addr] = accepted;
+		log(`accepted ${formatSocketAddress(addr)} fd=${conn.fileno()}`);
+		if (tls !== undefined) {
+			startTls(tls, conn);
 			return;
 		}
 
+		registerConnection(sel, conn, EVENT_READ, read); // or turned away: see registerConnection
+	}
+
+	/** --tls: wraps the accepted connection; its handshake starts when the ClientHello arrives (EVENT_READ). */
+	function startTls(tls: SSLContext, plain: Socket): void {
 		let conn: SSLSocket;
 		try {
 			conn = tls.wrapSocket(plain, {serverSide: true, doHandshakeOnConnect: false});
@@ -72,8 +77,7 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 			return;
 		}
 
-		// The handshake starts when the ClientHello arrives (EVENT_READ).
-		registerConnection(sel, conn, EVENT_READ, handshake);
+		registerConnection(sel, conn, EVENT_READ, handshake); // or turned away: see registerConnection
 	}
 
 	/** --tls: one handshake step; the event to wait for comes from SSLWant*; done: echo. */

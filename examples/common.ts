@@ -65,10 +65,10 @@ import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads'
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {
 	type BaseSelector, type DataArgument, EpollSelector, EVENT_READ, IoUringSelector, KqueueSelector, PollSelector, SelectSelector,
-	DefaultSelector, type SelectorClass, type SelectorKey, ValueError,
+	DefaultSelector, EVENT_WRITE, type SelectorClass, type SelectorKey, ValueError,
 } from '../src/index.js';
 import {
-	AF_INET, AF_INET6, createServer, IPPROTO_TCP, OSError, SO_REUSEADDR, SO_REUSEPORT, SOCK_STREAM, Socket, SOL_SOCKET,
+	AF_INET, AF_INET6, BlockingIOError, createServer, IPPROTO_TCP, OSError, SO_REUSEADDR, SO_REUSEPORT, SOCK_STREAM, Socket, SOL_SOCKET,
 	SOMAXCONN, type SocketAddress, TCP_NODELAY,
 } from '../src/socket/index.js';
 import * as os from '../src/os.js';
@@ -698,6 +698,81 @@ export function registerConnection<T>(sel: BaseSelector<T, ServerFile>, conn: So
 
 		return false;
 	}
+}
+
+// ---------------------------------------------------------------------------
+// TLS (--tls)
+// ---------------------------------------------------------------------------
+
+// The TLS entry point, loaded up front but only needed with --tls: where it
+// cannot load (no TLS addon, a Node without OpenSSL 3) the plain programs still work.
+const ssl = await import('../src/ssl/index.js').catch((error: unknown) => error as Error);
+
+/** An SSLContext of node-selectors/ssl. */
+export type SSLContext = import('../src/ssl/index.js').SSLContext;
+
+/** An SSLSocket of node-selectors/ssl. */
+export type SSLSocket = import('../src/ssl/index.js').SSLSocket;
+
+/** The `--tls CERT` / `--tls-key KEY` options of the TLS servers, and their usage lines. */
+export const TLS_SERVER_OPTIONS: OptionsConfig = {tls: {type: 'string'}, 'tls-key': {type: 'string'}};
+export const TLS_SERVER_USAGE: readonly string[] = [
+	'  --tls CERT           speak TLS with this PEM certificate chain (node-selectors/ssl)',
+	'  --tls-key KEY        its PEM private key (default: in CERT)',
+];
+
+/** TLS's want-read/want-write as the `EVENT_*` to wait for, or 0 for any other error. */
+export function tlsWants(error: unknown): number {
+	const code = (error as {code?: unknown} | null)?.code;
+	return code === 'ERR_SSL_WANT_READ' ? EVENT_READ : code === 'ERR_SSL_WANT_WRITE' ? EVENT_WRITE : 0;
+}
+
+/** Whether an error only says "wait and call again": the socket's EAGAIN or TLS's want-read/want-write. */
+export function wouldBlock(error: unknown): boolean {
+	return error instanceof BlockingIOError || tlsWants(error) !== 0;
+}
+
+/**
+ * The TLS server context for `--tls CERT [--tls-key KEY]`, or undefined without `--tls`.
+ *
+ * @throws the error that kept node-selectors/ssl from loading, or the SSLError/OSError of a bad certificate or key
+ */
+export function tlsServerContext(values: CliArgs['values'], alpn?: readonly string[]): SSLContext | undefined {
+	const cert = values['tls'];
+	if (typeof cert !== 'string') {
+		return undefined;
+	}
+
+	if (ssl instanceof Error) {
+		throw ssl;
+	}
+
+	const key = values['tls-key'];
+	const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+	ctx.loadCertChain(cert, typeof key === 'string' ? key : null);
+	if (alpn !== undefined) {
+		ctx.setAlpnProtocols([...alpn]);
+	}
+
+	return ctx;
+}
+
+/**
+ * The TLS client context for `--tls CA` (verifies the server's certificate and host name), or undefined without it.
+ *
+ * @throws the error that kept node-selectors/ssl from loading, or the error of an unreadable CA file
+ */
+export function tlsClientContext(values: CliArgs['values']): SSLContext | undefined {
+	const ca = values['tls'];
+	if (typeof ca !== 'string') {
+		return undefined;
+	}
+
+	if (ssl instanceof Error) {
+		throw ssl;
+	}
+
+	return ssl.createDefaultContext(ssl.Purpose.SERVER_AUTH, {cafile: ca});
 }
 
 /** Number of open fds of this process (Linux /proc/self/fd), or -1 where unknown. */

@@ -42,28 +42,14 @@
  */
 import {Buffer} from 'node:buffer';
 import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
-import {BlockingIOError, OSError, SHUT_WR, type Socket, type SocketAddress} from '../src/socket/index.js';
+import {OSError, SHUT_WR, type Socket, type SocketAddress} from '../src/socket/index.js';
 import {
-	acceptConnection, type Callback, formatAddress, registerConnection, runServer, type ServerContext,
+	acceptConnection, type Callback, formatAddress, registerConnection, runServer, type ServerContext, type SSLSocket,
+	TLS_SERVER_OPTIONS, tlsServerContext, wouldBlock,
 } from './common.js';
 import {
 	MAX_HEAD, PARSE_CONTINUE, PARSE_ERROR, PARSE_MESSAGE, RequestParser,
 } from './http-parser.js';
-
-// The TLS entry point, loaded up front but only needed with --tls: where it
-// cannot load (no TLS addon, a Node without OpenSSL 3) plain HTTP still works.
-const ssl = await import('../src/ssl/index.js').catch((error: unknown) => error as Error);
-type SSLSocket = import('../src/ssl/index.js').SSLSocket;
-
-/** Whether an error only says "wait and call again": the socket's EAGAIN or TLS's want-read/want-write. */
-function wouldBlock(error: unknown): boolean {
-	if (error instanceof BlockingIOError) {
-		return true;
-	}
-
-	const code = (error as {code?: unknown} | null)?.code;
-	return code === 'ERR_SSL_WANT_READ' || code === 'ERR_SSL_WANT_WRITE';
-}
 
 /** Bytes read per recv(). */
 const READ_SIZE = 65_536;
@@ -159,26 +145,8 @@ function describe(address: SocketAddress): string {
 	return typeof address === 'string' ? address : formatAddress(address[0], address[1]);
 }
 
-/** The TLS server context for `--tls CERT [--tls-key KEY]`, or undefined without it. */
-function tlsContext(args: ServerContext['args']): import('../src/ssl/index.js').SSLContext | undefined {
-	const cert = args.values['tls'];
-	if (typeof cert !== 'string') {
-		return undefined;
-	}
-
-	if (ssl instanceof Error) {
-		throw ssl;
-	}
-
-	const key = args.values['tls-key'];
-	const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
-	ctx.loadCertChain(cert, typeof key === 'string' ? key : null);
-	ctx.setAlpnProtocols(['http/1.1']);
-	return ctx;
-}
-
 function setup({selector: sel, listener, args, log}: ServerContext): void {
-	const tls = tlsContext(args);
+	const tls = tlsServerContext(args.values, ['http/1.1']);
 	// One receive buffer per selector (per thread): a kept head goes in front of the new bytes.
 	const input = Buffer.allocUnsafe(MAX_HEAD + READ_SIZE);
 	// Responses of one read are gathered here and sent with one send().
@@ -530,7 +498,7 @@ runServer({
 	spec: {
 		name: 'selectors-http-server',
 		summary: 'Answers every HTTP/1.1 request with "Hello, World!" (keep-alive, pipelining), on this library.',
-		options: {tls: {type: 'string'}, 'tls-key': {type: 'string'}},
+		options: TLS_SERVER_OPTIONS,
 		optionsUsage: [
 			'  --tls CERT           serve HTTPS with this PEM certificate chain (node-selectors/ssl)',
 			'  --tls-key KEY        its PEM private key (default: in CERT)',

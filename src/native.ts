@@ -47,8 +47,8 @@ export type NativeRing = object & {readonly [ringBrand]: true};
  * `-errno`; it throws only `TypeError` for a wrong-typed argument and
  * `RangeError` for an offset or length outside a buffer. Functions a
  * platform lacks (epoll off Linux, kqueue off the BSDs) are absent.
- *
- * @internal
+ * Not part of the public API (no entry point exports it); its declaration
+ * is emitted because the declarations of internal modules refer to it.
  */
 export interface NativeBinding {
 	/** AF_*, SOCK_*, SO_*, POLL*, EPOLL*, EV*, FD_SETSIZE … as numbers, by their C names. */

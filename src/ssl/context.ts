@@ -96,9 +96,8 @@ export interface WrapSocketOptions {
 
 /**
  * A TLS session a client can resume on a later connection to the same
- * server (Python's `ssl.SSLSession`). Opaque; freed by the garbage collector.
- *
- * @internal constructor
+ * server (Python's `ssl.SSLSession`). Opaque; freed by the garbage
+ * collector. Only the library makes them (`SSLSocket.session`).
  */
 export class SSLSession {
 	/** @internal */

@@ -26,9 +26,7 @@ import {parseArgs} from 'node:util';
 import {Worker} from 'node:worker_threads';
 import {DefaultSelector, EVENT_READ, EVENT_WRITE} from '../src/index.js';
 import {BlockingIOError, createConnection, createServer, SOCK_STREAM, Socket} from '../src/socket/index.js';
-import {
-	createDefaultContext, Purpose, PROTOCOL_TLS_SERVER, SSLContext,
-} from '../src/ssl/index.js';
+import {createDefaultContext, Purpose, PROTOCOL_TLS_SERVER, SSLContext} from '../src/ssl/index.js';
 import {makeCerts, noOpenssl} from '../test/ssl/helpers.js';
 
 if (noOpenssl !== false) {
@@ -46,7 +44,9 @@ const socketUrl = new URL('../src/socket/index.js', import.meta.url).href;
 const data = randomBytes(size);
 const expected = createHash('sha256').update(data).digest('hex');
 const report = (name: string, ms: number): void => {
-	console.log(`${name}: ${size / 1024 / 1024} MiB in ${ms.toFixed(0)} ms, ${(size / 1024 / 1024 / (ms / 1000)).toFixed(1)} MiB/s`);
+	console.log(
+		`${name}: ${size / 1024 / 1024} MiB in ${ms.toFixed(0)} ms, ${(size / 1024 / 1024 / (ms / 1000)).toFixed(1)} MiB/s`,
+	);
 };
 
 const client = createDefaultContext(Purpose.SERVER_AUTH, {cafile: certs.caCert});
@@ -78,11 +78,12 @@ async function blockingServer(fd: number): Promise<[number, string]> {
 		sock.unwrap().close(); // answers the client's close_notify, which its blocking unwrap() awaits
 		parentPort.postMessage([total, hash.digest('hex')]);
 	`;
-	const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`),
-		{workerData: {fd, cert: certs.cert, key: certs.key}});
+	const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
+		workerData: {fd, cert: certs.cert, key: certs.key},
+	});
 	// Both listeners now: the main thread blocks in TLS calls meanwhile, and 'exit' may follow 'message' at once.
 	const exited = once(worker, 'exit');
-	const [result] = await once(worker, 'message') as [[number, string]];
+	const [result] = (await once(worker, 'message')) as [[number, string]];
 	await exited;
 	return result;
 }

@@ -35,18 +35,36 @@ import {constants as osConstants} from 'node:os';
 import {performance} from 'node:perf_hooks';
 import {EVENT_READ, EVENT_WRITE, ValueError} from '../src/index.js';
 import {
-	IPPROTO_TCP, OSError, SO_ERROR, SOCK_STREAM, Socket, SOL_SOCKET, TCP_NODELAY,
+	IPPROTO_TCP,
+	OSError,
+	SO_ERROR,
+	SOCK_STREAM,
+	Socket,
+	SOL_SOCKET,
+	TCP_NODELAY,
 } from '../src/socket/index.js';
 import {
-	type CliSpec, familyOf, formatAddress, intOption, numberOption, parseCli, selectorClass, type SSLSocket,
-	tlsClientContext, tlsWants, usageError, wouldBlock, writeLine,
+	type CliSpec,
+	familyOf,
+	formatAddress,
+	intOption,
+	numberOption,
+	parseCli,
+	selectorClass,
+	type SSLSocket,
+	tlsClientContext,
+	tlsWants,
+	usageError,
+	wouldBlock,
+	writeLine,
 } from './common.js';
 
 const {EINPROGRESS} = osConstants.errno;
 
 const spec: CliSpec = {
 	name: 'selectors-echo-client',
-	summary: 'Drives many connections to an echo server from one selector, verifies every byte, prints a summary.',
+	summary:
+		'Drives many connections to an echo server from one selector, verifies every byte, prints a summary.',
 	options: {
 		connections: {type: 'string'},
 		messages: {type: 'string'},
@@ -76,7 +94,8 @@ if (duration > 0 && values['messages'] !== undefined) {
 	usageError(spec, 'give --messages or --duration, not both');
 }
 
-const messages = duration > 0 ? Number.POSITIVE_INFINITY : intOption(spec, 'messages', values['messages'], 1000, 1);
+const messages =
+	duration > 0 ? Number.POSITIVE_INFINITY : intOption(spec, 'messages', values['messages'], 1000, 1);
 const timeoutMs = numberOption(spec, 'timeout', values['timeout'], 10, true) * 1000;
 
 const tls = tlsClientContext(values);
@@ -122,7 +141,9 @@ function fail(conn: Conn, what: string): void {
 	errors++;
 	errorCounts.set(what, (errorCounts.get(what) ?? 0) + 1);
 	if (args.verbose) {
-		writeLine(`connection ${conn.id}: ${what} (message ${conn.message}, ${conn.received}/${size} bytes back)`);
+		writeLine(
+			`connection ${conn.id}: ${what} (message ${conn.message}, ${conn.received}/${size} bytes back)`,
+		);
 	}
 
 	finish(conn);
@@ -142,7 +163,7 @@ function want(conn: Conn, events: number): void {
 }
 
 function startMessage(conn: Conn, now: number): void {
-	conn.offset = ((conn.id * 131) + conn.message) % 251;
+	conn.offset = (conn.id * 131 + conn.message) % 251;
 	conn.sent = 0;
 	conn.received = 0;
 	conn.started = now;
@@ -208,7 +229,7 @@ function receive(conn: Conn, deadline: number): void {
 }
 
 function connected(conn: Conn, now: number): void {
-	const soError = conn.sock.getsockopt(SOL_SOCKET, SO_ERROR) as number;
+	const soError = conn.sock.getsockopt(SOL_SOCKET, SO_ERROR);
 	if (soError !== 0) {
 		fail(conn, `connect: ${OSError.fromErrno(soError, 'connect').code}`);
 		return;
@@ -275,7 +296,7 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 const t0 = performance.now();
-const deadline = duration > 0 ? t0 + (duration * 1000) : Number.POSITIVE_INFINITY;
+const deadline = duration > 0 ? t0 + duration * 1000 : Number.POSITIVE_INFINITY;
 for (let id = 0; id < connections; id++) {
 	let sock: Socket | undefined;
 	let conn: Conn;
@@ -283,7 +304,15 @@ for (let id = 0; id < connections; id++) {
 		sock = new Socket(familyOf(args.host), SOCK_STREAM);
 		sock.setblocking(false);
 		conn = {
-			id, sock, connected: false, handshaking: false, message: 0, offset: 0, sent: 0, received: 0, started: 0,
+			id,
+			sock,
+			connected: false,
+			handshaking: false,
+			message: 0,
+			offset: 0,
+			sent: 0,
+			received: 0,
+			started: 0,
 			events: EVENT_WRITE,
 		};
 		sel.register(sock, EVENT_WRITE, conn);
@@ -336,14 +365,23 @@ while (active > 0) {
 		if ((mask & EVENT_READ) !== 0) {
 			receive(conn, deadline);
 			// TLS: decrypted bytes already inside OpenSSL wake no selector.
-			while (tls !== undefined && conn.sock.fileno() >= 0 && conn.received < size
-				&& (conn.sock as SSLSocket).pending() > 0) {
+			while (
+				tls !== undefined &&
+				conn.sock.fileno() >= 0 &&
+				conn.received < size &&
+				(conn.sock as SSLSocket).pending() > 0
+			) {
 				receive(conn, deadline);
 			}
 		}
 
 		// The key may be gone (done or failed) or waiting for something else by now.
-		if ((mask & EVENT_WRITE) !== 0 && conn.sock.fileno() >= 0 && conn.sent < size && conn.received < size) {
+		if (
+			(mask & EVENT_WRITE) !== 0 &&
+			conn.sock.fileno() >= 0 &&
+			conn.sent < size &&
+			conn.received < size
+		) {
 			send(conn);
 		}
 	}
@@ -353,11 +391,15 @@ const seconds = (performance.now() - t0) / 1000;
 sel.close();
 const sorted = Float64Array.from(latencies).sort();
 const us = (ms: number): number => Math.round(ms * 1000);
-writeLine(`${spec.name}: ${connections} connections to ${formatAddress(args.host, args.port)}, `
-	+ `${duration > 0 ? `${duration} s` : `${messages} messages`} of ${size} bytes, ${Selector.name}`);
-writeLine(`round_trips=${roundTrips} errors=${errors} seconds=${seconds.toFixed(3)} `
-	+ `rps=${Math.round(roundTrips / seconds)} p50_us=${us(percentile(sorted, 50))} p99_us=${us(percentile(sorted, 99))} `
-	+ `bytes_ok=${bytesOk}`);
+writeLine(
+	`${spec.name}: ${connections} connections to ${formatAddress(args.host, args.port)}, ` +
+		`${duration > 0 ? `${duration} s` : `${messages} messages`} of ${size} bytes, ${Selector.name}`,
+);
+writeLine(
+	`round_trips=${roundTrips} errors=${errors} seconds=${seconds.toFixed(3)} ` +
+		`rps=${Math.round(roundTrips / seconds)} p50_us=${us(percentile(sorted, 50))} p99_us=${us(percentile(sorted, 99))} ` +
+		`bytes_ok=${bytesOk}`,
+);
 for (const [what, count] of errorCounts) {
 	process.stderr.write(`${spec.name}: ${count} × ${what}\n`);
 }

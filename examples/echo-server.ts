@@ -33,8 +33,18 @@ import {Buffer} from 'node:buffer';
 import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
 import {OSError, type Socket} from '../src/socket/index.js';
 import {
-	acceptConnection, formatSocketAddress, registerConnection, runServer, type ServerContext, type SSLContext,
-	type SSLSocket, TLS_SERVER_OPTIONS, TLS_SERVER_USAGE, tlsServerContext, tlsWants, wouldBlock,
+	acceptConnection,
+	formatSocketAddress,
+	registerConnection,
+	runServer,
+	type ServerContext,
+	type SSLContext,
+	type SSLSocket,
+	TLS_SERVER_OPTIONS,
+	TLS_SERVER_USAGE,
+	tlsServerContext,
+	tlsWants,
+	wouldBlock,
 } from './common.js';
 
 /** Bytes read per recv. */
@@ -178,10 +188,11 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 
 	function close(conn: Socket, error?: unknown): void {
 		if (error !== undefined && !(error instanceof OSError)) {
+			// eslint-disable-next-line @typescript-eslint/only-throw-error -- a caught value, rethrown as it is
 			throw error; // a bug, not a connection failure
 		}
 
-		log(`closing fd=${conn.fileno()}${error === undefined ? '' : ` (${(error as OSError).code})`}`);
+		log(`closing fd=${conn.fileno()}${error === undefined ? '' : ` (${error.code})`}`);
 		pending.delete(conn);
 		sel.unregister(conn);
 		conn.close();
@@ -193,7 +204,7 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 runServer({
 	spec: {
 		name: 'selectors-echo-server',
-		summary: 'Echoes every byte back: the echo server of Python\'s selectors docs, on this library.',
+		summary: "Echoes every byte back: the echo server of Python's selectors docs, on this library.",
 		options: TLS_SERVER_OPTIONS,
 		optionsUsage: [...TLS_SERVER_USAGE],
 	},

@@ -44,12 +44,18 @@ import {Buffer} from 'node:buffer';
 import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
 import {OSError, SHUT_WR, type Socket, type SocketAddress} from '../src/socket/index.js';
 import {
-	acceptConnection, type Callback, formatAddress, registerConnection, runServer, type ServerContext, type SSLSocket,
-	TLS_SERVER_OPTIONS, tlsServerContext, wouldBlock,
+	acceptConnection,
+	type Callback,
+	formatAddress,
+	registerConnection,
+	runServer,
+	type ServerContext,
+	type SSLSocket,
+	TLS_SERVER_OPTIONS,
+	tlsServerContext,
+	wouldBlock,
 } from './common.js';
-import {
-	MAX_HEAD, PARSE_CONTINUE, PARSE_ERROR, PARSE_MESSAGE, RequestParser,
-} from './http-parser.js';
+import {MAX_HEAD, PARSE_CONTINUE, PARSE_ERROR, PARSE_MESSAGE, RequestParser} from './http-parser.js';
 
 /** Bytes read per recv(). */
 const READ_SIZE = 65_536;
@@ -64,8 +70,11 @@ const BODY = 'Hello, World!';
 
 /** A complete response; `head` leaves out the body (for HEAD requests). */
 function response(status: string, fields: string, body: string, head = false): Buffer {
-	return Buffer.from(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n`
-		+ `${fields}\r\n${head ? '' : body}`, 'latin1');
+	return Buffer.from(
+		`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n` +
+			`${fields}\r\n${head ? '' : body}`,
+		'latin1',
+	);
 }
 
 // The responses, built once. The first is byte for byte the anchors' response.
@@ -84,8 +93,12 @@ const ERROR_TEXTS: ReadonlyArray<readonly [number, string]> = [
 	[505, 'HTTP Version Not Supported'],
 ];
 /** The error responses by status (every status the parser reports), each closing the connection. */
-const ERRORS = new Map<number, Buffer>(ERROR_TEXTS.map(([code, text]) =>
-	[code, response(`${code} ${text}`, 'Connection: close\r\n', `${text}\n`)]));
+const ERRORS = new Map<number, Buffer>(
+	ERROR_TEXTS.map(([code, text]) => [
+		code,
+		response(`${code} ${text}`, 'Connection: close\r\n', `${text}\n`),
+	]),
+);
 
 /** The 200 response for the request the parser has just finished. */
 function okResponse(parser: RequestParser): Buffer {
@@ -258,7 +271,10 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 
 		let n: number;
 		try {
-			n = kept === 0 ? c.sock.recvInto(input, READ_SIZE) : c.sock.recvInto(input.subarray(kept), READ_SIZE);
+			n =
+				kept === 0
+					? c.sock.recvInto(input, READ_SIZE)
+					: c.sock.recvInto(input.subarray(kept), READ_SIZE);
 		} catch (error) {
 			if (!wouldBlock(error)) {
 				close(c, error); // ECONNRESET …
@@ -464,11 +480,12 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 
 	function close(c: Connection, error?: unknown): void {
 		if (error !== undefined && !(error instanceof OSError)) {
+			// eslint-disable-next-line @typescript-eslint/only-throw-error -- a caught value, rethrown as it is
 			throw error; // a bug, not a connection failure
 		}
 
 		if (args.verbose) {
-			log(`${c.name} closed${error === undefined ? '' : ` (${(error as OSError).code})`}`);
+			log(`${c.name} closed${error === undefined ? '' : ` (${error.code})`}`);
 		}
 
 		c.state = CLOSED;
@@ -497,7 +514,8 @@ function closeNotify(s: SSLSocket): void {
 runServer({
 	spec: {
 		name: 'selectors-http-server',
-		summary: 'Answers every HTTP/1.1 request with "Hello, World!" (keep-alive, pipelining), on this library.',
+		summary:
+			'Answers every HTTP/1.1 request with "Hello, World!" (keep-alive, pipelining), on this library.',
 		options: TLS_SERVER_OPTIONS,
 		optionsUsage: [
 			'  --tls CERT           serve HTTPS with this PEM certificate chain (node-selectors/ssl)',

@@ -11,7 +11,8 @@
 void sel__throw_last(napi_env env) {
   bool pending = false;
   napi_is_exception_pending(env, &pending);
-  if (pending) return;
+  if (pending)
+    return;
   const napi_extended_error_info *info = NULL;
   napi_get_last_error_info(env, &info);
   napi_throw_error(env, NULL,
@@ -86,8 +87,8 @@ bool sel__arg_bytes(napi_env env, napi_value v, void **data, size_t *len,
     size_t length;
     napi_value ab;
     size_t offset;
-    if (napi_get_typedarray_info(env, v, &type, &length, data, &ab,
-                                 &offset) != napi_ok)
+    if (napi_get_typedarray_info(env, v, &type, &length, data, &ab, &offset) !=
+        napi_ok)
       return false;
     size_t elem = 1;
     switch (type) {
@@ -225,11 +226,14 @@ const void *sel__fn_data(napi_env env, napi_callback_info info) {
 
 napi_value sel__int(napi_env env, int64_t value) {
   napi_value out;
-  if (napi_create_int64(env, value, &out) != napi_ok) return NULL;
+  if (napi_create_int64(env, value, &out) != napi_ok)
+    return NULL;
   return out;
 }
 
-napi_value sel__neg_errno(napi_env env) { return sel__int(env, -(int64_t)errno); }
+napi_value sel__neg_errno(napi_env env) {
+  return sel__int(env, -(int64_t)errno);
+}
 
 napi_value sel__ssize(napi_env env, ssize_t r) {
   return r < 0 ? sel__neg_errno(env) : sel__int(env, r);

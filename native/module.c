@@ -13,7 +13,8 @@
 int sel__pipe(int p[2]) {
 #if defined(__APPLE__)
   /* macOS has no pipe2(): set the flags right after, closing both on error. */
-  if (pipe(p) < 0) return errno;
+  if (pipe(p) < 0)
+    return errno;
   for (int k = 0; k < 2; k++) {
     int fl = fcntl(p[k], F_GETFL);
     if (fl < 0 || fcntl(p[k], F_SETFL, fl | O_NONBLOCK) < 0 ||

@@ -46,7 +46,8 @@ static napi_value sel_napi_pipe(napi_env env, napi_callback_info info) {
   }
   int p[2];
   int err = sel__pipe(p);
-  if (err != 0) return sel__int(env, -err);
+  if (err != 0)
+    return sel__int(env, -err);
   out[0] = p[0];
   out[1] = p[1];
   return sel__int(env, 0);
@@ -90,7 +91,8 @@ static napi_value sel_napi_getrlimit_nofile(napi_env env,
     return NULL;
   }
   struct rlimit rl;
-  if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return sel__neg_errno(env);
+  if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+    return sel__neg_errno(env);
   out[0] = rl.rlim_cur == RLIM_INFINITY ? -1 : (double)rl.rlim_cur;
   out[1] = rl.rlim_max == RLIM_INFINITY ? -1 : (double)rl.rlim_max;
   return sel__int(env, 0);
@@ -114,7 +116,7 @@ static napi_value sel_napi_setrlimit_nofile(napi_env env,
   rl.rlim_cur = soft < 0 ? RLIM_INFINITY : (rlim_t)soft;
   rl.rlim_max = hard < 0 ? RLIM_INFINITY : (rlim_t)hard;
   return setrlimit(RLIMIT_NOFILE, &rl) < 0 ? sel__neg_errno(env)
-                                            : sel__int(env, 0);
+                                           : sel__int(env, 0);
 }
 
 /* strerror(errnum) -> the C library's message, as Python's os.strerror.

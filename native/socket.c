@@ -54,7 +54,8 @@ static napi_value sel_napi_socketpair(napi_env env, napi_callback_info info) {
   if (socketpair(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto, sv) < 0)
     return sel__neg_errno(env);
 #else
-  if (socketpair(family, type, proto, sv) < 0) return sel__neg_errno(env);
+  if (socketpair(family, type, proto, sv) < 0)
+    return sel__neg_errno(env);
   int r = sel__set_nb_cloexec(sv[0]);
   if (r < 0) {
     close(sv[1]);
@@ -82,9 +83,12 @@ static napi_value sel__addr(napi_env env, napi_callback_info info,
   struct sockaddr_storage ss;
   socklen_t len;
   int err;
-  if (!sel__sockaddr_from_args(env, argv, 1, &ss, &len, &err)) return NULL;
-  if (fd < 0) return sel__int(env, -EBADF);
-  if (err) return sel__int(env, err);
+  if (!sel__sockaddr_from_args(env, argv, 1, &ss, &len, &err))
+    return NULL;
+  if (fd < 0)
+    return sel__int(env, -EBADF);
+  if (err)
+    return sel__int(env, err);
   return fn(fd, (struct sockaddr *)&ss, len) < 0 ? sel__neg_errno(env)
                                                  : sel__int(env, 0);
 }
@@ -115,16 +119,20 @@ static napi_value sel_napi_accept(napi_env env, napi_callback_info info) {
   memset(&ss, 0, sizeof(ss));
 #if defined(__linux__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||      \
     defined(__NetBSD__) || defined(__DragonFly__)
-  int nfd = accept4(fd, (struct sockaddr *)&ss, &len,
-                    SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (nfd < 0) return sel__neg_errno(env);
+  int nfd =
+      accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (nfd < 0)
+    return sel__neg_errno(env);
 #else
   int nfd = accept(fd, (struct sockaddr *)&ss, &len);
-  if (nfd < 0) return sel__neg_errno(env);
+  if (nfd < 0)
+    return sel__neg_errno(env);
   nfd = sel__set_nb_cloexec(nfd);
-  if (nfd < 0) return sel__int(env, nfd);
+  if (nfd < 0)
+    return sel__int(env, nfd);
 #endif
-  if (!with_addr) return sel__int(env, nfd);
+  if (!with_addr)
+    return sel__int(env, nfd);
   napi_value pair, addr, vfd;
   if (napi_create_array_with_length(env, 2, &pair) != napi_ok ||
       napi_create_int32(env, nfd, &vfd) != napi_ok ||
@@ -163,10 +171,12 @@ static napi_value sel_napi_sendto(napi_env env, napi_callback_info info) {
   struct sockaddr_storage ss;
   socklen_t len;
   int err;
-  if (!sel__sockaddr_from_args(env, argv, 5, &ss, &len, &err)) return NULL;
+  if (!sel__sockaddr_from_args(env, argv, 5, &ss, &len, &err))
+    return NULL;
   if (a.fd < 0)
     return sel__int(env, -EBADF);
-  if (err) return sel__int(env, err);
+  if (err)
+    return sel__int(env, err);
   return sel__ssize(
       env, sendto(a.fd, a.data, a.len, a.flags, (struct sockaddr *)&ss, len));
 }
@@ -181,7 +191,8 @@ static napi_value sel_napi_recvfrom(napi_env env, napi_callback_info info) {
   memset(&ss, 0, sizeof(ss));
   ssize_t r =
       recvfrom(a.fd, a.data, a.len, a.flags, (struct sockaddr *)&ss, &len);
-  if (r < 0) return sel__neg_errno(env);
+  if (r < 0)
+    return sel__neg_errno(env);
   napi_value pair, addr;
   if (napi_create_array_with_length(env, 2, &pair) != napi_ok ||
       (addr = sel__sockaddr_to_js(env, &ss, len)) == NULL ||
@@ -209,7 +220,7 @@ static napi_value sel_napi_setsockopt_int(napi_env env,
   ARG_INT32S(env, 0, &fd, &level, &name, &value);
   int v = value;
   return setsockopt(fd, level, name, &v, sizeof(v)) < 0 ? sel__neg_errno(env)
-                                                         : sel__int(env, 0);
+                                                        : sel__int(env, 0);
 }
 
 /* getsockoptInt(fd, level, name, out: Int32Array(1)) -> 0 */
@@ -221,7 +232,8 @@ static napi_value sel_napi_getsockopt_int(napi_env env,
   ARG_INT32ARRAY_MIN(env, 3, out, 1, "out must hold 1 value");
   int v = 0;
   socklen_t len = sizeof(v);
-  if (getsockopt(fd, level, name, &v, &len) < 0) return sel__neg_errno(env);
+  if (getsockopt(fd, level, name, &v, &len) < 0)
+    return sel__neg_errno(env);
   out[0] = v;
   return sel__int(env, 0);
 }
@@ -239,7 +251,8 @@ static napi_value sel__sockopt_bytes(napi_env env, napi_callback_info info,
   if (set)
     return setsockopt(fd, level, name, data, len) < 0 ? sel__neg_errno(env)
                                                       : sel__int(env, 0);
-  if (getsockopt(fd, level, name, data, &len) < 0) return sel__neg_errno(env);
+  if (getsockopt(fd, level, name, data, &len) < 0)
+    return sel__neg_errno(env);
   return sel__int(env, len);
 }
 
@@ -259,7 +272,8 @@ static napi_value sel__name(napi_env env, napi_callback_info info,
   memset(&ss, 0, sizeof(ss));
   int32_t fd;
   ARG_INT32(env, 0, fd);
-  if (fn(fd, (struct sockaddr *)&ss, &len) < 0) return sel__neg_errno(env);
+  if (fn(fd, (struct sockaddr *)&ss, &len) < 0)
+    return sel__neg_errno(env);
   return sel__sockaddr_to_js(env, &ss, len);
 }
 
@@ -278,14 +292,18 @@ static napi_value sel_napi_getaddrinfo(napi_env env, napi_callback_info info) {
   size_t hl = 0, pl = 0;
   bool has_host = false, has_port = false;
   napi_valuetype t;
-  if (napi_typeof(env, argv[0], &t) != napi_ok) return NULL;
+  if (napi_typeof(env, argv[0], &t) != napi_ok)
+    return NULL;
   if (t != napi_null) {
-    if (!sel__arg_string(env, argv[0], host, sizeof(host), &hl, 0)) return NULL;
+    if (!sel__arg_string(env, argv[0], host, sizeof(host), &hl, 0))
+      return NULL;
     has_host = true;
   }
-  if (napi_typeof(env, argv[1], &t) != napi_ok) return NULL;
+  if (napi_typeof(env, argv[1], &t) != napi_ok)
+    return NULL;
   if (t != napi_null) {
-    if (!sel__arg_string(env, argv[1], port, sizeof(port), &pl, 1)) return NULL;
+    if (!sel__arg_string(env, argv[1], port, sizeof(port), &pl, 1))
+      return NULL;
     has_port = true;
   }
   int32_t family, type, proto, flags;
@@ -299,12 +317,13 @@ static napi_value sel_napi_getaddrinfo(napi_env env, napi_callback_info info) {
   hints.ai_socktype = type;
   hints.ai_protocol = proto;
   hints.ai_flags = flags;
-  int rc = getaddrinfo(has_host ? host : NULL, has_port ? port : NULL, &hints,
-                       &res);
+  int rc =
+      getaddrinfo(has_host ? host : NULL, has_port ? port : NULL, &hints, &res);
   if (rc != 0) {
     int saved = errno;
     napi_value obj, v;
-    if (napi_create_object(env, &obj) != napi_ok) return NULL;
+    if (napi_create_object(env, &obj) != napi_ok)
+      return NULL;
     napi_create_int32(env, rc, &v);
     napi_set_named_property(env, obj, "eai", v);
     napi_create_int32(env, rc == EAI_SYSTEM ? saved : 0, &v);
@@ -331,7 +350,8 @@ static napi_value sel_napi_getaddrinfo(napi_env env, napi_callback_info info) {
          napi_create_array_with_length(env, 5, &entry) == napi_ok;
     for (uint32_t k = 0; ok && k < 5; k++)
       ok = napi_set_element(env, entry, k, items[k]) == napi_ok;
-    if (ok) ok = napi_set_element(env, list, i++, entry) == napi_ok;
+    if (ok)
+      ok = napi_set_element(env, list, i++, entry) == napi_ok;
   }
   freeaddrinfo(res);
   if (!ok) {

@@ -49,20 +49,25 @@
 
 /* Argument readers: return false with a pending TypeError/RangeError. */
 #define ARG_INT32(env, i, out)                                                 \
-  if (!sel__arg_int32(env, argv[i], &(out), i)) return NULL
+  if (!sel__arg_int32(env, argv[i], &(out), i))                                \
+  return NULL
 #define ARG_UINT32(env, i, out)                                                \
-  if (!sel__arg_uint32(env, argv[i], &(out), i)) return NULL
+  if (!sel__arg_uint32(env, argv[i], &(out), i))                               \
+  return NULL
 #define ARG_BOOL(env, i, out)                                                  \
   if (!sel__arg_bool(env, argv[i], &(out), i))                                 \
   return NULL
 #define ARG_DOUBLE(env, i, out)                                                \
-  if (!sel__arg_double(env, argv[i], &(out), i)) return NULL
+  if (!sel__arg_double(env, argv[i], &(out), i))                               \
+  return NULL
 #define ARG_BYTES(env, i, data, len)                                           \
-  if (!sel__arg_bytes(env, argv[i], (void **)&(data), &(len), i)) return NULL
+  if (!sel__arg_bytes(env, argv[i], (void **)&(data), &(len), i))              \
+  return NULL
 /* A byte range: buffer at argv[i], offset at i+1, length at i+2, checked
  * against the buffer (RangeError); `ptr` points at the offset. */
 #define ARG_SPAN(env, i, ptr, len)                                             \
-  if (!sel__arg_span(env, argv, i, &(ptr), &(len))) return NULL
+  if (!sel__arg_span(env, argv, i, &(ptr), &(len)))                            \
+  return NULL
 /* The (fd, buf, offset, length[, flags]) arguments of the read/write family:
  * fd at argv[0], the span at argv[1..3] and, when `flags` is true, flags at
  * argv[4] (0 otherwise). */
@@ -76,7 +81,8 @@ typedef struct {
   if (!sel__arg_io(env, argv, flags, &(io)))                                   \
   return NULL
 #define ARG_INT32ARRAY(env, i, data, count)                                    \
-  if (!sel__arg_int32array(env, argv[i], &(data), &(count), i)) return NULL
+  if (!sel__arg_int32array(env, argv[i], &(data), &(count), i))                \
+  return NULL
 /* An Int32Array of at least `min` values at argv[i]; RangeError (code
  * ERR_OUT_OF_RANGE, message `msg`) if it is shorter. */
 #define ARG_INT32ARRAY_MIN(env, i, data, min, msg)                             \

@@ -208,7 +208,11 @@ function loadFailure(error: unknown): string {
 		+ 'see "Building from source" in the README)';
 }
 
-/** The loaded addon. */
+/**
+ * The loaded addon.
+ *
+ * @internal
+ */
 export const native: NativeBinding = load();
 
 /** The addon's numeric constants; `undefined` where the platform lacks one. */

@@ -97,8 +97,6 @@ export interface WrapSocketOptions {
 /**
  * A TLS session a client can resume on a later connection to the same
  * server (Python's `ssl.SSLSession`). Opaque; freed by the garbage collector.
- *
- * @internal constructor
  */
 export class SSLSession {
 	/** @internal */

@@ -64,7 +64,7 @@ while (running) {
 					throw error;
 				}
 			}
-		} else if (ready === STDIN) {
+		} else if (typeof ready === 'number') { // STDIN, the one fd in the list
 			const data = os.read(STDIN, 4096);
 			if (data.length === 0) {
 				running = false;
@@ -73,7 +73,7 @@ while (running) {
 
 			broadcast(`[server] ${data.toString()}`);
 		} else {
-			const client = ready as Socket;
+			const client = ready;
 			let data: Buffer;
 			try {
 				data = client.recv(4096);

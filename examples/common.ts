@@ -65,7 +65,7 @@ import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads'
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {
 	type BaseSelector, type DataArgument, EpollSelector, EVENT_READ, IoUringSelector, KqueueSelector, PollSelector, SelectSelector,
-	DefaultSelector, type SelectorClass, ValueError,
+	DefaultSelector, type SelectorClass, type SelectorKey, ValueError,
 } from '../src/index.js';
 import {
 	AF_INET, AF_INET6, createServer, IPPROTO_TCP, OSError, SO_REUSEADDR, SO_REUSEPORT, SOCK_STREAM, Socket, SOL_SOCKET,
@@ -416,6 +416,29 @@ export function writeLine(line: string): void {
 export type Callback = (fileobj: Socket, mask: number) => void;
 
 /**
+ * The file objects a server's selector holds: sockets, each with a
+ * {@link Callback}, and in a worker thread the read end of its wake pipe,
+ * registered as a bare fd (see {@link serveBlocking}).
+ */
+export type ServerFile = Socket | number;
+
+/**
+ * Python's `key.data(key.fileobj, mask)` for a socket's key.
+ *
+ * @returns `false` after calling the callback; `true`, calling nothing, for
+ * a bare fd's key (a worker's wake pipe)
+ */
+function dispatch(key: SelectorKey<Callback, ServerFile>, mask: number): boolean {
+	const {fileobj} = key;
+	if (typeof fileobj === 'number') {
+		return true;
+	}
+
+	key.data(fileobj, mask);
+	return false;
+}
+
+/**
  * Thrown by the main thread's SIGINT/SIGTERM handler to end
  * {@link serveForever} (out of `select()`); {@link runServer} catches it.
  */
@@ -440,17 +463,17 @@ export class StopServing extends Error {
  * @returns never
  * @throws {StopServing} on SIGINT/SIGTERM; whatever a callback or `select()` throws
  */
-export function serveForever(sel: BaseSelector<Callback>): never {
+export function serveForever(sel: BaseSelector<Callback, ServerFile>): never {
 	while (true) {
 		for (const [key, mask] of sel.select()) {
-			key.data(key.fileobj as Socket, mask);
+			dispatch(key, mask);
 		}
 	}
 }
 
 /** The stop flag of a worker's loop ({@link serveBlocking}). */
 export interface LoopControl {
-	/** Set (by the self-pipe's callback) to end the loop after the current batch of events. */
+	/** Set (when the self-pipe is readable) to end the loop after the current batch of events. */
 	stopped: boolean;
 }
 
@@ -458,14 +481,17 @@ export interface LoopControl {
  * A worker thread's loop: `select()` with no timeout until `control.stopped`.
  * Synchronous: it blocks the thread throughout.
  *
- * @param sel - the selector; every key's data is a {@link Callback}
- * @param control - the stop flag, set by a callback (the self-pipe's)
+ * @param sel - the selector: sockets with a {@link Callback} as data, and
+ * the wake pipe's read end, the one file object registered as a bare fd
+ * @param control - the stop flag, set here when the wake pipe is readable
  * @throws whatever a callback or `select()` throws
  */
-export function serveBlocking(sel: BaseSelector<Callback>, control: LoopControl): void {
+export function serveBlocking(sel: BaseSelector<Callback, ServerFile>, control: LoopControl): void {
 	while (!control.stopped) {
 		for (const [key, mask] of sel.select()) {
-			key.data(key.fileobj as Socket, mask);
+			if (dispatch(key, mask)) {
+				control.stopped = true;
+			}
 		}
 	}
 }
@@ -512,22 +538,21 @@ function signalName(signum: number): string {
 }
 
 /**
- * Unregisters and closes every file object registered in `sel` (those with
- * a `close()` method), except `keep`, then closes the selector.
+ * Unregisters every file object registered in `sel` and closes the
+ * sockets among them, except `keep`, then closes the selector.
  *
  * @param sel - the selector
  * @param keep - file objects not to close (still unregistered)
  * @returns how many file objects were closed
  */
-export function closeAll(sel: BaseSelector<Callback>, keep: readonly unknown[] = []): number {
+export function closeAll(sel: BaseSelector<Callback, ServerFile>, keep: readonly unknown[] = []): number {
 	let closed = 0;
 	for (const key of [...sel.getMap().values()]) {
 		sel.unregister(key.fileobj);
 		const {fileobj} = key;
-		if (!keep.includes(fileobj) && typeof fileobj === 'object' && 'close' in fileobj
-			&& typeof fileobj.close === 'function') {
+		if (!keep.includes(fileobj) && typeof fileobj === 'object') {
 			try {
-				(fileobj as {close(): void}).close();
+				fileobj.close();
 			} catch (error) {
 				if (!(error instanceof OSError)) {
 					throw error;
@@ -656,7 +681,7 @@ let turnedAwayWarned = false;
  * @param data - the key's data (the callback)
  * @returns whether the connection was registered
  */
-export function registerConnection<T>(sel: BaseSelector<T>, conn: Socket, events: number, data: T): boolean {
+export function registerConnection<T>(sel: BaseSelector<T, ServerFile>, conn: Socket, events: number, data: T): boolean {
 	try {
 		sel.register(conn, events, ...([data] as DataArgument<T>));
 		return true;
@@ -687,7 +712,7 @@ function openFds(): number {
 /** What a server program's `setup()` receives, once per selector (per worker with `--workers`). */
 export interface ServerContext {
 	/** The selector; register callbacks ({@link Callback}) as key data. */
-	readonly selector: BaseSelector<Callback>;
+	readonly selector: BaseSelector<Callback, ServerFile>;
 	/** The listening socket, non-blocking, not yet registered: register it with an accept callback. */
 	readonly listener: Socket;
 	/** The parsed command line. */
@@ -809,7 +834,7 @@ function runSingle(program: ServerProgram, args: CliArgs): void {
 	});
 	const fdsAtStart = openFds();
 	const Selector = selectorClass(args.backend);
-	const sel = new Selector<Callback>();
+	const sel = new Selector<Callback, ServerFile>();
 	let listener: Socket | undefined;
 	openReserve();
 	try {
@@ -838,15 +863,14 @@ function runWorker(program: ServerProgram, info: WorkerInfo): void {
 	const {args, id, wakeFd} = info;
 	const control: LoopControl = {stopped: false};
 	const Selector = selectorClass(args.backend);
-	const sel = new Selector<Callback>();
+	const sel = new Selector<Callback, ServerFile>();
 	let listener: Socket | undefined;
 	let closed = 0;
 	openReserve();
 	try {
 		// The self-pipe: the main thread writes a byte to stop this worker.
-		sel.register(wakeFd, EVENT_READ, () => {
-			control.stopped = true;
-		});
+		// serveBlocking() stops when it is readable; the callback is never called.
+		sel.register(wakeFd, EVENT_READ, () => {});
 		listener = listen(args.host, args.port, true);
 		const prefix = `[worker ${id}] `;
 		const log = args.verbose ? (line: string): void => {

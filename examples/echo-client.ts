@@ -26,7 +26,7 @@
 import {Buffer} from 'node:buffer';
 import {constants as osConstants} from 'node:os';
 import {performance} from 'node:perf_hooks';
-import {EVENT_READ, EVENT_WRITE, type SelectorKey, ValueError} from '../src/index.js';
+import {EVENT_READ, EVENT_WRITE, ValueError} from '../src/index.js';
 import {
 	BlockingIOError, IPPROTO_TCP, OSError, SO_ERROR, SOCK_STREAM, Socket, SOL_SOCKET, TCP_NODELAY,
 } from '../src/socket/index.js';
@@ -258,7 +258,7 @@ while (active > 0) {
 	if (events.length > 0) {
 		lastProgress = now;
 	} else if (now - lastProgress >= timeoutMs) {
-		for (const key of [...sel.getMap().values()] as Array<SelectorKey<Conn>>) {
+		for (const key of [...sel.getMap().values()]) {
 			fail(key.data, `no progress for ${timeoutMs / 1000} s`);
 		}
 

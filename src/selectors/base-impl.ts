@@ -67,11 +67,11 @@ function beyondFds(fileobj: unknown): boolean {
 }
 
 /** The live view over a selector's fd → key map. */
-class SelectorMappingView<T> implements SelectorMapping<T> {
-	readonly #fdToKey: ReadonlyMap<number, SelectorKey<T>>;
+class SelectorMappingView<T, F extends FileDescriptorLike> implements SelectorMapping<T, F> {
+	readonly #fdToKey: ReadonlyMap<number, SelectorKey<T, F>>;
 	readonly #lookup: (fileobj: FileDescriptorLike) => number;
 
-	constructor(fdToKey: ReadonlyMap<number, SelectorKey<T>>, lookup: (fileobj: FileDescriptorLike) => number) {
+	constructor(fdToKey: ReadonlyMap<number, SelectorKey<T, F>>, lookup: (fileobj: FileDescriptorLike) => number) {
 		this.#fdToKey = fdToKey;
 		this.#lookup = lookup;
 	}
@@ -80,7 +80,7 @@ class SelectorMappingView<T> implements SelectorMapping<T> {
 		return this.#fdToKey.size;
 	}
 
-	get(fileobj: FileDescriptorLike): SelectorKey<T> | undefined {
+	get(fileobj: FileDescriptorLike): SelectorKey<T, F> | undefined {
 		return beyondFds(fileobj) ? undefined : this.#fdToKey.get(this.#lookup(fileobj));
 	}
 
@@ -88,13 +88,13 @@ class SelectorMappingView<T> implements SelectorMapping<T> {
 		return beyondFds(fileobj) ? false : this.#fdToKey.has(this.#lookup(fileobj));
 	}
 
-	forEach(callback: (key: SelectorKey<T>, fd: number, map: ReadonlyMap<number, SelectorKey<T>>) => void, thisArg?: unknown): void {
+	forEach(callback: (key: SelectorKey<T, F>, fd: number, map: ReadonlyMap<number, SelectorKey<T, F>>) => void, thisArg?: unknown): void {
 		for (const [fd, key] of this.#fdToKey) {
 			callback.call(thisArg, key, fd, this);
 		}
 	}
 
-	entries(): MapIterator<[number, SelectorKey<T>]> {
+	entries(): MapIterator<[number, SelectorKey<T, F>]> {
 		return this.#fdToKey.entries();
 	}
 
@@ -102,11 +102,11 @@ class SelectorMappingView<T> implements SelectorMapping<T> {
 		return this.#fdToKey.keys();
 	}
 
-	values(): MapIterator<SelectorKey<T>> {
+	values(): MapIterator<SelectorKey<T, F>> {
 		return this.#fdToKey.values();
 	}
 
-	[Symbol.iterator](): MapIterator<[number, SelectorKey<T>]> {
+	[Symbol.iterator](): MapIterator<[number, SelectorKey<T, F>]> {
 		return this.#fdToKey.entries();
 	}
 
@@ -135,9 +135,9 @@ class SelectorMappingView<T> implements SelectorMapping<T> {
  * Not exported from the package's entry points; its declaration stays in
  * the .d.ts files because the public selector classes extend it.
  */
-export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
+export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends BaseSelector<T, F> {
 	/** File descriptor → key. */
-	protected readonly _fdToKey = new Map<number, SelectorKey<T>>();
+	protected readonly _fdToKey = new Map<number, SelectorKey<T, F>>();
 	/**
 	 * Ready events after {@link BaseSelectorImpl._wait}: `count` pairs
 	 * `(fd, events)` with `events` in `EVENT_READ | EVENT_WRITE` bits, not yet
@@ -147,7 +147,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	/** The kernel call `_wait` makes, for error messages: `'epoll_wait'`. */
 	protected abstract readonly _waitSyscall: string;
 	#closed = false;
-	readonly #map: SelectorMappingView<T>;
+	readonly #map: SelectorMappingView<T, F>;
 	/** The pending `selectAsync()`'s controller: aborted by close(). */
 	#asyncCall: AbortController | undefined;
 	/** Settles once the pending call (if any) has released its watches. */
@@ -270,7 +270,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		}
 	}
 
-	override register(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T> {
+	override register<G extends F>(fileobj: G, events: number, ...data: DataArgument<T>): SelectorKey<T, G> {
 		return this._register(fileobj, events, data[0] as T, 0);
 	}
 
@@ -278,7 +278,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	 * `register()` with backend-specific `flags`, handed to
 	 * {@link BaseSelectorImpl._kernelAdd} as an argument.
 	 */
-	protected _register(fileobj: FileDescriptorLike, events: number, data: T, flags: number): SelectorKey<T> {
+	protected _register<G extends F>(fileobj: G, events: number, data: T, flags: number): SelectorKey<T, G> {
 		this._checkOpen();
 		validateEvents(events);
 		const fd = this._fileobjLookup(fileobj);
@@ -286,7 +286,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 			throw new KeyError(`${fileobjRepr(fileobj)} (FD ${fd}) is already registered`, 'ERR_ALREADY_REGISTERED');
 		}
 
-		const key = new SelectorKey<T>(fileobj, fd, events, data);
+		const key = new SelectorKey<T, G>(fileobj, fd, events, data);
 		// The kernel first: if it refuses, there is nothing to roll back.
 		this._kernelAdd(fd, events, flags);
 		this._fdToKey.set(fd, key);
@@ -294,7 +294,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		return key;
 	}
 
-	override unregister(fileobj: FileDescriptorLike): SelectorKey<T> {
+	override unregister(fileobj: FileDescriptorLike): SelectorKey<T, F> {
 		this._checkOpen();
 		const fd = this._fileobjLookup(fileobj);
 		const key = this._fdToKey.get(fd);
@@ -306,7 +306,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		return key;
 	}
 
-	override modify(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T> {
+	override modify(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T, F> {
 		return this._modify(fileobj, events, data[0] as T, 0);
 	}
 
@@ -315,7 +315,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	 * {@link BaseSelectorImpl._modifyAlways} and
 	 * {@link BaseSelectorImpl._kernelModify} as an argument.
 	 */
-	protected _modify(fileobj: FileDescriptorLike, events: number, newData: T, flags: number): SelectorKey<T> {
+	protected _modify(fileobj: FileDescriptorLike, events: number, newData: T, flags: number): SelectorKey<T, F> {
 		this._checkOpen();
 		const fd = this._fileobjLookup(fileobj);
 		const key = this._fdToKey.get(fd);
@@ -341,7 +341,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 
 		// Only the data changed, or the kernel accepted the new events: a new
 		// key (keeping the registered fileobj, as CPython's key._replace()).
-		const newKey = new SelectorKey<T>(key.fileobj, fd, events, newData);
+		const newKey = new SelectorKey<T, F>(key.fileobj, fd, events, newData);
 		this._fdToKey.set(fd, newKey);
 		if (events !== key.events) {
 			this.#interestChanged();
@@ -351,7 +351,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	}
 
 	/** Drops a key and removes its fd from the kernel, ignoring OSError. */
-	protected _forget(key: SelectorKey<T>): void {
+	protected _forget(key: SelectorKey<T, F>): void {
 		this._fdToKey.delete(key.fd);
 		this.#interestChanged();
 		try {
@@ -365,13 +365,13 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		}
 	}
 
-	override select(timeout?: number | null): Array<[SelectorKey<T>, number]> {
+	override select(timeout?: number | null): Array<[SelectorKey<T, F>, number]> {
 		return this.#result(this._collect(timeoutToMs(timeout)));
 	}
 
 	/** `_ready`'s first `count` pairs as `[key, events]`, masked by the current keys. */
-	#result(count: number): Array<[SelectorKey<T>, number]> {
-		const ready: Array<[SelectorKey<T>, number]> = [];
+	#result(count: number): Array<[SelectorKey<T, F>, number]> {
+		const ready: Array<[SelectorKey<T, F>, number]> = [];
 		const pairs = this._ready;
 		const fdToKey = this._fdToKey;
 		for (let i = 0; i < count; i++) {
@@ -419,7 +419,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 	}
 
 	/** See {@link BaseSelector.selectAsync}: the contract is written there. */
-	override async selectAsync(timeout?: number | null, options: SelectAsyncOptions = {}): Promise<Array<[SelectorKey<T>, number]>> {
+	override async selectAsync(timeout?: number | null, options: SelectAsyncOptions = {}): Promise<Array<[SelectorKey<T, F>, number]>> {
 		this._checkOpen();
 		const ms = timeoutToMs(timeout);
 		const {signal, ref = true} = validateAsyncOptions(options);
@@ -481,7 +481,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		}
 	}
 
-	override selectInto(keys: Array<SelectorKey<T> | undefined>, events: Int32Array | number[], timeout?: number | null): number {
+	override selectInto(keys: Array<SelectorKey<T, F> | undefined>, events: Int32Array | number[], timeout?: number | null): number {
 		if (!Array.isArray(keys)) {
 			throw new TypeError('keys must be an array');
 		}
@@ -583,12 +583,12 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
 		this._fdToKey.clear();
 	}
 
-	override getKey(fileobj: FileDescriptorLike): SelectorKey<T> {
+	override getKey(fileobj: FileDescriptorLike): SelectorKey<T, F> {
 		this._checkOpen();
 		return super.getKey(fileobj);
 	}
 
-	override getMap(): SelectorMapping<T> {
+	override getMap(): SelectorMapping<T, F> {
 		this._checkOpen();
 		return this.#map;
 	}

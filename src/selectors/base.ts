@@ -24,10 +24,13 @@ export type DataArgument<T> = undefined extends T ? [data?: T] : [data: T];
  * one stored in the selector is always the one `getKey()` returns.
  *
  * @typeParam T - type of the attached data
+ * @typeParam F - type of the file object: the selector's `F` (see
+ * {@link BaseSelector}), or, for the key `register()` returns, the type of
+ * the object passed to it
  */
-export class SelectorKey<T = unknown> {
+export class SelectorKey<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> {
 	/** File object registered (the one passed to `register()`). */
-	readonly fileobj: FileDescriptorLike;
+	readonly fileobj: F;
 	/** Underlying file descriptor. */
 	readonly fd: number;
 	/** Events that must be waited for on this file object (`EVENT_READ | EVENT_WRITE`). */
@@ -47,7 +50,7 @@ export class SelectorKey<T = unknown> {
 	 * @param events - the events mask
 	 * @param data - the attached data
 	 */
-	constructor(fileobj: FileDescriptorLike, fd: number, events: number, data: T) {
+	constructor(fileobj: F, fd: number, events: number, data: T) {
 		this.fileobj = fileobj;
 		this.fd = fd;
 		this.events = events;
@@ -59,13 +62,14 @@ export class SelectorKey<T = unknown> {
 /**
  * The read-only, live view returned by {@link BaseSelector.getMap} (CPython's
  * `_SelectorMapping`): file descriptors to keys. It behaves like a
- * `ReadonlyMap<number, SelectorKey<T>>` (iteration yields `[fd, key]` in
+ * `ReadonlyMap<number, SelectorKey<T, F>>` (iteration yields `[fd, key]` in
  * registration order) except that `get()` and `has()` also accept a file
  * object, as Python's `mapping[fileobj]` does.
  *
  * @typeParam T - type of the attached data
+ * @typeParam F - type of the registered file objects
  */
-export interface SelectorMapping<T = unknown> extends ReadonlyMap<number, SelectorKey<T>> {
+export interface SelectorMapping<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends ReadonlyMap<number, SelectorKey<T, F>> {
 	/**
 	 * The key of a registered file object.
 	 *
@@ -74,7 +78,7 @@ export interface SelectorMapping<T = unknown> extends ReadonlyMap<number, Select
 	 * @throws {ValueError} if `fileobj` is not a valid file object and is not
 	 * registered either (as Python's `mapping.get()`)
 	 */
-	get(fileobj: FileDescriptorLike): SelectorKey<T> | undefined;
+	get(fileobj: FileDescriptorLike): SelectorKey<T, F> | undefined;
 
 	/**
 	 * Whether a file object is registered (Python's `fileobj in mapping`).
@@ -128,16 +132,40 @@ export interface SelectAsyncOptions {
  * A selector holds kernel resources: close it with {@link BaseSelector.close},
  * or with `using sel = new DefaultSelector()`.
  *
+ * **Types.** `T` is the type of the attached data and `F` the type of the
+ * file objects: `register()` accepts only an `F`, so every key the selector
+ * returns (`select()`, `getKey()`, `getMap()`, …) has an `F` as its
+ * `fileobj`. A selector holds many file objects and TypeScript cannot
+ * learn `F` from later calls, so state it when the default (any
+ * {@link FileDescriptorLike}) is too wide:
+ *
+ * ```ts
+ * const sel = new DefaultSelector<Handler, Socket>();
+ * for (const [key, mask] of sel.select()) key.data(key.fileobj, mask); // key.fileobj: Socket
+ * ```
+ *
+ * The key `register()` returns is typed by the object actually passed
+ * (`register(sock, …)` gives a `SelectorKey<T, typeof sock>`). The methods
+ * that look a registration up (`unregister()`, `modify()`, `getKey()`, the
+ * mapping's `get()`) accept any file object or file descriptor, as in
+ * Python, and return the stored key, typed `SelectorKey<T, F>`. (As with
+ * arrays, TypeScript lets a `BaseSelector<T, Socket>` be passed where a
+ * `BaseSelector<T>` is expected, whose `register()` takes any file object:
+ * register through the narrower type.)
+ *
  * @typeParam T - type of the data attached to registrations
+ * @typeParam F - type of the file objects registered (default: any
+ * {@link FileDescriptorLike})
  */
-export abstract class BaseSelector<T = unknown> implements Disposable {
+export abstract class BaseSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> implements Disposable {
 	/**
 	 * Registers a file object.
 	 *
-	 * @param fileobj - file object or file descriptor
+	 * @param fileobj - file object or file descriptor (an `F`)
 	 * @param events - events to monitor: a bitwise mask of `EVENT_READ | EVENT_WRITE`
 	 * @param data - attached data (default `undefined`)
-	 * @returns the new {@link SelectorKey}
+	 * @returns the new {@link SelectorKey}, whose `fileobj` is `fileobj`
+	 * (typed as it was passed)
 	 * @throws {ValueError} if `events` is invalid (0, unknown bits, not an
 	 * integer) or `fileobj` is not a valid file object or descriptor
 	 * @throws {KeyError} if `fileobj`, or another object with the same file
@@ -148,7 +176,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 * the implementation.
 	 * @throws {RuntimeError} if the selector is closed
 	 */
-	abstract register(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T>;
+	abstract register<G extends F>(fileobj: G, events: number, ...data: DataArgument<T>): SelectorKey<T, G>;
 
 	/**
 	 * Unregisters a file object. Call it before closing the file object.
@@ -164,7 +192,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 * registered key holds this very object
 	 * @throws {RuntimeError} if the selector is closed
 	 */
-	abstract unregister(fileobj: FileDescriptorLike): SelectorKey<T>;
+	abstract unregister(fileobj: FileDescriptorLike): SelectorKey<T, F>;
 
 	/**
 	 * Changes a registered file object's monitored events or attached data.
@@ -176,16 +204,18 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 * @param fileobj - file object or file descriptor
 	 * @param events - events to monitor: a bitwise mask of `EVENT_READ | EVENT_WRITE`
 	 * @param data - attached data (default `undefined`, which replaces the old data)
-	 * @returns the key now stored: a new one if anything changed
+	 * @returns the key now stored: a new one if anything changed (its
+	 * `fileobj` stays the object registered, whatever `fileobj` names it here)
 	 * @throws {KeyError} if `fileobj` is not registered
 	 * @throws {ValueError} if `events` is invalid
 	 * @throws {OSError} if the kernel refuses the change; the file object is
 	 * then no longer registered (CPython, bpo-30014)
 	 * @throws {RuntimeError} if the selector is closed
 	 */
-	modify(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T> {
-		this.unregister(fileobj);
-		return this.register(fileobj, events, ...data);
+	modify(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T, F> {
+		const old = this.unregister(fileobj);
+		// The registered object, so the new key's fileobj is an F.
+		return this.register(old.fileobj, events, ...data);
 	}
 
 	/**
@@ -218,7 +248,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 * @throws {OSError} if the kernel fails the wait (other than EINTR)
 	 * @throws {RuntimeError} if the selector is closed
 	 */
-	abstract select(timeout?: number | null): Array<[SelectorKey<T>, number]>;
+	abstract select(timeout?: number | null): Array<[SelectorKey<T, F>, number]>;
 
 	/**
 	 * Waits like {@link BaseSelector.select}, without blocking the event
@@ -297,7 +327,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 * for an invalid timeout or options; {@link OSError} if the kernel
 	 * fails the wait
 	 */
-	abstract selectAsync(timeout?: number | null, options?: SelectAsyncOptions): Promise<Array<[SelectorKey<T>, number]>>;
+	abstract selectAsync(timeout?: number | null, options?: SelectAsyncOptions): Promise<Array<[SelectorKey<T, F>, number]>>;
 
 	/**
 	 * An allocation-free {@link BaseSelector.select} for hot loops: fills
@@ -331,7 +361,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 * @throws {OSError} if the kernel fails the wait (other than EINTR)
 	 * @throws {RuntimeError} if the selector is closed
 	 */
-	abstract selectInto(keys: Array<SelectorKey<T> | undefined>, events: Int32Array | number[], timeout?: number | null): number;
+	abstract selectInto(keys: Array<SelectorKey<T, F> | undefined>, events: Int32Array | number[], timeout?: number | null): number;
 
 	/**
 	 * The ready events as an async iterator, for `for await` loops: yields
@@ -367,11 +397,11 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 * @throws (from the iterator) as {@link BaseSelector.selectAsync}, except
 	 * that `ERR_SELECTOR_CLOSED` after the first step ends the loop
 	 */
-	async *events(options: SelectAsyncOptions = {}): AsyncGenerator<[SelectorKey<T>, number], void, undefined> {
+	async *events(options: SelectAsyncOptions = {}): AsyncGenerator<[SelectorKey<T, F>, number], void, undefined> {
 		// Throws if closed already: iterating a closed selector is a bug.
 		const map = this.getMap();
 		for (;;) {
-			let batch: Array<[SelectorKey<T>, number]>;
+			let batch: Array<[SelectorKey<T, F>, number]>;
 			try {
 				batch = await this.selectAsync(null, options);
 			} catch (error) {
@@ -418,7 +448,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 * @throws {KeyError} if `fileobj` is not registered
 	 * @throws {RuntimeError} if the selector is closed
 	 */
-	getKey(fileobj: FileDescriptorLike): SelectorKey<T> {
+	getKey(fileobj: FileDescriptorLike): SelectorKey<T, F> {
 		const key = this.getMap().get(fileobj);
 		if (key === undefined) {
 			throw new KeyError(`${fileobjRepr(fileobj)} is not registered`, 'ERR_NOT_REGISTERED');
@@ -433,7 +463,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
 	 * @returns a {@link SelectorMapping}; after `close()` it is empty
 	 * @throws {RuntimeError} if the selector is closed
 	 */
-	abstract getMap(): SelectorMapping<T>;
+	abstract getMap(): SelectorMapping<T, F>;
 
 	/**
 	 * Closes the selector: `using sel = new DefaultSelector()` closes it at

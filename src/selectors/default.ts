@@ -5,6 +5,7 @@
  */
 import {constants as osConstants} from 'node:os';
 import {OSError, ValueError} from '../errors.js';
+import type {FileDescriptorLike} from '../fileobj.js';
 import type {BaseSelector} from './base.js';
 import {DevpollSelector} from './devpoll.js';
 import {EpollSelector} from './epoll.js';
@@ -13,10 +14,10 @@ import {KqueueSelector} from './kqueue.js';
 import {PollSelector} from './poll.js';
 import {SelectSelector} from './select.js';
 
-/** What every selector class offers: `new Cls<T>()` and `Cls.available`. */
+/** What every selector class offers: `new Cls<T, F>()` and `Cls.available`. */
 export interface SelectorClass {
-	/** Creates a selector. */
-	new <T = unknown>(): BaseSelector<T>;
+	/** Creates a selector (`T`, `F`: see {@link BaseSelector}). */
+	new <T = unknown, F extends FileDescriptorLike = FileDescriptorLike>(): BaseSelector<T, F>;
 	/** Whether this platform has the backend. */
 	readonly available: boolean;
 	/** The class's name, `'EpollSelector'`. */
@@ -73,7 +74,7 @@ function works(Class: SelectorClass): boolean {
 
 /** A stand-in whose constructor throws `error`: `SELECTORS_BACKEND` was unusable. */
 function failing(error: Error): SelectorClass {
-	const Class = class DefaultSelector<T = unknown> extends SelectSelector<T> {
+	const Class = class DefaultSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends SelectSelector<T, F> {
 		static override readonly available: boolean = false;
 		constructor() {
 			if (error !== undefined) {
@@ -146,16 +147,23 @@ function choose(): SelectorClass {
  * @example
  * ```ts
  * import {DefaultSelector, EVENT_READ} from 'node-selectors';
- * using sel = new DefaultSelector<string>();
- * sel.register(fd, EVENT_READ, 'client');
- * for (const [key, events] of sel.select(1.0)) { ... }
+ * import type {Socket} from 'node-selectors/socket';
+ * using sel = new DefaultSelector<string, Socket>();  // data: string, file objects: Socket
+ * sel.register(sock, EVENT_READ, 'client');
+ * for (const [key, events] of sel.select(1.0)) { key.fileobj.recv(1024); ... }
  * ```
  */
 export const DefaultSelector: SelectorClass = choose();
 
 /**
- * An instance of {@link DefaultSelector}: a {@link BaseSelector}.
+ * An instance of {@link DefaultSelector}: a {@link BaseSelector}, whatever
+ * class was chosen. Its type has only the methods every backend has: the
+ * extensions of one backend, such as {@link EpollSelector}'s `{flags}`
+ * argument of `register()`/`modify()`, are not in it, since on another
+ * platform `DefaultSelector` is another class, which would ignore them.
+ * A program that needs them names the class: `new EpollSelector<T, F>()`.
  *
  * @typeParam T - type of the data attached to registrations
+ * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export type DefaultSelector<T = unknown> = BaseSelector<T>;
+export type DefaultSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> = BaseSelector<T, F>;

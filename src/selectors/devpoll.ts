@@ -8,6 +8,7 @@
 import {constants as osConstants} from 'node:os';
 import {unavailableError} from './base-impl.js';
 import {PollLikeSelector} from './poll-like.js';
+import type {FileDescriptorLike} from '../fileobj.js';
 
 /**
  * Solaris `/dev/poll` selector (Python's `selectors.DevpollSelector`).
@@ -17,8 +18,9 @@ import {PollLikeSelector} from './poll-like.js';
  * {@link DefaultSelector}'s order of preference, as in CPython.
  *
  * @typeParam T - type of the data attached to registrations
+ * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class DevpollSelector<T = unknown> extends PollLikeSelector<T> {
+export class DevpollSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends PollLikeSelector<T, F> {
 	/** `false`: the addon has no `/dev/poll` binding. */
 	static readonly available: boolean = false;
 

@@ -138,8 +138,9 @@ function epollFlags(options: unknown): number {
  * "a file object shall be unregistered prior to being closed".
  *
  * @typeParam T - type of the data attached to registrations
+ * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
+export class EpollSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends PollLikeSelector<T, F> {
 	/** Whether epoll exists here (Linux). */
 	static readonly available: boolean = typeof native.epollCreate === 'function';
 
@@ -199,17 +200,17 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	 * Registers a file object (see {@link BaseSelector.register}), with
 	 * optional extra epoll flags (see the class notes).
 	 *
-	 * @param fileobj - file object or file descriptor
+	 * @param fileobj - file object or file descriptor (an `F`)
 	 * @param events - a mask of `EVENT_READ | EVENT_WRITE`
 	 * @param args - `data` (default `undefined`), then optionally
 	 *   `{flags}` ({@link EpollRegisterOptions})
-	 * @returns the new key
+	 * @returns the new key, whose `fileobj` is `fileobj`
 	 * @throws {ValueError} `ERR_INVALID_FLAGS` for flags other than
 	 *   EPOLLET/EPOLLONESHOT/EPOLLEXCLUSIVE or EPOLLEXCLUSIVE with EPOLLONESHOT;
 	 *   otherwise as {@link BaseSelector.register}
 	 * @throws {KeyError | OSError | RuntimeError} as {@link BaseSelector.register}
 	 */
-	override register(fileobj: FileDescriptorLike, events: number, ...args: EpollArguments<T>): SelectorKey<T> {
+	override register<G extends F>(fileobj: G, events: number, ...args: EpollArguments<T>): SelectorKey<T, G> {
 		if (args.length < 2) {
 			return this._register(fileobj, events, args[0] as T, 0);
 		}
@@ -233,7 +234,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	 *   `ERR_INVALID_FLAGS` for invalid flags (nothing changes in both cases)
 	 * @throws {KeyError | OSError | RuntimeError} as {@link BaseSelector.modify}
 	 */
-	override modify(fileobj: FileDescriptorLike, events: number, ...args: EpollArguments<T>): SelectorKey<T> {
+	override modify(fileobj: FileDescriptorLike, events: number, ...args: EpollArguments<T>): SelectorKey<T, F> {
 		const data = args[0] as T;
 		if (this.#flags.size === 0 && args[1] === undefined) {
 			// No registration has extra flags: Python's modify().
@@ -274,7 +275,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 	 * @returns the {@link SelectorKey} it was registered with
 	 * @throws {KeyError | ValueError | RuntimeError} as {@link BaseSelector.unregister}
 	 */
-	override unregister(fileobj: FileDescriptorLike): SelectorKey<T> {
+	override unregister(fileobj: FileDescriptorLike): SelectorKey<T, F> {
 		return super.unregister(fileobj);
 	}
 

@@ -5,6 +5,7 @@
  */
 import {constants as osConstants} from 'node:os';
 import {check} from '../errors.js';
+import type {FileDescriptorLike} from '../fileobj.js';
 import {constant, native, type NativeRing} from '../native.js';
 import {monotonicMs, remainingMs} from '../time.js';
 import {unavailableError} from './base-impl.js';
@@ -113,8 +114,9 @@ function setupRing(info: Int32Array): NativeRing | number {
  * `modify()` submit their change at once (one `io_uring_enter` each).
  *
  * @typeParam T - type of the data attached to registrations
+ * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class IoUringSelector<T = unknown> extends PollLikeSelector<T> {
+export class IoUringSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends PollLikeSelector<T, F> {
 	/** Whether the addon was built with io_uring (Linux); the kernel may still refuse it. */
 	static readonly available: boolean = typeof native.uringSetup === 'function';
 

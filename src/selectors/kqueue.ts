@@ -8,6 +8,7 @@ import {EVENT_READ, EVENT_WRITE} from '../constants.js';
 import {check, OSError} from '../errors.js';
 import {C, native} from '../native.js';
 import {BaseSelectorImpl, unavailableError} from './base-impl.js';
+import type {FileDescriptorLike} from '../fileobj.js';
 import {closeWhenCollected, forgetFd} from './fd-finalizer.js';
 import {KEVENT_RECORD, kqueueBitsToEvents, PAIR} from './events.js';
 
@@ -69,8 +70,9 @@ function filterCount(events: number): number {
  * held from the first call until `close()`); a kqueue is readable while events are pending (kqueue(2)).
  *
  * @typeParam T - type of the data attached to registrations
+ * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
+export class KqueueSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends BaseSelectorImpl<T, F> {
 	/** Whether kqueue exists here (macOS, BSD). */
 	static readonly available: boolean = typeof native.kqueue === 'function';
 

@@ -6,6 +6,7 @@
  * @module
  */
 import {EVENT_READ, EVENT_WRITE} from '../constants.js';
+import type {FileDescriptorLike} from '../fileobj.js';
 import {BaseSelectorImpl} from './base-impl.js';
 import {pollBitsToEvents} from './events.js';
 
@@ -16,7 +17,7 @@ import {pollBitsToEvents} from './events.js';
  * Not exported from the package's entry points; its declaration stays in
  * the .d.ts files because the public selector classes extend it.
  */
-export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> {
+export abstract class PollLikeSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends BaseSelectorImpl<T, F> {
 	/** The backend's "readable" bit (POLLIN, EPOLLIN). */
 	protected readonly _nativeRead: number;
 	/** The backend's "writable" bit (POLLOUT, EPOLLOUT). */

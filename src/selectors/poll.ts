@@ -6,6 +6,7 @@
 import {constant, native} from '../native.js';
 import {FdTable} from './fd-table.js';
 import {PollLikeSelector} from './poll-like.js';
+import type {FileDescriptorLike} from '../fileobj.js';
 
 const POLLIN = constant('POLLIN');
 const POLLOUT = constant('POLLOUT');
@@ -35,8 +36,9 @@ const EVENTS_SHIFT = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 
  * Unregister first all the same: it is what epoll needs.
  *
  * @typeParam T - type of the data attached to registrations
+ * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class PollSelector<T = unknown> extends PollLikeSelector<T> {
+export class PollSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends PollLikeSelector<T, F> {
 	/** `true` where the addon has poll(2): every supported platform. */
 	static readonly available: boolean = typeof native.poll === 'function';
 

@@ -6,6 +6,7 @@
 import {ValueError} from '../errors.js';
 import {constant, native} from '../native.js';
 import {BaseSelectorImpl} from './base-impl.js';
+import type {FileDescriptorLike} from '../fileobj.js';
 import {FdTable} from './fd-table.js';
 
 const FD_SETSIZE = constant('FD_SETSIZE');
@@ -27,8 +28,9 @@ const FD_SETSIZE = constant('FD_SETSIZE');
  * Unregister first all the same: it is what epoll needs.
  *
  * @typeParam T - type of the data attached to registrations
+ * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
+export class SelectSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends BaseSelectorImpl<T, F> {
 	/** `true`: select(2) exists on every supported platform. */
 	static readonly available: boolean = typeof native.select === 'function';
 	/** The largest file descriptor plus one select(2) accepts on this platform. */

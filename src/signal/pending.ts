@@ -52,11 +52,7 @@ export interface SignalBinding {
 	pthreadSigmask(how: number, signals: Int32Array, n: number, out: Int32Array): number;
 }
 
-/**
- * The addon, seen through its signal functions.
- *
- * @internal
- */
+/** The addon, seen through its signal functions. @internal */
 export const S = native as unknown as SignalBinding;
 
 /** NSIG: signal numbers are 1 … NSIG - 1. */

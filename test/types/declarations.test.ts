@@ -8,6 +8,7 @@ import {createRequire} from 'node:module';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {test} from 'node:test';
+import {consumerCompilerOptions} from './consumer-options.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const source = join(root, 'test', 'types', 'consumer.ts.txt');
@@ -21,19 +22,7 @@ test('the declarations in dist/ type-check a user\'s program (strict, skipLibChe
 	});
 	copyFileSync(source, join(dir, 'consumer.ts'));
 	writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-		compilerOptions: {
-			target: 'ES2022',
-			lib: ['ES2023', 'ESNext.Disposable'],
-			module: 'node16',
-			moduleResolution: 'node16',
-			strict: true,
-			exactOptionalPropertyTypes: true,
-			noUncheckedIndexedAccess: true,
-			skipLibCheck: false,
-			noEmit: true,
-			types: ['node'],
-			typeRoots: [join(root, 'node_modules', '@types')],
-		},
+		compilerOptions: consumerCompilerOptions(root),
 		files: ['consumer.ts'],
 	}));
 	const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

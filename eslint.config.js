@@ -23,6 +23,15 @@ export default tseslint.config(
 			// Arrays of tuples read better as Array<[a, b]> than [a, b][].
 			'@typescript-eslint/array-type': ['error', {default: 'array-simple'}],
 			'@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+			// Rethrowing a caught `unknown` and rejecting with `signal.reason`
+			// (which may be any value) keep the value as it is, on purpose.
+			'@typescript-eslint/only-throw-error': ['error', {allowThrowingUnknown: true, allowThrowingAny: false}],
+			'@typescript-eslint/prefer-promise-reject-errors': ['error', {allowThrowingUnknown: true}],
+			// `() => {}` is the idiomatic no-op listener (e.g. an 'error' handler).
+			'@typescript-eslint/no-empty-function': ['error', {allow: ['arrowFunctions']}],
+			// The addon's exports (src/native.ts) are plain C functions that never
+			// read `this`; the socket I/O loop passes them as its steps.
+			'@typescript-eslint/unbound-method': 'off',
 		},
 	},
 );

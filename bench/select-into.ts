@@ -28,7 +28,11 @@ interface Case {
 	readonly run: () => number;
 }
 
-function measure(work: Case, calls: number, heapCalls: number): {nsPerCall: number; bytesPerCall: number; checksum: number} {
+function measure(
+	work: Case,
+	calls: number,
+	heapCalls: number,
+): {nsPerCall: number; bytesPerCall: number; checksum: number} {
 	let checksum = 0;
 	for (let i = 0; i < Math.min(calls, 10_000); i++) {
 		checksum += work.run(); // Warm-up (JIT).
@@ -57,7 +61,7 @@ function measure(work: Case, calls: number, heapCalls: number): {nsPerCall: numb
 	}
 
 	growth.sort((a, b) => a - b);
-	return {nsPerCall: times[ROUNDS >> 1] as number, bytesPerCall: growth[ROUNDS >> 1] as number, checksum};
+	return {nsPerCall: times[ROUNDS >> 1]!, bytesPerCall: growth[ROUNDS >> 1]!, checksum};
 }
 
 function bench(name: string, sel: BaseSelector, ready: number): void {

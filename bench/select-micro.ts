@@ -17,7 +17,14 @@
  * @module
  */
 import {parseArgs} from 'node:util';
-import {EpollSelector, EVENT_READ, EVENT_WRITE, PollSelector, SelectSelector, type SelectorClass} from '../src/index.js';
+import {
+	EpollSelector,
+	EVENT_READ,
+	EVENT_WRITE,
+	PollSelector,
+	SelectSelector,
+	type SelectorClass,
+} from '../src/index.js';
 import {ensureNofile} from '../src/os.js';
 import {C} from '../src/native.js';
 import {socketpair, type Socket} from '../src/socket/index.js';
@@ -35,7 +42,7 @@ const FD_SETSIZE = C['FD_SETSIZE'] ?? 1024;
 function median(xs: number[]): number {
 	const sorted = [...xs].sort((a, b) => a - b);
 	const mid = sorted.length >> 1;
-	return sorted.length % 2 === 1 ? sorted[mid] ?? 0 : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+	return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function registerOps(Cls: SelectorClass, socks: Socket[]): number {
@@ -152,7 +159,9 @@ for (const n of sizes) {
 	const maxFd = Math.max(...socks.map(s => s.fileno()));
 	for (const Cls of classes) {
 		if (Cls === SelectSelector && maxFd >= FD_SETSIZE - 8) {
-			rows.push(`| ${Cls.name} | ${socks.length.toLocaleString('en-US')} | – | – | – | n/a (fd ${maxFd} >= FD_SETSIZE) |`);
+			rows.push(
+				`| ${Cls.name} | ${socks.length.toLocaleString('en-US')} | – | – | – | n/a (fd ${maxFd} >= FD_SETSIZE) |`,
+			);
 			continue;
 		}
 
@@ -160,9 +169,13 @@ for (const n of sizes) {
 		const mod = modifyOps(Cls, socks);
 		const sel = selectCalls(Cls, pairs, socks);
 		const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
-		console.error(`# ${Cls.name.padEnd(15)} N=${String(socks.length).padStart(6)} reg+unreg=${fmt(reg).padStart(12)}/s `
-			+ `modify=${fmt(mod).padStart(12)}/s select()=${fmt(sel).padStart(12)}/s`);
-		rows.push(`| ${Cls.name} | ${socks.length.toLocaleString('en-US')} | ${fmt(reg)} | ${fmt(mod)} | ${fmt(sel)} | ${(1e6 / sel).toFixed(2)} |`);
+		console.error(
+			`# ${Cls.name.padEnd(15)} N=${String(socks.length).padStart(6)} reg+unreg=${fmt(reg).padStart(12)}/s ` +
+				`modify=${fmt(mod).padStart(12)}/s select()=${fmt(sel).padStart(12)}/s`,
+		);
+		rows.push(
+			`| ${Cls.name} | ${socks.length.toLocaleString('en-US')} | ${fmt(reg)} | ${fmt(mod)} | ${fmt(sel)} | ${(1e6 / sel).toFixed(2)} |`,
+		);
 	}
 
 	for (const s of socks) {
@@ -170,9 +183,13 @@ for (const n of sizes) {
 	}
 }
 
-console.log(`Node ${process.version} on ${process.platform}, median of ${reps} passes, 1 readable fd, select(0)`);
+console.log(
+	`Node ${process.version} on ${process.platform}, median of ${reps} passes, 1 readable fd, select(0)`,
+);
 console.log();
-console.log('| selector | registered fds | register+unregister ops/s | modify ops/s | select() calls/s | µs per select() |');
+console.log(
+	'| selector | registered fds | register+unregister ops/s | modify ops/s | select() calls/s | µs per select() |',
+);
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const row of rows) {
 	console.log(row);

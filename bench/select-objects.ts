@@ -20,7 +20,9 @@ import {ensureNofile} from '../src/os.js';
 import {epoll, FD_SETSIZE, poll, POLLIN, POLLOUT, select} from '../src/select/index.js';
 import {socketpair, type Socket} from '../src/socket/index.js';
 
-const {values} = parseArgs({options: {sizes: {type: 'string', default: '10,100,1000'}, reps: {type: 'string', default: '5'}}});
+const {values} = parseArgs({
+	options: {sizes: {type: 'string', default: '10,100,1000'}, reps: {type: 'string', default: '5'}},
+});
 const sizes = values.sizes.split(',').map(Number);
 const reps = Number(values.reps);
 
@@ -50,7 +52,12 @@ function rate(fn: () => unknown): number {
 	}
 }
 
-type Obj = {register(fd: unknown, mask: number): void; modify(fd: unknown, mask: number): void; unregister(fd: unknown): void; poll(t: number): unknown[]};
+interface Obj {
+	register(fd: unknown, mask: number): void;
+	modify(fd: unknown, mask: number): void;
+	unregister(fd: unknown): void;
+	poll(t: number): unknown[];
+}
 
 function regOps(make: () => Obj, fds: number[], mask: number): number {
 	const o = make();
@@ -65,7 +72,7 @@ function regOps(make: () => Obj, fds: number[], mask: number): number {
 			o.unregister(fd);
 		}
 
-		out.push(2 * fds.length / ((performance.now() - t) / 1000));
+		out.push((2 * fds.length) / ((performance.now() - t) / 1000));
 	}
 
 	(o as {close?: () => void}).close?.();
@@ -89,7 +96,7 @@ function modOps(make: () => Obj, fds: number[], inMask: number, outMask: number)
 			o.modify(fd, inMask);
 		}
 
-		out.push(2 * fds.length / ((performance.now() - t) / 1000));
+		out.push((2 * fds.length) / ((performance.now() - t) / 1000));
 	}
 
 	(o as {close?: () => void}).close?.();
@@ -104,11 +111,13 @@ function waitCalls(make: () => Obj, fds: number[], inMask: number): number {
 
 	const out: number[] = [];
 	for (let r = 0; r < reps; r++) {
-		out.push(rate(() => {
-			if (o.poll(0).length !== 1) {
-				throw new Error('expected one ready fd');
-			}
-		}));
+		out.push(
+			rate(() => {
+				if (o.poll(0).length !== 1) {
+					throw new Error('expected one ready fd');
+				}
+			}),
+		);
 	}
 
 	(o as {close?: () => void}).close?.();
@@ -153,14 +162,22 @@ function measure(n: number, pairs: Array<[Socket, Socket]>, keep: boolean): void
 	b.send(Buffer.from('x'));
 	const EIN = 1; // EPOLLIN
 	const EOUT = 4; // EPOLLOUT
-	rows.push(`| epoll | ${n} | ${fmt(regOps(() => epoll(), fds, EIN))} | ${fmt(modOps(() => epoll(), fds, EIN, EOUT))} | ${fmt(waitCalls(() => epoll(), fds, EIN))} |`);
-	rows.push(`| poll | ${n} | ${fmt(regOps(() => poll(), fds, POLLIN))} | ${fmt(modOps(() => poll(), fds, POLLIN, POLLOUT))} | ${fmt(waitCalls(() => poll(), fds, POLLIN))} |`);
+	rows.push(
+		`| epoll | ${n} | ${fmt(regOps(() => epoll(), fds, EIN))} | ${fmt(modOps(() => epoll(), fds, EIN, EOUT))} | ${fmt(waitCalls(() => epoll(), fds, EIN))} |`,
+	);
+	rows.push(
+		`| poll | ${n} | ${fmt(regOps(() => poll(), fds, POLLIN))} | ${fmt(modOps(() => poll(), fds, POLLIN, POLLOUT))} | ${fmt(waitCalls(() => poll(), fds, POLLIN))} |`,
+	);
 	if (Math.max(...fds) < FD_SETSIZE) {
-		const sel = median(Array.from({length: reps}, () => rate(() => {
-			if (select(socks, [], [], 0)[0].length !== 1) {
-				throw new Error('expected one ready socket');
-			}
-		})));
+		const sel = median(
+			Array.from({length: reps}, () =>
+				rate(() => {
+					if (select(socks, [], [], 0)[0].length !== 1) {
+						throw new Error('expected one ready socket');
+					}
+				}),
+			),
+		);
 		rows.push(`| select() | ${n} | – | – | ${fmt(sel)} |`);
 	}
 
@@ -170,7 +187,9 @@ function measure(n: number, pairs: Array<[Socket, Socket]>, keep: boolean): void
 	}
 }
 
-console.log(`node-selectors/select on Node ${process.version}, median of ${reps} passes, 1 readable fd, timeout 0`);
+console.log(
+	`node-selectors/select on Node ${process.version}, median of ${reps} passes, 1 readable fd, timeout 0`,
+);
 console.log('| object | fds | register+unregister ops/s | modify ops/s | wait calls/s |');
 console.log('|---|---:|---:|---:|---:|');
 console.log(rows.join('\n'));

@@ -56,8 +56,10 @@ async function slowReader(fd: number): Promise<[number, string]> {
 		sock.close();
 		parentPort.postMessage([total, hash.digest('hex')]);
 	`;
-	const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {workerData: {fd, napEvery}});
-	const [result] = await once(worker, 'message') as [[number, string]];
+	const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
+		workerData: {fd, napEvery},
+	});
+	const [result] = (await once(worker, 'message')) as [[number, string]];
 	await once(worker, 'exit');
 	return result;
 }
@@ -79,7 +81,9 @@ const hash = createHash('sha256');
 
 const expected = hash.digest('hex');
 const report = (name: string, ms: number): void => {
-	console.log(`${name}: ${size / 1024 / 1024} MiB in ${ms.toFixed(0)} ms, ${(size / 1024 / 1024 / (ms / 1000)).toFixed(1)} MiB/s`);
+	console.log(
+		`${name}: ${size / 1024 / 1024} MiB in ${ms.toFixed(0)} ms, ${(size / 1024 / 1024 / (ms / 1000)).toFixed(1)} MiB/s`,
+	);
 };
 
 try {

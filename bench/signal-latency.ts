@@ -29,7 +29,11 @@ import {EpollSelector, EVENT_READ, PollSelector, SelectSelector, type SelectorCl
 import * as os from '../src/os.js';
 import {signal, SIGUSR2} from '../src/signal/index.js';
 
-const BACKENDS: Record<string, SelectorClass> = {select: SelectSelector, poll: PollSelector, epoll: EpollSelector};
+const BACKENDS: Record<string, SelectorClass> = {
+	select: SelectSelector,
+	poll: PollSelector,
+	epoll: EpollSelector,
+};
 
 const {values} = parseArgs({
 	options: {
@@ -42,7 +46,7 @@ const {values} = parseArgs({
 
 /** The child of part 1: blocks in select(null), reports each SIGUSR2's handler time. */
 function child(backend: string): void {
-	const sel = new (BACKENDS[backend] as SelectorClass)();
+	const sel = new BACKENDS[backend]!();
 	const [r] = os.pipe();
 	sel.register(r, EVENT_READ);
 	signal(SIGUSR2, () => {
@@ -82,7 +86,9 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function latency(backend: string, count: number): Promise<void> {
-	const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', backend], {stdio: ['ignore', 'pipe', 'inherit']});
+	const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', backend], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	const next = lineReader(proc);
 	await next(); // ready
 	await new Promise(resolve => setTimeout(resolve, 50)); // in select() by now
@@ -97,8 +103,10 @@ async function latency(backend: string, count: number): Promise<void> {
 	proc.kill('SIGKILL');
 	await once(proc, 'exit');
 	samples.sort((a, b) => a - b);
-	console.log(`${backend.padEnd(7)} ${count} signals: p50 ${percentile(samples, 0.5).toFixed(3)} ms, `
-		+ `p99 ${percentile(samples, 0.99).toFixed(3)} ms, max ${samples.at(-1)!.toFixed(3)} ms`);
+	console.log(
+		`${backend.padEnd(7)} ${count} signals: p50 ${percentile(samples, 0.5).toFixed(3)} ms, ` +
+			`p99 ${percentile(samples, 0.99).toFixed(3)} ms, max ${samples.at(-1)!.toFixed(3)} ms`,
+	);
 }
 
 /** CPU ticks (utime + stime, all threads) and context switches (all threads) of `pid`. */
@@ -132,13 +140,15 @@ async function idle(label: string, script: string, seconds: number): Promise<voi
 	const b = usage(proc.pid!);
 	const start = performance.now();
 	proc.kill('SIGTERM');
-	const [code, sig] = await once(proc, 'exit') as [number | null, string | null];
+	const [code, sig] = (await once(proc, 'exit')) as [number | null, string | null];
 	const stopMs = performance.now() - start;
 	const cpu = (b.ticks - a.ticks) / 100; // USER_HZ is 100 on Linux
-	const switches = (b.voluntary - a.voluntary) + (b.involuntary - a.involuntary);
-	console.log(`${label}: idle ${seconds} s: CPU ${(cpu * 1000).toFixed(0)} ms (${(100 * cpu / seconds).toFixed(2)} %), `
-		+ `${switches} context switches (${(switches / seconds).toFixed(1)}/s; ${b.threads} threads); `
-		+ `SIGTERM to exit ${stopMs.toFixed(1)} ms, status ${code ?? sig}`);
+	const switches = b.voluntary - a.voluntary + (b.involuntary - a.involuntary);
+	console.log(
+		`${label}: idle ${seconds} s: CPU ${(cpu * 1000).toFixed(0)} ms (${((100 * cpu) / seconds).toFixed(2)} %), ` +
+			`${switches} context switches (${(switches / seconds).toFixed(1)}/s; ${b.threads} threads); ` +
+			`SIGTERM to exit ${stopMs.toFixed(1)} ms, status ${code ?? sig}`,
+	);
 }
 
 if (values.child !== undefined) {

@@ -36,7 +36,7 @@ const reps = Number(values.reps);
 function median(xs: number[]): number {
 	const sorted = [...xs].sort((a, b) => a - b);
 	const mid = sorted.length >> 1;
-	return sorted.length % 2 === 1 ? sorted[mid] ?? 0 : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+	return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** CPU seconds (user + system) `fn` takes. */
@@ -69,48 +69,56 @@ function measure(Cls: SelectorClass, pairs: Array<[Socket, Socket]>, socks: Sock
 	const figures: number[][] = [[], [], [], []];
 	for (let r = 0; r < reps; r++) {
 		const sel = new Cls();
-		figures[0]!.push(rate(2 * socks.length, () => {
-			for (const s of socks) {
-				sel.register(s, EVENT_READ);
-			}
+		figures[0]!.push(
+			rate(2 * socks.length, () => {
+				for (const s of socks) {
+					sel.register(s, EVENT_READ);
+				}
 
-			for (const s of socks) {
-				sel.unregister(s);
-			}
-		}));
+				for (const s of socks) {
+					sel.unregister(s);
+				}
+			}),
+		);
 		for (const s of socks) {
 			sel.register(s, EVENT_READ);
 		}
 
 		sel.select(0);
-		figures[1]!.push(rate(2 * socks.length, () => {
-			for (const s of socks) {
-				sel.modify(s, EVENT_READ | EVENT_WRITE);
-			}
+		figures[1]!.push(
+			rate(2 * socks.length, () => {
+				for (const s of socks) {
+					sel.modify(s, EVENT_READ | EVENT_WRITE);
+				}
 
-			for (const s of socks) {
-				sel.modify(s, EVENT_READ);
-			}
-		}));
+				for (const s of socks) {
+					sel.modify(s, EVENT_READ);
+				}
+			}),
+		);
 		sel.select(0);
 		const [a, b] = pairs[pairs.length >> 1]!;
 		b.send(Buffer.from('x'));
-		figures[2]!.push(rate(1, () => {
-			if (sel.select(0).length !== 1) {
-				throw new Error('expected one ready fd');
-			}
-		}));
+		figures[2]!.push(
+			rate(1, () => {
+				if (sel.select(0).length !== 1) {
+					throw new Error('expected one ready fd');
+				}
+			}),
+		);
 		a.recv(1);
 		sel.modify(b, EVENT_READ | EVENT_WRITE);
 		sel.select(0);
-		figures[3]!.push(rate(1, () => {
-			sel.modify(b, EVENT_WRITE);
-			sel.select(0);
-			sel.modify(b, EVENT_READ | EVENT_WRITE);
-			if (sel.select(0).length !== 1) {
-				throw new Error('expected b writable');
-			}
-		}));
+		figures[3]!.push(
+			rate(1, () => {
+				sel.modify(b, EVENT_WRITE);
+				sel.select(0);
+				sel.modify(b, EVENT_READ | EVENT_WRITE);
+				if (sel.select(0).length !== 1) {
+					throw new Error('expected b writable');
+				}
+			}),
+		);
 		sel.close();
 	}
 
@@ -121,7 +129,9 @@ const [limit] = ensureNofile(Math.max(...sizes) + 64);
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 console.log(`Node ${process.version}, median of ${reps} passes, operations per CPU second (user + system)`);
 console.log();
-console.log('| selector | registered fds | register+unregister ops/s | modify ops/s | select(0) calls/s (1 ready) | modify+select rounds/s |');
+console.log(
+	'| selector | registered fds | register+unregister ops/s | modify ops/s | select(0) calls/s (1 ready) | modify+select rounds/s |',
+);
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const n of sizes) {
 	if (n + 64 > limit) {
@@ -146,7 +156,9 @@ for (const n of sizes) {
 
 	const e = results.get('EpollSelector')!;
 	const u = results.get('IoUringSelector')!;
-	console.log(`| ratio io_uring / epoll | ${fmt(socks.length)} | ${u.map((x, i) => `${(x / e[i]!).toFixed(2)}×`).join(' | ')} |`);
+	console.log(
+		`| ratio io_uring / epoll | ${fmt(socks.length)} | ${u.map((x, i) => `${(x / e[i]!).toFixed(2)}×`).join(' | ')} |`,
+	);
 	for (const s of socks) {
 		s.close();
 	}

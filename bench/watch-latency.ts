@@ -94,7 +94,7 @@ async function main(): Promise<void> {
 		for (let i = 0; i < rounds; i++) {
 			const waiting = watch.wait();
 			go();
-			// eslint-disable-next-line no-await-in-loop
+
 			await waiting;
 			samples.push(lapse());
 			readSync(rd, buf);
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
 		while (samples.length < rounds) {
 			const step = it.next();
 			go();
-			// eslint-disable-next-line no-await-in-loop
+
 			await step;
 			samples.push(lapse());
 			readSync(rd, buf);
@@ -135,7 +135,9 @@ async function main(): Promise<void> {
 	console.log(`wait-to-callback, write(2) from a worker thread, ${rounds} rounds each (microseconds)`);
 	for (const [name, samples] of Object.entries(results)) {
 		const sorted = [...samples].sort((a, b) => a - b);
-		console.log(`${name.padEnd(24)} p50 ${percentile(sorted, 0.5).toFixed(1).padStart(7)}  p99 ${percentile(sorted, 0.99).toFixed(1).padStart(7)}  max ${sorted.at(-1)!.toFixed(1).padStart(8)}`);
+		console.log(
+			`${name.padEnd(24)} p50 ${percentile(sorted, 0.5).toFixed(1).padStart(7)}  p99 ${percentile(sorted, 0.99).toFixed(1).padStart(7)}  max ${sorted.at(-1)!.toFixed(1).padStart(8)}`,
+		);
 	}
 }
 

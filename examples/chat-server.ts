@@ -64,7 +64,8 @@ while (running) {
 					throw error;
 				}
 			}
-		} else if (typeof ready === 'number') { // STDIN, the one fd in the list
+		} else if (typeof ready === 'number') {
+			// STDIN, the one fd in the list
 			const data = os.read(STDIN, 4096);
 			if (data.length === 0) {
 				running = false;

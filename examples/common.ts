@@ -64,12 +64,35 @@ import {performance} from 'node:perf_hooks';
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {
-	type BaseSelector, type DataArgument, EpollSelector, EVENT_READ, IoUringSelector, KqueueSelector, PollSelector, SelectSelector,
-	DefaultSelector, type SelectorClass, type SelectorKey, ValueError,
+	type BaseSelector,
+	type DataArgument,
+	EpollSelector,
+	EVENT_READ,
+	IoUringSelector,
+	KqueueSelector,
+	PollSelector,
+	SelectSelector,
+	DefaultSelector,
+	EVENT_WRITE,
+	type SelectorClass,
+	type SelectorKey,
+	ValueError,
 } from '../src/index.js';
 import {
-	AF_INET, AF_INET6, createServer, IPPROTO_TCP, OSError, SO_REUSEADDR, SO_REUSEPORT, SOCK_STREAM, Socket, SOL_SOCKET,
-	SOMAXCONN, type SocketAddress, TCP_NODELAY,
+	AF_INET,
+	AF_INET6,
+	BlockingIOError,
+	createServer,
+	IPPROTO_TCP,
+	OSError,
+	SO_REUSEADDR,
+	SO_REUSEPORT,
+	SOCK_STREAM,
+	Socket,
+	SOL_SOCKET,
+	SOMAXCONN,
+	type SocketAddress,
+	TCP_NODELAY,
 } from '../src/socket/index.js';
 import * as os from '../src/os.js';
 import {signal, SIGINT, SIGTERM} from '../src/signal/index.js';
@@ -82,7 +105,7 @@ import {signal, SIGINT, SIGTERM} from '../src/signal/index.js';
 export const BACKENDS = ['select', 'poll', 'epoll', 'kqueue', 'io_uring'] as const;
 
 /** One of {@link BACKENDS}. */
-export type BackendName = typeof BACKENDS[number];
+export type BackendName = (typeof BACKENDS)[number];
 
 /** Port used when neither `--port` nor a positional port is given. */
 export const DEFAULT_PORT = 8080;
@@ -149,18 +172,22 @@ export function usage(spec: CliSpec): string {
 		spec.summary,
 		'',
 		'Options:',
-		`  --host HOST          ${client ? 'the server\'s address' : 'address'} (default ${DEFAULT_HOST})`,
-		`  --port PORT          ${client ? 'the server\'s TCP port' : 'TCP port'} (default ${DEFAULT_PORT}${client ? '' : '; 0 = any free port'}); also the first argument`,
+		`  --host HOST          ${client ? "the server's address" : 'address'} (default ${DEFAULT_HOST})`,
+		`  --port PORT          ${client ? "the server's TCP port" : 'TCP port'} (default ${DEFAULT_PORT}${client ? '' : '; 0 = any free port'}); also the first argument`,
 		`  --backend NAME       ${BACKENDS.join('|')} (default: DefaultSelector, ${DefaultSelector.name} here)`,
 	];
 	if (spec.workers === true) {
-		lines.push('  --workers N          N worker threads, each with its own selector and listening socket',
-			'                       on the same port (SO_REUSEPORT); default 1 = the main thread');
+		lines.push(
+			'  --workers N          N worker threads, each with its own selector and listening socket',
+			'                       on the same port (SO_REUSEPORT); default 1 = the main thread',
+		);
 	}
 
-	lines.push(...spec.optionsUsage ?? [],
+	lines.push(
+		...(spec.optionsUsage ?? []),
 		`  -v, --verbose        ${spec.verboseUsage ?? 'one line per connection'}`,
-		'  -h, --help           show this help and exit');
+		'  -h, --help           show this help and exit',
+	);
 	if (spec.workers === true) {
 		lines.push('', 'SIGINT/SIGTERM close every socket and the selector and exit 0.');
 	}
@@ -192,8 +219,14 @@ export function usageError(spec: CliSpec, message: string): never {
  * @returns the integer
  * @throws never: exits 2 with a usage error when `value` is not an integer in range
  */
-export function intOption(spec: CliSpec, name: string, value: string | boolean | undefined, fallback: number,
-	min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function intOption(
+	spec: CliSpec,
+	name: string,
+	value: string | boolean | undefined,
+	fallback: number,
+	min = 0,
+	max = Number.MAX_SAFE_INTEGER,
+): number {
 	if (value === undefined) {
 		return fallback;
 	}
@@ -216,15 +249,23 @@ export function intOption(spec: CliSpec, name: string, value: string | boolean |
  * @returns the number
  * @throws never: exits 2 with a usage error when `value` is not a finite number >= 0
  */
-export function numberOption(spec: CliSpec, name: string, value: string | boolean | undefined,
-	fallback: number, positive = false): number {
+export function numberOption(
+	spec: CliSpec,
+	name: string,
+	value: string | boolean | undefined,
+	fallback: number,
+	positive = false,
+): number {
 	if (value === undefined) {
 		return fallback;
 	}
 
 	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
 	if (!Number.isFinite(n) || n < 0 || (positive && n === 0)) {
-		usageError(spec, `--${name} must be a number ${positive ? '> 0' : '>= 0'}, not ${JSON.stringify(value)}`);
+		usageError(
+			spec,
+			`--${name} must be a number ${positive ? '> 0' : '>= 0'}, not ${JSON.stringify(value)}`,
+		);
 	}
 
 	return n;
@@ -266,7 +307,7 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
 	}
 
 	const {values, positionals} = parsed;
-	if (values['help'] === true) {
+	if (values.help === true) {
 		writeSync(1, usage(spec));
 		process.exit(0);
 	}
@@ -275,23 +316,33 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
 		usageError(spec, `unexpected argument ${JSON.stringify(positionals[1])}`);
 	}
 
-	const portValue = values['port'];
+	const portValue = values.port;
 	if (positionals[0] !== undefined && portValue !== undefined && positionals[0] !== portValue) {
 		usageError(spec, 'the port is given twice (--port and as an argument)');
 	}
 
-	const port = intOption(spec, 'port', positionals[0] ?? portValue, DEFAULT_PORT, spec.client === true ? 1 : 0, 65_535);
-	const backend = values['backend'];
+	const port = intOption(
+		spec,
+		'port',
+		positionals[0] ?? portValue,
+		DEFAULT_PORT,
+		spec.client === true ? 1 : 0,
+		65_535,
+	);
+	const backend = values.backend;
 	if (backend !== undefined && !(BACKENDS as readonly unknown[]).includes(backend)) {
 		usageError(spec, `--backend must be one of ${BACKENDS.join(', ')}, not ${JSON.stringify(backend)}`);
 	}
 
 	if (typeof backend === 'string' && !selectorClass(backend).available) {
-		usageError(spec, `--backend ${backend} is not available on this platform (${process.platform}); `
-			+ `available: ${BACKENDS.filter(name => selectorClass(name).available).join(', ')}`);
+		usageError(
+			spec,
+			`--backend ${backend} is not available on this platform (${process.platform}); ` +
+				`available: ${BACKENDS.filter(name => selectorClass(name).available).join(', ')}`,
+		);
 	}
 
-	const host = values['host'];
+	const host = values.host;
 	if (typeof host === 'string' && host === '') {
 		usageError(spec, '--host must not be empty');
 	}
@@ -300,8 +351,8 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
 		host: typeof host === 'string' ? host : DEFAULT_HOST,
 		port,
 		backend: backend as BackendName | undefined,
-		verbose: values['verbose'] === true,
-		workers: spec.workers === true ? intOption(spec, 'workers', values['workers'], 1, 1, 1024) : 1,
+		verbose: values.verbose === true,
+		workers: spec.workers === true ? intOption(spec, 'workers', values.workers, 1, 1, 1024) : 1,
 		values,
 	};
 }
@@ -341,7 +392,9 @@ export function selectorClass(backend?: string): SelectorClass {
 		}
 
 		default: {
-			throw new TypeError(`unknown backend ${JSON.stringify(backend)}: expected one of ${BACKENDS.join(', ')}`);
+			throw new TypeError(
+				`unknown backend ${JSON.stringify(backend)}: expected one of ${BACKENDS.join(', ')}`,
+			);
 		}
 	}
 }
@@ -534,7 +587,9 @@ export function onStopSignal(onStop: (signum: number) => void): void {
 
 /** `SIGTERM` for 15. */
 function signalName(signum: number): string {
-	return Object.entries(osConstants.signals).find(([, value]) => value === signum)?.[0] ?? `signal ${signum}`;
+	return (
+		Object.entries(osConstants.signals).find(([, value]) => value === signum)?.[0] ?? `signal ${signum}`
+	);
 }
 
 /**
@@ -681,7 +736,12 @@ let turnedAwayWarned = false;
  * @param data - the key's data (the callback)
  * @returns whether the connection was registered
  */
-export function registerConnection<T>(sel: BaseSelector<T, ServerFile>, conn: Socket, events: number, data: T): boolean {
+export function registerConnection<T>(
+	sel: BaseSelector<T, ServerFile>,
+	conn: Socket,
+	events: number,
+	data: T,
+): boolean {
 	try {
 		sel.register(conn, events, ...([data] as DataArgument<T>));
 		return true;
@@ -698,6 +758,84 @@ export function registerConnection<T>(sel: BaseSelector<T, ServerFile>, conn: So
 
 		return false;
 	}
+}
+
+// ---------------------------------------------------------------------------
+// TLS (--tls)
+// ---------------------------------------------------------------------------
+
+// The TLS entry point, loaded up front but only needed with --tls: where it
+// cannot load (no TLS addon, a Node without OpenSSL 3) the plain programs still work.
+const ssl = await import('../src/ssl/index.js').catch((error: unknown) => error as Error);
+
+/** An SSLContext of node-selectors/ssl. */
+export type SSLContext = import('../src/ssl/index.js').SSLContext;
+
+/** An SSLSocket of node-selectors/ssl. */
+export type SSLSocket = import('../src/ssl/index.js').SSLSocket;
+
+/** The `--tls CERT` / `--tls-key KEY` options of the TLS servers, and their usage lines. */
+export const TLS_SERVER_OPTIONS: OptionsConfig = {tls: {type: 'string'}, 'tls-key': {type: 'string'}};
+export const TLS_SERVER_USAGE: readonly string[] = [
+	'  --tls CERT           speak TLS with this PEM certificate chain (node-selectors/ssl)',
+	'  --tls-key KEY        its PEM private key (default: in CERT)',
+];
+
+/** TLS's want-read/want-write as the `EVENT_*` to wait for, or 0 for any other error. */
+export function tlsWants(error: unknown): number {
+	const code = (error as {code?: unknown} | null)?.code;
+	return code === 'ERR_SSL_WANT_READ' ? EVENT_READ : code === 'ERR_SSL_WANT_WRITE' ? EVENT_WRITE : 0;
+}
+
+/** Whether an error only says "wait and call again": the socket's EAGAIN or TLS's want-read/want-write. */
+export function wouldBlock(error: unknown): boolean {
+	return error instanceof BlockingIOError || tlsWants(error) !== 0;
+}
+
+/**
+ * The TLS server context for `--tls CERT [--tls-key KEY]`, or undefined without `--tls`.
+ *
+ * @throws the error that kept node-selectors/ssl from loading, or the SSLError/OSError of a bad certificate or key
+ */
+export function tlsServerContext(
+	values: CliArgs['values'],
+	alpn?: readonly string[],
+): SSLContext | undefined {
+	const cert = values['tls'];
+	if (typeof cert !== 'string') {
+		return undefined;
+	}
+
+	if (ssl instanceof Error) {
+		throw ssl;
+	}
+
+	const key = values['tls-key'];
+	const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+	ctx.loadCertChain(cert, typeof key === 'string' ? key : null);
+	if (alpn !== undefined) {
+		ctx.setAlpnProtocols([...alpn]);
+	}
+
+	return ctx;
+}
+
+/**
+ * The TLS client context for `--tls CA` (verifies the server's certificate and host name), or undefined without it.
+ *
+ * @throws the error that kept node-selectors/ssl from loading, or the error of an unreadable CA file
+ */
+export function tlsClientContext(values: CliArgs['values']): SSLContext | undefined {
+	const ca = values['tls'];
+	if (typeof ca !== 'string') {
+		return undefined;
+	}
+
+	if (ssl instanceof Error) {
+		throw ssl;
+	}
+
+	return ssl.createDefaultContext(ssl.Purpose.SERVER_AUTH, {cafile: ca});
 }
 
 /** Number of open fds of this process (Linux /proc/self/fd), or -1 where unknown. */
@@ -757,7 +895,7 @@ function workerInfo(): WorkerInfo | undefined {
 	}
 
 	const data = workerData as Partial<WorkerInfo> | null | undefined;
-	return data?.selectorsExampleWorker === true ? data as WorkerInfo : undefined;
+	return data?.selectorsExampleWorker === true ? (data as WorkerInfo) : undefined;
 }
 
 /**
@@ -766,8 +904,12 @@ function workerInfo(): WorkerInfo | undefined {
  * for anything else (a bug).
  */
 function fatal(name: string, error: unknown): void {
-	const text = error instanceof OSError ? error.message
-		: (error instanceof Error ? (error.stack ?? error.message) : String(error));
+	const text =
+		error instanceof OSError
+			? error.message
+			: error instanceof Error
+				? (error.stack ?? error.message)
+				: String(error);
 	writeSync(2, `${name}: ${text}\n`);
 	process.exitCode = 1;
 }
@@ -781,7 +923,11 @@ function exitSoon(): void {
 
 /** A non-blocking listening socket on `[host, port]` with a big backlog (the bench opens 1,000 connections). */
 function listen(host: string, port: number, reusePort: boolean): Socket {
-	const sock = createServer([host, port], {family: familyOf(host), reusePort, backlog: Math.max(SOMAXCONN, 1024)});
+	const sock = createServer([host, port], {
+		family: familyOf(host),
+		reusePort,
+		backlog: Math.max(SOMAXCONN, 1024),
+	});
 	sock.setblocking(false);
 	return sock;
 }
@@ -865,7 +1011,7 @@ function runWorker(program: ServerProgram, info: WorkerInfo): void {
 	const Selector = selectorClass(args.backend);
 	const sel = new Selector<Callback, ServerFile>();
 	let listener: Socket | undefined;
-	let closed = 0;
+	let closed: number;
 	openReserve();
 	try {
 		// The self-pipe: the main thread writes a byte to stop this worker.
@@ -873,9 +1019,11 @@ function runWorker(program: ServerProgram, info: WorkerInfo): void {
 		sel.register(wakeFd, EVENT_READ, () => {});
 		listener = listen(args.host, args.port, true);
 		const prefix = `[worker ${id}] `;
-		const log = args.verbose ? (line: string): void => {
-			writeLine(prefix + line);
-		} : (): void => {};
+		const log = args.verbose
+			? (line: string): void => {
+					writeLine(prefix + line);
+				}
+			: (): void => {};
 		program.setup({selector: sel, listener, args, workerId: id, log});
 		parentPort?.postMessage({type: 'listening', id});
 		serveBlocking(sel, control);
@@ -931,28 +1079,35 @@ async function runMain(program: ServerProgram, args: CliArgs): Promise<void> {
 		for (let id = 1; id <= args.workers; id++) {
 			const [r, w] = os.pipe();
 			const worker = new Worker(new URL(program.entry), {
-				workerData: {selectorsExampleWorker: true, id, wakeFd: r, args: {...args, port}} satisfies WorkerInfo,
+				workerData: {
+					selectorsExampleWorker: true,
+					id,
+					wakeFd: r,
+					args: {...args, port},
+				} satisfies WorkerInfo,
 				stdout: false,
 				stderr: false,
 			});
 			const exited = new Promise<number>(resolve => {
 				worker.on('exit', resolve);
 			});
-			ready.push(new Promise<void>((resolve, reject) => {
-				worker.on('message', (message: {type?: string}) => {
-					if (message.type === 'listening') {
-						resolve();
-					}
-				});
-				worker.on('error', (error: unknown) => {
-					fatal(`${program.spec.name} worker ${id}`, error);
-					stop();
-					reject(new Error(`worker ${id} failed`));
-				});
-				void exited.then(code => {
-					reject(new Error(`worker ${id} exited with status ${code} before listening`));
-				});
-			}));
+			ready.push(
+				new Promise<void>((resolve, reject) => {
+					worker.on('message', (message: {type?: string}) => {
+						if (message.type === 'listening') {
+							resolve();
+						}
+					});
+					worker.on('error', (error: unknown) => {
+						fatal(`${program.spec.name} worker ${id}`, error);
+						stop();
+						reject(new Error(`worker ${id} failed`));
+					});
+					void exited.then(code => {
+						reject(new Error(`worker ${id} exited with status ${code} before listening`));
+					});
+				}),
+			);
 			workers.push({worker, r, w, exited});
 			if (stopping) {
 				os.write(w, Buffer.from('x')); // a signal came while the workers were starting
@@ -985,7 +1140,9 @@ async function runMain(program: ServerProgram, args: CliArgs): Promise<void> {
 	}
 
 	if (args.verbose) {
-		writeLine(`stopped: ${workers.length} workers exited (${codes.join(', ')}); ${openFds()} fds open, ${fdsAtStart} at start`);
+		writeLine(
+			`stopped: ${workers.length} workers exited (${codes.join(', ')}); ${openFds()} fds open, ${fdsAtStart} at start`,
+		);
 	}
 
 	exitSoon();

@@ -23,14 +23,16 @@ const STARTUP_TIMEOUT_MS = 10_000;
 
 const clientArgs = process.argv.slice(2);
 if (clientArgs.includes('--help') || clientArgs.includes('-h')) {
-	console.log([
-		'Usage: demo [echo-client options]',
-		'',
-		'Starts echo-server on a free port, runs echo-client against it with the options given',
-		'(--connections, --messages, --size, --duration, --timeout, --backend, --verbose),',
-		'prints the client\'s summary, stops the server and exits with the client\'s status.',
-		'See selectors-echo-client --help (dist/examples/echo-client.js) for the options.',
-	].join('\n'));
+	console.log(
+		[
+			'Usage: demo [echo-client options]',
+			'',
+			'Starts echo-server on a free port, runs echo-client against it with the options given',
+			'(--connections, --messages, --size, --duration, --timeout, --backend, --verbose),',
+			"prints the client's summary, stops the server and exits with the client's status.",
+			'See selectors-echo-client --help (dist/examples/echo-client.js) for the options.',
+		].join('\n'),
+	);
 	process.exit(0);
 }
 
@@ -69,17 +71,22 @@ async function listening(): Promise<[string, number]> {
 let status = 1;
 try {
 	const [host, port] = await listening();
-	console.log(`demo: echo-server is listening on ${host}:${port} (pid ${server.pid ?? '?'}); running echo-client`);
-	const client = spawn(process.execPath, [clientPath, '--host', host, '--port', String(port), ...clientArgs],
-		{stdio: 'inherit'});
-	const [code] = await once(client, 'exit') as [number | null];
+	console.log(
+		`demo: echo-server is listening on ${host}:${port} (pid ${server.pid ?? '?'}); running echo-client`,
+	);
+	const client = spawn(
+		process.execPath,
+		[clientPath, '--host', host, '--port', String(port), ...clientArgs],
+		{stdio: 'inherit'},
+	);
+	const [code] = (await once(client, 'exit')) as [number | null];
 	status = code ?? 1;
 } catch (error) {
 	console.error(`demo: ${error instanceof Error ? error.message : String(error)}`);
 } finally {
 	if (!serverExited) {
 		server.kill('SIGTERM');
-		const [code, signal] = await once(server, 'exit') as [number | null, string | null];
+		const [code, signal] = (await once(server, 'exit')) as [number | null, string | null];
 		console.log(`demo: echo-server stopped (status ${code ?? signal ?? '?'})`);
 		if (code !== 0 && status === 0) {
 			status = 1;

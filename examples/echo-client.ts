@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Run: npm run build && node dist/examples/echo-client.js --connections 10 --messages 1000 [PORT]
 //      (against a running echo server, e.g. `npm start`; or all in one: npm run demo)
+// TLS: node dist/examples/echo-client.js --tls CA [PORT]   (against echo-server --tls CERT --tls-key KEY)
 /**
  * The tutorials' echo client, done without threads: one selector drives
  * `--connections` non-blocking connections. Each sends `--messages`
@@ -21,6 +22,12 @@
  * early EOF, a wrong or extra byte, no progress for `--timeout` seconds),
  * 2 for a usage error, else 0.
  *
+ * `--tls CA` speaks TLS (node-selectors/ssl), verifying the server's
+ * certificate against the PEM CA file and the host name (`--host`): each
+ * connection runs a non-blocking handshake driven by the selector
+ * (SSLWantReadError/SSLWantWriteError say which event to wait for), then
+ * the same round trips; reads drain `pending()`.
+ *
  * @module
  */
 import {Buffer} from 'node:buffer';
@@ -28,23 +35,43 @@ import {constants as osConstants} from 'node:os';
 import {performance} from 'node:perf_hooks';
 import {EVENT_READ, EVENT_WRITE, ValueError} from '../src/index.js';
 import {
-	BlockingIOError, IPPROTO_TCP, OSError, SO_ERROR, SOCK_STREAM, Socket, SOL_SOCKET, TCP_NODELAY,
+	IPPROTO_TCP,
+	OSError,
+	SO_ERROR,
+	SOCK_STREAM,
+	Socket,
+	SOL_SOCKET,
+	TCP_NODELAY,
 } from '../src/socket/index.js';
 import {
-	type CliSpec, familyOf, formatAddress, intOption, numberOption, parseCli, selectorClass, usageError, writeLine,
+	type CliSpec,
+	familyOf,
+	formatAddress,
+	intOption,
+	numberOption,
+	parseCli,
+	selectorClass,
+	type SSLSocket,
+	tlsClientContext,
+	tlsWants,
+	usageError,
+	wouldBlock,
+	writeLine,
 } from './common.js';
 
 const {EINPROGRESS} = osConstants.errno;
 
 const spec: CliSpec = {
 	name: 'selectors-echo-client',
-	summary: 'Drives many connections to an echo server from one selector, verifies every byte, prints a summary.',
+	summary:
+		'Drives many connections to an echo server from one selector, verifies every byte, prints a summary.',
 	options: {
 		connections: {type: 'string'},
 		messages: {type: 'string'},
 		size: {type: 'string'},
 		duration: {type: 'string'},
 		timeout: {type: 'string'},
+		tls: {type: 'string'},
 	},
 	optionsUsage: [
 		'  --connections N      concurrent connections (default 10)',
@@ -52,6 +79,7 @@ const spec: CliSpec = {
 		'  --size BYTES         bytes per message (default 64)',
 		'  --duration SECONDS   keep sending for this long instead of --messages',
 		'  --timeout SECONDS    give up when nothing moves for this long (default 10)',
+		'  --tls CA             speak TLS, verifying the server against this PEM CA file and --host',
 	],
 	verboseUsage: 'one line per failed connection',
 	client: true,
@@ -66,14 +94,20 @@ if (duration > 0 && values['messages'] !== undefined) {
 	usageError(spec, 'give --messages or --duration, not both');
 }
 
-const messages = duration > 0 ? Number.POSITIVE_INFINITY : intOption(spec, 'messages', values['messages'], 1000, 1);
+const messages =
+	duration > 0 ? Number.POSITIVE_INFINITY : intOption(spec, 'messages', values['messages'], 1000, 1);
 const timeoutMs = numberOption(spec, 'timeout', values['timeout'], 10, true) * 1000;
+
+const tls = tlsClientContext(values);
 
 /** One connection's state: the key's data. */
 interface Conn {
 	readonly id: number;
-	readonly sock: Socket;
+	/** The plain socket, then (--tls) its SSLSocket once connected. */
+	sock: Socket;
 	connected: boolean;
+	/** --tls: whether the handshake is still running. */
+	handshaking: boolean;
 	/** Index of the message in flight. */
 	message: number;
 	/** Where the message in flight starts in `pattern`. */
@@ -107,7 +141,9 @@ function fail(conn: Conn, what: string): void {
 	errors++;
 	errorCounts.set(what, (errorCounts.get(what) ?? 0) + 1);
 	if (args.verbose) {
-		writeLine(`connection ${conn.id}: ${what} (message ${conn.message}, ${conn.received}/${size} bytes back)`);
+		writeLine(
+			`connection ${conn.id}: ${what} (message ${conn.message}, ${conn.received}/${size} bytes back)`,
+		);
 	}
 
 	finish(conn);
@@ -127,7 +163,7 @@ function want(conn: Conn, events: number): void {
 }
 
 function startMessage(conn: Conn, now: number): void {
-	conn.offset = ((conn.id * 131) + conn.message) % 251;
+	conn.offset = (conn.id * 131 + conn.message) % 251;
 	conn.sent = 0;
 	conn.received = 0;
 	conn.started = now;
@@ -138,7 +174,7 @@ function send(conn: Conn): void {
 	try {
 		conn.sent += conn.sock.send(pattern.subarray(conn.offset + conn.sent, conn.offset + size));
 	} catch (error) {
-		if (!(error instanceof BlockingIOError)) {
+		if (!wouldBlock(error)) {
 			fail(conn, error instanceof OSError ? `send: ${error.code}` : String(error));
 			return;
 		}
@@ -152,7 +188,7 @@ function receive(conn: Conn, deadline: number): void {
 	try {
 		n = conn.sock.recvInto(rbuf);
 	} catch (error) {
-		if (!(error instanceof BlockingIOError)) {
+		if (!wouldBlock(error)) {
 			fail(conn, error instanceof OSError ? `recv: ${error.code}` : String(error));
 		}
 
@@ -193,7 +229,7 @@ function receive(conn: Conn, deadline: number): void {
 }
 
 function connected(conn: Conn, now: number): void {
-	const soError = conn.sock.getsockopt(SOL_SOCKET, SO_ERROR) as number;
+	const soError = conn.sock.getsockopt(SOL_SOCKET, SO_ERROR);
 	if (soError !== 0) {
 		fail(conn, `connect: ${OSError.fromErrno(soError, 'connect').code}`);
 		return;
@@ -208,6 +244,46 @@ function connected(conn: Conn, now: number): void {
 		fail(conn, error instanceof OSError ? `setsockopt: ${error.code}` : String(error));
 		return;
 	}
+
+	if (tls === undefined) {
+		startMessage(conn, now);
+		return;
+	}
+
+	try {
+		const plain = conn.sock;
+		sel.unregister(plain); // the SSLSocket takes over the fd (and its key)
+		conn.sock = tls.wrapSocket(plain, {serverHostname: args.host, doHandshakeOnConnect: false});
+		sel.register(conn.sock, conn.events, conn);
+	} catch (error) {
+		active--;
+		errors++;
+		const what = error instanceof OSError ? `wrap: ${error.code}` : String(error);
+		errorCounts.set(what, (errorCounts.get(what) ?? 0) + 1);
+		conn.sock.close();
+		return;
+	}
+
+	conn.handshaking = true;
+	handshake(conn, now);
+}
+
+/** --tls: one handshake step; the event to wait for comes from SSLWant*; done: the first message. */
+function handshake(conn: Conn, now: number): void {
+	try {
+		(conn.sock as SSLSocket).doHandshake();
+	} catch (error) {
+		const events = tlsWants(error);
+		if (events === 0) {
+			fail(conn, error instanceof OSError ? `handshake: ${error.code}` : String(error));
+		} else {
+			want(conn, events);
+		}
+
+		return;
+	}
+
+	conn.handshaking = false;
 	startMessage(conn, now);
 }
 
@@ -220,7 +296,7 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 const t0 = performance.now();
-const deadline = duration > 0 ? t0 + (duration * 1000) : Number.POSITIVE_INFINITY;
+const deadline = duration > 0 ? t0 + duration * 1000 : Number.POSITIVE_INFINITY;
 for (let id = 0; id < connections; id++) {
 	let sock: Socket | undefined;
 	let conn: Conn;
@@ -228,7 +304,16 @@ for (let id = 0; id < connections; id++) {
 		sock = new Socket(familyOf(args.host), SOCK_STREAM);
 		sock.setblocking(false);
 		conn = {
-			id, sock, connected: false, message: 0, offset: 0, sent: 0, received: 0, started: 0, events: EVENT_WRITE,
+			id,
+			sock,
+			connected: false,
+			handshaking: false,
+			message: 0,
+			offset: 0,
+			sent: 0,
+			received: 0,
+			started: 0,
+			events: EVENT_WRITE,
 		};
 		sel.register(sock, EVENT_WRITE, conn);
 	} catch (error) {
@@ -272,12 +357,31 @@ while (active > 0) {
 			continue;
 		}
 
+		if (conn.handshaking) {
+			handshake(conn, now);
+			continue;
+		}
+
 		if ((mask & EVENT_READ) !== 0) {
 			receive(conn, deadline);
+			// TLS: decrypted bytes already inside OpenSSL wake no selector.
+			while (
+				tls !== undefined &&
+				conn.sock.fileno() >= 0 &&
+				conn.received < size &&
+				(conn.sock as SSLSocket).pending() > 0
+			) {
+				receive(conn, deadline);
+			}
 		}
 
 		// The key may be gone (done or failed) or waiting for something else by now.
-		if ((mask & EVENT_WRITE) !== 0 && conn.sock.fileno() >= 0 && conn.sent < size && conn.received < size) {
+		if (
+			(mask & EVENT_WRITE) !== 0 &&
+			conn.sock.fileno() >= 0 &&
+			conn.sent < size &&
+			conn.received < size
+		) {
 			send(conn);
 		}
 	}
@@ -287,11 +391,15 @@ const seconds = (performance.now() - t0) / 1000;
 sel.close();
 const sorted = Float64Array.from(latencies).sort();
 const us = (ms: number): number => Math.round(ms * 1000);
-writeLine(`${spec.name}: ${connections} connections to ${formatAddress(args.host, args.port)}, `
-	+ `${duration > 0 ? `${duration} s` : `${messages} messages`} of ${size} bytes, ${Selector.name}`);
-writeLine(`round_trips=${roundTrips} errors=${errors} seconds=${seconds.toFixed(3)} `
-	+ `rps=${Math.round(roundTrips / seconds)} p50_us=${us(percentile(sorted, 50))} p99_us=${us(percentile(sorted, 99))} `
-	+ `bytes_ok=${bytesOk}`);
+writeLine(
+	`${spec.name}: ${connections} connections to ${formatAddress(args.host, args.port)}, ` +
+		`${duration > 0 ? `${duration} s` : `${messages} messages`} of ${size} bytes, ${Selector.name}`,
+);
+writeLine(
+	`round_trips=${roundTrips} errors=${errors} seconds=${seconds.toFixed(3)} ` +
+		`rps=${Math.round(roundTrips / seconds)} p50_us=${us(percentile(sorted, 50))} p99_us=${us(percentile(sorted, 99))} ` +
+		`bytes_ok=${bytesOk}`,
+);
 for (const [what, count] of errorCounts) {
 	process.stderr.write(`${spec.name}: ${count} × ${what}\n`);
 }

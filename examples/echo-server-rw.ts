@@ -21,7 +21,13 @@
 import {Buffer} from 'node:buffer';
 import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
 import {BlockingIOError, OSError, type Socket} from '../src/socket/index.js';
-import {acceptConnection, formatSocketAddress, registerConnection, runServer, type ServerContext} from './common.js';
+import {
+	acceptConnection,
+	formatSocketAddress,
+	registerConnection,
+	runServer,
+	type ServerContext,
+} from './common.js';
 
 /** Bytes read per recv. */
 const BUFSIZE = 65_536;
@@ -94,10 +100,11 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 
 	function close(conn: Socket, error?: unknown): void {
 		if (error !== undefined && !(error instanceof OSError)) {
+			// eslint-disable-next-line @typescript-eslint/only-throw-error -- a caught value, rethrown as it is
 			throw error; // a bug, not a connection failure
 		}
 
-		log(`closing fd=${conn.fileno()}${error === undefined ? '' : ` (${(error as OSError).code})`}`);
+		log(`closing fd=${conn.fileno()}${error === undefined ? '' : ` (${error.code})`}`);
 		replies.delete(conn);
 		sel.unregister(conn);
 		conn.close();
@@ -109,7 +116,8 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 runServer({
 	spec: {
 		name: 'selectors-echo-server-rw',
-		summary: 'Echoes every byte back, switching each connection between EVENT_READ and EVENT_WRITE with modify().',
+		summary:
+			'Echoes every byte back, switching each connection between EVENT_READ and EVENT_WRITE with modify().',
 	},
 	entry: import.meta.url,
 	setup,

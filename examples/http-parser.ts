@@ -85,7 +85,7 @@ const GO_ON = -1;
 
 /** 1 for the bytes of a token (`tchar`, RFC 9110 §5.6.2). */
 const TCHAR = new Uint8Array(256);
-for (const c of '!#$%&\'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ') {
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 	TCHAR[c.charCodeAt(0)] = 1;
 }
 
@@ -101,7 +101,7 @@ const MAX_CHUNK_SIZE_DIGITS = 13;
 
 /** The lowercase ASCII bytes of a header name or token we look for. */
 function lower(s: string): Uint8Array {
-	return Uint8Array.from(s, (c) => c.charCodeAt(0));
+	return Uint8Array.from(s, c => c.charCodeAt(0));
 }
 
 const HOST = lower('host');
@@ -376,7 +376,12 @@ export class RequestParser {
 			return this.#fail(400, 'invalid method');
 		}
 
-		this.isHead = i - s === 4 && buf[s] === 0x48 && buf[s + 1] === 0x45 && buf[s + 2] === 0x41 && buf[s + 3] === 0x44;
+		this.isHead =
+			i - s === 4 &&
+			buf[s] === 0x48 &&
+			buf[s + 1] === 0x45 &&
+			buf[s + 2] === 0x41 &&
+			buf[s + 3] === 0x44;
 		const targetStart = ++i;
 		for (let c = buf[i]!; c > SP && c < DEL; c = buf[i]!) {
 			i++;
@@ -390,9 +395,20 @@ export class RequestParser {
 		// "HTTP/" DIGIT "." DIGIT CRLF
 		const major = buf[i + 5]! - 0x30;
 		const minor = buf[i + 7]! - 0x30;
-		if (buf[i] !== 0x48 || buf[i + 1] !== 0x54 || buf[i + 2] !== 0x54 || buf[i + 3] !== 0x50 || buf[i + 4] !== 0x2f
-			|| major < 0 || major > 9 || buf[i + 6] !== 0x2e || minor < 0 || minor > 9
-			|| buf[i + 8] !== CR || buf[i + 9] !== LF) {
+		if (
+			buf[i] !== 0x48 ||
+			buf[i + 1] !== 0x54 ||
+			buf[i + 2] !== 0x54 ||
+			buf[i + 3] !== 0x50 ||
+			buf[i + 4] !== 0x2f ||
+			major < 0 ||
+			major > 9 ||
+			buf[i + 6] !== 0x2e ||
+			minor < 0 ||
+			minor > 9 ||
+			buf[i + 8] !== CR ||
+			buf[i + 9] !== LF
+		) {
 			return this.#fail(400, 'invalid HTTP version');
 		}
 
@@ -462,8 +478,10 @@ export class RequestParser {
 				}
 
 				case 6: {
-					if (equalsIgnoreCase(buf, nameStart, nameEnd, EXPECT)
-						&& equalsIgnoreCase(buf, valueStart, valueEnd, CONTINUE_100)) {
+					if (
+						equalsIgnoreCase(buf, nameStart, nameEnd, EXPECT) &&
+						equalsIgnoreCase(buf, valueStart, valueEnd, CONTINUE_100)
+					) {
 						this.expectContinue = true;
 					}
 
@@ -472,7 +490,11 @@ export class RequestParser {
 
 				case 10: {
 					if (equalsIgnoreCase(buf, nameStart, nameEnd, CONNECTION)) {
-						for (let j = nextElement(buf, valueStart, valueEnd); j >= 0; j = nextElement(buf, j, valueEnd)) {
+						for (
+							let j = nextElement(buf, valueStart, valueEnd);
+							j >= 0;
+							j = nextElement(buf, j, valueEnd)
+						) {
 							if (equalsIgnoreCase(buf, elementStart, elementEnd, CLOSE)) {
 								close = true;
 							} else if (equalsIgnoreCase(buf, elementStart, elementEnd, KEEP_ALIVE)) {
@@ -486,7 +508,11 @@ export class RequestParser {
 
 				case 14: {
 					if (equalsIgnoreCase(buf, nameStart, nameEnd, CONTENT_LENGTH)) {
-						for (let j = nextElement(buf, valueStart, valueEnd); j >= 0; j = nextElement(buf, j, valueEnd)) {
+						for (
+							let j = nextElement(buf, valueStart, valueEnd);
+							j >= 0;
+							j = nextElement(buf, j, valueEnd)
+						) {
 							const n = parseDecimal(buf, elementStart, elementEnd);
 							if (n < 0 || (lengthSeen && n !== this.contentLength)) {
 								return this.#fail(400, 'invalid Content-Length');
@@ -507,7 +533,11 @@ export class RequestParser {
 				case 17: {
 					if (equalsIgnoreCase(buf, nameStart, nameEnd, TRANSFER_ENCODING)) {
 						encodingSeen = true;
-						for (let j = nextElement(buf, valueStart, valueEnd); j >= 0; j = nextElement(buf, j, valueEnd)) {
+						for (
+							let j = nextElement(buf, valueStart, valueEnd);
+							j >= 0;
+							j = nextElement(buf, j, valueEnd)
+						) {
 							if (equalsIgnoreCase(buf, elementStart, elementEnd, CHUNKED)) {
 								if (this.chunked) {
 									return this.#fail(400, 'chunked applied twice'); // RFC 9112 §6.1

@@ -42,28 +42,20 @@
  */
 import {Buffer} from 'node:buffer';
 import {EVENT_READ, EVENT_WRITE} from '../src/index.js';
-import {BlockingIOError, OSError, SHUT_WR, type Socket, type SocketAddress} from '../src/socket/index.js';
+import {OSError, SHUT_WR, type Socket, type SocketAddress} from '../src/socket/index.js';
 import {
-	acceptConnection, type Callback, formatAddress, registerConnection, runServer, type ServerContext,
+	acceptConnection,
+	type Callback,
+	formatAddress,
+	registerConnection,
+	runServer,
+	type ServerContext,
+	type SSLSocket,
+	TLS_SERVER_OPTIONS,
+	tlsServerContext,
+	wouldBlock,
 } from './common.js';
-import {
-	MAX_HEAD, PARSE_CONTINUE, PARSE_ERROR, PARSE_MESSAGE, RequestParser,
-} from './http-parser.js';
-
-// The TLS entry point, loaded up front but only needed with --tls: where it
-// cannot load (no TLS addon, a Node without OpenSSL 3) plain HTTP still works.
-const ssl = await import('../src/ssl/index.js').catch((error: unknown) => error as Error);
-type SSLSocket = import('../src/ssl/index.js').SSLSocket;
-
-/** Whether an error only says "wait and call again": the socket's EAGAIN or TLS's want-read/want-write. */
-function wouldBlock(error: unknown): boolean {
-	if (error instanceof BlockingIOError) {
-		return true;
-	}
-
-	const code = (error as {code?: unknown} | null)?.code;
-	return code === 'ERR_SSL_WANT_READ' || code === 'ERR_SSL_WANT_WRITE';
-}
+import {MAX_HEAD, PARSE_CONTINUE, PARSE_ERROR, PARSE_MESSAGE, RequestParser} from './http-parser.js';
 
 /** Bytes read per recv(). */
 const READ_SIZE = 65_536;
@@ -78,8 +70,11 @@ const BODY = 'Hello, World!';
 
 /** A complete response; `head` leaves out the body (for HEAD requests). */
 function response(status: string, fields: string, body: string, head = false): Buffer {
-	return Buffer.from(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n`
-		+ `${fields}\r\n${head ? '' : body}`, 'latin1');
+	return Buffer.from(
+		`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n` +
+			`${fields}\r\n${head ? '' : body}`,
+		'latin1',
+	);
 }
 
 // The responses, built once. The first is byte for byte the anchors' response.
@@ -98,8 +93,12 @@ const ERROR_TEXTS: ReadonlyArray<readonly [number, string]> = [
 	[505, 'HTTP Version Not Supported'],
 ];
 /** The error responses by status (every status the parser reports), each closing the connection. */
-const ERRORS = new Map<number, Buffer>(ERROR_TEXTS.map(([code, text]) =>
-	[code, response(`${code} ${text}`, 'Connection: close\r\n', `${text}\n`)]));
+const ERRORS = new Map<number, Buffer>(
+	ERROR_TEXTS.map(([code, text]) => [
+		code,
+		response(`${code} ${text}`, 'Connection: close\r\n', `${text}\n`),
+	]),
+);
 
 /** The 200 response for the request the parser has just finished. */
 function okResponse(parser: RequestParser): Buffer {
@@ -159,26 +158,8 @@ function describe(address: SocketAddress): string {
 	return typeof address === 'string' ? address : formatAddress(address[0], address[1]);
 }
 
-/** The TLS server context for `--tls CERT [--tls-key KEY]`, or undefined without it. */
-function tlsContext(args: ServerContext['args']): import('../src/ssl/index.js').SSLContext | undefined {
-	const cert = args.values['tls'];
-	if (typeof cert !== 'string') {
-		return undefined;
-	}
-
-	if (ssl instanceof Error) {
-		throw ssl;
-	}
-
-	const key = args.values['tls-key'];
-	const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
-	ctx.loadCertChain(cert, typeof key === 'string' ? key : null);
-	ctx.setAlpnProtocols(['http/1.1']);
-	return ctx;
-}
-
 function setup({selector: sel, listener, args, log}: ServerContext): void {
-	const tls = tlsContext(args);
+	const tls = tlsServerContext(args.values, ['http/1.1']);
 	// One receive buffer per selector (per thread): a kept head goes in front of the new bytes.
 	const input = Buffer.allocUnsafe(MAX_HEAD + READ_SIZE);
 	// Responses of one read are gathered here and sent with one send().
@@ -290,7 +271,10 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 
 		let n: number;
 		try {
-			n = kept === 0 ? c.sock.recvInto(input, READ_SIZE) : c.sock.recvInto(input.subarray(kept), READ_SIZE);
+			n =
+				kept === 0
+					? c.sock.recvInto(input, READ_SIZE)
+					: c.sock.recvInto(input.subarray(kept), READ_SIZE);
 		} catch (error) {
 			if (!wouldBlock(error)) {
 				close(c, error); // ECONNRESET …
@@ -496,11 +480,12 @@ function setup({selector: sel, listener, args, log}: ServerContext): void {
 
 	function close(c: Connection, error?: unknown): void {
 		if (error !== undefined && !(error instanceof OSError)) {
+			// eslint-disable-next-line @typescript-eslint/only-throw-error -- a caught value, rethrown as it is
 			throw error; // a bug, not a connection failure
 		}
 
 		if (args.verbose) {
-			log(`${c.name} closed${error === undefined ? '' : ` (${(error as OSError).code})`}`);
+			log(`${c.name} closed${error === undefined ? '' : ` (${error.code})`}`);
 		}
 
 		c.state = CLOSED;
@@ -529,8 +514,9 @@ function closeNotify(s: SSLSocket): void {
 runServer({
 	spec: {
 		name: 'selectors-http-server',
-		summary: 'Answers every HTTP/1.1 request with "Hello, World!" (keep-alive, pipelining), on this library.',
-		options: {tls: {type: 'string'}, 'tls-key': {type: 'string'}},
+		summary:
+			'Answers every HTTP/1.1 request with "Hello, World!" (keep-alive, pipelining), on this library.',
+		options: TLS_SERVER_OPTIONS,
 		optionsUsage: [
 			'  --tls CERT           serve HTTPS with this PEM certificate chain (node-selectors/ssl)',
 			'  --tls-key KEY        its PEM private key (default: in CERT)',

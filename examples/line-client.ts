@@ -33,7 +33,12 @@ import {Buffer} from 'node:buffer';
 import {writeSync} from 'node:fs';
 import {isatty} from 'node:tty';
 import {
-	type BaseSelector, EVENT_READ, EVENT_WRITE, KeyboardInterrupt, PermissionError, PollSelector,
+	type BaseSelector,
+	EVENT_READ,
+	EVENT_WRITE,
+	KeyboardInterrupt,
+	PermissionError,
+	PollSelector,
 } from '../src/index.js';
 import * as os from '../src/os.js';
 import {defaultIntHandler, signal, SIGINT} from '../src/signal/index.js';
@@ -172,7 +177,7 @@ function main(): void {
 	const args = parseCli(process.argv.slice(2), SPEC);
 	signal(SIGINT, defaultIntHandler);
 	const wasBlocking = os.getBlocking(STDIN);
-	let status = 0;
+	let status: number;
 	let sock: Socket | undefined;
 	let sel: BaseSelector | undefined;
 	try {

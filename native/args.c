@@ -11,7 +11,8 @@
 void sel__throw_last(napi_env env) {
   bool pending = false;
   napi_is_exception_pending(env, &pending);
-  if (pending) return;
+  if (pending)
+    return;
   const napi_extended_error_info *info = NULL;
   napi_get_last_error_info(env, &info);
   napi_throw_error(env, NULL,
@@ -23,6 +24,14 @@ static void sel__type_error(napi_env env, int index, const char *what) {
   char msg[96];
   snprintf(msg, sizeof(msg), "Argument %d must be %s", index, what);
   napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+}
+
+bool sel__arg_bool(napi_env env, napi_value v, bool *out, int index) {
+  if (napi_get_value_bool(env, v, out) != napi_ok) {
+    sel__type_error(env, index, "a boolean");
+    return false;
+  }
+  return true;
 }
 
 bool sel__arg_double(napi_env env, napi_value v, double *out, int index) {
@@ -78,8 +87,8 @@ bool sel__arg_bytes(napi_env env, napi_value v, void **data, size_t *len,
     size_t length;
     napi_value ab;
     size_t offset;
-    if (napi_get_typedarray_info(env, v, &type, &length, data, &ab,
-                                 &offset) != napi_ok)
+    if (napi_get_typedarray_info(env, v, &type, &length, data, &ab, &offset) !=
+        napi_ok)
       return false;
     size_t elem = 1;
     switch (type) {
@@ -133,6 +142,28 @@ bool sel__arg_int32array(napi_env env, napi_value v, int32_t **data,
   return true;
 }
 
+bool sel__arg_int32array_min(napi_env env, napi_value v, int32_t **data,
+                             size_t min, const char *msg, int index) {
+  size_t count;
+  if (!sel__arg_int32array(env, v, data, &count, index))
+    return false;
+  if (count < min) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+    return false;
+  }
+  return true;
+}
+
+bool sel__arg_int32s(napi_env env, napi_value *argv, int first,
+                     int32_t *const *out, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    int i = first + (int)k;
+    if (!sel__arg_int32(env, argv[i], out[k], i))
+      return false;
+  }
+  return true;
+}
+
 bool sel__arg_string(napi_env env, napi_value v, char *buf, size_t cap,
                      size_t *len, int index) {
   napi_valuetype t;
@@ -177,10 +208,33 @@ bool sel__arg_span(napi_env env, napi_value *argv, int i, char **ptr,
   return true;
 }
 
+bool sel__arg_io(napi_env env, napi_value *argv, bool flags, sel_io_args *io) {
+  io->flags = 0;
+  return sel__arg_int32(env, argv[0], &io->fd, 0) &&
+         sel__arg_span(env, argv, 1, &io->data, &io->len) &&
+         (!flags || sel__arg_int32(env, argv[4], &io->flags, 4));
+}
+
+const void *sel__fn_data(napi_env env, napi_callback_info info) {
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) {
+    sel__throw_last(env);
+    return NULL;
+  }
+  return data;
+}
+
 napi_value sel__int(napi_env env, int64_t value) {
   napi_value out;
-  if (napi_create_int64(env, value, &out) != napi_ok) return NULL;
+  if (napi_create_int64(env, value, &out) != napi_ok)
+    return NULL;
   return out;
 }
 
-napi_value sel__neg_errno(napi_env env) { return sel__int(env, -(int64_t)errno); }
+napi_value sel__neg_errno(napi_env env) {
+  return sel__int(env, -(int64_t)errno);
+}
+
+napi_value sel__ssize(napi_env env, ssize_t r) {
+  return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
+}

@@ -21,7 +21,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/epoll.h>
 #endif
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||     \
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||      \
     defined(__NetBSD__) || defined(__DragonFly__)
 #include <sys/event.h>
 #endif
@@ -40,7 +40,8 @@
 napi_status sel__init_constants(napi_env env, napi_value exports) {
   napi_status status;
   napi_value obj;
-  if ((status = napi_create_object(env, &obj)) != napi_ok) return status;
+  if ((status = napi_create_object(env, &obj)) != napi_ok)
+    return status;
 
   /* address families and socket types */
   SEL_CONST(AF_UNSPEC);

@@ -39,7 +39,7 @@ static napi_value sel_napi_epoll_ctl(napi_env env, napi_callback_info info) {
   /* Kernels before 2.6.9 required a non-NULL event even for EPOLL_CTL_DEL;
    * passing one always costs nothing. */
   return epoll_ctl(ep, op, fd, &ev) < 0 ? sel__neg_errno(env)
-                                         : sel__int(env, 0);
+                                        : sel__int(env, 0);
 }
 
 /* epollWait(epfd, buf: Int32Array, maxevents, timeoutMs) -> ready count.
@@ -55,7 +55,8 @@ static napi_value sel_napi_epoll_wait(napi_env env, napi_callback_info info) {
     return NULL;
   int n = epoll_wait(ep, (struct epoll_event *)(void *)buf, (int)maxevents,
                      timeout < 0 ? -1 : timeout);
-  if (n < 0) return sel__neg_errno(env);
+  if (n < 0)
+    return sel__neg_errno(env);
   for (int i = 0; i < n; i++) {
     struct epoll_event ev;
     sel__get_record(buf, (size_t)i, &ev, sizeof(ev));
@@ -72,9 +73,12 @@ static napi_value sel_napi_epoll_replace(napi_env env,
                                          napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   int32_t fd[2]; /* fresh, epfd */
-  for (int i = 0; i < 2; i++) ARG_INT32(env, i, fd[i]);
-  if (fd[0] == fd[1]) return sel__int(env, -EINVAL);
-  if (dup3(fd[0], fd[1], O_CLOEXEC) < 0) return sel__neg_errno(env);
+  for (int i = 0; i < 2; i++)
+    ARG_INT32(env, i, fd[i]);
+  if (fd[0] == fd[1])
+    return sel__int(env, -EINVAL);
+  if (dup3(fd[0], fd[1], O_CLOEXEC) < 0)
+    return sel__neg_errno(env);
   close(fd[0]);
   return sel__int(env, 0);
 }

@@ -23,12 +23,14 @@
 static bool sel__waker_args(napi_env env, napi_value *argv, int32_t **state,
                             int32_t *a, int32_t *b) {
   size_t count;
-  if (!sel__arg_int32array(env, argv[0], state, &count, 0)) return false;
+  if (!sel__arg_int32array(env, argv[0], state, &count, 0))
+    return false;
   if (count < 2) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "state must hold 2 values");
     return false;
   }
-  return sel__arg_int32(env, argv[1], a, 1) && sel__arg_int32(env, argv[2], b, 2);
+  return sel__arg_int32(env, argv[1], a, 1) &&
+         sel__arg_int32(env, argv[2], b, 2);
 }
 
 static void sel__waker_lock(int32_t *lock) {
@@ -50,7 +52,8 @@ static void sel__waker_unlock(int32_t *lock) {
 static napi_value sel_napi_waker_wake(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 3);
   int32_t *state, fd, size;
-  if (!sel__waker_args(env, argv, &state, &fd, &size)) return NULL;
+  if (!sel__waker_args(env, argv, &state, &fd, &size))
+    return NULL;
   uint64_t one = 1;
   unsigned char byte = 1;
   const void *data = size == 8 ? (const void *)&one : (const void *)&byte;
@@ -73,13 +76,16 @@ static napi_value sel_napi_waker_wake(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_waker_close(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 3);
   int32_t *state, fd1, fd2;
-  if (!sel__waker_args(env, argv, &state, &fd1, &fd2)) return NULL;
+  if (!sel__waker_args(env, argv, &state, &fd1, &fd2))
+    return NULL;
   int result = 1;
   sel__waker_lock(&state[0]);
   if (__atomic_load_n(&state[1], __ATOMIC_ACQUIRE) == 1) {
     __atomic_store_n(&state[1], 0, __ATOMIC_RELEASE);
-    if (fd1 >= 0) close(fd1);
-    if (fd2 >= 0) close(fd2);
+    if (fd1 >= 0)
+      close(fd1);
+    if (fd2 >= 0)
+      close(fd2);
     result = 0;
   }
   sel__waker_unlock(&state[0]);
@@ -112,7 +118,8 @@ napi_status sel__init_eventfd(napi_env env, napi_value exports) {
   };
   napi_status status =
       napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);
-  if (status != napi_ok) return status;
+  if (status != napi_ok)
+    return status;
   return napi_define_properties(env, exports, 2, sel__waker_fns);
 }
 

@@ -41,7 +41,8 @@
 #define SEL_EV_EOF 4
 #define SEL_EV_ERROR 8
 /* select()'s except set (in the interest mask and the result): only select
- * reports it, so it shares its bit with SEL_EV_EOF, which only kqueue reports. */
+ * reports it, so it shares its bit with SEL_EV_EOF, which only kqueue reports.
+ */
 #define SEL_EV_EXCEPT 4
 
 /* int32 values one kernel record occupies in the caller's array. */

@@ -34,7 +34,8 @@
 #endif
 
 #ifdef SELECTORS_GLIBC_BASE
-#define SELECTORS_GLIBC_PIN(name) __asm__(".symver " #name "," #name "@" SELECTORS_GLIBC_BASE)
+#define SELECTORS_GLIBC_PIN(name)                                              \
+  __asm__(".symver " #name "," #name "@" SELECTORS_GLIBC_BASE)
 SELECTORS_GLIBC_PIN(pthread_create);
 SELECTORS_GLIBC_PIN(pthread_join);
 SELECTORS_GLIBC_PIN(pthread_detach);

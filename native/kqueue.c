@@ -17,7 +17,7 @@
 #endif
 #include "wait-common.h"
 
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||     \
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||      \
     defined(__NetBSD__) || defined(__DragonFly__) || defined(SEL_KQ_STANDIN)
 #include <errno.h>
 #include <fcntl.h>
@@ -61,9 +61,11 @@ static int sel__kq_apply(int kq, const int32_t *changes, uint32_t n,
   struct kevent receipts[SEL_KQ_MAX_CHANGES];
   int r = kevent(kq, ch, (int)n, receipts, (int)n, &zero);
   /* kevent(2): if interrupted (EINTR), all changes have been applied. */
-  if (r < 0 && errno != EINTR) return -errno;
+  if (r < 0 && errno != EINTR)
+    return -errno;
   for (int j = 0; j < r; j++) {
-    if (!(receipts[j].flags & EV_ERROR) || receipts[j].data == 0) continue;
+    if (!(receipts[j].flags & EV_ERROR) || receipts[j].data == 0)
+      continue;
     /* Receipts come in change order; match by (ident, filter) anyway. */
     for (uint32_t i = 0; i < n; i++) {
       if (ch[i].ident == receipts[j].ident &&
@@ -75,7 +77,8 @@ static int sel__kq_apply(int kq, const int32_t *changes, uint32_t n,
   }
 #else
   for (uint32_t i = 0; i < n; i++) {
-    if (kevent(kq, &ch[i], 1, NULL, 0, &zero) < 0) errors[i] = errno;
+    if (kevent(kq, &ch[i], 1, NULL, 0, &zero) < 0)
+      errors[i] = errno;
   }
 #endif
   return 0;
@@ -91,8 +94,10 @@ static void sel__kq_pack(int32_t *buf, int n) {
     int32_t bits = ev.filter == EVFILT_READ    ? SEL_EV_READ
                    : ev.filter == EVFILT_WRITE ? SEL_EV_WRITE
                                                : 0;
-    if (ev.flags & EV_EOF) bits |= SEL_EV_EOF;
-    if (ev.flags & EV_ERROR) bits |= SEL_EV_ERROR;
+    if (ev.flags & EV_EOF)
+      bits |= SEL_EV_EOF;
+    if (ev.flags & EV_ERROR)
+      bits |= SEL_EV_ERROR;
     sel__put_pair(buf, (size_t)i, (int32_t)ev.ident, bits);
   }
 }
@@ -108,7 +113,8 @@ static int sel__kq_wait(int kq, int32_t *buf, uint32_t nevents,
     tsp = &ts;
   }
   int n = kevent(kq, NULL, 0, (struct kevent *)(void *)buf, (int)nevents, tsp);
-  if (n < 0) return -errno;
+  if (n < 0)
+    return -errno;
   sel__kq_pack(buf, n);
   return n;
 }
@@ -120,7 +126,8 @@ static int sel__kq_wait(int kq, int32_t *buf, uint32_t nevents,
 static napi_value sel_napi_kqueue(napi_env env, napi_callback_info info) {
   (void)info;
   int kq = kqueue();
-  if (kq < 0) return sel__neg_errno(env);
+  if (kq < 0)
+    return sel__neg_errno(env);
   if (fcntl(kq, F_SETFD, FD_CLOEXEC) < 0) {
     int err = errno;
     close(kq);
@@ -132,8 +139,7 @@ static napi_value sel_napi_kqueue(napi_env env, napi_callback_info info) {
 /* keventApply(kq, changes: Int32Array, nchanges, errors: Int32Array) -> 0.
  * changes holds nchanges (ident, filter, flags) triples (at most 16);
  * errors[i] gets change i's errno, 0 if it was applied. */
-static napi_value sel_napi_kevent_apply(napi_env env,
-                                        napi_callback_info info) {
+static napi_value sel_napi_kevent_apply(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t kq, *changes, *errors;
   size_t changes_count, errors_count;
@@ -153,8 +159,8 @@ static napi_value sel_napi_kevent_apply(napi_env env,
 }
 
 /* keventWait(kq, buf: Int32Array, nevents, timeoutMs) -> event count.
- * nevents > 0; buf holds nevents records of keventRecordInt32 values; filled with
- * (fd, SEL_EV_* bits) pairs (native/events.h). */
+ * nevents > 0; buf holds nevents records of keventRecordInt32 values; filled
+ * with (fd, SEL_EV_* bits) pairs (native/events.h). */
 static napi_value sel_napi_kevent_wait(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t kq, *buf, timeout;

@@ -13,7 +13,8 @@
 int sel__pipe(int p[2]) {
 #if defined(__APPLE__)
   /* macOS has no pipe2(): set the flags right after, closing both on error. */
-  if (pipe(p) < 0) return errno;
+  if (pipe(p) < 0)
+    return errno;
   for (int k = 0; k < 2; k++) {
     int fl = fcntl(p[k], F_GETFL);
     if (fl < 0 || fcntl(p[k], F_SETFL, fl | O_NONBLOCK) < 0 ||
@@ -30,22 +31,17 @@ int sel__pipe(int p[2]) {
 #endif
 }
 
+/* Each module file's sel__init_<name>, in SEL_MODULES order. */
+#define SEL_INIT_FN(name) sel__init_##name,
+static napi_status (*const sel__inits[])(napi_env, napi_value) = {
+    SEL_MODULES(SEL_INIT_FN)};
+
 NAPI_MODULE_INIT() {
-  if (sel__init_constants(env, exports) != napi_ok ||
-      sel__init_socket(env, exports) != napi_ok ||
-      sel__init_os(env, exports) != napi_ok ||
-      sel__init_mux(env, exports) != napi_ok ||
-      sel__init_epoll(env, exports) != napi_ok ||
-      sel__init_kqueue(env, exports) != napi_ok ||
-      sel__init_watch(env, exports) != napi_ok ||
-      sel__init_signal(env, exports) != napi_ok ||
-      sel__init_eventfd(env, exports) != napi_ok ||
-      sel__init_select(env, exports) != napi_ok ||
-      sel__init_msg(env, exports) != napi_ok ||
-      sel__init_netdb(env, exports) != napi_ok ||
-      sel__init_uring(env, exports) != napi_ok) {
-    sel__throw_last(env);
-    return NULL;
+  for (size_t i = 0; i < sizeof(sel__inits) / sizeof(sel__inits[0]); i++) {
+    if (sel__inits[i](env, exports) != napi_ok) {
+      sel__throw_last(env);
+      return NULL;
+    }
   }
   return exports;
 }

@@ -41,7 +41,8 @@ static bool sel__iov_from_array(napi_env env, napi_value arr, struct iovec *iov,
       sel__throw_last(env);
       return false;
     }
-    if (!sel__arg_bytes(env, item, &data, &len, index)) return false;
+    if (!sel__arg_bytes(env, item, &data, &len, index))
+      return false;
     iov[k].iov_base = data;
     iov[k].iov_len = len;
   }
@@ -112,7 +113,8 @@ static napi_value sel_napi_sendmsg(napi_env env, napi_callback_info info) {
     size_t len;
     if (!sel__cmsg_item(env, argv[2], k, &level, &type, &data, &len))
       return NULL;
-    if (len > 0x7fffffff - space) return sel__int(env, -ENOBUFS);
+    if (len > 0x7fffffff - space)
+      return sel__int(env, -ENOBUFS);
     space += CMSG_SPACE(len);
   }
 
@@ -125,11 +127,13 @@ static napi_value sel_napi_sendmsg(napi_env env, napi_callback_info info) {
       (iov = calloc(nbuf, sizeof(struct iovec))) == NULL)
     return sel__int(env, -ENOMEM);
   if (space > sizeof(stack_control) && (control = calloc(1, space)) == NULL) {
-    if (iov != stack_iov) free(iov);
+    if (iov != stack_iov)
+      free(iov);
     return sel__int(env, -ENOMEM);
   }
   napi_value result = NULL;
-  if (!sel__iov_from_array(env, argv[1], iov, nbuf, 1)) goto done;
+  if (!sel__iov_from_array(env, argv[1], iov, nbuf, 1))
+    goto done;
 
   struct msghdr msg;
   memset(&msg, 0, sizeof(msg));
@@ -159,7 +163,8 @@ static napi_value sel_napi_sendmsg(napi_env env, napi_callback_info info) {
       c->cmsg_level = level;
       c->cmsg_type = type;
       c->cmsg_len = CMSG_LEN(len);
-      if (len > 0) memcpy(CMSG_DATA(c), data, len);
+      if (len > 0)
+        memcpy(CMSG_DATA(c), data, len);
       c = CMSG_NXTHDR(&msg, c);
     }
   }
@@ -172,8 +177,10 @@ static napi_value sel_napi_sendmsg(napi_env env, napi_callback_info info) {
     result = r < 0 ? sel__neg_errno(env) : sel__int(env, r);
   }
 done:
-  if (iov != stack_iov) free(iov);
-  if (control != stack_control) free(control);
+  if (iov != stack_iov)
+    free(iov);
+  if (control != stack_control)
+    free(control);
   return result;
 }
 
@@ -182,7 +189,8 @@ done:
 static void sel__cloexec_rights(struct msghdr *msg) {
   for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL;
        c = CMSG_NXTHDR(msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+      continue;
     size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
     for (size_t k = 0; k < n; k++) {
       int rfd;
@@ -204,7 +212,8 @@ static napi_value sel_napi_recvmsg(napi_env env, napi_callback_info info) {
   void *control;
   size_t controllen;
   ARG_INT32(env, 0, fd);
-  if (!sel__array_length(env, argv[1], &nbuf, 1)) return NULL;
+  if (!sel__array_length(env, argv[1], &nbuf, 1))
+    return NULL;
   ARG_BYTES(env, 2, control, controllen);
   ARG_INT32(env, 3, flags);
   struct iovec stack_iov[SEL_MSG_STACK_IOV];
@@ -213,7 +222,8 @@ static napi_value sel_napi_recvmsg(napi_env env, napi_callback_info info) {
       (iov = calloc(nbuf, sizeof(struct iovec))) == NULL)
     return sel__int(env, -ENOMEM);
   napi_value result = NULL;
-  if (!sel__iov_from_array(env, argv[1], iov, nbuf, 1)) goto done;
+  if (!sel__iov_from_array(env, argv[1], iov, nbuf, 1))
+    goto done;
 
   struct sockaddr_storage ss;
   memset(&ss, 0, sizeof(ss));
@@ -242,11 +252,11 @@ static napi_value sel_napi_recvmsg(napi_env env, napi_callback_info info) {
   sel__cloexec_rights(&msg);
 #endif
   napi_value items[4], list;
-  bool ok = napi_create_int64(env, r, &items[0]) == napi_ok &&
-            napi_create_int32(env, msg.msg_flags & ~added, &items[1]) == napi_ok &&
-            (items[2] = sel__sockaddr_to_js(env, &ss, msg.msg_namelen)) !=
-                NULL &&
-            napi_create_array(env, &list) == napi_ok;
+  bool ok =
+      napi_create_int64(env, r, &items[0]) == napi_ok &&
+      napi_create_int32(env, msg.msg_flags & ~added, &items[1]) == napi_ok &&
+      (items[2] = sel__sockaddr_to_js(env, &ss, msg.msg_namelen)) != NULL &&
+      napi_create_array(env, &list) == napi_ok;
   uint32_t count = 0;
   char *base = (char *)control;
   char *end = base + msg.msg_controllen;
@@ -254,7 +264,8 @@ static napi_value sel_napi_recvmsg(napi_env env, napi_callback_info info) {
        ok && c != NULL; c = CMSG_NXTHDR(&msg, c)) {
     char *data = (char *)CMSG_DATA(c);
     char *stop = (char *)c + c->cmsg_len;
-    if (stop > end) stop = end;
+    if (stop > end)
+      stop = end;
     size_t len = stop > data ? (size_t)(stop - data) : 0;
     napi_value entry, v[4];
     ok = napi_create_int32(env, c->cmsg_level, &v[0]) == napi_ok &&
@@ -264,19 +275,24 @@ static napi_value sel_napi_recvmsg(napi_env env, napi_callback_info info) {
          napi_create_array_with_length(env, 4, &entry) == napi_ok;
     for (uint32_t k = 0; ok && k < 4; k++)
       ok = napi_set_element(env, entry, k, v[k]) == napi_ok;
-    if (ok) ok = napi_set_element(env, list, count++, entry) == napi_ok;
+    if (ok)
+      ok = napi_set_element(env, list, count++, entry) == napi_ok;
   }
   items[3] = list;
   napi_value out;
-  if (ok) ok = napi_create_array_with_length(env, 4, &out) == napi_ok;
+  if (ok)
+    ok = napi_create_array_with_length(env, 4, &out) == napi_ok;
   for (uint32_t k = 0; ok && k < 4; k++)
     ok = napi_set_element(env, out, k, items[k]) == napi_ok;
   /* The received fds are in the caller's control buffer: a caller that
    * gets an exception here finds and closes them there. */
-  if (!ok) sel__throw_last(env);
-  else result = out;
+  if (!ok)
+    sel__throw_last(env);
+  else
+    result = out;
 done:
-  if (iov != stack_iov) free(iov);
+  if (iov != stack_iov)
+    free(iov);
   return result;
 }
 

@@ -50,7 +50,8 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t *fds, *out, timeout;
   uint32_t n;
-  if (!sel__arg_lists(env, argv, "fds", &fds, &n, &timeout, &out)) return NULL;
+  if (!sel__arg_lists(env, argv, "fds", &fds, &n, &timeout, &out))
+    return NULL;
   fd_set rset, wset, eset;
   FD_ZERO(&rset);
   FD_ZERO(&wset);
@@ -58,12 +59,18 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
   int maxfd = -1;
   for (uint32_t i = 0; i < n; i++) {
     int fd = fds[2 * i], mask = fds[2 * i + 1];
-    if (fd < 0) return sel__int(env, -EBADF);
-    if (fd >= FD_SETSIZE) return sel__int(env, -EINVAL);
-    if (mask & 1) FD_SET(fd, &rset);
-    if (mask & 2) FD_SET(fd, &wset);
-    if (mask & SEL_EV_EXCEPT) FD_SET(fd, &eset);
-    if (fd > maxfd) maxfd = fd;
+    if (fd < 0)
+      return sel__int(env, -EBADF);
+    if (fd >= FD_SETSIZE)
+      return sel__int(env, -EINVAL);
+    if (mask & 1)
+      FD_SET(fd, &rset);
+    if (mask & 2)
+      FD_SET(fd, &wset);
+    if (mask & SEL_EV_EXCEPT)
+      FD_SET(fd, &eset);
+    if (fd > maxfd)
+      maxfd = fd;
   }
   struct timeval tv, *tvp = NULL;
   if (timeout >= 0) {
@@ -71,17 +78,23 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
     tvp = &tv;
   }
   int r = select(maxfd + 1, &rset, &wset, &eset, tvp);
-  if (r < 0) return sel__neg_errno(env);
+  if (r < 0)
+    return sel__neg_errno(env);
   int count = 0;
   for (uint32_t i = 0; r > 0 && i < n; i++) {
     int fd = fds[2 * i], mask = fds[2 * i + 1], ready = 0;
     /* Read again from the caller's memory, which another thread may have
      * changed (a SharedArrayBuffer): never index an fd_set out of range. */
-    if (fd < 0 || fd >= FD_SETSIZE) continue;
-    if ((mask & SEL_EV_READ) && FD_ISSET(fd, &rset)) ready |= SEL_EV_READ;
-    if ((mask & SEL_EV_WRITE) && FD_ISSET(fd, &wset)) ready |= SEL_EV_WRITE;
-    if ((mask & SEL_EV_EXCEPT) && FD_ISSET(fd, &eset)) ready |= SEL_EV_EXCEPT;
-    if (ready) sel__put_pair(out, (size_t)count++, fd, ready);
+    if (fd < 0 || fd >= FD_SETSIZE)
+      continue;
+    if ((mask & SEL_EV_READ) && FD_ISSET(fd, &rset))
+      ready |= SEL_EV_READ;
+    if ((mask & SEL_EV_WRITE) && FD_ISSET(fd, &wset))
+      ready |= SEL_EV_WRITE;
+    if ((mask & SEL_EV_EXCEPT) && FD_ISSET(fd, &eset))
+      ready |= SEL_EV_EXCEPT;
+    if (ready)
+      sel__put_pair(out, (size_t)count++, fd, ready);
   }
   return sel__int(env, count);
 }
@@ -97,7 +110,8 @@ static napi_value sel_napi_poll(napi_env env, napi_callback_info info) {
     return NULL;
   struct pollfd *p = (struct pollfd *)pfds;
   int r = poll(p, (nfds_t)n, timeout < 0 ? -1 : timeout);
-  if (r < 0) return sel__neg_errno(env);
+  if (r < 0)
+    return sel__neg_errno(env);
   int count = 0;
   for (uint32_t i = 0; count < r && i < n; i++) {
     if (p[i].revents)

@@ -22,7 +22,8 @@
 static napi_value sel_napi_gethostname(napi_env env, napi_callback_info info) {
   (void)info;
   char name[1025];
-  if (gethostname(name, sizeof(name) - 1) < 0) return sel__neg_errno(env);
+  if (gethostname(name, sizeof(name) - 1) < 0)
+    return sel__neg_errno(env);
   name[sizeof(name) - 1] = '\0';
   napi_value out;
   NAPI_CALL(env, napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &out));
@@ -38,9 +39,11 @@ static napi_value sel_napi_getnameinfo(napi_env env, napi_callback_info info) {
   socklen_t len;
   int err;
   int32_t flags;
-  if (!sel__sockaddr_from_args(env, argv, 0, &ss, &len, &err)) return NULL;
+  if (!sel__sockaddr_from_args(env, argv, 0, &ss, &len, &err))
+    return NULL;
   ARG_INT32(env, 5, flags);
-  if (err) return sel__int(env, err);
+  if (err)
+    return sel__int(env, err);
   char host[NI_MAXHOST], serv[NI_MAXSERV];
   int rc = getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), serv,
                        sizeof(serv), flags);
@@ -75,13 +78,17 @@ static napi_value sel_napi_inet_pton(napi_env env, napi_callback_info info) {
   void *out;
   size_t cap;
   ARG_INT32(env, 0, family);
-  if (!sel__arg_string(env, argv[1], text, sizeof(text), &tl, 1)) return NULL;
+  if (!sel__arg_string(env, argv[1], text, sizeof(text), &tl, 1))
+    return NULL;
   ARG_BYTES(env, 2, out, cap);
   unsigned char addr[16];
-  if (strlen(text) != tl) return sel__int(env, 0); /* an embedded NUL */
+  if (strlen(text) != tl)
+    return sel__int(env, 0); /* an embedded NUL */
   int rc = inet_pton(family, text, addr);
-  if (rc < 0) return sel__neg_errno(env);
-  if (rc == 0) return sel__int(env, 0);
+  if (rc < 0)
+    return sel__neg_errno(env);
+  if (rc == 0)
+    return sel__int(env, 0);
   size_t n = family == AF_INET ? 4 : 16;
   if (cap < n) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "out must hold 16 bytes");
@@ -118,14 +125,16 @@ static napi_value sel_napi_inet_aton(napi_env env, napi_callback_info info) {
   size_t tl;
   void *out;
   size_t cap;
-  if (!sel__arg_string(env, argv[0], text, sizeof(text), &tl, 0)) return NULL;
+  if (!sel__arg_string(env, argv[0], text, sizeof(text), &tl, 0))
+    return NULL;
   ARG_BYTES(env, 1, out, cap);
   if (cap < 4) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "out must hold 4 bytes");
     return NULL;
   }
   struct in_addr a;
-  if (strlen(text) != tl || inet_aton(text, &a) == 0) return sel__int(env, 0);
+  if (strlen(text) != tl || inet_aton(text, &a) == 0)
+    return sel__int(env, 0);
   memcpy(out, &a, 4);
   return sel__int(env, 1);
 }
@@ -134,13 +143,15 @@ static napi_value sel_napi_inet_aton(napi_env env, napi_callback_info info) {
 static bool sel__opt_proto(napi_env env, napi_value v, char *buf, size_t cap,
                            const char **out, int index) {
   napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok) return false;
+  if (napi_typeof(env, v, &t) != napi_ok)
+    return false;
   if (t == napi_null) {
     *out = NULL;
     return true;
   }
   size_t len;
-  if (!sel__arg_string(env, v, buf, cap, &len, index)) return false;
+  if (!sel__arg_string(env, v, buf, cap, &len, index))
+    return false;
   *out = buf;
   return true;
 }
@@ -180,7 +191,8 @@ static napi_value sel_napi_getservbyport(napi_env env,
 #ifdef __GLIBC__
   struct servent se, *res = NULL;
   char buf[4096];
-  if (getservbyport_r(p, proto, &se, buf, sizeof(buf), &res) != 0) res = NULL;
+  if (getservbyport_r(p, proto, &se, buf, sizeof(buf), &res) != 0)
+    res = NULL;
 #else
   struct servent *res = getservbyport(p, proto);
 #endif
@@ -188,8 +200,8 @@ static napi_value sel_napi_getservbyport(napi_env env,
   if (res == NULL) {
     NAPI_CALL(env, napi_get_null(env, &out));
   } else {
-    NAPI_CALL(env,
-              napi_create_string_utf8(env, res->s_name, NAPI_AUTO_LENGTH, &out));
+    NAPI_CALL(
+        env, napi_create_string_utf8(env, res->s_name, NAPI_AUTO_LENGTH, &out));
   }
   return out;
 }
@@ -200,11 +212,13 @@ static napi_value sel_napi_getprotobyname(napi_env env,
   SEL_ARGS(env, info, 1);
   char name[256];
   size_t nl;
-  if (!sel__arg_string(env, argv[0], name, sizeof(name), &nl, 0)) return NULL;
+  if (!sel__arg_string(env, argv[0], name, sizeof(name), &nl, 0))
+    return NULL;
 #ifdef __GLIBC__
   struct protoent pe, *res = NULL;
   char buf[4096];
-  if (getprotobyname_r(name, &pe, buf, sizeof(buf), &res) != 0) res = NULL;
+  if (getprotobyname_r(name, &pe, buf, sizeof(buf), &res) != 0)
+    res = NULL;
 #else
   struct protoent *res = getprotobyname(name);
 #endif
@@ -217,8 +231,10 @@ static napi_value sel_napi_if_nametoindex(napi_env env,
   SEL_ARGS(env, info, 1);
   char name[IF_NAMESIZE + 64];
   size_t nl;
-  if (!sel__arg_string(env, argv[0], name, sizeof(name), &nl, 0)) return NULL;
-  if (strlen(name) != nl) return sel__int(env, 0);
+  if (!sel__arg_string(env, argv[0], name, sizeof(name), &nl, 0))
+    return NULL;
+  if (strlen(name) != nl)
+    return sel__int(env, 0);
   return sel__int(env, if_nametoindex(name));
 }
 
@@ -229,7 +245,8 @@ static napi_value sel_napi_if_indextoname(napi_env env,
   uint32_t index;
   ARG_UINT32(env, 0, index);
   char name[IF_NAMESIZE + 1];
-  if (if_indextoname(index, name) == NULL) return sel__neg_errno(env);
+  if (if_indextoname(index, name) == NULL)
+    return sel__neg_errno(env);
   napi_value out;
   NAPI_CALL(env, napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &out));
   return out;
@@ -239,7 +256,8 @@ static napi_value sel_napi_if_indextoname(napi_env env,
 static napi_value sel_napi_if_nameindex(napi_env env, napi_callback_info info) {
   (void)info;
   struct if_nameindex *list = if_nameindex();
-  if (list == NULL) return sel__neg_errno(env);
+  if (list == NULL)
+    return sel__neg_errno(env);
   napi_value out;
   bool ok = napi_create_array(env, &out) == napi_ok;
   uint32_t k = 0;
@@ -254,7 +272,8 @@ static napi_value sel_napi_if_nameindex(napi_env env, napi_callback_info info) {
          napi_set_element(env, out, k, entry) == napi_ok;
   }
   if_freenameindex(list);
-  if (ok) return out;
+  if (ok)
+    return out;
   sel__throw_last(env);
   return NULL;
 }

@@ -21,25 +21,17 @@ static napi_value sel_napi_close(napi_env env, napi_callback_info info) {
 /* read(fd, buf, offset, length) -> bytes read (0 at EOF) */
 static napi_value sel_napi_read(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
-  int32_t fd;
-  uint32_t n;
-  char *data;
-  ARG_INT32(env, 0, fd);
-  ARG_SPAN(env, 1, data, n);
-  ssize_t r = read(fd, data, n);
-  return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
+  sel_io_args a;
+  ARG_IO(env, false, a);
+  return sel__ssize(env, read(a.fd, a.data, a.len));
 }
 
 /* write(fd, buf, offset, length) -> bytes written */
 static napi_value sel_napi_write(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
-  int32_t fd;
-  uint32_t n;
-  char *data;
-  ARG_INT32(env, 0, fd);
-  ARG_SPAN(env, 1, data, n);
-  ssize_t r = write(fd, data, n);
-  return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
+  sel_io_args a;
+  ARG_IO(env, false, a);
+  return sel__ssize(env, write(a.fd, a.data, a.len));
 }
 
 /* pipe(out: Int32Array(2)) -> 0; both ends non-blocking and close-on-exec */
@@ -54,7 +46,8 @@ static napi_value sel_napi_pipe(napi_env env, napi_callback_info info) {
   }
   int p[2];
   int err = sel__pipe(p);
-  if (err != 0) return sel__int(env, -err);
+  if (err != 0)
+    return sel__int(env, -err);
   out[0] = p[0];
   out[1] = p[1];
   return sel__int(env, 0);
@@ -65,9 +58,7 @@ static napi_value sel_napi_pipe(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_fcntl(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 3);
   int32_t fd, cmd, arg;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, cmd);
-  ARG_INT32(env, 2, arg);
+  ARG_INT32S(env, 0, &fd, &cmd, &arg);
   if (cmd != F_GETFL && cmd != F_SETFL && cmd != F_GETFD && cmd != F_SETFD) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
                            "fcntl command must be F_GETFL, F_SETFL, F_GETFD or "
@@ -100,7 +91,8 @@ static napi_value sel_napi_getrlimit_nofile(napi_env env,
     return NULL;
   }
   struct rlimit rl;
-  if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return sel__neg_errno(env);
+  if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+    return sel__neg_errno(env);
   out[0] = rl.rlim_cur == RLIM_INFINITY ? -1 : (double)rl.rlim_cur;
   out[1] = rl.rlim_max == RLIM_INFINITY ? -1 : (double)rl.rlim_max;
   return sel__int(env, 0);
@@ -124,7 +116,7 @@ static napi_value sel_napi_setrlimit_nofile(napi_env env,
   rl.rlim_cur = soft < 0 ? RLIM_INFINITY : (rlim_t)soft;
   rl.rlim_max = hard < 0 ? RLIM_INFINITY : (rlim_t)hard;
   return setrlimit(RLIMIT_NOFILE, &rl) < 0 ? sel__neg_errno(env)
-                                            : sel__int(env, 0);
+                                           : sel__int(env, 0);
 }
 
 /* strerror(errnum) -> the C library's message, as Python's os.strerror.

@@ -65,7 +65,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #define SEL_REACTOR_EPOLL 1
-#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||   \
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||    \
     defined(__NetBSD__) || defined(__DragonFly__)
 #include <sys/types.h>
 #include <sys/event.h>
@@ -126,9 +126,9 @@ typedef struct {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   /* Under mu: */
-  bool stop;      /* set by the cleanup hook */
-  bool busy;      /* a batch waits for the JS thread */
-  int32_t count;  /* pairs in batch, or -errno */
+  bool stop;     /* set by the cleanup hook */
+  bool busy;     /* a batch waits for the JS thread */
+  int32_t count; /* pairs in batch, or -errno */
   int32_t batch[2 * SEL_REACTOR_BATCH];
 } sel_reactor;
 
@@ -137,12 +137,14 @@ typedef struct {
 static int sel__reactor_wake_open(sel_reactor *r) {
 #ifdef SEL_REACTOR_EPOLL
   int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (fd < 0) return -errno;
+  if (fd < 0)
+    return -errno;
   r->wake_rd = r->wake_wr = fd;
 #else
   int p[2];
   int err = sel__pipe(p);
-  if (err != 0) return -err;
+  if (err != 0)
+    return -err;
   r->wake_rd = p[0];
   r->wake_wr = p[1];
 #endif
@@ -165,19 +167,24 @@ static void sel__reactor_wake(sel_reactor *r) {
 static int sel__reactor_kernel_open(sel_reactor *r) {
 #ifdef SEL_REACTOR_EPOLL
   r->kfd = epoll_create1(EPOLL_CLOEXEC);
-  if (r->kfd < 0) return -errno;
+  if (r->kfd < 0)
+    return -errno;
   struct epoll_event ev;
   memset(&ev, 0, sizeof(ev));
   ev.events = EPOLLIN;
   ev.data.u64 = SEL_REACTOR_WAKE;
-  if (epoll_ctl(r->kfd, EPOLL_CTL_ADD, r->wake_rd, &ev) < 0) return -errno;
+  if (epoll_ctl(r->kfd, EPOLL_CTL_ADD, r->wake_rd, &ev) < 0)
+    return -errno;
 #else
   r->kfd = kqueue();
-  if (r->kfd < 0) return -errno;
-  if (fcntl(r->kfd, F_SETFD, FD_CLOEXEC) < 0) return -errno;
+  if (r->kfd < 0)
+    return -errno;
+  if (fcntl(r->kfd, F_SETFD, FD_CLOEXEC) < 0)
+    return -errno;
   struct kevent ch;
   EV_SET(&ch, r->wake_rd, EVFILT_READ, EV_ADD, 0, 0, NULL);
-  if (kevent(r->kfd, &ch, 1, NULL, 0, NULL) < 0) return -errno;
+  if (kevent(r->kfd, &ch, 1, NULL, 0, NULL) < 0)
+    return -errno;
 #endif
   return 0;
 }
@@ -188,10 +195,10 @@ static int sel__reactor_kernel_open(sel_reactor *r) {
 static int sel__reactor_kq_change(int kq, int fd, int filter, int flags,
                                   uint32_t token) {
   struct kevent ch, res;
-  EV_SET(&ch, fd, filter, flags | EV_RECEIPT, 0, 0,
-         (void *)(uintptr_t)token);
+  EV_SET(&ch, fd, filter, flags | EV_RECEIPT, 0, 0, (void *)(uintptr_t)token);
   int n = kevent(kq, &ch, 1, &res, 1, NULL);
-  if (n < 0) return -errno;
+  if (n < 0)
+    return -errno;
   if (n == 1 && (res.flags & EV_ERROR) && res.data != 0)
     return -(int)res.data;
   return 0;
@@ -214,27 +221,31 @@ static int sel__reactor_kernel_ctl(sel_reactor *r, int op, int fd,
    * existing one) and, for MOD, delete the other (ENOENT ignored). */
   if (op != SEL_R_CTL_ADD && op != SEL_R_CTL_MOD && op != SEL_R_CTL_DEL)
     return -EINVAL;
-  bool rd = op != SEL_R_CTL_DEL && (events & (SEL_R_IN | SEL_R_PRI | SEL_R_RDHUP));
+  bool rd =
+      op != SEL_R_CTL_DEL && (events & (SEL_R_IN | SEL_R_PRI | SEL_R_RDHUP));
   bool wr = op != SEL_R_CTL_DEL && (events & SEL_R_OUT);
   int flags = EV_ADD | EV_ENABLE | ((events & SEL_R_ET) ? EV_CLEAR : 0) |
               ((events & SEL_R_ONESHOT) ? EV_ONESHOT : 0);
   int err = 0, e;
   if (rd || wr) {
-    if (rd && (e = sel__reactor_kq_change(r->kfd, fd, EVFILT_READ, flags,
-                                          token)) < 0)
+    if (rd &&
+        (e = sel__reactor_kq_change(r->kfd, fd, EVFILT_READ, flags, token)) < 0)
       return e;
     if (wr && (e = sel__reactor_kq_change(r->kfd, fd, EVFILT_WRITE, flags,
                                           token)) < 0)
       return e;
   }
-  if (op == SEL_R_CTL_ADD) return 0;
+  if (op == SEL_R_CTL_ADD)
+    return 0;
   if (!rd) {
     e = sel__reactor_kq_change(r->kfd, fd, EVFILT_READ, EV_DELETE, 0);
-    if (e < 0 && e != -ENOENT) err = e;
+    if (e < 0 && e != -ENOENT)
+      err = e;
   }
   if (!wr) {
     e = sel__reactor_kq_change(r->kfd, fd, EVFILT_WRITE, EV_DELETE, 0);
-    if (e < 0 && e != -ENOENT && err == 0) err = e;
+    if (e < 0 && e != -ENOENT && err == 0)
+      err = e;
   }
   /* DEL of a watch that had only one filter: ENOENT for the other is fine,
    * ENOENT for both means it was not there. */
@@ -253,9 +264,11 @@ static bool sel__reactor_owns(const sel_reactor *r, int fd) {
 static int sel__reactor_own(sel_reactor *r, int fd) {
   if ((size_t)fd >= r->owned_cap) {
     size_t cap = r->owned_cap ? r->owned_cap : 1024;
-    while (cap <= (size_t)fd) cap *= 2;
+    while (cap <= (size_t)fd)
+      cap *= 2;
     uint8_t *p = realloc(r->owned, cap / 8);
-    if (p == NULL) return -ENOMEM;
+    if (p == NULL)
+      return -ENOMEM;
     memset(p + r->owned_cap / 8, 0, (cap - r->owned_cap) / 8);
     r->owned = p;
     r->owned_cap = cap;
@@ -266,7 +279,7 @@ static int sel__reactor_own(sel_reactor *r, int fd) {
 }
 
 static void sel__reactor_disown(sel_reactor *r, int fd) {
-  r->owned[fd / 8] &= (uint8_t)~(1u << (fd % 8));
+  r->owned[fd / 8] &= (uint8_t) ~(1u << (fd % 8));
   r->watches--;
 }
 
@@ -278,7 +291,8 @@ static int sel__reactor_kernel_wait(sel_reactor *r, int32_t *batch,
 #ifdef SEL_REACTOR_EPOLL
   struct epoll_event evs[SEL_REACTOR_BATCH];
   int n = epoll_wait(r->kfd, evs, SEL_REACTOR_BATCH, -1);
-  if (n < 0) return -errno;
+  if (n < 0)
+    return -errno;
   for (int i = 0; i < n; i++) {
     if (evs[i].data.u64 == SEL_REACTOR_WAKE) {
       *woken = true;
@@ -291,7 +305,8 @@ static int sel__reactor_kernel_wait(sel_reactor *r, int32_t *batch,
 #else
   struct kevent evs[SEL_REACTOR_BATCH];
   int n = kevent(r->kfd, NULL, 0, evs, SEL_REACTOR_BATCH, NULL);
-  if (n < 0) return -errno;
+  if (n < 0)
+    return -errno;
   for (int i = 0; i < n; i++) {
     if ((int)evs[i].ident == r->wake_rd && evs[i].filter == EVFILT_READ) {
       *woken = true;
@@ -322,7 +337,8 @@ static void *sel__reactor_main(void *arg) {
     int m = sel__reactor_kernel_wait(r, batch, &woken);
     /* Every signal is blocked here; EINTR can only come from a debugger
      * stopping the process: wait again. */
-    if (m == -EINTR) continue;
+    if (m == -EINTR)
+      continue;
     pthread_mutex_lock(&r->mu);
     if (r->stop) {
       pthread_mutex_unlock(&r->mu);
@@ -332,7 +348,8 @@ static void *sel__reactor_main(void *arg) {
       pthread_mutex_unlock(&r->mu);
       continue;
     }
-    if (m > 0) memcpy(r->batch, batch, (size_t)m * 2 * sizeof(int32_t));
+    if (m > 0)
+      memcpy(r->batch, batch, (size_t)m * 2 * sizeof(int32_t));
     r->count = m;
     r->busy = true;
     pthread_mutex_unlock(&r->mu);
@@ -340,10 +357,12 @@ static void *sel__reactor_main(void *arg) {
         napi_ok)
       break; /* closing: the environment is going away */
     pthread_mutex_lock(&r->mu);
-    while (r->busy && !r->stop) pthread_cond_wait(&r->cv, &r->mu);
+    while (r->busy && !r->stop)
+      pthread_cond_wait(&r->cv, &r->mu);
     bool stop = r->stop;
     pthread_mutex_unlock(&r->mu);
-    if (stop || m < 0) break; /* a failed wait ends the thread */
+    if (stop || m < 0)
+      break; /* a failed wait ends the thread */
   }
   return NULL;
 }
@@ -355,10 +374,12 @@ static void sel__reactor_call_js(napi_env env, napi_value js_cb, void *context,
                                  void *data) {
   (void)js_cb;
   (void)data;
-  if (env == NULL) return;
+  if (env == NULL)
+    return;
   sel_reactor *r = context;
   napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  if (napi_open_handle_scope(env, &scope) != napi_ok)
+    return;
   napi_value out = NULL, cb = NULL, recv, argv[1];
   void *p = NULL;
   size_t cap = 0, offset;
@@ -413,14 +434,21 @@ static void sel__reactor_free(sel_reactor *r) {
   if (r->tsfn != NULL)
     napi_release_threadsafe_function(r->tsfn, napi_tsfn_abort);
   for (size_t fd = 0; fd < r->owned_cap; fd++)
-    if (sel__reactor_owns(r, (int)fd)) close((int)fd);
+    if (sel__reactor_owns(r, (int)fd))
+      close((int)fd);
   free(r->owned);
-  if (r->kfd >= 0) close(r->kfd);
-  if (r->wake_rd >= 0) close(r->wake_rd);
-  if (r->wake_wr >= 0 && r->wake_wr != r->wake_rd) close(r->wake_wr);
-  if (r->actx != NULL) napi_async_destroy(r->env, r->actx);
-  if (r->callback != NULL) napi_delete_reference(r->env, r->callback);
-  if (r->out != NULL) napi_delete_reference(r->env, r->out);
+  if (r->kfd >= 0)
+    close(r->kfd);
+  if (r->wake_rd >= 0)
+    close(r->wake_rd);
+  if (r->wake_wr >= 0 && r->wake_wr != r->wake_rd)
+    close(r->wake_wr);
+  if (r->actx != NULL)
+    napi_async_destroy(r->env, r->actx);
+  if (r->callback != NULL)
+    napi_delete_reference(r->env, r->callback);
+  if (r->out != NULL)
+    napi_delete_reference(r->env, r->out);
   pthread_cond_destroy(&r->cv);
   pthread_mutex_destroy(&r->mu);
   free(r);
@@ -436,7 +464,8 @@ static void sel__reactor_cleanup(void *arg) {
 
 static sel_reactor *sel__reactor_get(napi_env env) {
   void *data = NULL;
-  if (napi_get_instance_data(env, &data) != napi_ok) return NULL;
+  if (napi_get_instance_data(env, &data) != napi_ok)
+    return NULL;
   return data;
 }
 
@@ -459,15 +488,18 @@ static napi_value sel_napi_reactor_open(napi_env env, napi_callback_info info) {
                            "out must hold 128 values at least");
     return NULL;
   }
-  if (sel__reactor_get(env) != NULL) return sel__int(env, -EALREADY);
+  if (sel__reactor_get(env) != NULL)
+    return sel__int(env, -EALREADY);
   sel_reactor *r = calloc(1, sizeof(*r));
-  if (r == NULL) return sel__int(env, -ENOMEM);
+  if (r == NULL)
+    return sel__int(env, -ENOMEM);
   r->env = env;
   r->kfd = r->wake_rd = r->wake_wr = -1;
   pthread_mutex_init(&r->mu, NULL);
   pthread_cond_init(&r->cv, NULL);
   int err = sel__reactor_wake_open(r);
-  if (err == 0) err = sel__reactor_kernel_open(r);
+  if (err == 0)
+    err = sel__reactor_kernel_open(r);
   if (err < 0) {
     sel__reactor_free(r);
     return sel__int(env, err);
@@ -514,6 +546,12 @@ static napi_value sel_napi_reactor_open(napi_env env, napi_callback_info info) {
   return sel__int(env, 0);
 }
 
+/* Declares `r`: this environment's reactor; -ENXIO if none is open. */
+#define ARG_REACTOR(env, r)                                                    \
+  sel_reactor *r = sel__reactor_get(env);                                      \
+  if (r == NULL)                                                               \
+  return sel__int(env, -ENXIO)
+
 /* reactorAdd (add) and reactorMod: (fd, events, token). */
 static napi_value sel__reactor_watch(napi_env env, napi_callback_info info,
                                      bool add) {
@@ -523,47 +561,46 @@ static napi_value sel__reactor_watch(napi_env env, napi_callback_info info,
   ARG_INT32(env, 0, fd);
   ARG_UINT32(env, 1, events);
   ARG_UINT32(env, 2, token);
-  sel_reactor *r = sel__reactor_get(env);
-  if (r == NULL) return sel__int(env, -ENXIO);
+  ARG_REACTOR(env, r);
   if (!add) {
-    if (!sel__reactor_owns(r, fd)) return sel__int(env, -EBADF);
-    return sel__int(env, sel__reactor_kernel_ctl(r, SEL_R_CTL_MOD, fd, events,
-                                                 token));
+    if (!sel__reactor_owns(r, fd))
+      return sel__int(env, -EBADF);
+    return sel__int(
+        env, sel__reactor_kernel_ctl(r, SEL_R_CTL_MOD, fd, events, token));
   }
   int w = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  if (w < 0) return sel__neg_errno(env);
+  if (w < 0)
+    return sel__neg_errno(env);
   int err = sel__reactor_kernel_ctl(r, SEL_R_CTL_ADD, w, events, token);
-  if (err == 0) err = sel__reactor_own(r, w);
+  if (err == 0)
+    err = sel__reactor_own(r, w);
   if (err < 0) {
-    if (err == -ENOMEM) sel__reactor_kernel_ctl(r, SEL_R_CTL_DEL, w, 0, 0);
+    if (err == -ENOMEM)
+      sel__reactor_kernel_ctl(r, SEL_R_CTL_DEL, w, 0, 0);
     close(w);
     return sel__int(env, err);
   }
   return sel__int(env, w);
 }
 
-static napi_value sel_napi_reactor_add(napi_env env, napi_callback_info info) {
-  return sel__reactor_watch(env, info, true);
-}
-
-static napi_value sel_napi_reactor_mod(napi_env env, napi_callback_info info) {
-  return sel__reactor_watch(env, info, false);
-}
+SEL_EXPORT_AS(sel_napi_reactor_add, sel__reactor_watch, true)
+SEL_EXPORT_AS(sel_napi_reactor_mod, sel__reactor_watch, false)
 
 static napi_value sel_napi_reactor_del(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
   int32_t w;
   ARG_INT32(env, 0, w);
-  sel_reactor *r = sel__reactor_get(env);
-  if (r == NULL) return sel__int(env, -ENXIO);
-  if (!sel__reactor_owns(r, w)) return sel__int(env, -EBADF);
+  ARG_REACTOR(env, r);
+  if (!sel__reactor_owns(r, w))
+    return sel__int(env, -EBADF);
   int err = sel__reactor_kernel_ctl(r, SEL_R_CTL_DEL, w, 0, 0);
   sel__reactor_disown(r, w);
   close(w);
   return sel__int(env, err);
 }
 
-static napi_value sel_napi_reactor_count(napi_env env, napi_callback_info info) {
+static napi_value sel_napi_reactor_count(napi_env env,
+                                         napi_callback_info info) {
   (void)info;
   sel_reactor *r = sel__reactor_get(env);
   return sel__int(env, r == NULL ? 0 : r->watches);
@@ -572,13 +609,8 @@ static napi_value sel_napi_reactor_count(napi_env env, napi_callback_info info) 
 static napi_value sel_napi_reactor_ref(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
   bool ref;
-  if (napi_get_value_bool(env, argv[0], &ref) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 0 must be a boolean");
-    return NULL;
-  }
-  sel_reactor *r = sel__reactor_get(env);
-  if (r == NULL) return sel__int(env, -ENXIO);
+  ARG_BOOL(env, 0, ref);
+  ARG_REACTOR(env, r);
   NAPI_CALL(env, ref ? napi_ref_threadsafe_function(env, r->tsfn)
                      : napi_unref_threadsafe_function(env, r->tsfn));
   return sel__int(env, 0);
@@ -589,10 +621,14 @@ napi_status sel__init_watch(napi_env env, napi_value exports) {
     const char *name;
     uint32_t value;
   } bits[] = {
-      {"IN", SEL_R_IN},       {"PRI", SEL_R_PRI},
-      {"OUT", SEL_R_OUT},     {"ERR", SEL_R_ERR},
-      {"HUP", SEL_R_HUP},     {"RDHUP", SEL_R_RDHUP},
-      {"ONESHOT", SEL_R_ONESHOT}, {"ET", SEL_R_ET},
+      {"IN", SEL_R_IN},
+      {"PRI", SEL_R_PRI},
+      {"OUT", SEL_R_OUT},
+      {"ERR", SEL_R_ERR},
+      {"HUP", SEL_R_HUP},
+      {"RDHUP", SEL_R_RDHUP},
+      {"ONESHOT", SEL_R_ONESHOT},
+      {"ET", SEL_R_ET},
       {"BATCH", SEL_REACTOR_BATCH},
   };
   napi_value obj, v;
@@ -600,9 +636,11 @@ napi_status sel__init_watch(napi_env env, napi_value exports) {
   for (size_t i = 0; s == napi_ok && i < sizeof(bits) / sizeof(bits[0]); i++) {
     /* ET is bit 31: a uint32, as the events argument of reactorCtl. */
     s = napi_create_uint32(env, bits[i].value, &v);
-    if (s == napi_ok) s = napi_set_named_property(env, obj, bits[i].name, v);
+    if (s == napi_ok)
+      s = napi_set_named_property(env, obj, bits[i].name, v);
   }
-  if (s != napi_ok) return s;
+  if (s != napi_ok)
+    return s;
   napi_property_descriptor d[] = {
       SEL_FN("reactorOpen", sel_napi_reactor_open),
       SEL_FN("reactorAdd", sel_napi_reactor_add),

@@ -102,7 +102,8 @@ static void sel__on_signal(int sig, siginfo_t *info, void *ctx) {
   int fd = atomic_load(&wakeup_fd);
   if (fd >= 0) {
     unsigned char byte = (unsigned char)sig;
-    if (write(fd, &byte, 1) < 0) atomic_store(&wakeup_errno, errno);
+    if (write(fd, &byte, 1) < 0)
+      atomic_store(&wakeup_errno, errno);
   }
   int w = atomic_load(&wake_w);
   if (w >= 0) {
@@ -124,28 +125,34 @@ static int sel__kind(const struct sigaction *sa) {
   if (sa->sa_flags & SA_SIGINFO) {
     return sa->sa_sigaction == sel__on_signal ? KIND_OURS : KIND_OTHER;
   }
-  if (sa->sa_handler == SIG_DFL) return KIND_DFL;
-  if (sa->sa_handler == SIG_IGN) return KIND_IGN;
+  if (sa->sa_handler == SIG_DFL)
+    return KIND_DFL;
+  if (sa->sa_handler == SIG_IGN)
+    return KIND_IGN;
   return KIND_OTHER;
 }
 
 static bool sel__arg_signum(napi_env env, napi_value v, int32_t *out, int i) {
-  if (!sel__arg_int32(env, v, out, i)) return false;
+  if (!sel__arg_int32(env, v, out, i))
+    return false;
   if (*out <= 0 || *out >= SEL_NSIG) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "signal number out of range");
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
+                           "signal number out of range");
     return false;
   }
   return true;
 }
 #define ARG_SIGNUM(env, i, out)                                                \
-  if (!sel__arg_signum(env, argv[i], &(out), i)) return NULL
+  if (!sel__arg_signum(env, argv[i], &(out), i))                               \
+  return NULL
 
 /* A caller's buffer for one struct sigaction. */
 static bool sel__arg_action(napi_env env, napi_value v, struct sigaction **out,
                             int i) {
   void *data;
   size_t len;
-  if (!sel__arg_bytes(env, v, &data, &len, i)) return false;
+  if (!sel__arg_bytes(env, v, &data, &len, i))
+    return false;
   if (len < sizeof(struct sigaction)) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
                            "buffer smaller than SIZEOF_SIGACTION");
@@ -165,10 +172,10 @@ static bool sel__arg_action(napi_env env, napi_value v, struct sigaction **out,
  * &kick_cookie) so that the handler only returns, after 1, 2, 4, 8 ms and
  * then every 10 ms (a main thread descheduled on a loaded machine may miss
  * the first ones; 100 harmless kicks a second while JavaScript runs for long
- * without a wait or an event-loop turn). A wait that has entered the kernel ends with EINTR,
- * TypeScript takes the signal and the kicks stop. The main thread is the
- * only one that changes dispositions, and it is between its check and its
- * wait: the disposition is still ours, checked all the same before each
+ * without a wait or an event-loop turn). A wait that has entered the kernel
+ * ends with EINTR, TypeScript takes the signal and the kicks stop. The main
+ * thread is the only one that changes dispositions, and it is between its check
+ * and its wait: the disposition is still ours, checked all the same before each
  * kick. Needs pthread_sigqueue (glibc); elsewhere the gap stays (as in
  * CPython, whose handlers have the same one). */
 
@@ -197,18 +204,22 @@ static void *sel__wake_helper(void *arg) {
   (void)arg;
   for (;;) {
     struct pollfd p = {wake_r, POLLIN, 0};
-    if (poll(&p, 1, -1) < 0 && errno != EINTR) break;
+    if (poll(&p, 1, -1) < 0 && errno != EINTR)
+      break;
     sel__drain();
-    if (atomic_load(&helper_stop)) break;
+    if (atomic_load(&helper_stop))
+      break;
     napi_call_threadsafe_function(wake_tsfn, NULL, napi_tsfn_nonblocking);
     for (int delay = 1; atomic_load(&any_pending);
          delay = delay < 8 ? delay * 2 : 10) {
       if (poll(&p, 1, delay) > 0) {
         sel__drain();
-        if (atomic_load(&helper_stop)) return NULL;
+        if (atomic_load(&helper_stop))
+          return NULL;
         napi_call_threadsafe_function(wake_tsfn, NULL, napi_tsfn_nonblocking);
       }
-      if (atomic_load(&any_pending)) sel__kick();
+      if (atomic_load(&any_pending))
+        sel__kick();
     }
   }
   return NULL;
@@ -238,13 +249,15 @@ static napi_value sel_napi_signal_init(napi_env env, napi_callback_info info) {
                           "Argument 0 must be a function");
     return NULL;
   }
-  if (atomic_load(&main_known)) return sel__int(env, 1);
+  if (atomic_load(&main_known))
+    return sel__int(env, 1);
   napi_value name;
   NAPI_CALL(env, napi_create_string_utf8(env, "node-selectors signal wake-up",
                                          NAPI_AUTO_LENGTH, &name));
   int p[2];
   int perr = sel__pipe(p);
-  if (perr != 0) return sel__int(env, -perr);
+  if (perr != 0)
+    return sel__int(env, -perr);
   if (napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL,
                                       NULL, NULL, NULL,
                                       &wake_tsfn) != napi_ok) {
@@ -279,21 +292,24 @@ static napi_value sel_napi_signal_init(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_signal_flag(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value ab;
-  NAPI_CALL(env, napi_create_external_arraybuffer(
-                     env, (void *)&any_pending, sizeof(any_pending), NULL, NULL,
-                     &ab));
+  NAPI_CALL(env, napi_create_external_arraybuffer(env, (void *)&any_pending,
+                                                  sizeof(any_pending), NULL,
+                                                  NULL, &ab));
   return ab;
 }
 
 /* sigactionGet(signum, out) -> kind of the current disposition; `out` (at
  * least SIZEOF_SIGACTION bytes) receives the struct sigaction. */
-static napi_value sel_napi_sigaction_get(napi_env env, napi_callback_info info) {
+static napi_value sel_napi_sigaction_get(napi_env env,
+                                         napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   int32_t sig;
   struct sigaction *out;
   ARG_SIGNUM(env, 0, sig);
-  if (!sel__arg_action(env, argv[1], &out, 1)) return NULL;
-  if (sigaction(sig, NULL, out) < 0) return sel__neg_errno(env);
+  if (!sel__arg_action(env, argv[1], &out, 1))
+    return NULL;
+  if (sigaction(sig, NULL, out) < 0)
+    return sel__neg_errno(env);
   return sel__int(env, sel__kind(out));
 }
 
@@ -302,7 +318,7 @@ static napi_value sel_napi_sigaction_get(napi_env env, napi_callback_info info) 
  * nothing blocked during it). `chain`: a struct sigaction (from
  * sigactionGet) whose handler ours calls after its own work, or null. */
 static napi_value sel_napi_sigaction_install(napi_env env,
-                                            napi_callback_info info) {
+                                             napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   int32_t sig;
   ARG_SIGNUM(env, 0, sig);
@@ -312,7 +328,8 @@ static napi_value sel_napi_sigaction_install(napi_env env,
   int takes_info = 0;
   if (t != napi_null && t != napi_undefined) {
     struct sigaction *chain;
-    if (!sel__arg_action(env, argv[1], &chain, 1)) return NULL;
+    if (!sel__arg_action(env, argv[1], &chain, 1))
+      return NULL;
     int kind = sel__kind(chain);
     if (kind == KIND_OTHER) {
       takes_info = (chain->sa_flags & SA_SIGINFO) != 0;
@@ -327,19 +344,22 @@ static napi_value sel_napi_sigaction_install(napi_env env,
   sa.sa_sigaction = sel__on_signal;
   sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
   sigemptyset(&sa.sa_mask);
-  if (sigaction(sig, &sa, &old) < 0) return sel__neg_errno(env);
+  if (sigaction(sig, &sa, &old) < 0)
+    return sel__neg_errno(env);
   return sel__int(env, sel__kind(&old));
 }
 
 /* sigactionSet(signum, kind, action) -> 0. kind 0: SIG_DFL, 1: SIG_IGN,
  * 2: the struct sigaction in `action` (from sigactionGet; always required). */
-static napi_value sel_napi_sigaction_set(napi_env env, napi_callback_info info) {
+static napi_value sel_napi_sigaction_set(napi_env env,
+                                         napi_callback_info info) {
   SEL_ARGS(env, info, 3);
   int32_t sig, kind;
   struct sigaction *from;
   ARG_SIGNUM(env, 0, sig);
   ARG_INT32(env, 1, kind);
-  if (!sel__arg_action(env, argv[2], &from, 2)) return NULL;
+  if (!sel__arg_action(env, argv[2], &from, 2))
+    return NULL;
   struct sigaction sa;
   memset(&sa, 0, sizeof(sa));
   sigemptyset(&sa.sa_mask);
@@ -350,7 +370,8 @@ static napi_value sel_napi_sigaction_set(napi_env env, napi_callback_info info) 
   } else {
     sa = *from;
   }
-  if (sigaction(sig, &sa, NULL) < 0) return sel__neg_errno(env);
+  if (sigaction(sig, &sa, NULL) < 0)
+    return sel__neg_errno(env);
   atomic_store(&chain_fn[sig], 0);
   return sel__int(env, 0);
 }
@@ -369,7 +390,8 @@ static napi_value sel_napi_signal_take(napi_env env, napi_callback_info info) {
       out[n++] = sig;
     }
   }
-  if (n == cap) atomic_store(&any_pending, 1); /* maybe more: take again */
+  if (n == cap)
+    atomic_store(&any_pending, 1); /* maybe more: take again */
   return sel__int(env, (int64_t)n);
 }
 
@@ -425,10 +447,12 @@ static napi_value sel_napi_signal_valid(napi_env env, napi_callback_info info) {
   size_t cap;
   ARG_INT32ARRAY(env, 0, out, cap);
   sigset_t all;
-  if (sigfillset(&all) < 0) return sel__neg_errno(env);
+  if (sigfillset(&all) < 0)
+    return sel__neg_errno(env);
   size_t n = 0;
   for (int sig = 1; sig < SEL_NSIG && n < cap; sig++) {
-    if (sigismember(&all, sig) == 1) out[n++] = sig;
+    if (sigismember(&all, sig) == 1)
+      out[n++] = sig;
   }
   return sel__int(env, (int64_t)n);
 }
@@ -444,7 +468,8 @@ static napi_value sel_napi_alarm(napi_env env, napi_callback_info info) {
 static void sel__tv_set(struct timeval *tv, double seconds) {
   tv->tv_sec = (time_t)seconds;
   tv->tv_usec = (suseconds_t)((seconds - (double)tv->tv_sec) * 1e6);
-  if (tv->tv_sec == 0 && tv->tv_usec == 0 && seconds > 0) tv->tv_usec = 1;
+  if (tv->tv_sec == 0 && tv->tv_usec == 0 && seconds > 0)
+    tv->tv_usec = 1;
 }
 
 static void sel__itimer_out(const struct itimerval *it, double *out) {
@@ -484,11 +509,13 @@ static napi_value sel_napi_setitimer(napi_env env, napi_callback_info info) {
   ARG_INT32(env, 0, which);
   ARG_DOUBLE(env, 1, value);
   ARG_DOUBLE(env, 2, interval);
-  if (!sel__arg_float64x2(env, argv[3], &out, 3)) return NULL;
+  if (!sel__arg_float64x2(env, argv[3], &out, 3))
+    return NULL;
   struct itimerval it, old;
   sel__tv_set(&it.it_value, value);
   sel__tv_set(&it.it_interval, interval);
-  if (setitimer(which, &it, &old) < 0) return sel__neg_errno(env);
+  if (setitimer(which, &it, &old) < 0)
+    return sel__neg_errno(env);
   sel__itimer_out(&old, out);
   return sel__int(env, 0);
 }
@@ -499,9 +526,11 @@ static napi_value sel_napi_getitimer(napi_env env, napi_callback_info info) {
   int32_t which;
   double *out;
   ARG_INT32(env, 0, which);
-  if (!sel__arg_float64x2(env, argv[1], &out, 1)) return NULL;
+  if (!sel__arg_float64x2(env, argv[1], &out, 1))
+    return NULL;
   struct itimerval it;
-  if (getitimer(which, &it) < 0) return sel__neg_errno(env);
+  if (getitimer(which, &it) < 0)
+    return sel__neg_errno(env);
   sel__itimer_out(&it, out);
   return sel__int(env, 0);
 }
@@ -525,13 +554,16 @@ static napi_value sel_napi_pthread_sigmask(napi_env env,
   sigset_t set, old;
   sigemptyset(&set);
   for (uint32_t k = 0; k < n; k++) {
-    if (sigaddset(&set, sigs[k]) < 0) return sel__neg_errno(env);
+    if (sigaddset(&set, sigs[k]) < 0)
+      return sel__neg_errno(env);
   }
   int err = pthread_sigmask(how, &set, &old);
-  if (err != 0) return sel__int(env, -err);
+  if (err != 0)
+    return sel__int(env, -err);
   size_t m = 0;
   for (int sig = 1; sig < SEL_NSIG && m < cap; sig++) {
-    if (sigismember(&old, sig) == 1) out[m++] = sig;
+    if (sigismember(&old, sig) == 1)
+      out[m++] = sig;
   }
   return sel__int(env, (int64_t)m);
 }
@@ -634,7 +666,8 @@ napi_status sel__init_signal(napi_env env, napi_value exports) {
   };
   napi_status st = napi_define_properties(
       env, exports, sizeof(props) / sizeof(props[0]), props);
-  if (st != napi_ok) return st;
+  if (st != napi_ok)
+    return st;
   napi_value obj;
   if ((st = napi_create_object(env, &obj)) != napi_ok ||
       (st = sel__signal_constants(env, obj)) != napi_ok)

@@ -34,9 +34,12 @@ bool sel__sockaddr_from_args(napi_env env, napi_value *argv, int i,
     struct sockaddr_in *sin = (struct sockaddr_in *)ss;
     sin->sin_family = AF_INET;
     sin->sin_port = htons((uint16_t)port);
-    if (port > 65535) *err = -EINVAL;
-    else if (hostlen == 0) sin->sin_addr.s_addr = htonl(INADDR_ANY);
-    else if (inet_pton(AF_INET, host, &sin->sin_addr) != 1) *err = -EINVAL;
+    if (port > 65535)
+      *err = -EINVAL;
+    else if (hostlen == 0)
+      sin->sin_addr.s_addr = htonl(INADDR_ANY);
+    else if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+      *err = -EINVAL;
 #ifdef __APPLE__
     sin->sin_len = sizeof(*sin);
 #endif
@@ -47,9 +50,12 @@ bool sel__sockaddr_from_args(napi_env env, napi_value *argv, int i,
     sin6->sin6_port = htons((uint16_t)port);
     sin6->sin6_flowinfo = htonl(flowinfo);
     sin6->sin6_scope_id = scope;
-    if (port > 65535) *err = -EINVAL;
-    else if (hostlen == 0) sin6->sin6_addr = in6addr_any;
-    else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1) *err = -EINVAL;
+    if (port > 65535)
+      *err = -EINVAL;
+    else if (hostlen == 0)
+      sin6->sin6_addr = in6addr_any;
+    else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
+      *err = -EINVAL;
 #ifdef __APPLE__
     sin6->sin6_len = sizeof(*sin6);
 #endif
@@ -100,7 +106,8 @@ bool sel__sockaddr_from_args(napi_env env, napi_value *argv, int i,
       *err = -EINVAL;
     } else if (hostlen > 0) {
       unsigned int index = if_nametoindex(host);
-      if (index == 0) *err = -ENODEV;
+      if (index == 0)
+        *err = -ENODEV;
       ll->sll_ifindex = (int)index;
     }
 #endif
@@ -113,7 +120,8 @@ bool sel__sockaddr_from_args(napi_env env, napi_value *argv, int i,
 
 static napi_value sel__array(napi_env env, napi_value *items, size_t n) {
   napi_value arr;
-  if (napi_create_array_with_length(env, n, &arr) != napi_ok) return NULL;
+  if (napi_create_array_with_length(env, n, &arr) != napi_ok)
+    return NULL;
   for (size_t k = 0; k < n; k++)
     if (napi_set_element(env, arr, (uint32_t)k, items[k]) != napi_ok)
       return NULL;
@@ -124,8 +132,10 @@ napi_value sel__sockaddr_to_js(napi_env env, const struct sockaddr_storage *ss,
                                socklen_t len) {
   napi_value items[5];
   char text[INET6_ADDRSTRLEN];
-  int family = len >= (socklen_t)sizeof(sa_family_t) ? ss->ss_family : AF_UNSPEC;
-  if (napi_create_int32(env, family, &items[0]) != napi_ok) return NULL;
+  int family =
+      len >= (socklen_t)sizeof(sa_family_t) ? ss->ss_family : AF_UNSPEC;
+  if (napi_create_int32(env, family, &items[0]) != napi_ok)
+    return NULL;
   if (family == AF_INET) {
     const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
     inet_ntop(AF_INET, &sin->sin_addr, text, sizeof(text));
@@ -151,10 +161,12 @@ napi_value sel__sockaddr_to_js(napi_env env, const struct sockaddr_storage *ss,
     const struct sockaddr_un *sun = (const struct sockaddr_un *)ss;
     size_t off = offsetof(struct sockaddr_un, sun_path);
     size_t n = len > off ? (size_t)len - off : 0;
-    if (n > sizeof(sun->sun_path)) n = sizeof(sun->sun_path);
+    if (n > sizeof(sun->sun_path))
+      n = sizeof(sun->sun_path);
     /* A pathname ends at its first NUL; an abstract name (leading NUL) is
      * exactly as long as the kernel says. */
-    if (n > 0 && sun->sun_path[0] != '\0') n = strnlen(sun->sun_path, n);
+    if (n > 0 && sun->sun_path[0] != '\0')
+      n = strnlen(sun->sun_path, n);
     if (napi_create_string_utf8(env, sun->sun_path, n, &items[1]) != napi_ok)
       return NULL;
     return sel__array(env, items, 2);
@@ -186,7 +198,8 @@ napi_value sel__sockaddr_to_js(napi_env env, const struct sockaddr_storage *ss,
     if (napi_create_buffer_copy(env, halen, ll->sll_addr, &copy, &addr) !=
         napi_ok)
       return NULL;
-    napi_value all[6] = {items[0], items[1], items[2], items[3], items[4], addr};
+    napi_value all[6] = {items[0], items[1], items[2],
+                         items[3], items[4], addr};
     return sel__array(env, all, 6);
   }
 #endif

@@ -33,9 +33,7 @@ __attribute__((unused)) static int sel__set_nb_cloexec(int fd) {
 static napi_value sel_napi_socket(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 3);
   int32_t family, type, proto;
-  ARG_INT32(env, 0, family);
-  ARG_INT32(env, 1, type);
-  ARG_INT32(env, 2, proto);
+  ARG_INT32S(env, 0, &family, &type, &proto);
 #ifdef SOCK_NONBLOCK
   int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
   return fd < 0 ? sel__neg_errno(env) : sel__int(env, fd);
@@ -49,21 +47,15 @@ static napi_value sel_napi_socket(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_socketpair(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t family, type, proto, *out;
-  size_t count;
-  ARG_INT32(env, 0, family);
-  ARG_INT32(env, 1, type);
-  ARG_INT32(env, 2, proto);
-  ARG_INT32ARRAY(env, 3, out, count);
-  if (count < 2) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "out must hold 2 fds");
-    return NULL;
-  }
+  ARG_INT32S(env, 0, &family, &type, &proto);
+  ARG_INT32ARRAY_MIN(env, 3, out, 2, "out must hold 2 fds");
   int sv[2];
 #ifdef SOCK_NONBLOCK
   if (socketpair(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto, sv) < 0)
     return sel__neg_errno(env);
 #else
-  if (socketpair(family, type, proto, sv) < 0) return sel__neg_errno(env);
+  if (socketpair(family, type, proto, sv) < 0)
+    return sel__neg_errno(env);
   int r = sel__set_nb_cloexec(sv[0]);
   if (r < 0) {
     close(sv[1]);
@@ -80,42 +72,37 @@ static napi_value sel_napi_socketpair(napi_env env, napi_callback_info info) {
   return sel__int(env, 0);
 }
 
-/* bind(fd, family, host|path, port, flowinfo, scopeId) -> 0 */
-static napi_value sel_napi_bind(napi_env env, napi_callback_info info) {
+typedef int (*sel__addr_fn)(int, const struct sockaddr *, socklen_t);
+
+/* bind or connect (fn): (fd, family, host|path, port, flowinfo, scopeId). */
+static napi_value sel__addr(napi_env env, napi_callback_info info,
+                            sel__addr_fn fn) {
   SEL_ARGS(env, info, 6);
   int32_t fd;
   ARG_INT32(env, 0, fd);
   struct sockaddr_storage ss;
   socklen_t len;
   int err;
-  if (!sel__sockaddr_from_args(env, argv, 1, &ss, &len, &err)) return NULL;
-  if (fd < 0) return sel__int(env, -EBADF);
-  if (err) return sel__int(env, err);
-  return bind(fd, (struct sockaddr *)&ss, len) < 0 ? sel__neg_errno(env)
-                                                    : sel__int(env, 0);
+  if (!sel__sockaddr_from_args(env, argv, 1, &ss, &len, &err))
+    return NULL;
+  if (fd < 0)
+    return sel__int(env, -EBADF);
+  if (err)
+    return sel__int(env, err);
+  return fn(fd, (struct sockaddr *)&ss, len) < 0 ? sel__neg_errno(env)
+                                                 : sel__int(env, 0);
 }
 
+/* bind(fd, family, host|path, port, flowinfo, scopeId) -> 0 */
+SEL_EXPORT_AS(sel_napi_bind, sel__addr, bind)
 /* connect(fd, family, host|path, port, flowinfo, scopeId) -> 0 */
-static napi_value sel_napi_connect(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 6);
-  int32_t fd;
-  ARG_INT32(env, 0, fd);
-  struct sockaddr_storage ss;
-  socklen_t len;
-  int err;
-  if (!sel__sockaddr_from_args(env, argv, 1, &ss, &len, &err)) return NULL;
-  if (fd < 0) return sel__int(env, -EBADF);
-  if (err) return sel__int(env, err);
-  return connect(fd, (struct sockaddr *)&ss, len) < 0 ? sel__neg_errno(env)
-                                                       : sel__int(env, 0);
-}
+SEL_EXPORT_AS(sel_napi_connect, sel__addr, connect)
 
 /* listen(fd, backlog) -> 0 */
 static napi_value sel_napi_listen(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   int32_t fd, backlog;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, backlog);
+  ARG_INT32S(env, 0, &fd, &backlog);
   return listen(fd, backlog) < 0 ? sel__neg_errno(env) : sel__int(env, 0);
 }
 
@@ -126,26 +113,26 @@ static napi_value sel_napi_accept(napi_env env, napi_callback_info info) {
   int32_t fd;
   bool with_addr = false;
   ARG_INT32(env, 0, fd);
-  if (napi_get_value_bool(env, argv[1], &with_addr) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 1 must be a boolean");
-    return NULL;
-  }
+  ARG_BOOL(env, 1, with_addr);
   struct sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
 #if defined(__linux__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||      \
     defined(__NetBSD__) || defined(__DragonFly__)
-  int nfd = accept4(fd, (struct sockaddr *)&ss, &len,
-                    SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (nfd < 0) return sel__neg_errno(env);
+  int nfd =
+      accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (nfd < 0)
+    return sel__neg_errno(env);
 #else
   int nfd = accept(fd, (struct sockaddr *)&ss, &len);
-  if (nfd < 0) return sel__neg_errno(env);
+  if (nfd < 0)
+    return sel__neg_errno(env);
   nfd = sel__set_nb_cloexec(nfd);
-  if (nfd < 0) return sel__int(env, nfd);
+  if (nfd < 0)
+    return sel__int(env, nfd);
 #endif
-  if (!with_addr) return sel__int(env, nfd);
+  if (!with_addr)
+    return sel__int(env, nfd);
   napi_value pair, addr, vfd;
   if (napi_create_array_with_length(env, 2, &pair) != napi_ok ||
       napi_create_int32(env, nfd, &vfd) != napi_ok ||
@@ -162,63 +149,50 @@ static napi_value sel_napi_accept(napi_env env, napi_callback_info info) {
 /* recv(fd, buf, offset, length, flags) -> bytes received (0 at EOF) */
 static napi_value sel_napi_recv(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
-  int32_t fd, flags;
-  uint32_t n;
-  char *data;
-  ARG_INT32(env, 0, fd);
-  ARG_SPAN(env, 1, data, n);
-  ARG_INT32(env, 4, flags);
-  ssize_t r = recv(fd, data, n, flags);
-  return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
+  sel_io_args a;
+  ARG_IO(env, true, a);
+  return sel__ssize(env, recv(a.fd, a.data, a.len, a.flags));
 }
 
 /* send(fd, buf, offset, length, flags) -> bytes sent */
 static napi_value sel_napi_send(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
-  int32_t fd, flags;
-  uint32_t n;
-  char *data;
-  ARG_INT32(env, 0, fd);
-  ARG_SPAN(env, 1, data, n);
-  ARG_INT32(env, 4, flags);
-  ssize_t r = send(fd, data, n, flags);
-  return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
+  sel_io_args a;
+  ARG_IO(env, true, a);
+  return sel__ssize(env, send(a.fd, a.data, a.len, a.flags));
 }
 
 /* sendto(fd, buf, offset, length, flags, family, host|path, port, flowinfo,
  * scopeId) -> bytes sent */
 static napi_value sel_napi_sendto(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 10);
-  int32_t fd, flags;
-  uint32_t n;
-  char *data;
-  ARG_INT32(env, 0, fd);
-  ARG_SPAN(env, 1, data, n);
-  ARG_INT32(env, 4, flags);
+  sel_io_args a;
+  ARG_IO(env, true, a);
   struct sockaddr_storage ss;
   socklen_t len;
   int err;
-  if (!sel__sockaddr_from_args(env, argv, 5, &ss, &len, &err)) return NULL;
-  if (fd < 0) return sel__int(env, -EBADF);
-  if (err) return sel__int(env, err);
-  ssize_t r = sendto(fd, data, n, flags, (struct sockaddr *)&ss, len);
-  return r < 0 ? sel__neg_errno(env) : sel__int(env, r);
+  if (!sel__sockaddr_from_args(env, argv, 5, &ss, &len, &err))
+    return NULL;
+  if (a.fd < 0)
+    return sel__int(env, -EBADF);
+  if (err)
+    return sel__int(env, err);
+  return sel__ssize(
+      env, sendto(a.fd, a.data, a.len, a.flags, (struct sockaddr *)&ss, len));
 }
 
 /* recvfrom(fd, buf, offset, length, flags) -> [bytes, address] */
 static napi_value sel_napi_recvfrom(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
-  int32_t fd, flags;
-  uint32_t n;
-  char *data;
-  ARG_INT32(env, 0, fd);
-  ARG_SPAN(env, 1, data, n);
-  ARG_INT32(env, 4, flags);
+  sel_io_args a;
+  ARG_IO(env, true, a);
   struct sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
-  ssize_t r = recvfrom(fd, data, n, flags, (struct sockaddr *)&ss, &len);
-  if (r < 0) return sel__neg_errno(env);
+  ssize_t r =
+      recvfrom(a.fd, a.data, a.len, a.flags, (struct sockaddr *)&ss, &len);
+  if (r < 0)
+    return sel__neg_errno(env);
   napi_value pair, addr;
   if (napi_create_array_with_length(env, 2, &pair) != napi_ok ||
       (addr = sel__sockaddr_to_js(env, &ss, len)) == NULL ||
@@ -234,8 +208,7 @@ static napi_value sel_napi_recvfrom(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_shutdown(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   int32_t fd, how;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, how);
+  ARG_INT32S(env, 0, &fd, &how);
   return shutdown(fd, how) < 0 ? sel__neg_errno(env) : sel__int(env, 0);
 }
 
@@ -244,13 +217,10 @@ static napi_value sel_napi_setsockopt_int(napi_env env,
                                           napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t fd, level, name, value;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, level);
-  ARG_INT32(env, 2, name);
-  ARG_INT32(env, 3, value);
+  ARG_INT32S(env, 0, &fd, &level, &name, &value);
   int v = value;
   return setsockopt(fd, level, name, &v, sizeof(v)) < 0 ? sel__neg_errno(env)
-                                                         : sel__int(env, 0);
+                                                        : sel__int(env, 0);
 }
 
 /* getsockoptInt(fd, level, name, out: Int32Array(1)) -> 0 */
@@ -258,77 +228,59 @@ static napi_value sel_napi_getsockopt_int(napi_env env,
                                           napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   int32_t fd, level, name, *out;
-  size_t count;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, level);
-  ARG_INT32(env, 2, name);
-  ARG_INT32ARRAY(env, 3, out, count);
-  if (count < 1) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "out must hold 1 value");
-    return NULL;
-  }
+  ARG_INT32S(env, 0, &fd, &level, &name);
+  ARG_INT32ARRAY_MIN(env, 3, out, 1, "out must hold 1 value");
   int v = 0;
   socklen_t len = sizeof(v);
-  if (getsockopt(fd, level, name, &v, &len) < 0) return sel__neg_errno(env);
+  if (getsockopt(fd, level, name, &v, &len) < 0)
+    return sel__neg_errno(env);
   out[0] = v;
   return sel__int(env, 0);
 }
 
-/* setsockoptBytes(fd, level, name, buf) -> 0 (struct options: linger, ...) */
-static napi_value sel_napi_setsockopt_bytes(napi_env env,
-                                            napi_callback_info info) {
-  SEL_ARGS(env, info, 4);
-  int32_t fd, level, name;
-  void *data;
-  size_t len;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, level);
-  ARG_INT32(env, 2, name);
-  ARG_BYTES(env, 3, data, len);
-  return setsockopt(fd, level, name, data, (socklen_t)len) < 0
-             ? sel__neg_errno(env)
-             : sel__int(env, 0);
-}
-
-/* getsockoptBytes(fd, level, name, buf) -> length written into buf */
-static napi_value sel_napi_getsockopt_bytes(napi_env env,
-                                            napi_callback_info info) {
+/* setsockopt (set) or getsockopt on (fd, level, name, buf). */
+static napi_value sel__sockopt_bytes(napi_env env, napi_callback_info info,
+                                     bool set) {
   SEL_ARGS(env, info, 4);
   int32_t fd, level, name;
   void *data;
   size_t cap;
-  ARG_INT32(env, 0, fd);
-  ARG_INT32(env, 1, level);
-  ARG_INT32(env, 2, name);
+  ARG_INT32S(env, 0, &fd, &level, &name);
   ARG_BYTES(env, 3, data, cap);
   socklen_t len = (socklen_t)cap;
-  if (getsockopt(fd, level, name, data, &len) < 0) return sel__neg_errno(env);
+  if (set)
+    return setsockopt(fd, level, name, data, len) < 0 ? sel__neg_errno(env)
+                                                      : sel__int(env, 0);
+  if (getsockopt(fd, level, name, data, &len) < 0)
+    return sel__neg_errno(env);
   return sel__int(env, len);
 }
 
+/* setsockoptBytes(fd, level, name, buf) -> 0 (struct options: linger, ...) */
+SEL_EXPORT_AS(sel_napi_setsockopt_bytes, sel__sockopt_bytes, true)
+/* getsockoptBytes(fd, level, name, buf) -> length written into buf */
+SEL_EXPORT_AS(sel_napi_getsockopt_bytes, sel__sockopt_bytes, false)
+
 typedef int (*sel__name_fn)(int, struct sockaddr *, socklen_t *);
 
+/* getsockname or getpeername (fn): (fd). */
 static napi_value sel__name(napi_env env, napi_callback_info info,
                             sel__name_fn fn) {
   SEL_ARGS(env, info, 1);
-  int32_t fd;
-  ARG_INT32(env, 0, fd);
   struct sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
-  if (fn(fd, (struct sockaddr *)&ss, &len) < 0) return sel__neg_errno(env);
+  int32_t fd;
+  ARG_INT32(env, 0, fd);
+  if (fn(fd, (struct sockaddr *)&ss, &len) < 0)
+    return sel__neg_errno(env);
   return sel__sockaddr_to_js(env, &ss, len);
 }
 
 /* getsockname(fd) -> address */
-static napi_value sel_napi_getsockname(napi_env env, napi_callback_info info) {
-  return sel__name(env, info, getsockname);
-}
-
+SEL_EXPORT_AS(sel_napi_getsockname, sel__name, getsockname)
 /* getpeername(fd) -> address */
-static napi_value sel_napi_getpeername(napi_env env, napi_callback_info info) {
-  return sel__name(env, info, getpeername);
-}
+SEL_EXPORT_AS(sel_napi_getpeername, sel__name, getpeername)
 
 /* getaddrinfo(host|null, port|null, family, type, proto, flags)
  *   -> [[family, type, proto, canonname, address], ...]
@@ -340,14 +292,18 @@ static napi_value sel_napi_getaddrinfo(napi_env env, napi_callback_info info) {
   size_t hl = 0, pl = 0;
   bool has_host = false, has_port = false;
   napi_valuetype t;
-  if (napi_typeof(env, argv[0], &t) != napi_ok) return NULL;
+  if (napi_typeof(env, argv[0], &t) != napi_ok)
+    return NULL;
   if (t != napi_null) {
-    if (!sel__arg_string(env, argv[0], host, sizeof(host), &hl, 0)) return NULL;
+    if (!sel__arg_string(env, argv[0], host, sizeof(host), &hl, 0))
+      return NULL;
     has_host = true;
   }
-  if (napi_typeof(env, argv[1], &t) != napi_ok) return NULL;
+  if (napi_typeof(env, argv[1], &t) != napi_ok)
+    return NULL;
   if (t != napi_null) {
-    if (!sel__arg_string(env, argv[1], port, sizeof(port), &pl, 1)) return NULL;
+    if (!sel__arg_string(env, argv[1], port, sizeof(port), &pl, 1))
+      return NULL;
     has_port = true;
   }
   int32_t family, type, proto, flags;
@@ -361,12 +317,13 @@ static napi_value sel_napi_getaddrinfo(napi_env env, napi_callback_info info) {
   hints.ai_socktype = type;
   hints.ai_protocol = proto;
   hints.ai_flags = flags;
-  int rc = getaddrinfo(has_host ? host : NULL, has_port ? port : NULL, &hints,
-                       &res);
+  int rc =
+      getaddrinfo(has_host ? host : NULL, has_port ? port : NULL, &hints, &res);
   if (rc != 0) {
     int saved = errno;
     napi_value obj, v;
-    if (napi_create_object(env, &obj) != napi_ok) return NULL;
+    if (napi_create_object(env, &obj) != napi_ok)
+      return NULL;
     napi_create_int32(env, rc, &v);
     napi_set_named_property(env, obj, "eai", v);
     napi_create_int32(env, rc == EAI_SYSTEM ? saved : 0, &v);
@@ -393,7 +350,8 @@ static napi_value sel_napi_getaddrinfo(napi_env env, napi_callback_info info) {
          napi_create_array_with_length(env, 5, &entry) == napi_ok;
     for (uint32_t k = 0; ok && k < 5; k++)
       ok = napi_set_element(env, entry, k, items[k]) == napi_ok;
-    if (ok) ok = napi_set_element(env, list, i++, entry) == napi_ok;
+    if (ok)
+      ok = napi_set_element(env, list, i++, entry) == napi_ok;
   }
   freeaddrinfo(res);
   if (!ok) {

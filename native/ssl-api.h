@@ -133,20 +133,24 @@ int sel_ossl_resolve(char *buf, size_t cap);
 #define SSL_CTX_get_options (*sel_ossl.SSL_CTX_get_options)
 #define SSL_CTX_set_verify (*sel_ossl.SSL_CTX_set_verify)
 #define SSL_CTX_get_verify_mode (*sel_ossl.SSL_CTX_get_verify_mode)
-#define SSL_CTX_use_certificate_chain_file (*sel_ossl.SSL_CTX_use_certificate_chain_file)
+#define SSL_CTX_use_certificate_chain_file                                     \
+  (*sel_ossl.SSL_CTX_use_certificate_chain_file)
 #define SSL_CTX_use_PrivateKey_file (*sel_ossl.SSL_CTX_use_PrivateKey_file)
 #define SSL_CTX_check_private_key (*sel_ossl.SSL_CTX_check_private_key)
 #define SSL_CTX_set_default_passwd_cb (*sel_ossl.SSL_CTX_set_default_passwd_cb)
-#define SSL_CTX_set_default_passwd_cb_userdata (*sel_ossl.SSL_CTX_set_default_passwd_cb_userdata)
+#define SSL_CTX_set_default_passwd_cb_userdata                                 \
+  (*sel_ossl.SSL_CTX_set_default_passwd_cb_userdata)
 #define SSL_CTX_load_verify_locations (*sel_ossl.SSL_CTX_load_verify_locations)
-#define SSL_CTX_set_default_verify_paths (*sel_ossl.SSL_CTX_set_default_verify_paths)
+#define SSL_CTX_set_default_verify_paths                                       \
+  (*sel_ossl.SSL_CTX_set_default_verify_paths)
 #define SSL_CTX_get_cert_store (*sel_ossl.SSL_CTX_get_cert_store)
 #define X509_STORE_add_cert (*sel_ossl.X509_STORE_add_cert)
 #define SSL_CTX_set_cipher_list (*sel_ossl.SSL_CTX_set_cipher_list)
 #define SSL_CTX_set_alpn_protos (*sel_ossl.SSL_CTX_set_alpn_protos)
 #define SSL_CTX_set_alpn_select_cb (*sel_ossl.SSL_CTX_set_alpn_select_cb)
 #define SSL_select_next_proto (*sel_ossl.SSL_select_next_proto)
-#define SSL_CTX_set_session_id_context (*sel_ossl.SSL_CTX_set_session_id_context)
+#define SSL_CTX_set_session_id_context                                         \
+  (*sel_ossl.SSL_CTX_set_session_id_context)
 #define SSL_new (*sel_ossl.SSL_new)
 #define SSL_free (*sel_ossl.SSL_free)
 #define SSL_set_fd (*sel_ossl.SSL_set_fd)
@@ -157,7 +161,8 @@ int sel_ossl_resolve(char *buf, size_t cap);
 #define SSL_get0_param (*sel_ossl.SSL_get0_param)
 #define X509_VERIFY_PARAM_set1_host (*sel_ossl.X509_VERIFY_PARAM_set1_host)
 #define X509_VERIFY_PARAM_set1_ip_asc (*sel_ossl.X509_VERIFY_PARAM_set1_ip_asc)
-#define X509_VERIFY_PARAM_set_hostflags (*sel_ossl.X509_VERIFY_PARAM_set_hostflags)
+#define X509_VERIFY_PARAM_set_hostflags                                        \
+  (*sel_ossl.X509_VERIFY_PARAM_set_hostflags)
 #define SSL_do_handshake (*sel_ossl.SSL_do_handshake)
 #define SSL_is_init_finished (*sel_ossl.SSL_is_init_finished)
 #define SSL_read_ex (*sel_ossl.SSL_read_ex)

@@ -126,13 +126,22 @@ static box_t *arg_box(napi_env env, napi_value v, int kind, int index) {
   type *var;                                                                   \
   do {                                                                         \
     box_t *b_ = arg_box(env, argv[i], kind, i);                                \
-    if (b_ == NULL) return NULL;                                               \
+    if (b_ == NULL)                                                            \
+      return NULL;                                                             \
     if (b_->ptr == NULL) {                                                     \
       napi_throw_error(env, "ERR_SSL_CLOSED", "the object was freed");         \
       return NULL;                                                             \
     }                                                                          \
     var = b_->ptr;                                                             \
   } while (0)
+
+/* Reads a string argument from argv[i] into a new `char var[PATH_MAX]`, its
+ * length into a new `size_t var##_len`. */
+#define ARG_STRING(env, i, var)                                                \
+  char var[PATH_MAX];                                                          \
+  size_t var##_len;                                                            \
+  if (!sel__arg_string(env, argv[i], var, sizeof(var), &var##_len, i))         \
+  return NULL
 
 /* A string argument or null (-> NULL). `buf` must hold PATH_MAX bytes. */
 static bool arg_opt_string(napi_env env, napi_value v, char *buf, int index,
@@ -143,14 +152,16 @@ static bool arg_opt_string(napi_env env, napi_value v, char *buf, int index,
     *out = NULL;
     return true;
   }
-  if (!sel__arg_string(env, v, buf, PATH_MAX, &len, index)) return false;
+  if (!sel__arg_string(env, v, buf, PATH_MAX, &len, index))
+    return false;
   *out = buf;
   return true;
 }
 
 static napi_value make_bool(napi_env env, bool value) {
   napi_value out;
-  if (napi_get_boolean(env, value, &out) != napi_ok) return NULL;
+  if (napi_get_boolean(env, value, &out) != napi_ok)
+    return NULL;
   return out;
 }
 
@@ -182,7 +193,8 @@ static napi_value ctx_new(napi_env env, napi_callback_info info) {
                         : kind == 2 ? TLS_server_method()
                                     : TLS_method();
   SSL_CTX *ctx = SSL_CTX_new(m);
-  if (ctx == NULL) return sel__int(env, -1);
+  if (ctx == NULL)
+    return sel__int(env, -1);
   return box_new(env, KIND_CTX, ctx);
 }
 
@@ -231,8 +243,10 @@ static napi_value ctx_options(napi_env env, napi_callback_info info) {
   double set, clear;
   ARG_DOUBLE(env, 1, set);
   ARG_DOUBLE(env, 2, clear);
-  if (set != 0) SSL_CTX_set_options(ctx, (uint64_t)set);
-  if (clear != 0) SSL_CTX_clear_options(ctx, (uint64_t)clear);
+  if (set != 0)
+    SSL_CTX_set_options(ctx, (uint64_t)set);
+  if (clear != 0)
+    SSL_CTX_clear_options(ctx, (uint64_t)clear);
   napi_value out;
   napi_create_double(env, (double)SSL_CTX_get_options(ctx), &out);
   return out;
@@ -258,8 +272,10 @@ typedef struct {
 static int password_cb(char *buf, int size, int rwflag, void *u) {
   (void)rwflag;
   const password_t *p = u;
-  if (p == NULL || p->pw == NULL || size <= 0) return 0;
-  if (p->len > (size_t)size) return -1;
+  if (p == NULL || p->pw == NULL || size <= 0)
+    return 0;
+  if (p->len > (size_t)size)
+    return -1;
   memcpy(buf, p->pw, p->len);
   return (int)p->len;
 }
@@ -311,17 +327,15 @@ static napi_value ctx_add_ca(napi_env env, napi_callback_info info) {
   size_t len;
   bool pem;
   ARG_BYTES(env, 1, data, len);
-  if (napi_get_value_bool(env, argv[2], &pem) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 2 must be a boolean");
-    return NULL;
-  }
-  if (len > INT_MAX) return sel__int(env, -1);
+  ARG_BOOL(env, 2, pem);
+  if (len > INT_MAX)
+    return sel__int(env, -1);
   X509_STORE *store = SSL_CTX_get_cert_store(ctx);
   int count = 0;
   if (pem) {
     BIO *bio = BIO_new_mem_buf(data, (int)len);
-    if (bio == NULL) return sel__int(env, -1);
+    if (bio == NULL)
+      return sel__int(env, -1);
     X509 *x;
     while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
       int ok = X509_STORE_add_cert(store, x);
@@ -333,7 +347,8 @@ static napi_value ctx_add_ca(napi_env env, napi_callback_info info) {
       count++;
     }
     BIO_free(bio);
-    if (count > 0) ERR_clear_error(); /* the end-of-data "no start line" */
+    if (count > 0)
+      ERR_clear_error(); /* the end-of-data "no start line" */
   } else {
     const unsigned char *p = data;
     X509 *x = d2i_X509(NULL, &p, (long)len);
@@ -355,10 +370,8 @@ static napi_value ctx_set_default_verify_paths(napi_env env,
 static napi_value ctx_set_ciphers(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   ARG_OBJ(env, 0, KIND_CTX, SSL_CTX, ctx);
-  char buf[PATH_MAX];
-  size_t len;
-  if (!sel__arg_string(env, argv[1], buf, sizeof(buf), &len, 1)) return NULL;
-  return sel__int(env, SSL_CTX_set_cipher_list(ctx, buf) == 1 ? 1 : -1);
+  ARG_STRING(env, 1, ciphers);
+  return sel__int(env, SSL_CTX_set_cipher_list(ctx, ciphers) == 1 ? 1 : -1);
 }
 
 /* Server side: picks the first of the server's protocols the client offers
@@ -382,7 +395,8 @@ static int alpn_select_cb(SSL *ssl, const unsigned char **out,
 static napi_value ctx_set_alpn(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   box_t *b = arg_box(env, argv[0], KIND_CTX, 0);
-  if (b == NULL) return NULL;
+  if (b == NULL)
+    return NULL;
   if (b->ptr == NULL) {
     napi_throw_error(env, "ERR_SSL_CLOSED", "the object was freed");
     return NULL;
@@ -390,9 +404,11 @@ static napi_value ctx_set_alpn(napi_env env, napi_callback_info info) {
   void *data;
   size_t len;
   ARG_BYTES(env, 1, data, len);
-  if (len > 0xffff) return sel__int(env, -1);
+  if (len > 0xffff)
+    return sel__int(env, -1);
   unsigned char *copy = malloc(len == 0 ? 1 : len);
-  if (copy == NULL) return sel__int(env, -1);
+  if (copy == NULL)
+    return sel__int(env, -1);
   memcpy(copy, data, len);
   free(b->alpn);
   b->alpn = copy;
@@ -411,10 +427,11 @@ static napi_value ctx_set_session_id_context(napi_env env,
   void *data;
   size_t len;
   ARG_BYTES(env, 1, data, len);
-  if (len > SSL_MAX_SID_CTX_LENGTH) return sel__int(env, -1);
+  if (len > SSL_MAX_SID_CTX_LENGTH)
+    return sel__int(env, -1);
   return sel__int(
-      env, SSL_CTX_set_session_id_context(ctx, data, (unsigned)len) == 1 ? 1
-                                                                         : -1);
+      env,
+      SSL_CTX_set_session_id_context(ctx, data, (unsigned)len) == 1 ? 1 : -1);
 }
 
 /* ------------------------------------------------------------------ ssl */
@@ -424,13 +441,10 @@ static napi_value ssl_new(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   ARG_OBJ(env, 0, KIND_CTX, SSL_CTX, ctx);
   bool server;
-  if (napi_get_value_bool(env, argv[1], &server) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 1 must be a boolean");
-    return NULL;
-  }
+  ARG_BOOL(env, 1, server);
   SSL *ssl = SSL_new(ctx);
-  if (ssl == NULL) return sel__int(env, -1);
+  if (ssl == NULL)
+    return sel__int(env, -1);
   if (server)
     SSL_set_accept_state(ssl);
   else
@@ -454,7 +468,8 @@ static napi_value ssl_set_bio(napi_env env, napi_callback_info info) {
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
   ARG_OBJ(env, 1, KIND_BIO, BIO, rbio);
   ARG_OBJ(env, 2, KIND_BIO, BIO, wbio);
-  if (BIO_up_ref(rbio) != 1) return sel__int(env, -1);
+  if (BIO_up_ref(rbio) != 1)
+    return sel__int(env, -1);
   if (BIO_up_ref(wbio) != 1) {
     BIO_free(rbio);
     return sel__int(env, -1);
@@ -467,9 +482,7 @@ static napi_value ssl_set_bio(napi_env env, napi_callback_info info) {
 static napi_value ssl_set_sni(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  char name[PATH_MAX];
-  size_t len;
-  if (!sel__arg_string(env, argv[1], name, sizeof(name), &len, 1)) return NULL;
+  ARG_STRING(env, 1, name);
   return sel__int(env, SSL_set_tlsext_host_name(ssl, name) == 1 ? 1 : -1);
 }
 
@@ -478,21 +491,15 @@ static napi_value ssl_set_sni(napi_env env, napi_callback_info info) {
 static napi_value ssl_set_verify_host(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  char name[PATH_MAX];
-  size_t len;
+  ARG_STRING(env, 1, name);
   bool is_ip;
   int32_t flags;
-  if (!sel__arg_string(env, argv[1], name, sizeof(name), &len, 1)) return NULL;
-  if (napi_get_value_bool(env, argv[2], &is_ip) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "Argument 2 must be a boolean");
-    return NULL;
-  }
+  ARG_BOOL(env, 2, is_ip);
   ARG_INT32(env, 3, flags);
   X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
   X509_VERIFY_PARAM_set_hostflags(param, (unsigned int)flags);
   int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name)
-                 : X509_VERIFY_PARAM_set1_host(param, name, len);
+                 : X509_VERIFY_PARAM_set1_host(param, name, name_len);
   return sel__int(env, ok == 1 ? 1 : -1);
 }
 
@@ -517,17 +524,11 @@ static napi_value io_failure(napi_env env, SSL *ssl, int ret, int32_t *out) {
     }                                                                          \
   } while (0)
 
-/* sslHandshake(ssl, out): 1, or -1 with out = [SSL_ERROR_*, errno]. */
-static napi_value ssl_handshake(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 2);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  ARG_IO_OUT(env, 1, out);
-  ERR_clear_error();
-  errno = 0;
-  int ret = SSL_do_handshake(ssl);
-  if (ret == 1) return sel__int(env, 1);
-  return io_failure(env, ssl, ret, out);
-}
+/* Declares `char *ptr` and `uint32_t len`: the span at argv[i..i+2]. */
+#define ARG_BUF(env, i, ptr, len)                                              \
+  char *ptr;                                                                   \
+  uint32_t len;                                                                \
+  ARG_SPAN(env, i, ptr, len)
 
 /* The read and write entries share a function; the export's data says which. */
 static const bool k_read = false, k_write = true;
@@ -538,10 +539,6 @@ static bool is_write(napi_env env, napi_callback_info info) {
   return data != NULL && *(const bool *)data;
 }
 
-/* Export-table entry of a shared read/write function. */
-#define SEL_FN_DATA(name, fn, data)                                            \
-  { name, NULL, fn, NULL, NULL, NULL, napi_enumerable, (void *)(data) }
-
 /* sslRead / sslWrite(ssl, buf, offset, length, out): SSL_read_ex or
  * SSL_write_ex on the span; the bytes moved, or -1 with
  * out = [SSL_ERROR_*, errno]. */
@@ -549,35 +546,41 @@ static napi_value ssl_transfer(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
   bool write = is_write(env, info);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
-  char *ptr;
-  uint32_t len;
-  ARG_SPAN(env, 1, ptr, len);
+  ARG_BUF(env, 1, ptr, len);
   ARG_IO_OUT(env, 4, out);
   size_t moved = 0;
   ERR_clear_error();
   errno = 0;
   int ret = write ? SSL_write_ex(ssl, ptr, len, &moved)
                   : SSL_read_ex(ssl, ptr, len, &moved);
-  if (ret == 1) return sel__int(env, (int64_t)moved);
+  if (ret == 1)
+    return sel__int(env, (int64_t)moved);
   return io_failure(env, ssl, ret, out);
 }
 
-/* sslShutdown(ssl, out): 0 (close_notify sent), 1 (both sent), or -1 with
+/* sslHandshake and sslShutdown share a function; the export's data says
+ * which. */
+static const bool k_handshake = false, k_shutdown = true;
+
+/* sslHandshake(ssl, out): 1, or -1 with out = [SSL_ERROR_*, errno].
+ * sslShutdown(ssl, out): 0 (close_notify sent), 1 (both sent), or -1 with
  * out = [SSL_ERROR_*, errno]. */
-static napi_value ssl_shutdown(napi_env env, napi_callback_info info) {
+static napi_value ssl_step(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 2);
+  ARG_FN_DATA(env, info, bool, shutdown);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
   ARG_IO_OUT(env, 1, out);
   ERR_clear_error();
   errno = 0;
-  int ret = SSL_shutdown(ssl);
-  if (ret >= 0) return sel__int(env, ret);
+  int ret = *shutdown ? SSL_shutdown(ssl) : SSL_do_handshake(ssl);
+  if (ret == 1 || (*shutdown && ret == 0))
+    return sel__int(env, ret);
   return io_failure(env, ssl, ret, out);
 }
 
 /* The one-argument queries: `expr` over the live `ssl`, as a JS value. */
 #define SSL_QUERY(fn, expr)                                                    \
-  static napi_value fn(napi_env env, napi_callback_info info) {               \
+  static napi_value fn(napi_env env, napi_callback_info info) {                \
     SEL_ARGS(env, info, 1);                                                    \
     ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);                                       \
     return expr;                                                               \
@@ -595,12 +598,12 @@ static napi_value ssl_peer_cert(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
   X509 *x = SSL_get1_peer_certificate(ssl);
-  if (x == NULL) return null_value(env);
+  if (x == NULL)
+    return null_value(env);
   int len = i2d_X509(x, NULL);
   napi_value out = NULL;
   void *data;
-  if (len > 0 &&
-      napi_create_buffer(env, (size_t)len, &data, &out) == napi_ok) {
+  if (len > 0 && napi_create_buffer(env, (size_t)len, &data, &out) == napi_ok) {
     unsigned char *p = data;
     i2d_X509(x, &p);
   }
@@ -613,7 +616,8 @@ static napi_value ssl_cipher(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
   const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
-  if (c == NULL) return null_value(env);
+  if (c == NULL)
+    return null_value(env);
   napi_value out;
   NAPI_CALL(env, napi_create_array_with_length(env, 3, &out));
   NAPI_CALL(env, napi_set_element(env, out, 0,
@@ -632,7 +636,8 @@ static napi_value ssl_alpn(napi_env env, napi_callback_info info) {
   const unsigned char *p = NULL;
   unsigned int len = 0;
   SSL_get0_alpn_selected(ssl, &p, &len);
-  if (p == NULL || len == 0) return null_value(env);
+  if (p == NULL || len == 0)
+    return null_value(env);
   napi_value out;
   NAPI_CALL(env, napi_create_buffer_copy(env, len, p, NULL, &out));
   return out;
@@ -643,7 +648,8 @@ static napi_value ssl_get_session(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
   SSL_SESSION *s = SSL_get1_session(ssl);
-  if (s == NULL) return null_value(env);
+  if (s == NULL)
+    return null_value(env);
   return box_new(env, KIND_SESSION, s);
 }
 
@@ -674,13 +680,15 @@ static napi_value errors(napi_env env, napi_callback_info info) {
     napi_value item;
     ERR_error_string_n(e, text, sizeof(text));
     NAPI_CALL(env, napi_create_array_with_length(env, 5, &item));
-    NAPI_CALL(env, napi_set_element(env, item, 0, sel__int(env, ERR_GET_LIB(e))));
+    NAPI_CALL(env,
+              napi_set_element(env, item, 0, sel__int(env, ERR_GET_LIB(e))));
     NAPI_CALL(env,
               napi_set_element(env, item, 1, sel__int(env, ERR_GET_REASON(e))));
     NAPI_CALL(env, napi_set_element(env, item, 2,
                                     make_string(env, ERR_lib_error_string(e))));
-    NAPI_CALL(env, napi_set_element(
-                       env, item, 3, make_string(env, ERR_reason_error_string(e))));
+    NAPI_CALL(env,
+              napi_set_element(env, item, 3,
+                               make_string(env, ERR_reason_error_string(e))));
     NAPI_CALL(env, napi_set_element(env, item, 4, make_string(env, text)));
     NAPI_CALL(env, napi_set_element(env, out, i++, item));
   }
@@ -692,7 +700,8 @@ static napi_value errors(napi_env env, napi_callback_info info) {
 static napi_value bio_new(napi_env env, napi_callback_info info) {
   (void)info;
   BIO *b = BIO_new(BIO_s_mem());
-  if (b == NULL) return sel__int(env, -1);
+  if (b == NULL)
+    return sel__int(env, -1);
   /* An empty memory BIO reads as "retry", not EOF, until bioSetEof. */
   BIO_set_mem_eof_return(b, -1);
   return box_new(env, KIND_BIO, b);
@@ -704,11 +713,11 @@ static napi_value bio_transfer(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   bool write = is_write(env, info);
   ARG_OBJ(env, 0, KIND_BIO, BIO, b);
-  char *ptr;
-  uint32_t len;
-  ARG_SPAN(env, 1, ptr, len);
-  if (len == 0) return sel__int(env, 0);
-  if (len > INT_MAX) len = INT_MAX;
+  ARG_BUF(env, 1, ptr, len);
+  if (len == 0)
+    return sel__int(env, 0);
+  if (len > INT_MAX)
+    len = INT_MAX;
   int ret = write ? BIO_write(b, ptr, (int)len) : BIO_read(b, ptr, (int)len);
   return sel__int(env, ret >= 0 ? ret : write ? -1 : 0);
 }
@@ -733,14 +742,17 @@ static napi_status set_int(napi_env env, napi_value obj, const char *name,
                            int64_t value) {
   napi_value v;
   napi_status s = napi_create_int64(env, value, &v);
-  if (s != napi_ok) return s;
+  if (s != napi_ok)
+    return s;
   return napi_set_named_property(env, obj, name, v);
 }
 
 static napi_status add_constants(napi_env env, napi_value exports) {
   napi_value c;
   napi_status s = napi_create_object(env, &c);
-  if (s != napi_ok) return s;
+  if (s != napi_ok)
+    return s;
+/* clang-format off */
 #define K(name)                                                                \
   if ((s = set_int(env, c, #name, (int64_t)(name))) != napi_ok) return s;
   K(SSL_ERROR_NONE) K(SSL_ERROR_SSL) K(SSL_ERROR_WANT_READ)
@@ -772,7 +784,12 @@ static napi_status add_constants(napi_env env, napi_value exports) {
   K(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) K(X509_V_ERR_CERT_NOT_YET_VALID)
   K(OPENSSL_VERSION_NUMBER)
 #undef K
-  return napi_set_named_property(env, exports, "constants", c);
+      /* clang-format on */
+      return napi_set_named_property(env, exports,
+                                     "cons"
+                                     "tant"
+                                     "s",
+                                     c);
 }
 
 static pthread_once_t resolve_once = PTHREAD_ONCE_INIT;
@@ -808,6 +825,13 @@ NAPI_MODULE_INIT() {
   }
 
   napi_property_descriptor fns[] = {
+      /* The functions shared by two exports each, told which by the entry. */
+      SEL_FN_DATA("sslRead", ssl_transfer, &k_read),
+      SEL_FN_DATA("sslWrite", ssl_transfer, &k_write),
+      SEL_FN_DATA("bioRead", bio_transfer, &k_read),
+      SEL_FN_DATA("bioWrite", bio_transfer, &k_write),
+      SEL_FN_DATA("sslHandshake", ssl_step, &k_handshake),
+      SEL_FN_DATA("sslShutdown", ssl_step, &k_shutdown),
       SEL_FN("ctxNew", ctx_new),
       SEL_FN("free", handle_free),
       SEL_FN("ctxCtrl", ctx_ctrl),
@@ -825,10 +849,6 @@ NAPI_MODULE_INIT() {
       SEL_FN("sslSetBio", ssl_set_bio),
       SEL_FN("sslSetSni", ssl_set_sni),
       SEL_FN("sslSetVerifyHost", ssl_set_verify_host),
-      SEL_FN("sslHandshake", ssl_handshake),
-      SEL_FN_DATA("sslRead", ssl_transfer, &k_read),
-      SEL_FN_DATA("sslWrite", ssl_transfer, &k_write),
-      SEL_FN("sslShutdown", ssl_shutdown),
       SEL_FN("sslPending", ssl_pending),
       SEL_FN("sslIsInitFinished", ssl_is_init_finished),
       SEL_FN("sslPeerCert", ssl_peer_cert),
@@ -842,14 +862,12 @@ NAPI_MODULE_INIT() {
       SEL_FN("verifyString", verify_string),
       SEL_FN("errors", errors),
       SEL_FN("bioNew", bio_new),
-      SEL_FN_DATA("bioWrite", bio_transfer, &k_write),
-      SEL_FN_DATA("bioRead", bio_transfer, &k_read),
       SEL_FN("bioPending", bio_pending),
       SEL_FN("bioSetEof", bio_set_eof),
   };
   napi_value version;
-  if (napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]),
-                             fns) != napi_ok ||
+  if (napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns) !=
+          napi_ok ||
       add_constants(env, exports) != napi_ok ||
       napi_create_string_utf8(env, OpenSSL_version(OPENSSL_VERSION),
                               NAPI_AUTO_LENGTH, &version) != napi_ok ||

@@ -7,8 +7,8 @@
  * One function per kernel operation, no policy:
  *   uringSetup(entries, cqEntries, flags, info) -> ring (external) | -errno
  *   uringQueue(ring, batch, count)   -> SQEs written (fewer if the SQ is full)
- *   uringEnter(ring, toSubmit, minComplete, timeoutMs) -> io_uring_enter's result
- *   uringReap(ring, out, max)        -> CQEs copied (and consumed)
+ *   uringEnter(ring, toSubmit, minComplete, timeoutMs) -> io_uring_enter's
+ * result uringReap(ring, out, max)        -> CQEs copied (and consumed)
  *   uringClose(ring)                 -> 0 | -errno (unmaps, closes the ring fd)
  *
  * The memory layout of a ring (where the SQ/CQ head, tail, mask, array and
@@ -68,17 +68,20 @@ struct sel_uring {
 };
 
 static void sel__uring_unmap(struct sel_uring *r) {
-  if (r->sqes != NULL) munmap(r->sqes, r->sqes_len);
+  if (r->sqes != NULL)
+    munmap(r->sqes, r->sqes_len);
   if (r->cq_map != NULL && r->cq_map != r->sq_map)
     munmap(r->cq_map, r->cq_map_len);
-  if (r->sq_map != NULL) munmap(r->sq_map, r->sq_map_len);
+  if (r->sq_map != NULL)
+    munmap(r->sq_map, r->sq_map_len);
   r->sqes = NULL;
   r->sq_map = r->cq_map = NULL;
 }
 
 /* Maps the rings described by p into r (the one place that reads the
  * offsets): 0, or an errno with nothing left mapped. */
-static int sel__uring_map(struct sel_uring *r, const struct io_uring_params *p) {
+static int sel__uring_map(struct sel_uring *r,
+                          const struct io_uring_params *p) {
   r->features = p->features;
   r->sq_map_len = p->sq_off.array + p->sq_entries * sizeof(unsigned);
   r->cq_map_len = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
@@ -127,7 +130,8 @@ static int sel__uring_map(struct sel_uring *r, const struct io_uring_params *p) 
 
 /* Unmaps and closes; idempotent. Returns 0 or an errno from close(2). */
 static int sel__uring_close(struct sel_uring *r) {
-  if (r->fd < 0) return 0;
+  if (r->fd < 0)
+    return 0;
   sel__uring_unmap(r);
   int err = close(r->fd) < 0 ? errno : 0;
   r->fd = -1;
@@ -163,8 +167,8 @@ static struct sel_uring *sel__arg_uring(napi_env env, napi_value v) {
  * TypeError/RangeError unless the array holds count records of `record`
  * int32 values. */
 static bool sel__arg_records(napi_env env, const napi_value *argv,
-                             size_t record, struct sel_uring **r,
-                             int32_t **buf, uint32_t *count) {
+                             size_t record, struct sel_uring **r, int32_t **buf,
+                             uint32_t *count) {
   size_t len;
   *r = sel__arg_uring(env, argv[0]);
   if (*r == NULL || !sel__arg_int32array(env, argv[1], buf, &len, 1) ||
@@ -204,7 +208,8 @@ static napi_value sel_napi_uring_setup(napi_env env, napi_callback_info info) {
     p.cq_entries = cq_entries;
   }
   struct sel_uring *r = calloc(1, sizeof(*r));
-  if (r == NULL) return sel__int(env, -ENOMEM);
+  if (r == NULL)
+    return sel__int(env, -ENOMEM);
   r->fd = (int)syscall(__NR_io_uring_setup, entries, &p);
   if (r->fd < 0) {
     int err = errno;
@@ -249,11 +254,13 @@ static napi_value sel_napi_uring_queue(napi_env env, napi_callback_info info) {
   if (!sel__arg_records(env, argv, SEL_URING_SQE_INT32, &r, &batch, &count))
     return NULL;
   uint32_t n = count;
-  if (r->fd < 0) return sel__int(env, -EBADF);
+  if (r->fd < 0)
+    return sel__int(env, -EBADF);
   unsigned tail = *r->sq_tail;
   unsigned head = __atomic_load_n(r->sq_head, __ATOMIC_ACQUIRE);
   unsigned room = r->sq_entries - (tail - head);
-  if (n > room) n = room;
+  if (n > room)
+    n = room;
   /* A link chain is never split between two submissions: a linked
    * timeout submitted without its request would fail. */
   while (n > 0 && n < count &&
@@ -268,8 +275,8 @@ static napi_value sel_napi_uring_queue(napi_env env, napi_callback_info info) {
     sqe->flags = (uint8_t)rec[1];
     sqe->fd = rec[2];
     sqe->poll32_events = (uint32_t)rec[3];
-    sqe->user_data = (uint64_t)(uint32_t)rec[4] |
-                     ((uint64_t)(uint32_t)rec[5] << 32);
+    sqe->user_data =
+        (uint64_t)(uint32_t)rec[4] | ((uint64_t)(uint32_t)rec[5] << 32);
     sqe->addr = (uint64_t)(uint32_t)rec[6] | ((uint64_t)(uint32_t)rec[7] << 32);
     if (sqe->opcode == IORING_OP_LINK_TIMEOUT) {
       r->ts[idx].tv_sec = (uint32_t)rec[3] / 1000;
@@ -292,13 +299,15 @@ static napi_value sel_napi_uring_queue(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_uring_enter(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
   struct sel_uring *r = sel__arg_uring(env, argv[0]);
-  if (r == NULL) return NULL;
+  if (r == NULL)
+    return NULL;
   uint32_t to_submit, min_complete;
   int32_t timeout;
   ARG_UINT32(env, 1, to_submit);
   ARG_UINT32(env, 2, min_complete);
   ARG_INT32(env, 3, timeout);
-  if (r->fd < 0) return sel__int(env, -EBADF);
+  if (r->fd < 0)
+    return sel__int(env, -EBADF);
   unsigned flags = IORING_ENTER_GETEVENTS;
   struct __kernel_timespec ts;
   struct io_uring_getevents_arg arg;
@@ -328,7 +337,8 @@ static napi_value sel_napi_uring_reap(napi_env env, napi_callback_info info) {
   uint32_t max;
   if (!sel__arg_records(env, argv, SEL_URING_CQE_INT32, &r, &out, &max))
     return NULL;
-  if (r->fd < 0) return sel__int(env, -EBADF);
+  if (r->fd < 0)
+    return sel__int(env, -EBADF);
   unsigned head = *r->cq_head;
   unsigned tail = __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE);
   uint32_t n = 0;
@@ -349,7 +359,8 @@ static napi_value sel_napi_uring_reap(napi_env env, napi_callback_info info) {
 static napi_value sel_napi_uring_close(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
   struct sel_uring *r = sel__arg_uring(env, argv[0]);
-  if (r == NULL) return NULL;
+  if (r == NULL)
+    return NULL;
   int err = sel__uring_close(r);
   return sel__int(env, -err);
 }

@@ -20,7 +20,7 @@ export function typeName(value: unknown): string {
 	}
 
 	if (typeof value === 'object') {
-		return (value as object).constructor?.name ?? 'object';
+		return value.constructor?.name ?? 'object';
 	}
 
 	return typeof value;

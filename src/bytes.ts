@@ -21,7 +21,9 @@ export function byteLength(data: unknown, what = 'a bytes-like object'): number 
 		return data.byteLength;
 	}
 
-	throw argTypeError(`${what} is required (Buffer, TypedArray, DataView or ArrayBuffer), not ${typeName(data)}`);
+	throw argTypeError(
+		`${what} is required (Buffer, TypedArray, DataView or ArrayBuffer), not ${typeName(data)}`,
+	);
 }
 
 // Result buffers for recv(n) / read(n). A read of up to SCRATCH_SIZE bytes

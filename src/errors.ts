@@ -93,7 +93,7 @@ export function strerror(errno: number): string {
  * gets `code = 'UNKNOWN'`.
  */
 export class OSError extends Error {
-	override name: string = 'OSError';
+	override name = 'OSError';
 	/** Positive errno, as `os.constants.errno` (Python's `e.errno`). */
 	readonly errno: number;
 	/** Symbolic name of the errno, `'EAGAIN'` (Node's `err.code`). */
@@ -279,7 +279,7 @@ type OSErrorClass = new (errno: number, strerror?: string, options?: OSErrorOpti
 
 /** CPython's errnomap (Objects/exceptions.c), the one errno → class table. */
 const errnoMap = new Map<number, OSErrorClass>();
-const table: ReadonlyArray<readonly [OSErrorClass, readonly (number | undefined)[]]> = [
+const table: ReadonlyArray<readonly [OSErrorClass, ReadonlyArray<number | undefined>]> = [
 	[BlockingIOError, [E.EAGAIN, E.EWOULDBLOCK, E.EALREADY, E.EINPROGRESS]],
 	[BrokenPipeError, [E.EPIPE, errnoValue('ESHUTDOWN')]],
 	[ChildProcessError, [E.ECHILD]],
@@ -304,7 +304,9 @@ for (const [Class, errnos] of table) {
 }
 
 /** The class {@link OSError.fromErrno} picks for `errno` (for tests and docs). */
-export function errorClassFor(errno: number): new (errno: number, strerror?: string, options?: OSErrorOptions) => OSError {
+export function errorClassFor(
+	errno: number,
+): new (errno: number, strerror?: string, options?: OSErrorOptions) => OSError {
 	return errnoMap.get(errno) ?? OSError;
 }
 

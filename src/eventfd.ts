@@ -37,7 +37,7 @@ export function eventfd(initval: number, flags: number = EFD_CLOEXEC ?? 0): numb
 		throw codedTypeError('initval must be an integer');
 	}
 
-	if (initval < 0 || initval > 0xFF_FF_FF_FF) {
+	if (initval < 0 || initval > 0xff_ff_ff_ff) {
 		throw overflow(`initval out of range: ${initval} (0 … 2**32 - 1)`);
 	}
 
@@ -88,7 +88,7 @@ export function eventfdWrite(fd: unknown, value: number | bigint): void {
 	}
 
 	const v = BigInt(value);
-	if (v < 0n || v > 0xFFFF_FFFF_FFFF_FFFFn) {
+	if (v < 0n || v > 0xffff_ffff_ffff_ffffn) {
 		throw overflow('value out of range for an unsigned 64-bit integer');
 	}
 

@@ -17,9 +17,17 @@ export interface FdFlag {
 }
 
 /** O_NONBLOCK, through F_GETFL/F_SETFL. */
-export const NONBLOCK: FdFlag = {get: constant('F_GETFL'), set: constant('F_SETFL'), bit: constant('O_NONBLOCK')};
+export const NONBLOCK: FdFlag = {
+	get: constant('F_GETFL'),
+	set: constant('F_SETFL'),
+	bit: constant('O_NONBLOCK'),
+};
 /** FD_CLOEXEC, through F_GETFD/F_SETFD. */
-export const CLOEXEC: FdFlag = {get: constant('F_GETFD'), set: constant('F_SETFD'), bit: constant('FD_CLOEXEC')};
+export const CLOEXEC: FdFlag = {
+	get: constant('F_GETFD'),
+	set: constant('F_SETFD'),
+	bit: constant('FD_CLOEXEC'),
+};
 
 /**
  * Whether `flag` is set on `fd`.

@@ -77,14 +77,19 @@ export function fileobjToFd(fileobj: unknown): number {
 	if (typeof fileobj === 'number') {
 		fd = fileobj;
 	} else {
-		const fileno: unknown = typeof fileobj === 'object' && fileobj !== null
-			? (fileobj as {fileno?: unknown}).fileno
-			: undefined;
-		const holderFd: unknown = typeof fileobj === 'object' && fileobj !== null && typeof fileno !== 'function'
-			? (fileobj as {fd?: unknown}).fd
-			: undefined;
+		const fileno: unknown =
+			typeof fileobj === 'object' && fileobj !== null
+				? (fileobj as {fileno?: unknown}).fileno
+				: undefined;
+		const holderFd: unknown =
+			typeof fileobj === 'object' && fileobj !== null && typeof fileno !== 'function'
+				? (fileobj as {fd?: unknown}).fd
+				: undefined;
 		if (typeof fileno !== 'function' && typeof holderFd !== 'number') {
-			throw stackFromCaller(new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ'), fileobjToFd);
+			throw stackFromCaller(
+				new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ'),
+				fileobjToFd,
+			);
 		}
 
 		if (typeof fileno !== 'function') {
@@ -97,7 +102,14 @@ export function fileobjToFd(fileobj: unknown): number {
 				// object into ValueError("Invalid file object"); anything else
 				// (an OSError, a bug) propagates.
 				if (error instanceof TypeError || error instanceof ValueError) {
-					throw stackFromCaller(new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ', {cause: error}), fileobjToFd);
+					throw stackFromCaller(
+						new ValueError(
+							`Invalid file object: ${fileobjRepr(fileobj)}`,
+							'ERR_INVALID_FILEOBJ',
+							{cause: error},
+						),
+						fileobjToFd,
+					);
 				}
 
 				throw error;
@@ -105,12 +117,18 @@ export function fileobjToFd(fileobj: unknown): number {
 		}
 
 		if (typeof fd !== 'number') {
-			throw stackFromCaller(new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ'), fileobjToFd);
+			throw stackFromCaller(
+				new ValueError(`Invalid file object: ${fileobjRepr(fileobj)}`, 'ERR_INVALID_FILEOBJ'),
+				fileobjToFd,
+			);
 		}
 	}
 
 	if (!Number.isInteger(fd) || (fd as number) < 0 || (fd as number) > 0x7f_ff_ff_ff) {
-		throw stackFromCaller(new ValueError(`Invalid file descriptor: ${String(fd)}`, 'ERR_INVALID_FD'), fileobjToFd);
+		throw stackFromCaller(
+			new ValueError(`Invalid file descriptor: ${String(fd)}`, 'ERR_INVALID_FD'),
+			fileobjToFd,
+		);
 	}
 
 	return fd as number;

@@ -21,18 +21,39 @@ export type NativeAddress =
 	| readonly [family: number, host: string, port: number, flowinfo: number, scopeId: number]
 	| readonly [family: number, path: string]
 	| readonly [family: number, pid: number, groups: number]
-	| readonly [family: number, ifname: string, proto: number, pkttype: number, hatype: number, addr: Uint8Array]
+	| readonly [
+			family: number,
+			ifname: string,
+			proto: number,
+			pkttype: number,
+			hatype: number,
+			addr: Uint8Array,
+	  ]
 	| readonly [family: number];
 
 /** One getaddrinfo(3) result. */
-export type NativeAddrInfo = readonly [family: number, type: number, proto: number, canonname: string, address: NativeAddress];
+export type NativeAddrInfo = readonly [
+	family: number,
+	type: number,
+	proto: number,
+	canonname: string,
+	address: NativeAddress,
+];
 
 /** getaddrinfo(3) failure: `eai` is the EAI_* code, `errno` is set for EAI_SYSTEM. */
-export type NativeGaiError = {readonly eai: number; readonly errno: number; readonly message: string};
+export interface NativeGaiError {
+	readonly eai: number;
+	readonly errno: number;
+	readonly message: string;
+}
 
 /** recvmsg(2)'s result: the control messages' data located in the caller's control buffer. */
-export type NativeMessage = readonly [bytes: number, msgFlags: number, address: NativeAddress,
-	cmsgs: ReadonlyArray<readonly [level: number, type: number, offset: number, length: number]>];
+export type NativeMessage = readonly [
+	bytes: number,
+	msgFlags: number,
+	address: NativeAddress,
+	cmsgs: ReadonlyArray<readonly [level: number, type: number, offset: number, length: number]>,
+];
 
 /** Bytes the addon reads from or writes into. */
 export type Bytes = ArrayBufferView | ArrayBuffer;
@@ -47,8 +68,8 @@ export type NativeRing = object & {readonly [ringBrand]: true};
  * `-errno`; it throws only `TypeError` for a wrong-typed argument and
  * `RangeError` for an offset or length outside a buffer. Functions a
  * platform lacks (epoll off Linux, kqueue off the BSDs) are absent.
- *
- * @internal
+ * Not part of the public API (no entry point exports it); its declaration
+ * is emitted because the declarations of internal modules refer to it.
  */
 export interface NativeBinding {
 	/** AF_*, SOCK_*, SO_*, POLL*, EPOLL*, EV*, FD_SETSIZE … as numbers, by their C names. */
@@ -58,15 +79,38 @@ export interface NativeBinding {
 	socket(family: number, type: number, proto: number): number;
 	socketpair(family: number, type: number, proto: number, out: Int32Array): number;
 	bind(fd: number, family: number, host: string, port: number, flowinfo: number, scopeId: number): number;
-	connect(fd: number, family: number, host: string, port: number, flowinfo: number, scopeId: number): number;
+	connect(
+		fd: number,
+		family: number,
+		host: string,
+		port: number,
+		flowinfo: number,
+		scopeId: number,
+	): number;
 	listen(fd: number, backlog: number): number;
 	accept(fd: number, withAddress: false): number;
 	accept(fd: number, withAddress: true): number | readonly [fd: number, address: NativeAddress];
 	recv(fd: number, buf: Bytes, offset: number, length: number, flags: number): number;
 	send(fd: number, buf: Bytes, offset: number, length: number, flags: number): number;
-	sendto(fd: number, buf: Bytes, offset: number, length: number, flags: number,
-		family: number, host: string, port: number, flowinfo: number, scopeId: number): number;
-	recvfrom(fd: number, buf: Bytes, offset: number, length: number, flags: number): number | readonly [bytes: number, address: NativeAddress];
+	sendto(
+		fd: number,
+		buf: Bytes,
+		offset: number,
+		length: number,
+		flags: number,
+		family: number,
+		host: string,
+		port: number,
+		flowinfo: number,
+		scopeId: number,
+	): number;
+	recvfrom(
+		fd: number,
+		buf: Bytes,
+		offset: number,
+		length: number,
+		flags: number,
+	): number | readonly [bytes: number, address: NativeAddress];
 	shutdown(fd: number, how: number): number;
 	setsockoptInt(fd: number, level: number, name: number, value: number): number;
 	getsockoptInt(fd: number, level: number, name: number, out: Int32Array): number;
@@ -75,8 +119,17 @@ export interface NativeBinding {
 	getsockname(fd: number): number | NativeAddress;
 	getpeername(fd: number): number | NativeAddress;
 	/** family < 0: no address. `ancdata` items are copied into one control buffer. */
-	sendmsg(fd: number, buffers: readonly Bytes[], ancdata: ReadonlyArray<readonly [level: number, type: number, data: Bytes]>,
-		flags: number, family: number, host: string, port: number, flowinfo: number, scopeId: number): number;
+	sendmsg(
+		fd: number,
+		buffers: readonly Bytes[],
+		ancdata: ReadonlyArray<readonly [level: number, type: number, data: Bytes]>,
+		flags: number,
+		family: number,
+		host: string,
+		port: number,
+		flowinfo: number,
+		scopeId: number,
+	): number;
 	/** Scatters into `buffers`; control messages are written into `control`, located by [level, type, offset, length]. */
 	recvmsg(fd: number, buffers: readonly Bytes[], control: Bytes, flags: number): number | NativeMessage;
 	/** CMSG_LEN(n) (a macro; no system call). */
@@ -90,7 +143,14 @@ export interface NativeBinding {
 	// names and addresses (native/netdb.c)
 	gethostname(): string | number;
 	/** [host, service], -errno for a non-numeric host (EINVAL) or unknown family, or a getnameinfo(3) failure. */
-	getnameinfo(family: number, host: string, port: number, flowinfo: number, scopeId: number, flags: number): readonly [host: string, service: string] | number | NativeGaiError;
+	getnameinfo(
+		family: number,
+		host: string,
+		port: number,
+		flowinfo: number,
+		scopeId: number,
+		flags: number,
+	): readonly [host: string, service: string] | number | NativeGaiError;
 	/** Bytes written into `out` (4 or 16), 0 for a string that is no address of the family, -errno. */
 	inetPton(family: number, text: string, out: Bytes): number;
 	inetNtop(family: number, packed: Bytes): string | number;
@@ -106,7 +166,14 @@ export interface NativeBinding {
 	ifNametoindex(name: string): number;
 	ifIndextoname(index: number): string | number;
 	ifNameindex(): Array<readonly [index: number, name: string]> | number;
-	getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number, flags: number): NativeAddrInfo[] | NativeGaiError;
+	getaddrinfo(
+		host: string | null,
+		port: string | null,
+		family: number,
+		type: number,
+		proto: number,
+		flags: number,
+	): NativeAddrInfo[] | NativeGaiError;
 
 	// any fd
 	close(fd: number): number;
@@ -203,16 +270,14 @@ function load(): NativeBinding {
  */
 function loadFailure(error: unknown): string {
 	const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.trim();
-	return `node-selectors: cannot load the native addon for ${process.platform}-${process.arch} (${reason}); `
-		+ 'build it from source with `npm rebuild node-selectors` (needs a C compiler, make and python3; '
-		+ 'see "Building from source" in the README)';
+	return (
+		`node-selectors: cannot load the native addon for ${process.platform}-${process.arch} (${reason}); ` +
+		'build it from source with `npm rebuild node-selectors` (needs a C compiler, make and python3; ' +
+		'see "Building from source" in the README)'
+	);
 }
 
-/**
- * The loaded addon.
- *
- * @internal
- */
+/** The loaded addon. */
 export const native: NativeBinding = load();
 
 /** The addon's numeric constants; `undefined` where the platform lacks one. */

@@ -208,8 +208,10 @@ function checkLimit(value: unknown, name: string): number {
 	}
 
 	if (value < -1) {
-		throw new ValueError(`setrlimitNofile(): ${name} limit must be a non-negative integer or RLIM_INFINITY (-1), not ${value}`,
-			'ERR_OUT_OF_RANGE');
+		throw new ValueError(
+			`setrlimitNofile(): ${name} limit must be a non-negative integer or RLIM_INFINITY (-1), not ${value}`,
+			'ERR_OUT_OF_RANGE',
+		);
 	}
 
 	return value;

@@ -62,11 +62,17 @@ export function timeoutToMs(timeout: unknown, name = 'timeout'): number {
 	}
 
 	if (typeof timeout !== 'number') {
-		throw stackFromCaller(new TypeError(`${name} must be a number or null, not ${typeof timeout}`), timeoutToMs);
+		throw stackFromCaller(
+			new TypeError(`${name} must be a number or null, not ${typeof timeout}`),
+			timeoutToMs,
+		);
 	}
 
 	if (Number.isNaN(timeout)) {
-		throw stackFromCaller(new ValueError(`Invalid value NaN (not a number) for ${name}`, 'ERR_INVALID_TIMEOUT'), timeoutToMs);
+		throw stackFromCaller(
+			new ValueError(`Invalid value NaN (not a number) for ${name}`, 'ERR_INVALID_TIMEOUT'),
+			timeoutToMs,
+		);
 	}
 
 	if (timeout === Number.POSITIVE_INFINITY) {

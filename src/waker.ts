@@ -123,9 +123,18 @@ export class Waker implements Disposable {
 	 */
 	static fromHandle(handle: WakerHandle): Waker {
 		const h = handle as Partial<WakerHandle> | null;
-		if (typeof h !== 'object' || h === null || typeof h.fd !== 'number' || !Number.isInteger(h.fd)
-			|| (h.size !== 1 && h.size !== 8) || !(h.state instanceof SharedArrayBuffer) || h.state.byteLength < 8) {
-			throw Object.assign(new TypeError('handle must be a Waker handle ({fd, size, state})'), {code: 'ERR_INVALID_ARG_TYPE'});
+		if (
+			typeof h !== 'object' ||
+			h === null ||
+			typeof h.fd !== 'number' ||
+			!Number.isInteger(h.fd) ||
+			(h.size !== 1 && h.size !== 8) ||
+			!(h.state instanceof SharedArrayBuffer) ||
+			h.state.byteLength < 8
+		) {
+			throw Object.assign(new TypeError('handle must be a Waker handle ({fd, size, state})'), {
+				code: 'ERR_INVALID_ARG_TYPE',
+			});
 		}
 
 		// The implementation signature takes the adoption token; the public one does not.
@@ -216,7 +225,10 @@ export class Waker implements Disposable {
 
 	#ownerOnly(what: string): void {
 		if (!this.#owner) {
-			throw new ValueError(`${what}() belongs to the Waker's owner; a handle's Waker can only wake()`, 'ERR_WAKER_NOT_OWNER');
+			throw new ValueError(
+				`${what}() belongs to the Waker's owner; a handle's Waker can only wake()`,
+				'ERR_WAKER_NOT_OWNER',
+			);
 		}
 
 		if (this.closed) {

@@ -3,10 +3,28 @@ import {constants} from 'node:os';
 import {describe, test} from 'node:test';
 import {C} from '../src/native.js';
 import {
-	BlockingIOError, BrokenPipeError, ChildProcessError, ConnectionAbortedError, ConnectionError,
-	ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, GaiError,
-	InterruptedError, IsADirectoryError, KeyError, NotADirectoryError, OSError, PermissionError,
-	ProcessLookupError, RuntimeError, TimeoutError, ValueError, check, errorClassFor,
+	BlockingIOError,
+	BrokenPipeError,
+	ChildProcessError,
+	ConnectionAbortedError,
+	ConnectionError,
+	ConnectionRefusedError,
+	ConnectionResetError,
+	FileExistsError,
+	FileNotFoundError,
+	GaiError,
+	InterruptedError,
+	IsADirectoryError,
+	KeyError,
+	NotADirectoryError,
+	OSError,
+	PermissionError,
+	ProcessLookupError,
+	RuntimeError,
+	TimeoutError,
+	ValueError,
+	check,
+	errorClassFor,
 } from '../src/errors.js';
 
 const E = constants.errno;
@@ -56,7 +74,7 @@ describe('errno -> class (CPython errnomap)', () => {
 		});
 	}
 
-	test('ESHUTDOWN -> BrokenPipeError, with its name as code, though Node\'s os.constants may lack it', (t) => {
+	test("ESHUTDOWN -> BrokenPipeError, with its name as code, though Node's os.constants may lack it", t => {
 		const errno = (E as Record<string, number | undefined>)['ESHUTDOWN'] ?? C['ESHUTDOWN'];
 		if (errno === undefined) {
 			t.skip('no ESHUTDOWN in this C library');
@@ -110,13 +128,20 @@ describe('check()', () => {
 	});
 
 	test('turns -errno into the mapped class', () => {
-		assert.throws(() => check(-E.EAGAIN, 'recv'), (error: unknown) =>
-			error instanceof BlockingIOError && error.syscall === 'recv' && error.errno === E.EAGAIN);
+		assert.throws(
+			() => check(-E.EAGAIN, 'recv'),
+			(error: unknown) =>
+				error instanceof BlockingIOError && error.syscall === 'recv' && error.errno === E.EAGAIN,
+		);
 	});
 });
 
 describe('non-OS errors', () => {
-	for (const [Class, name] of [[ValueError, 'ValueError'], [KeyError, 'KeyError'], [RuntimeError, 'RuntimeError']] as const) {
+	for (const [Class, name] of [
+		[ValueError, 'ValueError'],
+		[KeyError, 'KeyError'],
+		[RuntimeError, 'RuntimeError'],
+	] as const) {
 		test(name, () => {
 			const error = new Class('boom', 'ERR_X');
 			assert.ok(error instanceof Error);

@@ -14,7 +14,7 @@ checkFdLeaks();
 const skip = process.platform === 'linux' ? false : 'eventfd is Linux only';
 
 describe('EventfdTests', {skip}, () => {
-	test('testEventfdInitval', (t) => {
+	test('testEventfdInitval', t => {
 		const fd = closingFds(t, os.eventfd(0))[0]!;
 		assert.equal(os.getBlocking(fd), false, 'non-blocking, deliberately unlike Python');
 		assert.equal(os.getInheritable(fd), false);
@@ -29,14 +29,14 @@ describe('EventfdTests', {skip}, () => {
 		assert.throws(() => os.eventfdWrite(fd, 2n ** 64n), RangeError);
 	});
 
-	test('testEventfdSemaphore', (t) => {
+	test('testEventfdSemaphore', t => {
 		const fd = closingFds(t, os.eventfd(2, os.EFD_SEMAPHORE))[0]!;
 		assert.equal(os.eventfdRead(fd), 1n);
 		assert.equal(os.eventfdRead(fd), 1n);
 		assert.throws(() => os.eventfdRead(fd), BlockingIOError);
 	});
 
-	test('testEventfdSelect: readable while the counter is non-zero; full at 2**64 - 2', (t) => {
+	test('testEventfdSelect: readable while the counter is non-zero; full at 2**64 - 2', t => {
 		const fd = closingFds(t, os.eventfd(0))[0]!;
 		assert.deepEqual(select([fd], [fd], [fd], 0), [[], [fd], []]);
 		os.eventfdWrite(fd, 1);

@@ -9,17 +9,26 @@ import {Socket as NetSocket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, test} from 'node:test';
-import {DefaultSelector, EVENT_READ, fileobjToFd, PollSelector, SelectSelector, ValueError} from '../src/index.js';
+import {
+	DefaultSelector,
+	EVENT_READ,
+	fileobjToFd,
+	PollSelector,
+	SelectSelector,
+	ValueError,
+} from '../src/index.js';
 import * as os from '../src/os.js';
 import {checkFdLeaks} from './helpers/fds.js';
 
 checkFdLeaks();
 
 /** What the selectors' types accept of an fd holder (`fs.ReadStream`'s typings do not declare `fd`). */
-type HasFd = {readonly fd: number | null};
+interface HasFd {
+	readonly fd: number | null;
+}
 
 describe('fd holders as file objects', () => {
-	test('a FileHandle: its fd; closed (fd -1) it is an invalid fd', async (t) => {
+	test('a FileHandle: its fd; closed (fd -1) it is an invalid fd', async t => {
 		const dir = mkdtempSync(join(tmpdir(), 'holders-'));
 		t.after(() => rmSync(dir, {recursive: true, force: true}));
 		writeFileSync(join(dir, 'f'), 'x');
@@ -28,14 +37,18 @@ describe('fd holders as file objects', () => {
 		const sel = new PollSelector();
 		const key = sel.register(handle, EVENT_READ, 'file');
 		assert.equal(key.fd, handle.fd);
-		assert.deepEqual(sel.select(0).map(([k, ev]) => [k.fileobj, ev]), [[handle, EVENT_READ]], 'a regular file is always ready');
+		assert.deepEqual(
+			sel.select(0).map(([k, ev]) => [k.fileobj, ev]),
+			[[handle, EVENT_READ]],
+			'a regular file is always ready',
+		);
 		sel.unregister(handle);
 		sel.close();
 		await handle.close();
 		assert.throws(() => fileobjToFd(handle), {name: 'ValueError', code: 'ERR_INVALID_FD'});
 	});
 
-	test('an fs.ReadStream over a pipe: registered by the stream, ready when the pipe has data', (t) => {
+	test('an fs.ReadStream over a pipe: registered by the stream, ready when the pipe has data', t => {
 		const [r, w] = os.pipe();
 		const stream = createReadStream('', {fd: r}); // owns r from here
 		stream.pause();

@@ -8,7 +8,14 @@ import {constants} from 'node:os';
 import {describe, test} from 'node:test';
 import {inspect} from 'node:util';
 import {
-	DefaultSelector, EpollSelector, EVENT_READ, OSError, PollSelector, SelectSelector, type SelectorClass, ValueError,
+	DefaultSelector,
+	EpollSelector,
+	EVENT_READ,
+	OSError,
+	PollSelector,
+	SelectSelector,
+	type SelectorClass,
+	ValueError,
 } from '../src/index.js';
 import {close, pipe, read} from '../src/os.js';
 import {checkFdLeaks} from './helpers/fds.js';
@@ -16,7 +23,10 @@ import {checkFdLeaks} from './helpers/fds.js';
 checkFdLeaks();
 
 describe('util.inspect(selector)', () => {
-	const classes: Array<[string, SelectorClass]> = [['SelectSelector', SelectSelector], ['PollSelector', PollSelector]];
+	const classes: Array<[string, SelectorClass]> = [
+		['SelectSelector', SelectSelector],
+		['PollSelector', PollSelector],
+	];
 	if (EpollSelector.available) {
 		classes.push(['EpollSelector', EpollSelector]);
 	}
@@ -48,7 +58,12 @@ describe('util.inspect(selector)', () => {
 		const shown = inspect(sel);
 		assert.doesNotMatch(shown, /_fdToKey|_ready|_native|Int32Array|Map/);
 		assert.equal(inspect({sel}, {depth: 0}), `{ sel: [${sel.constructor.name}] }`);
-		assert.match(inspect(sel, {colors: true}), /\u001B\[33m0\u001B\[39m/, 'the number is styled as util.inspect styles numbers');
+		assert.match(
+			inspect(sel, {colors: true}),
+			// eslint-disable-next-line no-control-regex -- the ANSI colour codes are what it checks
+			/\u001B\[33m0\u001B\[39m/,
+			'the number is styled as util.inspect styles numbers',
+		);
 	});
 });
 
@@ -109,7 +124,11 @@ describe('stack traces start at the library call, not at its helpers', () => {
 				assert.ok(error instanceof ValueError || error instanceof TypeError, String(error));
 				const frame = topFrame(error);
 				assert.doesNotMatch(frame, new RegExp(`\\b${helper}\\b`), `${String(error)}: ${frame}`);
-				assert.match(frame, /Selector\./, `${String(error)}: the selector's own method is on top: ${frame}`);
+				assert.match(
+					frame,
+					/Selector\./,
+					`${String(error)}: the selector's own method is on top: ${frame}`,
+				);
 			}
 		} finally {
 			close(r);

@@ -4,7 +4,16 @@
 // loader says why and what to do in one line.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
@@ -41,29 +50,52 @@ function newer(a: string, b: string): boolean {
 }
 
 const objdump = spawnSync('objdump', ['--version'], {encoding: 'utf8'});
-const glibc = process.platform === 'linux' && (process.report.getReport() as {header?: {glibcVersionRuntime?: string}})
-	.header?.glibcVersionRuntime !== undefined;
+const glibc =
+	process.platform === 'linux' &&
+	(process.report.getReport() as {header?: {glibcVersionRuntime?: string}}).header?.glibcVersionRuntime !==
+		undefined;
 
 // The release builds: what npm installs (build/Release) and ships (prebuilds/);
 // Debug and sanitizer builds link other runtimes and are not checked.
 const released = [...addons(join(root, 'build', 'Release')), ...addons(join(root, 'prebuilds'))];
 
-test('every release addon built here needs at most GLIBC_2.28', {
-	skip: !glibc || objdump.status !== 0 ? 'needs glibc Linux and objdump' : released.length === 0 ? 'no release build' : false,
-}, () => {
-	for (const file of released) {
-		const dump = spawnSync('objdump', ['-T', file], {encoding: 'utf8'});
-		assert.equal(dump.status, 0, dump.stderr);
-		const needed = [...dump.stdout.matchAll(/\bGLIBC_([0-9.]+)\b\)?\s+(\S+)$/gm)]
-			.map(match => ({version: match[1] ?? '', symbol: match[2] ?? ''}));
-		assert.ok(needed.length > 10, `objdump lists the versioned symbols of ${file}`);
-		const tooNew = needed.filter(({version}) => newer(version, '2.28')).map(({version, symbol}) => `${symbol}@GLIBC_${version}`);
-		assert.deepEqual(tooNew, [], `${file} needs a glibc newer than 2.28: pin these in native/glibc-compat.h`);
-	}
-});
+test(
+	'every release addon built here needs at most GLIBC_2.28',
+	{
+		skip:
+			!glibc || objdump.status !== 0
+				? 'needs glibc Linux and objdump'
+				: released.length === 0
+					? 'no release build'
+					: false,
+	},
+	() => {
+		for (const file of released) {
+			const dump = spawnSync('objdump', ['-T', file], {encoding: 'utf8'});
+			assert.equal(dump.status, 0, dump.stderr);
+			const needed = [...dump.stdout.matchAll(/\bGLIBC_([0-9.]+)\b\)?\s+(\S+)$/gm)].map(match => ({
+				version: match[1] ?? '',
+				symbol: match[2] ?? '',
+			}));
+			assert.ok(needed.length > 10, `objdump lists the versioned symbols of ${file}`);
+			const tooNew = needed
+				.filter(({version}) => newer(version, '2.28'))
+				.map(({version, symbol}) => `${symbol}@GLIBC_${version}`);
+			assert.deepEqual(
+				tooNew,
+				[],
+				`${file} needs a glibc newer than 2.28: pin these in native/glibc-compat.h`,
+			);
+		}
+	},
+);
 
 /** Runs `import('./dist/src/native.js')` in a copy of the package laid out by `setup`; returns the error message. */
-function loadError(t: {after(fn: () => void): void}, setup: (dir: string) => void, env: Record<string, string> = {}): string {
+function loadError(
+	t: {after(fn: () => void): void},
+	setup: (dir: string) => void,
+	env: Record<string, string> = {},
+): string {
 	const dir = mkdtempSync(join(tmpdir(), 'selectors-load-'));
 	t.after(() => {
 		rmSync(dir, {recursive: true, force: true});
@@ -74,9 +106,13 @@ function loadError(t: {after(fn: () => void): void}, setup: (dir: string) => voi
 	mkdirSync(join(dir, 'node_modules'));
 	symlinkSync(join(root, 'node_modules', 'node-gyp-build'), join(dir, 'node_modules', 'node-gyp-build'));
 	setup(dir);
-	const script = 'import("./dist/src/native.js").then(() => console.log("loaded"), e => console.log(JSON.stringify(e.message)))';
+	const script =
+		'import("./dist/src/native.js").then(() => console.log("loaded"), e => console.log(JSON.stringify(e.message)))';
 	const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-		cwd: dir, encoding: 'utf8', env: {...process.env, ...env}, timeout: 30_000,
+		cwd: dir,
+		encoding: 'utf8',
+		env: {...process.env, ...env},
+		timeout: 30_000,
 	});
 	assert.equal(run.status, 0, run.stderr);
 	assert.notEqual(run.stdout.trim(), 'loaded');
@@ -89,24 +125,28 @@ function assertOneLineAdvice(message: string): void {
 	assert.match(message, /`npm rebuild node-selectors` \(needs a C compiler, make and python3/);
 }
 
-test('no build for this platform (e.g. musl): one line that names the platform and npm rebuild', (t) => {
+test('no build for this platform (e.g. musl): one line that names the platform and npm rebuild', t => {
 	const message = loadError(t, () => {});
 	assertOneLineAdvice(message);
 	assert.match(message, /No native build was found for platform=/);
 });
 
-test('a glibc prebuild on a musl system is not picked: the same one line', (t) => {
-	const message = loadError(t, (dir) => {
-		const prebuilds = join(dir, 'prebuilds', `${process.platform}-${process.arch}`);
-		mkdirSync(prebuilds, {recursive: true});
-		writeFileSync(join(prebuilds, 'node-selectors.glibc.node'), 'not loaded');
-	}, {LIBC: 'musl'});
+test('a glibc prebuild on a musl system is not picked: the same one line', t => {
+	const message = loadError(
+		t,
+		dir => {
+			const prebuilds = join(dir, 'prebuilds', `${process.platform}-${process.arch}`);
+			mkdirSync(prebuilds, {recursive: true});
+			writeFileSync(join(prebuilds, 'node-selectors.glibc.node'), 'not loaded');
+		},
+		{LIBC: 'musl'},
+	);
 	assertOneLineAdvice(message);
 	assert.match(message, /libc=musl/);
 });
 
-test('a build the system cannot load (e.g. an older C library): one line with the loader\'s reason', (t) => {
-	const message = loadError(t, (dir) => {
+test("a build the system cannot load (e.g. an older C library): one line with the loader's reason", t => {
+	const message = loadError(t, dir => {
 		mkdirSync(join(dir, 'build', 'Release'), {recursive: true});
 		writeFileSync(join(dir, 'build', 'Release', 'selectors.node'), 'not an ELF file');
 	});

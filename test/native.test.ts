@@ -26,9 +26,21 @@ const {SIGKILL = 9, SIGPIPE = 13, SIGUSR2 = 12, SIG_BLOCK = 0, NSIG = 65, SIZEOF
 const sigaction = (): Uint8Array => new Uint8Array(SIZEOF_SIGACTION);
 
 /** What an argument is, and so which value has the wrong type for it. */
-type Kind = 'fd' | 'int' | 'uint' | 'double' | 'bytes' | 'int32array' | 'string' | 'stringOrNull' | 'boolean'
-	| 'function' | 'float64array' | 'bytesOrNull'
-	| 'array' | 'ring';
+type Kind =
+	| 'fd'
+	| 'int'
+	| 'uint'
+	| 'double'
+	| 'bytes'
+	| 'int32array'
+	| 'string'
+	| 'stringOrNull'
+	| 'boolean'
+	| 'function'
+	| 'float64array'
+	| 'bytesOrNull'
+	| 'array'
+	| 'ring';
 
 const wrongValue: Record<Kind, unknown> = {
 	fd: 'x',
@@ -111,9 +123,18 @@ const cases: Record<string, Case> = {
 	recvfrom: {args: () => [-1, bytes(), 0, 1, 0], kinds: ['fd', 'bytes', 'uint', 'uint', 'int']},
 	shutdown: {args: () => [-1, 2], kinds: ['fd', 'int']},
 	setsockoptInt: {args: () => [-1, SOL_SOCKET, C['SO_REUSEADDR'], 1], kinds: ['fd', 'int', 'int', 'int']},
-	getsockoptInt: {args: () => [-1, SOL_SOCKET, C['SO_TYPE'], new Int32Array(1)], kinds: ['fd', 'int', 'int', 'int32array']},
-	setsockoptBytes: {args: () => [-1, SOL_SOCKET, C['SO_LINGER'], new Int32Array(2)], kinds: ['fd', 'int', 'int', 'bytes']},
-	getsockoptBytes: {args: () => [-1, SOL_SOCKET, C['SO_LINGER'], bytes()], kinds: ['fd', 'int', 'int', 'bytes']},
+	getsockoptInt: {
+		args: () => [-1, SOL_SOCKET, C['SO_TYPE'], new Int32Array(1)],
+		kinds: ['fd', 'int', 'int', 'int32array'],
+	},
+	setsockoptBytes: {
+		args: () => [-1, SOL_SOCKET, C['SO_LINGER'], new Int32Array(2)],
+		kinds: ['fd', 'int', 'int', 'bytes'],
+	},
+	getsockoptBytes: {
+		args: () => [-1, SOL_SOCKET, C['SO_LINGER'], bytes()],
+		kinds: ['fd', 'int', 'int', 'bytes'],
+	},
 	sendmsg: {
 		args: () => [-1, [bytes()], [[SOL_SOCKET, 1, bytes()]], 0, AF_INET, ...ip],
 		kinds: ['fd', 'array', 'array', 'int', 'int', 'string', 'uint', 'uint', 'uint'],
@@ -161,7 +182,9 @@ const cases: Record<string, Case> = {
 		args: () => ['127.0.0.1', '80', AF_INET, SOCK_STREAM, 0, 0],
 		kinds: ['stringOrNull', 'stringOrNull', 'int', 'int', 'int', 'int'],
 		check(result) {
-			assert.deepEqual(result, [[AF_INET, SOCK_STREAM, C['IPPROTO_TCP'], '', [AF_INET, '127.0.0.1', 80]]]);
+			assert.deepEqual(result, [
+				[AF_INET, SOCK_STREAM, C['IPPROTO_TCP'], '', [AF_INET, '127.0.0.1', 80]],
+			]);
 		},
 	},
 	pipe: {
@@ -205,46 +228,78 @@ const cases: Record<string, Case> = {
 			assert.equal(result, 0);
 		},
 	},
-	cmsgLen: {args: () => [4], kinds: ['uint'], check: (result) => assert.equal(result, native.cmsgLen(0) + 4)},
-	cmsgSpace: {args: () => [4], kinds: ['uint'], check: (result) => assert.ok((result as number) >= native.cmsgLen(4))},
+	cmsgLen: {args: () => [4], kinds: ['uint'], check: result => assert.equal(result, native.cmsgLen(0) + 4)},
+	cmsgSpace: {
+		args: () => [4],
+		kinds: ['uint'],
+		check: result => assert.ok((result as number) >= native.cmsgLen(4)),
+	},
 	// Names and addresses (native/netdb.c).
-	gethostname: {args: () => [], kinds: [], check: (result) => assert.equal(typeof result, 'string')},
+	gethostname: {args: () => [], kinds: [], check: result => assert.equal(typeof result, 'string')},
 	getnameinfo: {
 		args: () => [AF_INET, '127.0.0.1', 9, 0, 0, (C['NI_NUMERICHOST'] ?? 1) | (C['NI_NUMERICSERV'] ?? 2)],
 		kinds: ['int', 'string', 'uint', 'uint', 'uint', 'int'],
-		check: (result) => assert.deepEqual(result, ['127.0.0.1', '9']),
+		check: result => assert.deepEqual(result, ['127.0.0.1', '9']),
 	},
 	inetPton: {
 		args: () => [AF_INET, '10.1.2.3', new Uint8Array(16)],
 		kinds: ['int', 'string', 'bytes'],
-		check: (result) => assert.equal(result, 4),
+		check: result => assert.equal(result, 4),
 	},
-	inetNtop: {args: () => [AF_INET, Uint8Array.of(10, 1, 2, 3)], kinds: ['int', 'bytes'], check: (result) => assert.equal(result, '10.1.2.3')},
-	inetAton: {args: () => ['10.1', new Uint8Array(4)], kinds: ['string', 'bytes'], check: (result) => assert.equal(result, 1)},
-	getservbyname: {args: () => ['no-such-service', null], kinds: ['string', 'stringOrNull'], check: (result) => assert.equal(result, -1)},
-	getservbyport: {args: () => [0, 'no-such-proto'], kinds: ['uint', 'stringOrNull'], check: (result) => assert.equal(result, null)},
-	getprotobyname: {args: () => ['no-such-protocol'], kinds: ['string'], check: (result) => assert.equal(result, -1)},
-	ifNametoindex: {args: () => ['no-such-if0'], kinds: ['string'], check: (result) => assert.equal(result, 0)},
-	ifIndextoname: {args: () => [0x7fff_fff0], kinds: ['uint'], check: (result) => assert.equal(result, -E.ENXIO)},
-	ifNameindex: {args: () => [], kinds: [], check: (result) => assert.ok(Array.isArray(result))},
+	inetNtop: {
+		args: () => [AF_INET, Uint8Array.of(10, 1, 2, 3)],
+		kinds: ['int', 'bytes'],
+		check: result => assert.equal(result, '10.1.2.3'),
+	},
+	inetAton: {
+		args: () => ['10.1', new Uint8Array(4)],
+		kinds: ['string', 'bytes'],
+		check: result => assert.equal(result, 1),
+	},
+	getservbyname: {
+		args: () => ['no-such-service', null],
+		kinds: ['string', 'stringOrNull'],
+		check: result => assert.equal(result, -1),
+	},
+	getservbyport: {
+		args: () => [0, 'no-such-proto'],
+		kinds: ['uint', 'stringOrNull'],
+		check: result => assert.equal(result, null),
+	},
+	getprotobyname: {
+		args: () => ['no-such-protocol'],
+		kinds: ['string'],
+		check: result => assert.equal(result, -1),
+	},
+	ifNametoindex: {args: () => ['no-such-if0'], kinds: ['string'], check: result => assert.equal(result, 0)},
+	ifIndextoname: {
+		args: () => [0x7fff_fff0],
+		kinds: ['uint'],
+		check: result => assert.equal(result, -E.ENXIO),
+	},
+	ifNameindex: {args: () => [], kinds: [], check: result => assert.ok(Array.isArray(result))},
 	epollCreate: {args: () => [], kinds: [], check: closeFd},
 	// The reactor (native/reactor.c): started once per environment.
 	reactorOpen: {
 		args: () => (reactor(), [noop, new Int32Array(2 * R.BATCH)]),
 		kinds: ['function', 'int32array'],
-		check: (result) => assert.equal(result, -E.EALREADY, 'already started'),
+		check: result => assert.equal(result, -E.EALREADY, 'already started'),
 	},
 	reactorAdd: {args: () => (reactor(), [-1, R.IN, 1]), kinds: ['fd', 'uint', 'uint']},
 	reactorMod: {args: () => (reactor(), [-1, R.IN, 1]), kinds: ['fd', 'uint', 'uint']},
 	reactorDel: {args: () => (reactor(), [-1]), kinds: ['fd']},
-	reactorCount: {args: () => [], kinds: [], check: (result) => assert.equal(typeof result, 'number')},
-	reactorRef: {args: () => (reactor(), [false]), kinds: ['boolean'], check: (result) => assert.equal(result, 0)},
+	reactorCount: {args: () => [], kinds: [], check: result => assert.equal(typeof result, 'number')},
+	reactorRef: {
+		args: () => (reactor(), [false]),
+		kinds: ['boolean'],
+		check: result => assert.equal(result, 0),
+	},
 	kqueue: {args: () => [], kinds: [], check: closeFd},
 	// io_uring (native/uring.c): a ring is an external; a closed one answers EBADF.
 	uringSetup: {
 		args: () => [2, 0, 0, new Int32Array(4)],
 		kinds: ['uint', 'uint', 'uint', 'int32array'],
-		check: (result) => {
+		check: result => {
 			if (typeof result === 'number') {
 				assert.ok(result < 0, 'refused: -errno');
 			} else {
@@ -252,34 +307,85 @@ const cases: Record<string, Case> = {
 			}
 		},
 	},
-	uringQueue: {args: () => [ring(), new Int32Array(8), 1], kinds: ['ring', 'int32array', 'uint'], check: badRing, skip: uringSkip},
-	uringEnter: {args: () => [ring(), 0, 0, 0], kinds: ['ring', 'uint', 'uint', 'int'], check: badRing, skip: uringSkip},
-	uringReap: {args: () => [ring(), new Int32Array(4), 1], kinds: ['ring', 'int32array', 'uint'], check: badRing, skip: uringSkip},
-	uringClose: {args: () => [ring()], kinds: ['ring'], check: (result) => assert.equal(result, 0, 'idempotent'), skip: uringSkip},
+	uringQueue: {
+		args: () => [ring(), new Int32Array(8), 1],
+		kinds: ['ring', 'int32array', 'uint'],
+		check: badRing,
+		skip: uringSkip,
+	},
+	uringEnter: {
+		args: () => [ring(), 0, 0, 0],
+		kinds: ['ring', 'uint', 'uint', 'int'],
+		check: badRing,
+		skip: uringSkip,
+	},
+	uringReap: {
+		args: () => [ring(), new Int32Array(4), 1],
+		kinds: ['ring', 'int32array', 'uint'],
+		check: badRing,
+		skip: uringSkip,
+	},
+	uringClose: {
+		args: () => [ring()],
+		kinds: ['ring'],
+		check: result => assert.equal(result, 0, 'idempotent'),
+		skip: uringSkip,
+	},
 	// Signals (native/signal.c): valid calls that change no disposition of this process.
-	signalInit: {args: () => [noop], kinds: ['function'], check: (result) => assert.equal(result, 1)},
-	signalFlag: {args: () => [], kinds: [], check: (result) => assert.equal((result as ArrayBuffer).byteLength, 4)},
+	signalInit: {args: () => [noop], kinds: ['function'], check: result => assert.equal(result, 1)},
+	signalFlag: {
+		args: () => [],
+		kinds: [],
+		check: result => assert.equal((result as ArrayBuffer).byteLength, 4),
+	},
 	sigactionGet: {
-		args: () => [SIGUSR2, sigaction()], kinds: ['int', 'bytes'],
-		check: (result) => assert.ok([0, 1, 2].includes(result as number)),
+		args: () => [SIGUSR2, sigaction()],
+		kinds: ['int', 'bytes'],
+		check: result => assert.ok([0, 1, 2].includes(result as number)),
 	},
-	sigactionInstall: {args: () => [SIGKILL, null], kinds: ['int', 'bytesOrNull'], check: (result) => assert.equal(result, -E.EINVAL)},
-	sigactionSet: {args: () => [SIGKILL, 0, sigaction()], kinds: ['int', 'int', 'bytes'], check: (result) => assert.equal(result, -E.EINVAL)},
-	signalTake: {args: () => [new Int32Array(NSIG)], kinds: ['int32array'], check: (result) => assert.equal(result, 0)},
-	signalWakeupFd: {args: () => [-1], kinds: ['int'], check: (result) => assert.equal(result, -1)},
-	signalWakeupErrno: {args: () => [], kinds: [], check: (result) => assert.equal(result, 0)},
-	raise: {args: () => [SIGPIPE], kinds: ['int'], check: (result) => assert.equal(result, 0)}, // Node ignores SIGPIPE
-	strsignal: {args: () => [SIGPIPE], kinds: ['int'], check: (result) => assert.equal(typeof result, 'string')},
-	signalValid: {args: () => [new Int32Array(NSIG)], kinds: ['int32array'], check: (result) => assert.ok((result as number) > 30)},
-	alarm: {args: () => [0], kinds: ['uint'], check: (result) => assert.equal(result, 0)},
+	sigactionInstall: {
+		args: () => [SIGKILL, null],
+		kinds: ['int', 'bytesOrNull'],
+		check: result => assert.equal(result, -E.EINVAL),
+	},
+	sigactionSet: {
+		args: () => [SIGKILL, 0, sigaction()],
+		kinds: ['int', 'int', 'bytes'],
+		check: result => assert.equal(result, -E.EINVAL),
+	},
+	signalTake: {
+		args: () => [new Int32Array(NSIG)],
+		kinds: ['int32array'],
+		check: result => assert.equal(result, 0),
+	},
+	signalWakeupFd: {args: () => [-1], kinds: ['int'], check: result => assert.equal(result, -1)},
+	signalWakeupErrno: {args: () => [], kinds: [], check: result => assert.equal(result, 0)},
+	raise: {args: () => [SIGPIPE], kinds: ['int'], check: result => assert.equal(result, 0)}, // Node ignores SIGPIPE
+	strsignal: {
+		args: () => [SIGPIPE],
+		kinds: ['int'],
+		check: result => assert.equal(typeof result, 'string'),
+	},
+	signalValid: {
+		args: () => [new Int32Array(NSIG)],
+		kinds: ['int32array'],
+		check: result => assert.ok((result as number) > 30),
+	},
+	alarm: {args: () => [0], kinds: ['uint'], check: result => assert.equal(result, 0)},
 	setitimer: {
-		args: () => [0, 0, 0, new Float64Array(2)], kinds: ['int', 'double', 'double', 'float64array'],
-		check: (result) => assert.equal(result, 0),
+		args: () => [0, 0, 0, new Float64Array(2)],
+		kinds: ['int', 'double', 'double', 'float64array'],
+		check: result => assert.equal(result, 0),
 	},
-	getitimer: {args: () => [0, new Float64Array(2)], kinds: ['int', 'float64array'], check: (result) => assert.equal(result, 0)},
+	getitimer: {
+		args: () => [0, new Float64Array(2)],
+		kinds: ['int', 'float64array'],
+		check: result => assert.equal(result, 0),
+	},
 	pthreadSigmask: {
-		args: () => [SIG_BLOCK, new Int32Array(0), 0, new Int32Array(NSIG)], kinds: ['int', 'int32array', 'uint', 'int32array'],
-		check: (result) => assert.ok((result as number) >= 0),
+		args: () => [SIG_BLOCK, new Int32Array(0), 0, new Int32Array(NSIG)],
+		kinds: ['int', 'int32array', 'uint', 'int32array'],
+		check: result => assert.ok((result as number) >= 0),
 	},
 	// node-selectors/select and the Waker (native/eventfd.c).
 	eventfd: {args: () => [0, 0], kinds: ['uint', 'int'], check: closeFd},
@@ -287,11 +393,13 @@ const cases: Record<string, Case> = {
 	wakerClose: {
 		args: () => [new Int32Array([0, 1]), -1, -1],
 		kinds: ['int32array', 'int', 'int'],
-		check: (result) => assert.equal(result, 0, 'cleared the open flag; no fd to close'),
+		check: result => assert.equal(result, 0, 'cleared the open flag; no fd to close'),
 	},
 };
 
-const exported = Object.entries(native).filter(([, value]) => typeof value === 'function') as Array<[string, Fn]>;
+const exported = Object.entries(native).filter(([, value]) => typeof value === 'function') as Array<
+	[string, Fn]
+>;
 
 /** Releases fds a valid no-fd call created through an out-array argument. */
 function releaseOutFds(name: string, args: unknown[]): void {
@@ -304,7 +412,7 @@ function releaseOutFds(name: string, args: unknown[]): void {
 
 describe('native contract', () => {
 	test('every exported function has a contract case', () => {
-		const missing = exported.map(([name]) => name).filter((name) => !(name in cases));
+		const missing = exported.map(([name]) => name).filter(name => !(name in cases));
 		assert.deepEqual(missing, [], `add a case to test/native.test.ts for: ${missing.join(', ')}`);
 	});
 
@@ -340,19 +448,32 @@ describe('native contract', () => {
 			});
 		}
 
-		test(`${name}: TypeError with Node's code for each wrong-typed argument, and for missing arguments`, {skip: spec.skip?.() ?? false}, () => {
-			spec.kinds.forEach((kind, index) => {
-				const args = spec.args();
-				args[index] = wrongValue[kind];
-				assert.throws(() => fn(...args), {
-					name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: new RegExp(`^Argument ${index} `),
-				}, `argument ${index} (${kind})`);
-			});
-			if (spec.kinds.length > 0) {
-				assert.throws(() => fn(...spec.args().slice(0, -1)), {name: 'TypeError', code: 'ERR_MISSING_ARGS'},
-					'one argument short');
-			}
-		});
+		test(
+			`${name}: TypeError with Node's code for each wrong-typed argument, and for missing arguments`,
+			{skip: spec.skip?.() ?? false},
+			() => {
+				spec.kinds.forEach((kind, index) => {
+					const args = spec.args();
+					args[index] = wrongValue[kind];
+					assert.throws(
+						() => fn(...args),
+						{
+							name: 'TypeError',
+							code: 'ERR_INVALID_ARG_TYPE',
+							message: new RegExp(`^Argument ${index} `),
+						},
+						`argument ${index} (${kind})`,
+					);
+				});
+				if (spec.kinds.length > 0) {
+					assert.throws(
+						() => fn(...spec.args().slice(0, -1)),
+						{name: 'TypeError', code: 'ERR_MISSING_ARGS'},
+						'one argument short',
+					);
+				}
+			},
+		);
 	}
 
 	test('offsets and lengths outside the buffer are RangeErrors (ERR_OUT_OF_RANGE), before any system call', () => {
@@ -371,8 +492,16 @@ describe('native contract', () => {
 	});
 
 	test('an fd or int argument that is not an int32 is a RangeError, never wrapped or truncated', () => {
-		assert.throws(() => native.fcntl(Number.NaN, 1, 0), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: /^Argument 0 /});
-		assert.throws(() => native.shutdown(-1, 2 ** 40), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: /^Argument 1 /});
+		assert.throws(() => native.fcntl(Number.NaN, 1, 0), {
+			name: 'RangeError',
+			code: 'ERR_OUT_OF_RANGE',
+			message: /^Argument 0 /,
+		});
+		assert.throws(() => native.shutdown(-1, 2 ** 40), {
+			name: 'RangeError',
+			code: 'ERR_OUT_OF_RANGE',
+			message: /^Argument 1 /,
+		});
 		// NaN would act on fd 0 and 2**32 + 1 on fd 1 if converted as ToInt32.
 		for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 2 ** 32 + 1, 2 ** 31, -(2 ** 31) - 1, 1.5]) {
 			assert.throws(() => native.fcntl(bad, 1, 0), RangeError, `fd ${bad}`);

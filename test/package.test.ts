@@ -26,7 +26,11 @@ const manifest = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as Man
 /** The tarball's file list, without running any script (prepare would rebuild dist/). */
 function packed(): Set<string> {
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-	const out = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {cwd: root, encoding: 'utf8', timeout: 60_000});
+	const out = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+		cwd: root,
+		encoding: 'utf8',
+		timeout: 60_000,
+	});
 	const [report] = JSON.parse(out) as Array<{files: Array<{path: string}>}>;
 	assert.ok(report, 'npm pack reports one package');
 	return new Set(report.files.map(file => file.path));
@@ -55,13 +59,23 @@ test('every entry point, declaration and bin package.json names is in the tarbal
 });
 
 test('nothing in the tarball dangles: no source maps, no declarations of the examples, no tests', () => {
-	const dangling = [...files].filter(file => file.endsWith('.map') || (file.startsWith('dist/examples/') && file.endsWith('.d.ts'))
-		|| file.startsWith('dist/test/') || file.startsWith('dist/bench/') || file.startsWith('src/'));
+	const dangling = [...files].filter(
+		file =>
+			file.endsWith('.map') ||
+			(file.startsWith('dist/examples/') && file.endsWith('.d.ts')) ||
+			file.startsWith('dist/test/') ||
+			file.startsWith('dist/bench/') ||
+			file.startsWith('src/'),
+	);
 	assert.deepEqual(dangling, []);
 	// The compiled code does not point at a map either.
 	for (const file of files) {
 		if (file.endsWith('.js')) {
-			assert.doesNotMatch(readFileSync(`${root}/${file}`, 'utf8'), /^\/\/# sourceMappingURL=/m, `${file} names no source map`);
+			assert.doesNotMatch(
+				readFileSync(`${root}/${file}`, 'utf8'),
+				/^\/\/# sourceMappingURL=/m,
+				`${file} names no source map`,
+			);
 		}
 	}
 });

@@ -36,14 +36,17 @@ function readmeBlocks(readme: string): Block[] {
 		lang: match[2] as 'js' | 'ts',
 		code: match[3] ?? '',
 		marker: match[1]?.trim(),
-		line: readme.slice(0, (match.index ?? 0) + (match[0].indexOf('```'))).split('\n').length,
+		line: readme.slice(0, (match.index ?? 0) + match[0].indexOf('```')).split('\n').length,
 	}));
 }
 
 /** A block's source as a module: the prelude, the code without its `…` lines, `export {}`. */
 function moduleSource(block: Block): string {
 	const prelude = /^excerpt;\s*prelude:([\s\S]*)$/.exec(block.marker ?? '')?.[1] ?? '';
-	const code = block.code.split('\n').filter(line => line.trim() !== '…').join('\n');
+	const code = block.code
+		.split('\n')
+		.filter(line => line.trim() !== '…')
+		.join('\n');
 	return `${prelude.trim()}\n${code}\nexport {};\n`;
 }
 
@@ -62,25 +65,37 @@ test('the README quotes examples/echo-server.ts as it is', () => {
 	const start = readme.indexOf('```ts\nimport {Buffer}');
 	assert.ok(start >= 0, 'the echo server block is in the README');
 	const block = readme.slice(start + 6, readme.indexOf('```', start + 6)).split('\n');
-	const code = block.filter(line => !line.startsWith('import ') && !line.startsWith('\t// flush(') && !line.startsWith('\t// close(')
-		&& line.trim() !== '…');
+	const code = block.filter(
+		line =>
+			!line.startsWith('import ') &&
+			!line.startsWith('\t// flush(') &&
+			!line.startsWith('\t// close(') &&
+			line.trim() !== '…',
+	);
 	// Every quoted line appears in the file, in the same order.
 	let at = 0;
 	for (const line of code) {
 		const found = source.indexOf(line, at);
-		assert.ok(found >= 0, `README line not in examples/echo-server.ts (in this order): ${JSON.stringify(line)}`);
+		assert.ok(
+			found >= 0,
+			`README line not in examples/echo-server.ts (in this order): ${JSON.stringify(line)}`,
+		);
 		at = found + 1;
 	}
 
 	assert.ok(code.filter(line => line.trim() !== '').length > 40, 'the quote is the real code, not a stub');
 });
 
-test('the README\'s ts blocks type-check (strict, skipLibCheck off, against dist/)', (t) => {
+test("the README's ts blocks type-check (strict, skipLibCheck off, against dist/)", t => {
 	const readme = readFileSync(new URL('README.md', root), 'utf8');
 	const blocks = readmeBlocks(readme).filter(block => block.lang === 'ts');
 	const skipped = blocks.filter(block => block.marker?.startsWith('not checked') === true);
 	for (const block of skipped) {
-		assert.match(block.marker ?? '', /^not checked: \S/, `README line ${block.line}: a skipped block says why`);
+		assert.match(
+			block.marker ?? '',
+			/^not checked: \S/,
+			`README line ${block.line}: a skipped block says why`,
+		);
 	}
 
 	const checked = blocks.filter(block => !skipped.includes(block));
@@ -88,14 +103,17 @@ test('the README\'s ts blocks type-check (strict, skipLibCheck off, against dist
 	const dir = packageTempDir(t, 'readme-ts-');
 	// The echo server excerpt imports the examples' helper module, as
 	// examples/echo-server.ts does: its declarations are in dist/examples/.
-	writeFileSync(join(dir, 'common.ts'), 'export * from \'../examples/common.js\';\n');
+	writeFileSync(join(dir, 'common.ts'), "export * from '../examples/common.js';\n");
 	const files = checked.map((block, i) => {
 		const file = join(dir, `block-${i}.ts`);
 		writeFileSync(file, moduleSource(block));
 		return file;
 	});
 	// The options of test/types/declarations.test.ts: a user's strict project.
-	const {options, errors} = ts.convertCompilerOptionsFromJson(consumerCompilerOptions(fileURLToPath(root)), dir);
+	const {options, errors} = ts.convertCompilerOptionsFromJson(
+		consumerCompilerOptions(fileURLToPath(root)),
+		dir,
+	);
 	assert.deepEqual(errors, []);
 	const program = ts.createProgram(files, options);
 	const diagnostics = ts.getPreEmitDiagnostics(program);
@@ -108,30 +126,38 @@ test('the README\'s ts blocks type-check (strict, skipLibCheck off, against dist
 		const index = files.indexOf(diagnostic.file.fileName);
 		const {line} = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
 		const text = diagnostic.file.text.split('\n')[line]?.trim() ?? '';
-		const where = index >= 0 ? `README block at line ${checked[index]?.line ?? '?'}` : diagnostic.file.fileName;
+		const where =
+			index >= 0 ? `README block at line ${checked[index]?.line ?? '?'}` : diagnostic.file.fileName;
 		return `${where}: TS${diagnostic.code}: ${message}\n    ${text}`;
 	});
 	assert.equal(report.length, 0, `the README's TypeScript does not compile:\n${report.join('\n')}`);
 });
 
-test('the README\'s runnable programs (js or ts blocks without a marker) run and print what they say', (t) => {
+test("the README's runnable programs (js or ts blocks without a marker) run and print what they say", t => {
 	const readme = readFileSync(new URL('README.md', root), 'utf8');
 	const programs = readmeBlocks(readme).filter(block => block.marker === undefined);
 	const dir = packageTempDir(t, 'readme-run-');
 	const outputs = programs.map((block, i) => {
 		const file = join(dir, `block-${i}.mjs`);
-		const code = block.lang === 'js' ? block.code : ts.transpileModule(block.code, {
-			compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022},
-		}).outputText;
+		const code =
+			block.lang === 'js'
+				? block.code
+				: ts.transpileModule(block.code, {
+						compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022},
+					}).outputText;
 		writeFileSync(file, code);
 		const result = spawnSync(process.execPath, [file], {encoding: 'utf8', timeout: 20_000});
-		assert.equal(result.status, 0, `README block at line ${block.line} failed:\n${block.code}\n${result.stderr}`);
+		assert.equal(
+			result.status,
+			0,
+			`README block at line ${block.line} failed:\n${block.code}\n${result.stderr}`,
+		);
 		return {block, stdout: result.stdout};
 	});
 	// What the programs print (the others only have to run), found by their code.
 	const expected: Array<[string, string]> = [
-		['\'b side\'', 'b side true ping\n'], // A first program
-		['\'a side\'', '[ [ \'a side\', 1 ] ]\na side hi\n'], // selectAsync() and events()
+		["'b side'", 'b side true ping\n'], // A first program
+		["'a side'", "[ [ 'a side', 1 ] ]\na side hi\n"], // selectAsync() and events()
 		['new Waker()', 'woken by the worker\n'], // Waking a select() from anywhere
 		['class Deadline', 'true 0.1 s passed\n'], // a signal handler ends select()
 	];
@@ -140,5 +166,4 @@ test('the README\'s runnable programs (js or ts blocks without a marker) run and
 		assert.equal(found.length, 1, `one program registers ${marker}`);
 		assert.equal(found[0]?.stdout, output);
 	}
-
 });

@@ -19,7 +19,7 @@ async function runWorker(t: import('node:test').TestContext, data: unknown): Pro
 	t.after(async () => worker.terminate());
 	await new Promise<void>((resolve, reject) => {
 		worker.on('error', reject);
-		worker.on('exit', code => code === 0 ? resolve() : reject(new Error(`worker exited with ${code}`)));
+		worker.on('exit', code => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code}`))));
 	});
 }
 
@@ -42,17 +42,21 @@ describe('Waker', () => {
 		});
 	}
 
-	test('registrable in Epoll and select()', {skip: process.platform === 'linux' ? false : 'epoll is Linux only'}, () => {
-		using waker = new Waker();
-		using ep = epoll();
-		ep.register(waker);
-		waker.wake();
-		assert.equal(ep.poll(0).length, 1);
-		assert.deepEqual(select([waker], [], [], 0)[0], [waker]);
-		ep.unregister(waker);
-	});
+	test(
+		'registrable in Epoll and select()',
+		{skip: process.platform === 'linux' ? false : 'epoll is Linux only'},
+		() => {
+			using waker = new Waker();
+			using ep = epoll();
+			ep.register(waker);
+			waker.wake();
+			assert.equal(ep.poll(0).length, 1);
+			assert.deepEqual(select([waker], [], [], 0)[0], [waker]);
+			ep.unregister(waker);
+		},
+	);
 
-	test('a worker ends a blocked select() through Waker.fromHandle(handle).wake()', async (t) => {
+	test('a worker ends a blocked select() through Waker.fromHandle(handle).wake()', async t => {
 		using waker = new Waker();
 		using sel = new DefaultSelector();
 		sel.register(waker, EVENT_READ);
@@ -66,7 +70,7 @@ describe('Waker', () => {
 		sel.unregister(waker);
 	});
 
-	test('after close(), a handle wake() does nothing, even when the fd number is reused', async (t) => {
+	test('after close(), a handle wake() does nothing, even when the fd number is reused', async t => {
 		const waker = new Waker();
 		const {handle} = waker;
 		const fd = waker.fileno();
@@ -97,9 +101,11 @@ describe('Waker', () => {
 		assert.throws(() => waker.fileno(), ValueError);
 	});
 
-	test('many wakes from several workers at once end in one readable Waker', async (t) => {
+	test('many wakes from several workers at once end in one readable Waker', async t => {
 		using waker = new Waker();
-		await Promise.all([0, 1, 2].map(async () => runWorker(t, {handle: waker.handle, delayMs: 0, after: 'wake-many'})));
+		await Promise.all(
+			[0, 1, 2].map(async () => runWorker(t, {handle: waker.handle, delayMs: 0, after: 'wake-many'})),
+		);
 		assert.deepEqual(select([waker], [], [], 0)[0], [waker]);
 		assert.equal(waker.drain(), true);
 		assert.deepEqual(select([waker], [], [], 0)[0], []);

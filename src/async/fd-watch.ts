@@ -12,7 +12,16 @@ import {constants as osConstants} from 'node:os';
 import {OSError, RuntimeError, check} from '../errors.js';
 import {clampWaitMs} from '../time.js';
 import {
-	R, bind, ensureReactor, holdStrongly, releaseLoop, retainLoop, unbind, watchAdd, watchModify, watchRemove,
+	R,
+	bind,
+	ensureReactor,
+	holdStrongly,
+	releaseLoop,
+	retainLoop,
+	unbind,
+	watchAdd,
+	watchModify,
+	watchRemove,
 } from './reactor.js';
 
 /** Wait for the fd to be readable (the default): `EPOLLIN`. */
@@ -245,7 +254,14 @@ export class FdWatch implements Disposable {
 		}
 
 		return new Promise<number>((resolve, reject) => {
-			const pending: Pending = {token, resolve, reject, timer: undefined, signal: undefined, onAbort: undefined};
+			const pending: Pending = {
+				token,
+				resolve,
+				reject,
+				timer: undefined,
+				signal: undefined,
+				onAbort: undefined,
+			};
 			if (timeoutMs >= 0) {
 				pending.timer = setTimeout(() => {
 					this.#disarm(pending);
@@ -260,7 +276,7 @@ export class FdWatch implements Disposable {
 				pending.signal = signal;
 				pending.onAbort = () => {
 					this.#disarm(pending);
-					reject(signal.reason);
+					reject(signal.reason as unknown);
 				};
 
 				signal.addEventListener('abort', pending.onAbort, {once: true});
@@ -297,7 +313,6 @@ export class FdWatch implements Disposable {
 			for (;;) {
 				let bits: number;
 				try {
-					// eslint-disable-next-line no-await-in-loop
 					bits = await this.wait(signal === undefined ? {events} : {events, signal});
 				} catch (error) {
 					if (this.closed && error instanceof RuntimeError && error.code === 'ERR_WATCH_CLOSED') {
@@ -311,10 +326,13 @@ export class FdWatch implements Disposable {
 			}
 		}
 
-		yield * this.#edgeEvents(events, signal);
+		yield* this.#edgeEvents(events, signal);
 	}
 
-	async *#edgeEvents(events: number, signal: AbortSignal | undefined): AsyncGenerator<number, void, undefined> {
+	async *#edgeEvents(
+		events: number,
+		signal: AbortSignal | undefined,
+	): AsyncGenerator<number, void, undefined> {
 		if (!Number.isInteger(events) || events <= 0 || events > ALL_EVENTS || (events & ~ALL_EVENTS) !== 0) {
 			throw new RangeError(`events must be a non-empty mask of WATCH_* flags, not ${String(events)}`);
 		}
@@ -343,7 +361,6 @@ export class FdWatch implements Disposable {
 		try {
 			for (;;) {
 				if (stream.bits === 0 && stream.failure === 0 && this.#stream === stream) {
-					// eslint-disable-next-line no-await-in-loop
 					await this.#nextEdge(stream, signal);
 				}
 
@@ -373,7 +390,7 @@ export class FdWatch implements Disposable {
 				stream.wake = resolve;
 				if (signal !== undefined) {
 					onAbort = () => {
-						reject(signal.reason);
+						reject(signal.reason as unknown);
 					};
 
 					signal.addEventListener('abort', onAbort, {once: true});
@@ -478,7 +495,7 @@ export class FdWatch implements Disposable {
 	/** @internal The reactor's delivery; the kernel has disarmed the fd. */
 	onReactorEvents(token: number, revents: number): void {
 		const stream = this.#stream;
-		if (stream !== undefined && stream.token === token) {
+		if (stream?.token === token) {
 			if (revents < 0) {
 				stream.failure = revents;
 			} else {

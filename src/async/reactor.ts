@@ -41,7 +41,15 @@ export const reactorAvailable: boolean = native.reactorEvents !== undefined;
 
 /** The event bits; on a platform without a reactor, epoll's values (unused). */
 export const R: ReactorEvents = native.reactorEvents ?? {
-	IN: 1, PRI: 2, OUT: 4, ERR: 8, HUP: 0x10, RDHUP: 0x2000, ONESHOT: 0x4000_0000, ET: 0x8000_0000, BATCH: 64,
+	IN: 1,
+	PRI: 2,
+	OUT: 4,
+	ERR: 8,
+	HUP: 0x10,
+	RDHUP: 0x2000,
+	ONESHOT: 0x4000_0000,
+	ET: 0x8000_0000,
+	BATCH: 64,
 };
 
 /** What receives a token's events. */
@@ -77,12 +85,12 @@ function deliver(count: number): void {
 	}
 
 	for (let i = 0; i < count; i++) {
-		const token = (out[2 * i] as number) >>> 0;
-		let revents = out[2 * i + 1] as number;
+		const token = out[2 * i]! >>> 0;
+		let revents = out[2 * i + 1]!;
 		// kqueue reports read and write of one fd as two events: merge.
 		for (let j = i + 1; j < count; j++) {
-			if ((out[2 * j] as number) >>> 0 === token) {
-				revents |= out[2 * j + 1] as number;
+			if (out[2 * j]! >>> 0 === token) {
+				revents |= out[2 * j + 1]!;
 				out[2 * j] = 0;
 			}
 		}

@@ -70,11 +70,17 @@ export class ReactorWait implements ReadinessWait {
 		const made: FdWatch[] = [];
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		try {
-			const waits: Array<Promise<unknown>> = [new Promise((_resolve, reject) => {
-				local.signal.addEventListener('abort', () => {
-					reject(local.signal.reason);
-				}, {once: true});
-			})];
+			const waits: Array<Promise<unknown>> = [
+				new Promise((_resolve, reject) => {
+					local.signal.addEventListener(
+						'abort',
+						() => {
+							reject(local.signal.reason as unknown);
+						},
+						{once: true},
+					);
+				}),
+			];
 			if ('fd' in target) {
 				const own = this.#own ?? new FdWatch(target.fd);
 				this.#own = own;
@@ -101,20 +107,26 @@ export class ReactorWait implements ReadinessWait {
 					}
 
 					made.push(watch);
-					waits.push(watch.wait({
-						events: ((events & EVENT_READ) === 0 ? 0 : WATCH_READABLE) | ((events & EVENT_WRITE) === 0 ? 0 : WATCH_WRITABLE),
-						signal: local.signal,
-					}));
+					waits.push(
+						watch.wait({
+							events:
+								((events & EVENT_READ) === 0 ? 0 : WATCH_READABLE) |
+								((events & EVENT_WRITE) === 0 ? 0 : WATCH_WRITABLE),
+							signal: local.signal,
+						}),
+					);
 				}
 			}
 
 			if (timeoutMs >= 0) {
-				waits.push(new Promise<void>(resolve => {
-					timer = setTimeout(resolve, timeoutMs);
-					if (!ref) {
-						timer.unref();
-					}
-				}));
+				waits.push(
+					new Promise<void>(resolve => {
+						timer = setTimeout(resolve, timeoutMs);
+						if (!ref) {
+							timer.unref();
+						}
+					}),
+				);
 			}
 
 			for (const w of waits) {

@@ -40,7 +40,8 @@ export const EINTR = osConstants.errno.EINTR;
 export function asFileDescriptor(obj: unknown): number {
 	let fd: unknown = obj;
 	if (typeof obj !== 'number') {
-		const fileno: unknown = typeof obj === 'object' && obj !== null ? (obj as {fileno?: unknown}).fileno : undefined;
+		const fileno: unknown =
+			typeof obj === 'object' && obj !== null ? (obj as {fileno?: unknown}).fileno : undefined;
 		if (typeof fileno !== 'function') {
 			throw codedTypeError('argument must be an int, or have a fileno() method.');
 		}
@@ -99,7 +100,12 @@ const MAX_TIMEOUT_MS = 9.2e15;
  * @param negative - `'block'`: a negative value blocks (poll, epoll);
  *   `'error'`: ValueError `'timeout must be non-negative'` (select)
  */
-export function timeoutMs(value: unknown, scale: number, typeMessage: string, negative: 'block' | 'error'): number {
+export function timeoutMs(
+	value: unknown,
+	scale: number,
+	typeMessage: string,
+	negative: 'block' | 'error',
+): number {
 	if (value === null || value === undefined) {
 		return -1;
 	}
@@ -163,4 +169,3 @@ export function waitWithRetry(ms: number, syscall: string, call: (ms: number) =>
 		}
 	}
 }
-

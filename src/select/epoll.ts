@@ -35,7 +35,9 @@ function epollMask(value: unknown): number {
 	}
 
 	// `>>> 0` is exact within int32/uint32 range; beyond it, reduce exactly.
-	return value >= -0x8000_0000 && value <= 0xFFFF_FFFF ? value >>> 0 : Number(BigInt.asUintN(32, BigInt(value)));
+	return value >= -0x8000_0000 && value <= 0xffff_ffff
+		? value >>> 0
+		: Number(BigInt.asUintN(32, BigInt(value)));
 }
 
 /**
@@ -65,7 +67,7 @@ export class Epoll extends KernelFdObject {
 	 * @throws {OSError} `'invalid flags'` (EINVAL)
 	 */
 	constructor(sizehint?: number, flags?: number);
-	constructor(sizehint: number = -1, flags: number = 0, adopt?: Adopt) {
+	constructor(sizehint = -1, flags = 0, adopt?: Adopt) {
 		super('epoll');
 		if (adopt?.token === ADOPT) {
 			this._own(adopt.fd);
@@ -83,7 +85,10 @@ export class Epoll extends KernelFdObject {
 		}
 
 		if (typeof addon.epollCreate !== 'function') {
-			throw new OSError(C['ENOSYS'] ?? 38, undefined, {syscall: 'epoll_create1', message: 'epoll is not available on this platform'});
+			throw new OSError(C['ENOSYS'] ?? 38, undefined, {
+				syscall: 'epoll_create1',
+				message: 'epoll is not available on this platform',
+			});
 		}
 
 		this._own(check(addon.epollCreate(), 'epoll_create1'));
@@ -142,7 +147,7 @@ export class Epoll extends KernelFdObject {
 	 * @returns `[fd, events]` pairs with the kernel's bits as they are
 	 * @throws {ValueError} `'maxevents must be greater than 0, got 0'`
 	 */
-	poll(timeout?: number | null, maxevents: number = -1): Array<[fd: number, events: number]> {
+	poll(timeout?: number | null, maxevents = -1): Array<[fd: number, events: number]> {
 		const epfd = this._open();
 		const ms = timeoutMs(timeout, 1000, 'timeout must be an integer or None', 'block');
 		let max = asInteger(maxevents, 'maxevents');
@@ -166,7 +171,6 @@ export class Epoll extends KernelFdObject {
 		return result;
 	}
 
-
 	/** The one place epoll_ctl is called. */
 	#ctl(op: number, fdlike: unknown, eventmask: unknown, what: string): void {
 		const epfd = this._open();
@@ -182,7 +186,6 @@ export class Epoll extends KernelFdObject {
 /**
  * Returns a new {@link Epoll} (Python's `select.epoll(sizehint=-1, flags=0)`).
  */
-export function epoll(sizehint: number = -1, flags: number = 0): Epoll {
+export function epoll(sizehint = -1, flags = 0): Epoll {
 	return new Epoll(sizehint, flags);
 }
-

@@ -51,7 +51,14 @@ export class KEvent {
 	 * @param filter - default KQ_FILTER_READ
 	 * @param flags - default KQ_EV_ADD
 	 */
-	constructor(ident: unknown, filter: number = EVFILT_READ, flags: number = EV_ADD, fflags = 0, data = 0, udata = 0) {
+	constructor(
+		ident: unknown,
+		filter: number = EVFILT_READ,
+		flags: number = EV_ADD,
+		fflags = 0,
+		data = 0,
+		udata = 0,
+	) {
 		this.ident = typeof ident === 'number' ? asInteger(ident, 'ident') : asFileDescriptor(ident);
 		this.filter = asInteger(filter, 'filter');
 		this.flags = asInteger(flags, 'flags');
@@ -64,7 +71,14 @@ export class KEvent {
 /**
  * Returns a {@link KEvent} (Python's `select.kevent(ident, filter=KQ_FILTER_READ, flags=KQ_EV_ADD, fflags=0, data=0, udata=0)`).
  */
-export function kevent(ident: unknown, filter?: number, flags?: number, fflags?: number, data?: number, udata?: number): KEvent {
+export function kevent(
+	ident: unknown,
+	filter?: number,
+	flags?: number,
+	fflags?: number,
+	data?: number,
+	udata?: number,
+): KEvent {
 	return new KEvent(ident, filter, flags, fflags, data, udata);
 }
 
@@ -85,7 +99,10 @@ export class Kqueue extends KernelFdObject {
 		}
 
 		if (typeof addon.kqueue !== 'function') {
-			throw new OSError(C['ENOSYS'] ?? 38, undefined, {syscall: 'kqueue', message: 'kqueue is not available on this platform'});
+			throw new OSError(C['ENOSYS'] ?? 38, undefined, {
+				syscall: 'kqueue',
+				message: 'kqueue is not available on this platform',
+			});
 		}
 
 		this._own(check(addon.kqueue(), 'kqueue'));
@@ -128,7 +145,10 @@ export class Kqueue extends KernelFdObject {
 				}
 
 				if (ev.fflags !== 0 || ev.data !== 0 || ev.udata !== 0) {
-					throw new ValueError('fflags, data and udata of a change are not supported by this build', 'ERR_KEVENT_UNSUPPORTED');
+					throw new ValueError(
+						'fflags, data and udata of a change are not supported by this build',
+						'ERR_KEVENT_UNSUPPORTED',
+					);
 				}
 
 				changes.push(ev);
@@ -170,7 +190,8 @@ export class Kqueue extends KernelFdObject {
 		for (let i = 0; i < count; i++) {
 			const ident = buf[2 * i]!;
 			const bits = buf[2 * i + 1]!;
-			const flags = ((bits & SEL_EV_EOF) !== 0 ? EV_EOF : 0) | ((bits & SEL_EV_ERROR) !== 0 ? EV_ERROR : 0);
+			const flags =
+				((bits & SEL_EV_EOF) !== 0 ? EV_EOF : 0) | ((bits & SEL_EV_ERROR) !== 0 ? EV_ERROR : 0);
 			if ((bits & SEL_EV_READ) !== 0) {
 				result.push(new KEvent(ident, EVFILT_READ, flags, 0, 0, 0));
 			}
@@ -182,7 +203,6 @@ export class Kqueue extends KernelFdObject {
 
 		return result;
 	}
-
 }
 
 /** Returns a new {@link Kqueue} (Python's `select.kqueue()`). */

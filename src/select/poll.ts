@@ -22,7 +22,7 @@ function pollMask(value: unknown): number {
 		throw new ValueError('value must be positive', 'ERR_OUT_OF_RANGE');
 	}
 
-	if (value > 0xFF_FF) {
+	if (value > 0xff_ff) {
 		throw overflow('Python int too large for C unsigned short');
 	}
 
@@ -97,11 +97,11 @@ export class Poll {
 	 */
 	poll(timeout?: number | null): Array<[fd: number, revents: number]> {
 		let ms = timeoutMs(timeout, 1, 'timeout must be an integer or None', 'block');
-		if (ms > 0x7F_FF_FF_FF || (typeof timeout === 'number' && timeout < -0x8000_0000)) {
+		if (ms > 0x7f_ff_ff_ff || (typeof timeout === 'number' && timeout < -0x8000_0000)) {
 			throw overflow('timeout is too large');
 		}
 
-		ms = Math.min(ms, 0x7F_FF_FF_FF);
+		ms = Math.min(ms, 0x7f_ff_ff_ff);
 		const pollfds = this.#pollfds ?? this.#build();
 		const n = this.#fds.size;
 		const out = this.#out;

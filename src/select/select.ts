@@ -51,7 +51,11 @@ export function select<R, W, X>(
 ): [readable: R[], writable: W[], exceptional: X[]] {
 	const ms = timeoutMs(timeout, 1000, 'timeout must be a float or None', 'error');
 	const lists = [rlist, wlist, xlist].map(list => {
-		if (typeof list !== 'object' || list === null || typeof (list as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+		if (
+			typeof list !== 'object' ||
+			list === null ||
+			typeof (list as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
+		) {
 			throw codedTypeError('arguments 1-3 must be sequences');
 		}
 

@@ -34,9 +34,17 @@ const EINTR = osConstants.errno.EINTR;
 export function validateEvents(events: unknown): asserts events is number {
 	// `events > EVENT_MASK` first: the bitwise test alone sees only the low 32
 	// bits, so 2 ** 32 + 1 would pass as EVENT_READ.
-	if (typeof events !== 'number' || !Number.isInteger(events) || events <= 0 || events > EVENT_MASK
-		|| (events & ~EVENT_MASK) !== 0) {
-		throw stackFromCaller(new ValueError(`Invalid events: ${fileobjRepr(events)}`, 'ERR_INVALID_EVENTS'), validateEvents);
+	if (
+		typeof events !== 'number' ||
+		!Number.isInteger(events) ||
+		events <= 0 ||
+		events > EVENT_MASK ||
+		(events & ~EVENT_MASK) !== 0
+	) {
+		throw stackFromCaller(
+			new ValueError(`Invalid events: ${fileobjRepr(events)}`, 'ERR_INVALID_EVENTS'),
+			validateEvents,
+		);
 	}
 }
 
@@ -55,7 +63,7 @@ function validateAsyncOptions(options: unknown): SelectAsyncOptions {
 		throw new TypeError('options.ref must be a boolean');
 	}
 
-	return options as SelectAsyncOptions;
+	return options;
 }
 
 /**
@@ -71,7 +79,10 @@ class SelectorMappingView<T, F extends FileDescriptorLike> implements SelectorMa
 	readonly #fdToKey: ReadonlyMap<number, SelectorKey<T, F>>;
 	readonly #lookup: (fileobj: FileDescriptorLike) => number;
 
-	constructor(fdToKey: ReadonlyMap<number, SelectorKey<T, F>>, lookup: (fileobj: FileDescriptorLike) => number) {
+	constructor(
+		fdToKey: ReadonlyMap<number, SelectorKey<T, F>>,
+		lookup: (fileobj: FileDescriptorLike) => number,
+	) {
 		this.#fdToKey = fdToKey;
 		this.#lookup = lookup;
 	}
@@ -88,7 +99,10 @@ class SelectorMappingView<T, F extends FileDescriptorLike> implements SelectorMa
 		return beyondFds(fileobj) ? false : this.#fdToKey.has(this.#lookup(fileobj));
 	}
 
-	forEach(callback: (key: SelectorKey<T, F>, fd: number, map: ReadonlyMap<number, SelectorKey<T, F>>) => void, thisArg?: unknown): void {
+	forEach(
+		callback: (key: SelectorKey<T, F>, fd: number, map: ReadonlyMap<number, SelectorKey<T, F>>) => void,
+		thisArg?: unknown,
+	): void {
 		for (const [fd, key] of this.#fdToKey) {
 			callback.call(thisArg, key, fd, this);
 		}
@@ -110,9 +124,7 @@ class SelectorMappingView<T, F extends FileDescriptorLike> implements SelectorMa
 		return this.#fdToKey.entries();
 	}
 
-	get [Symbol.toStringTag](): string {
-		return 'SelectorMapping';
-	}
+	readonly [Symbol.toStringTag] = 'SelectorMapping';
 }
 
 /**
@@ -135,7 +147,10 @@ class SelectorMappingView<T, F extends FileDescriptorLike> implements SelectorMa
  * Not exported from the package's entry points; its declaration stays in
  * the .d.ts files because the public selector classes extend it.
  */
-export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends BaseSelector<T, F> {
+export abstract class BaseSelectorImpl<
+	T = unknown,
+	F extends FileDescriptorLike = FileDescriptorLike,
+> extends BaseSelector<T, F> {
 	/** File descriptor → key. */
 	protected readonly _fdToKey = new Map<number, SelectorKey<T, F>>();
 	/**
@@ -283,7 +298,10 @@ export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike
 		validateEvents(events);
 		const fd = this._fileobjLookup(fileobj);
 		if (this._fdToKey.has(fd)) {
-			throw new KeyError(`${fileobjRepr(fileobj)} (FD ${fd}) is already registered`, 'ERR_ALREADY_REGISTERED');
+			throw new KeyError(
+				`${fileobjRepr(fileobj)} (FD ${fd}) is already registered`,
+				'ERR_ALREADY_REGISTERED',
+			);
 		}
 
 		const key = new SelectorKey<T, G>(fileobj, fd, events, data);
@@ -306,7 +324,11 @@ export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike
 		return key;
 	}
 
-	override modify(fileobj: FileDescriptorLike, events: number, ...data: DataArgument<T>): SelectorKey<T, F> {
+	override modify(
+		fileobj: FileDescriptorLike,
+		events: number,
+		...data: DataArgument<T>
+	): SelectorKey<T, F> {
 		return this._modify(fileobj, events, data[0] as T, 0);
 	}
 
@@ -315,7 +337,12 @@ export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike
 	 * {@link BaseSelectorImpl._modifyAlways} and
 	 * {@link BaseSelectorImpl._kernelModify} as an argument.
 	 */
-	protected _modify(fileobj: FileDescriptorLike, events: number, newData: T, flags: number): SelectorKey<T, F> {
+	protected _modify(
+		fileobj: FileDescriptorLike,
+		events: number,
+		newData: T,
+		flags: number,
+	): SelectorKey<T, F> {
 		this._checkOpen();
 		const fd = this._fileobjLookup(fileobj);
 		const key = this._fdToKey.get(fd);
@@ -375,9 +402,9 @@ export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike
 		const pairs = this._ready;
 		const fdToKey = this._fdToKey;
 		for (let i = 0; i < count; i++) {
-			const key = fdToKey.get(pairs[2 * i] as number);
+			const key = fdToKey.get(pairs[2 * i]!);
 			if (key !== undefined) {
-				const events = (pairs[2 * i + 1] as number) & key.events;
+				const events = pairs[2 * i + 1]! & key.events;
 				if (events !== 0) {
 					ready.push([key, events]);
 				}
@@ -419,14 +446,20 @@ export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike
 	}
 
 	/** See {@link BaseSelector.selectAsync}: the contract is written there. */
-	override async selectAsync(timeout?: number | null, options: SelectAsyncOptions = {}): Promise<Array<[SelectorKey<T, F>, number]>> {
+	override async selectAsync(
+		timeout?: number | null,
+		options: SelectAsyncOptions = {},
+	): Promise<Array<[SelectorKey<T, F>, number]>> {
 		this._checkOpen();
 		const ms = timeoutToMs(timeout);
 		const {signal, ref = true} = validateAsyncOptions(options);
 		signal?.throwIfAborted();
 		while (this.#asyncCall !== undefined) {
 			if (!this.#asyncCall.signal.aborted) {
-				throw new RuntimeError('selectAsync() is already pending on this selector', 'ERR_SELECT_PENDING');
+				throw new RuntimeError(
+					'selectAsync() is already pending on this selector',
+					'ERR_SELECT_PENDING',
+				);
 			}
 
 			// An aborted call is still releasing its watches: wait for that,
@@ -464,7 +497,7 @@ export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike
 				}
 
 				// Nothing (yet, or a spurious wake-up): wait for the time left.
-				const waitMs = ms < 0 ? -1 : (ms === 0 ? 0 : remainingMs(deadline));
+				const waitMs = ms < 0 ? -1 : ms === 0 ? 0 : remainingMs(deadline);
 				if (waitMs === 0) {
 					return [];
 				}
@@ -481,7 +514,11 @@ export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike
 		}
 	}
 
-	override selectInto(keys: Array<SelectorKey<T, F> | undefined>, events: Int32Array | number[], timeout?: number | null): number {
+	override selectInto(
+		keys: Array<SelectorKey<T, F> | undefined>,
+		events: Int32Array | number[],
+		timeout?: number | null,
+	): number {
 		if (!Array.isArray(keys)) {
 			throw new TypeError('keys must be an array');
 		}
@@ -512,9 +549,9 @@ export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike
 				i = 0;
 			}
 
-			const key = fdToKey.get(pairs[2 * i] as number);
+			const key = fdToKey.get(pairs[2 * i]!);
 			if (key !== undefined) {
-				const masked = (pairs[2 * i + 1] as number) & key.events;
+				const masked = pairs[2 * i + 1]! & key.events;
 				if (masked !== 0) {
 					keys[n] = key;
 					events[n] = masked;
@@ -608,7 +645,9 @@ export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike
 
 		const fileno = (this as {fileno?: unknown}).fileno;
 		const summary = {
-			...(this.#closed || typeof fileno !== 'function' ? {} : {fd: (fileno as () => number).call(this)}),
+			...(this.#closed || typeof fileno !== 'function'
+				? {}
+				: {fd: (fileno as () => number).call(this)}),
 			registrations: this._fdToKey.size,
 			closed: this.#closed,
 		};
@@ -627,7 +666,8 @@ export abstract class BaseSelectorImpl<T = unknown, F extends FileDescriptorLike
 export function unavailableError(className: string, requirement: string): OSError {
 	const errno = osConstants.errno.ENOSYS;
 	return OSError.fromErrno(errno, '', {
-		message: `[Errno ${errno}] ${className} is not available on this platform (${process.platform}): ${requirement}; `
-			+ 'use DefaultSelector, which picks the best available one',
+		message:
+			`[Errno ${errno}] ${className} is not available on this platform (${process.platform}): ${requirement}; ` +
+			'use DefaultSelector, which picks the best available one',
 	});
 }

@@ -69,7 +69,10 @@ export class SelectorKey<T = unknown, F extends FileDescriptorLike = FileDescrip
  * @typeParam T - type of the attached data
  * @typeParam F - type of the registered file objects
  */
-export interface SelectorMapping<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends ReadonlyMap<number, SelectorKey<T, F>> {
+export interface SelectorMapping<
+	T = unknown,
+	F extends FileDescriptorLike = FileDescriptorLike,
+> extends ReadonlyMap<number, SelectorKey<T, F>> {
 	/**
 	 * The key of a registered file object.
 	 *
@@ -157,7 +160,10 @@ export interface SelectAsyncOptions {
  * @typeParam F - type of the file objects registered (default: any
  * {@link FileDescriptorLike})
  */
-export abstract class BaseSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> implements Disposable {
+export abstract class BaseSelector<
+	T = unknown,
+	F extends FileDescriptorLike = FileDescriptorLike,
+> implements Disposable {
 	/**
 	 * Registers a file object.
 	 *
@@ -327,7 +333,10 @@ export abstract class BaseSelector<T = unknown, F extends FileDescriptorLike = F
 	 * for an invalid timeout or options; {@link OSError} if the kernel
 	 * fails the wait
 	 */
-	abstract selectAsync(timeout?: number | null, options?: SelectAsyncOptions): Promise<Array<[SelectorKey<T, F>, number]>>;
+	abstract selectAsync(
+		timeout?: number | null,
+		options?: SelectAsyncOptions,
+	): Promise<Array<[SelectorKey<T, F>, number]>>;
 
 	/**
 	 * An allocation-free {@link BaseSelector.select} for hot loops: fills
@@ -361,7 +370,11 @@ export abstract class BaseSelector<T = unknown, F extends FileDescriptorLike = F
 	 * @throws {OSError} if the kernel fails the wait (other than EINTR)
 	 * @throws {RuntimeError} if the selector is closed
 	 */
-	abstract selectInto(keys: Array<SelectorKey<T, F> | undefined>, events: Int32Array | number[], timeout?: number | null): number;
+	abstract selectInto(
+		keys: Array<SelectorKey<T, F> | undefined>,
+		events: Int32Array | number[],
+		timeout?: number | null,
+	): number;
 
 	/**
 	 * The ready events as an async iterator, for `for await` loops: yields
@@ -397,7 +410,9 @@ export abstract class BaseSelector<T = unknown, F extends FileDescriptorLike = F
 	 * @throws (from the iterator) as {@link BaseSelector.selectAsync}, except
 	 * that `ERR_SELECTOR_CLOSED` after the first step ends the loop
 	 */
-	async *events(options: SelectAsyncOptions = {}): AsyncGenerator<[SelectorKey<T, F>, number], void, undefined> {
+	async *events(
+		options: SelectAsyncOptions = {},
+	): AsyncGenerator<[SelectorKey<T, F>, number], void, undefined> {
 		// Throws if closed already: iterating a closed selector is a bug.
 		const map = this.getMap();
 		for (;;) {

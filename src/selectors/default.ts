@@ -35,7 +35,13 @@ const BACKENDS: Readonly<Record<string, SelectorClass>> = {
 };
 
 /** CPython's order of preference. */
-const PREFERENCE: readonly SelectorClass[] = [KqueueSelector, EpollSelector, DevpollSelector, PollSelector, SelectSelector];
+const PREFERENCE: readonly SelectorClass[] = [
+	KqueueSelector,
+	EpollSelector,
+	DevpollSelector,
+	PollSelector,
+	SelectSelector,
+];
 
 /**
  * Whether `Class` is available and actually works here: it can be created
@@ -63,9 +69,12 @@ function works(Class: SelectorClass): boolean {
 		return true;
 	} catch (error) {
 		if (!(error instanceof OSError)) {
-			process.emitWarning(`${Class.name} failed its probe and is skipped by DefaultSelector: ${String(error)}`, {
-				code: 'SELECTORS_BACKEND_UNUSABLE',
-			});
+			process.emitWarning(
+				`${Class.name} failed its probe and is skipped by DefaultSelector: ${String(error)}`,
+				{
+					code: 'SELECTORS_BACKEND_UNUSABLE',
+				},
+			);
 		}
 
 		return false;
@@ -74,7 +83,10 @@ function works(Class: SelectorClass): boolean {
 
 /** A stand-in whose constructor throws `error`: `SELECTORS_BACKEND` was unusable. */
 function failing(error: Error): SelectorClass {
-	const Class = class DefaultSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends SelectSelector<T, F> {
+	const Class = class DefaultSelector<
+		T = unknown,
+		F extends FileDescriptorLike = FileDescriptorLike,
+	> extends SelectSelector<T, F> {
 		static override readonly available: boolean = false;
 		constructor() {
 			if (error !== undefined) {
@@ -92,18 +104,23 @@ function choose(): SelectorClass {
 	if (forced !== undefined && forced !== '') {
 		const Class = Object.hasOwn(BACKENDS, forced) ? BACKENDS[forced] : undefined;
 		if (Class === undefined) {
-			return failing(new ValueError(
-				`Invalid SELECTORS_BACKEND=${JSON.stringify(forced)}: expected one of ${Object.keys(BACKENDS).join(', ')}`,
-				'ERR_INVALID_BACKEND',
-			));
+			return failing(
+				new ValueError(
+					`Invalid SELECTORS_BACKEND=${JSON.stringify(forced)}: expected one of ${Object.keys(BACKENDS).join(', ')}`,
+					'ERR_INVALID_BACKEND',
+				),
+			);
 		}
 
 		if (!Class.available) {
 			const errno = osConstants.errno.ENOSYS;
-			return failing(OSError.fromErrno(errno, '', {
-				message: `[Errno ${errno}] SELECTORS_BACKEND=${forced} asks for ${Class.name}, `
-					+ `which is not available on this platform (${process.platform})`,
-			}));
+			return failing(
+				OSError.fromErrno(errno, '', {
+					message:
+						`[Errno ${errno}] SELECTORS_BACKEND=${forced} asks for ${Class.name}, ` +
+						`which is not available on this platform (${process.platform})`,
+				}),
+			);
 		}
 
 		return Class;
@@ -166,4 +183,7 @@ export const DefaultSelector: SelectorClass = choose();
  * @typeParam T - type of the data attached to registrations
  * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export type DefaultSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> = BaseSelector<T, F>;
+export type DefaultSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> = BaseSelector<
+	T,
+	F
+>;

@@ -20,7 +20,10 @@ import type {FileDescriptorLike} from '../fileobj.js';
  * @typeParam T - type of the data attached to registrations
  * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class DevpollSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends PollLikeSelector<T, F> {
+export class DevpollSelector<
+	T = unknown,
+	F extends FileDescriptorLike = FileDescriptorLike,
+> extends PollLikeSelector<T, F> {
 	/** `false`: the addon has no `/dev/poll` binding. */
 	static readonly available: boolean = false;
 
@@ -33,7 +36,10 @@ export class DevpollSelector<T = unknown, F extends FileDescriptorLike = FileDes
 	 */
 	constructor() {
 		if (!DevpollSelector.available) {
-			throw unavailableError('DevpollSelector', '/dev/poll exists on Solaris and illumos only, which this package does not support');
+			throw unavailableError(
+				'DevpollSelector',
+				'/dev/poll exists on Solaris and illumos only, which this package does not support',
+			);
 		}
 
 		super(1, 4);

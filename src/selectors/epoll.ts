@@ -59,17 +59,27 @@ function epollFlags(options: unknown): number {
 	}
 
 	const {flags = 0} = options as {flags?: unknown};
-	if (typeof flags !== 'number' || !Number.isInteger(flags) || flags < -0x8000_0000 || flags > 0xFFFF_FFFF
-		|| ((flags >>> 0) & ~EXTRA_FLAGS) !== 0) {
-		throw new ValueError(`Invalid epoll flags: ${String(flags)} (a mask of EpollSelector.EPOLLET, EPOLLONESHOT, EPOLLEXCLUSIVE)`,
-			'ERR_INVALID_FLAGS');
+	if (
+		typeof flags !== 'number' ||
+		!Number.isInteger(flags) ||
+		flags < -0x8000_0000 ||
+		flags > 0xffff_ffff ||
+		((flags >>> 0) & ~EXTRA_FLAGS) !== 0
+	) {
+		throw new ValueError(
+			`Invalid epoll flags: ${String(flags)} (a mask of EpollSelector.EPOLLET, EPOLLONESHOT, EPOLLEXCLUSIVE)`,
+			'ERR_INVALID_FLAGS',
+		);
 	}
 
 	const mask = flags >>> 0;
 	if (EPOLLEXCLUSIVE !== 0 && (mask & EPOLLEXCLUSIVE) !== 0 && (mask & EPOLLONESHOT) !== 0) {
 		// epoll_ctl(2), EINVAL: "An invalid event type was specified along
 		// with EPOLLEXCLUSIVE in events" (only EPOLLIN, EPOLLOUT, EPOLLWAKEUP, EPOLLET may go with it).
-		throw new ValueError('EPOLLEXCLUSIVE cannot be combined with EPOLLONESHOT (epoll_ctl(2))', 'ERR_INVALID_FLAGS');
+		throw new ValueError(
+			'EPOLLEXCLUSIVE cannot be combined with EPOLLONESHOT (epoll_ctl(2))',
+			'ERR_INVALID_FLAGS',
+		);
 	}
 
 	return mask;
@@ -140,7 +150,10 @@ function epollFlags(options: unknown): number {
  * @typeParam T - type of the data attached to registrations
  * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class EpollSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends PollLikeSelector<T, F> {
+export class EpollSelector<
+	T = unknown,
+	F extends FileDescriptorLike = FileDescriptorLike,
+> extends PollLikeSelector<T, F> {
 	/** Whether epoll exists here (Linux). */
 	static readonly available: boolean = typeof native.epollCreate === 'function';
 
@@ -210,7 +223,11 @@ export class EpollSelector<T = unknown, F extends FileDescriptorLike = FileDescr
 	 *   otherwise as {@link BaseSelector.register}
 	 * @throws {KeyError | OSError | RuntimeError} as {@link BaseSelector.register}
 	 */
-	override register<G extends F>(fileobj: G, events: number, ...args: EpollArguments<T>): SelectorKey<T, G> {
+	override register<G extends F>(
+		fileobj: G,
+		events: number,
+		...args: EpollArguments<T>
+	): SelectorKey<T, G> {
 		if (args.length < 2) {
 			return this._register(fileobj, events, args[0] as T, 0);
 		}
@@ -234,7 +251,11 @@ export class EpollSelector<T = unknown, F extends FileDescriptorLike = FileDescr
 	 *   `ERR_INVALID_FLAGS` for invalid flags (nothing changes in both cases)
 	 * @throws {KeyError | OSError | RuntimeError} as {@link BaseSelector.modify}
 	 */
-	override modify(fileobj: FileDescriptorLike, events: number, ...args: EpollArguments<T>): SelectorKey<T, F> {
+	override modify(
+		fileobj: FileDescriptorLike,
+		events: number,
+		...args: EpollArguments<T>
+	): SelectorKey<T, F> {
 		const data = args[0] as T;
 		if (this.#flags.size === 0 && args[1] === undefined) {
 			// No registration has extra flags: Python's modify().
@@ -250,11 +271,14 @@ export class EpollSelector<T = unknown, F extends FileDescriptorLike = FileDescr
 
 		const current = this.#flags.get(fd) ?? 0;
 		const flags = args[1] === undefined ? current : epollFlags(args[1]);
-		if (EPOLLEXCLUSIVE !== 0 && ((current | flags) & EPOLLEXCLUSIVE) !== 0
-			&& (flags !== current || events !== key.events)) {
+		if (
+			EPOLLEXCLUSIVE !== 0 &&
+			((current | flags) & EPOLLEXCLUSIVE) !== 0 &&
+			(flags !== current || events !== key.events)
+		) {
 			throw new ValueError(
-				`${(current & EPOLLEXCLUSIVE) === 0 ? 'EPOLLEXCLUSIVE can only be set by register()' : `FD ${fd} was registered with EPOLLEXCLUSIVE`}: `
-				+ 'epoll_ctl(2) refuses EPOLL_CTL_MOD with it (EINVAL); unregister and register again',
+				`${(current & EPOLLEXCLUSIVE) === 0 ? 'EPOLLEXCLUSIVE can only be set by register()' : `FD ${fd} was registered with EPOLLEXCLUSIVE`}: ` +
+					'epoll_ctl(2) refuses EPOLL_CTL_MOD with it (EINVAL); unregister and register again',
 				'ERR_EPOLL_EXCLUSIVE',
 			);
 		}
@@ -286,7 +310,10 @@ export class EpollSelector<T = unknown, F extends FileDescriptorLike = FileDescr
 	}
 
 	protected override _kernelAdd(fd: number, events: number, flags: number): void {
-		check(native.epollCtl!(this.#epfd, EPOLL_CTL_ADD, fd, (this._toNative(events) | flags) >>> 0), 'epoll_ctl');
+		check(
+			native.epollCtl!(this.#epfd, EPOLL_CTL_ADD, fd, (this._toNative(events) | flags) >>> 0),
+			'epoll_ctl',
+		);
 		if (flags !== 0) {
 			this.#flags.set(fd, flags);
 		}
@@ -320,7 +347,10 @@ export class EpollSelector<T = unknown, F extends FileDescriptorLike = FileDescr
 	}
 
 	protected override _kernelModify(fd: number, _oldEvents: number, newEvents: number, flags: number): void {
-		check(native.epollCtl!(this.#epfd, EPOLL_CTL_MOD, fd, (this._toNative(newEvents) | flags) >>> 0), 'epoll_ctl');
+		check(
+			native.epollCtl!(this.#epfd, EPOLL_CTL_MOD, fd, (this._toNative(newEvents) | flags) >>> 0),
+			'epoll_ctl',
+		);
 		if (flags !== 0) {
 			this.#flags.set(fd, flags);
 		} else if (this.#flags.size !== 0) {
@@ -358,7 +388,7 @@ export class EpollSelector<T = unknown, F extends FileDescriptorLike = FileDescr
 	#checkStale(count: number): void {
 		const ready = this._ready;
 		for (let i = 0; i < PAIR * count; i += PAIR) {
-			if (!this._fdToKey.has(ready[i] as number)) {
+			if (!this._fdToKey.has(ready[i]!)) {
 				this.#stale = true;
 				return;
 			}
@@ -379,7 +409,12 @@ export class EpollSelector<T = unknown, F extends FileDescriptorLike = FileDescr
 		}
 
 		for (const [fd, key] of this._fdToKey) {
-			native.epollCtl!(fresh, EPOLL_CTL_ADD, fd, (this._toNative(key.events) | (this.#flags.get(fd) ?? 0)) >>> 0);
+			native.epollCtl!(
+				fresh,
+				EPOLL_CTL_ADD,
+				fd,
+				(this._toNative(key.events) | (this.#flags.get(fd) ?? 0)) >>> 0,
+			);
 		}
 
 		if (native.epollReplace!(fresh, this.#epfd) < 0) {

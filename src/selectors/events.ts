@@ -53,11 +53,16 @@ export const KEVENT_RECORD: number = native.keventRecordInt32 ?? 0;
  * @param nativeRead - the backend's "readable" bit (POLLIN, EPOLLIN)
  * @param nativeWrite - the backend's "writable" bit (POLLOUT, EPOLLOUT)
  */
-export function pollBitsToEvents(pairs: Int32Array, count: number, nativeRead: number, nativeWrite: number): void {
+export function pollBitsToEvents(
+	pairs: Int32Array,
+	count: number,
+	nativeRead: number,
+	nativeWrite: number,
+): void {
 	const notRead = ~nativeRead;
 	const notWrite = ~nativeWrite;
 	for (let i = 1; i < PAIR * count; i += PAIR) {
-		const bits = pairs[i] as number;
+		const bits = pairs[i]!;
 		pairs[i] = ((bits & notRead) === 0 ? 0 : EVENT_WRITE) | ((bits & notWrite) === 0 ? 0 : EVENT_READ);
 	}
 }
@@ -71,7 +76,7 @@ export function pollBitsToEvents(pairs: Int32Array, count: number, nativeRead: n
  */
 export function kqueueBitsToEvents(pairs: Int32Array, count: number): void {
 	for (let i = 1; i < PAIR * count; i += PAIR) {
-		const bits = pairs[i] as number;
+		const bits = pairs[i]!;
 		pairs[i] = (bits & SEL_EV_ERROR) === 0 ? bits & (EVENT_READ | EVENT_WRITE) : EVENT_READ | EVENT_WRITE;
 	}
 }

@@ -63,9 +63,9 @@ export class FdTable {
 		this.#slots.delete(fd);
 		const last = --this.n;
 		if (slot !== last) {
-			const movedFd = this.data[2 * last] as number;
+			const movedFd = this.data[2 * last]!;
 			this.data[2 * slot] = movedFd;
-			this.data[2 * slot + 1] = this.data[2 * last + 1] as number;
+			this.data[2 * slot + 1] = this.data[2 * last + 1]!;
 			this.#slots.set(movedFd, slot);
 		}
 	}

@@ -43,7 +43,13 @@
  */
 export {EVENT_READ, EVENT_WRITE} from '../constants.js';
 export {fileobjToFd, type FileDescriptorLike, type HasFileno} from '../fileobj.js';
-export {BaseSelector, SelectorKey, type DataArgument, type SelectAsyncOptions, type SelectorMapping} from './base.js';
+export {
+	BaseSelector,
+	SelectorKey,
+	type DataArgument,
+	type SelectAsyncOptions,
+	type SelectorMapping,
+} from './base.js';
 export {SelectSelector} from './select.js';
 export {PollSelector} from './poll.js';
 export {EpollSelector, type EpollArguments, type EpollRegisterOptions} from './epoll.js';

@@ -116,7 +116,10 @@ function setupRing(info: Int32Array): NativeRing | number {
  * @typeParam T - type of the data attached to registrations
  * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class IoUringSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends PollLikeSelector<T, F> {
+export class IoUringSelector<
+	T = unknown,
+	F extends FileDescriptorLike = FileDescriptorLike,
+> extends PollLikeSelector<T, F> {
 	/** Whether the addon was built with io_uring (Linux); the kernel may still refuse it. */
 	static readonly available: boolean = typeof native.uringSetup === 'function';
 
@@ -155,8 +158,8 @@ export class IoUringSelector<T = unknown, F extends FileDescriptorLike = FileDes
 		}
 
 		this.#ring = ring as NativeRing;
-		this.#fd = info[0] as number;
-		if (((info[1] as number) & IORING_FEAT_EXT_ARG) === 0) {
+		this.#fd = info[0]!;
+		if ((info[1]! & IORING_FEAT_EXT_ARG) === 0) {
 			native.uringClose!(this.#ring);
 			check(-EINVAL, 'io_uring_setup');
 		}
@@ -213,8 +216,16 @@ export class IoUringSelector<T = unknown, F extends FileDescriptorLike = FileDes
 	}
 
 	/** Appends one SQE record to the batch. */
-	#queue(opcode: number, fd: number, pollEvents: number, udLow: number, udHigh: number, addrLow: number, addrHigh: number,
-		sqeFlags = 0): void {
+	#queue(
+		opcode: number,
+		fd: number,
+		pollEvents: number,
+		udLow: number,
+		udHigh: number,
+		addrLow: number,
+		addrHigh: number,
+		sqeFlags = 0,
+	): void {
 		if (this.#batch.length < SQE * (this.#batched + 1)) {
 			const grown = new Int32Array(2 * this.#batch.length);
 			grown.set(this.#batch);
@@ -269,7 +280,11 @@ export class IoUringSelector<T = unknown, F extends FileDescriptorLike = FileDes
 		let done = 0;
 		while (done < this.#batched) {
 			const rest = this.#batched - done;
-			const n = native.uringQueue!(this.#ring, done === 0 ? this.#batch : this.#batch.subarray(SQE * done), rest);
+			const n = native.uringQueue!(
+				this.#ring,
+				done === 0 ? this.#batch : this.#batch.subarray(SQE * done),
+				rest,
+			);
 			done += n;
 			this.#unsubmitted += n;
 			if (done < this.#batched) {
@@ -356,20 +371,20 @@ export class IoUringSelector<T = unknown, F extends FileDescriptorLike = FileDes
 		for (;;) {
 			const n = native.uringReap!(this.#ring, cqes, CQ_ENTRIES);
 			for (let i = 0; i < CQE * n; i += CQE) {
-				const fd = cqes[i] as number;
-				const gen = cqes[i + 1] as number;
+				const fd = cqes[i]!;
+				const gen = cqes[i + 1]!;
 				if (gen === 0) {
 					continue; // A cancellation's own completion.
 				}
 
 				const slot = this.#slots.get(fd);
-				if (slot === undefined || slot.gen !== gen) {
+				if (slot?.gen !== gen) {
 					continue; // A cancelled or replaced request.
 				}
 
 				slot.gen = 0;
 				this.#dirty.add(fd);
-				const res = cqes[i + 2] as number;
+				const res = cqes[i + 2]!;
 				if (res === -ECANCELED) {
 					continue;
 				}

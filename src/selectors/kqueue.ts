@@ -72,7 +72,10 @@ function filterCount(events: number): number {
  * @typeParam T - type of the data attached to registrations
  * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class KqueueSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends BaseSelectorImpl<T, F> {
+export class KqueueSelector<
+	T = unknown,
+	F extends FileDescriptorLike = FileDescriptorLike,
+> extends BaseSelectorImpl<T, F> {
 	/** Whether kqueue exists here (macOS, BSD). */
 	static readonly available: boolean = typeof native.kqueue === 'function';
 
@@ -153,13 +156,14 @@ export class KqueueSelector<T = unknown, F extends FileDescriptorLike = FileDesc
 			return;
 		}
 
-		const errors = readFlags === 0
-			? this.#apply(fd, EVFILT_WRITE, writeFlags)
-			: (writeFlags === 0
-				? this.#apply(fd, EVFILT_READ, readFlags)
-				: this.#apply(fd, EVFILT_READ, readFlags, EVFILT_WRITE, writeFlags));
-		const readError = readFlags === 0 ? 0 : errors[0] as number;
-		let writeError = writeFlags === 0 ? 0 : errors[readFlags === 0 ? 0 : 1] as number;
+		const errors =
+			readFlags === 0
+				? this.#apply(fd, EVFILT_WRITE, writeFlags)
+				: writeFlags === 0
+					? this.#apply(fd, EVFILT_READ, readFlags)
+					: this.#apply(fd, EVFILT_READ, readFlags, EVFILT_WRITE, writeFlags);
+		const readError = readFlags === 0 ? 0 : errors[0]!;
+		let writeError = writeFlags === 0 ? 0 : errors[readFlags === 0 ? 0 : 1]!;
 		if (writeFlags === EV_ADD && readerGone(fd, writeError)) {
 			// See the class notes: reported writable from now on.
 			writeError = 0;
@@ -190,7 +194,7 @@ export class KqueueSelector<T = unknown, F extends FileDescriptorLike = FileDesc
 	#flagsFor(bit: number, oldEvents: number, newEvents: number): number {
 		const had = (oldEvents & bit) !== 0;
 		const wants = (newEvents & bit) !== 0;
-		return had === wants ? 0 : (wants ? EV_ADD : EV_DELETE);
+		return had === wants ? 0 : wants ? EV_ADD : EV_DELETE;
 	}
 
 	protected override _kernelAdd(fd: number, events: number): void {
@@ -252,7 +256,7 @@ export class KqueueSelector<T = unknown, F extends FileDescriptorLike = FileDesc
 		for (const fd of this.#broken) {
 			let seen = false;
 			for (let i = 0; i < PAIR * reported && !seen; i += PAIR) {
-				seen = ready[i] === fd && ((ready[i + 1] as number) & EVENT_WRITE) !== 0;
+				seen = ready[i] === fd && (ready[i + 1]! & EVENT_WRITE) !== 0;
 			}
 
 			if (!seen) {

@@ -17,7 +17,10 @@ import {pollBitsToEvents} from './events.js';
  * Not exported from the package's entry points; its declaration stays in
  * the .d.ts files because the public selector classes extend it.
  */
-export abstract class PollLikeSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends BaseSelectorImpl<T, F> {
+export abstract class PollLikeSelector<
+	T = unknown,
+	F extends FileDescriptorLike = FileDescriptorLike,
+> extends BaseSelectorImpl<T, F> {
 	/** The backend's "readable" bit (POLLIN, EPOLLIN). */
 	protected readonly _nativeRead: number;
 	/** The backend's "writable" bit (POLLOUT, EPOLLOUT). */
@@ -31,8 +34,10 @@ export abstract class PollLikeSelector<T = unknown, F extends FileDescriptorLike
 
 	/** `EVENT_*` mask → the backend's bits. */
 	protected _toNative(events: number): number {
-		return ((events & EVENT_READ) === 0 ? 0 : this._nativeRead)
-			| ((events & EVENT_WRITE) === 0 ? 0 : this._nativeWrite);
+		return (
+			((events & EVENT_READ) === 0 ? 0 : this._nativeRead) |
+			((events & EVENT_WRITE) === 0 ? 0 : this._nativeWrite)
+		);
 	}
 
 	/**

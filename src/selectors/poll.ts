@@ -38,7 +38,10 @@ const EVENTS_SHIFT = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 
  * @typeParam T - type of the data attached to registrations
  * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class PollSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends PollLikeSelector<T, F> {
+export class PollSelector<
+	T = unknown,
+	F extends FileDescriptorLike = FileDescriptorLike,
+> extends PollLikeSelector<T, F> {
 	/** `true` where the addon has poll(2): every supported platform. */
 	static readonly available: boolean = typeof native.poll === 'function';
 

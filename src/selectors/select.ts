@@ -30,7 +30,10 @@ const FD_SETSIZE = constant('FD_SETSIZE');
  * @typeParam T - type of the data attached to registrations
  * @typeParam F - type of the file objects registered (see {@link BaseSelector})
  */
-export class SelectSelector<T = unknown, F extends FileDescriptorLike = FileDescriptorLike> extends BaseSelectorImpl<T, F> {
+export class SelectSelector<
+	T = unknown,
+	F extends FileDescriptorLike = FileDescriptorLike,
+> extends BaseSelectorImpl<T, F> {
 	/** `true`: select(2) exists on every supported platform. */
 	static readonly available: boolean = typeof native.select === 'function';
 	/** The largest file descriptor plus one select(2) accepts on this platform. */
@@ -52,8 +55,11 @@ export class SelectSelector<T = unknown, F extends FileDescriptorLike = FileDesc
 	 */
 	protected override _kernelAdd(fd: number, events: number): void {
 		if (fd >= FD_SETSIZE) {
-			throw new ValueError(`filedescriptor out of range in select() (FD ${fd} >= FD_SETSIZE ${FD_SETSIZE}); `
-				+ 'use PollSelector or DefaultSelector', 'ERR_FD_SETSIZE');
+			throw new ValueError(
+				`filedescriptor out of range in select() (FD ${fd} >= FD_SETSIZE ${FD_SETSIZE}); ` +
+					'use PollSelector or DefaultSelector',
+				'ERR_FD_SETSIZE',
+			);
 		}
 
 		this.#table.add(fd, events);

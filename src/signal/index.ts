@@ -60,7 +60,6 @@ export const SIG_IGN = 1;
 /** What {@link signal} takes and returns. */
 export type Handler = typeof SIG_DFL | typeof SIG_IGN | SignalHandler;
 
-/* eslint-disable @typescript-eslint/naming-convention */
 export const SIGHUP = sig('SIGHUP');
 export const SIGINT = sig('SIGINT');
 export const SIGQUIT = sig('SIGQUIT');
@@ -109,7 +108,7 @@ export const ITIMER_REAL = sig('ITIMER_REAL');
 export const ITIMER_VIRTUAL = sig('ITIMER_VIRTUAL');
 /** SIGPROF's timer: V8's CPU profiler's signal; its default action ends the process. */
 export const ITIMER_PROF = sig('ITIMER_PROF');
-/* eslint-enable @typescript-eslint/naming-convention */
+
 export {NSIG};
 
 const KIND_DFL = 0;
@@ -138,13 +137,18 @@ let initialized = false;
 
 function mainThreadOnly(fn: string): void {
 	if (!isMainThread) {
-		throw new ValueError(`${fn} only works in main thread of the main interpreter`, 'ERR_SIGNAL_MAIN_THREAD');
+		throw new ValueError(
+			`${fn} only works in main thread of the main interpreter`,
+			'ERR_SIGNAL_MAIN_THREAD',
+		);
 	}
 }
 
 function toSignum(signalnum: unknown): number {
 	if (typeof signalnum !== 'number' || !Number.isInteger(signalnum)) {
-		throw new TypeError(`signalnum must be an integer, not ${signalnum === null ? 'null' : typeof signalnum}`);
+		throw new TypeError(
+			`signalnum must be an integer, not ${signalnum === null ? 'null' : typeof signalnum}`,
+		);
 	}
 
 	if (signalnum < 1 || signalnum >= NSIG) {
@@ -171,7 +175,7 @@ function remember(signum: number, kind: number): void {
 function chainTarget(signum: number, adding: boolean): Uint8Array | null {
 	const name = names.get(signum);
 	const listening = adding || (name !== undefined && process.listenerCount(name) > 0);
-	return listening ? nodeAction.get(signum) ?? null : null;
+	return listening ? (nodeAction.get(signum) ?? null) : null;
 }
 
 /** (Re-)installs this module's handler for `signum`, chaining as {@link chainTarget} says. */
@@ -200,8 +204,10 @@ function onListenerChange(adding: boolean, event: string | symbol): void {
 			install(signum, adding);
 		} catch (error) {
 			// Never make the user's process.on()/off() throw; say why the handler may be gone.
-			process.emitWarning(`node-selectors/signal could not re-install its ${event} handler: ${String(error)}`,
-				{code: 'ERR_SIGNAL_REINSTALL'});
+			process.emitWarning(
+				`node-selectors/signal could not re-install its ${event} handler: ${String(error)}`,
+				{code: 'ERR_SIGNAL_REINSTALL'},
+			);
 		}
 	}
 }
@@ -211,20 +217,23 @@ function init(): void {
 		return;
 	}
 
-	check(S.signalInit(() => {
-		try {
-			runPendingSignalHandlers();
-		} catch (error) {
-			// As an error thrown by a process.on() listener: uncaughtException.
-			process.nextTick(() => {
-				throw error;
-			});
-		}
-	}), 'signal');
-	process.on('newListener', event => {
+	check(
+		S.signalInit(() => {
+			try {
+				runPendingSignalHandlers();
+			} catch (error) {
+				// As an error thrown by a process.on() listener: uncaughtException.
+				process.nextTick(() => {
+					throw error;
+				});
+			}
+		}),
+		'signal',
+	);
+	process.on('newListener', (event: string | symbol) => {
 		onListenerChange(true, event);
 	});
-	process.on('removeListener', event => {
+	process.on('removeListener', (event: string | symbol) => {
 		onListenerChange(false, event);
 	});
 	initialized = true;
@@ -270,7 +279,10 @@ export function signal(signalnum: number, handler: Handler): Handler {
 		mine.set(signum, KIND_IGN);
 	} else if (mine.has(signum)) {
 		const saved = nodeAction.get(signum);
-		check(S.sigactionSet(signum, saved === undefined ? KIND_DFL : RESTORE_SAVED, saved ?? scratch), 'sigaction');
+		check(
+			S.sigactionSet(signum, saved === undefined ? KIND_DFL : RESTORE_SAVED, saved ?? scratch),
+			'sigaction',
+		);
 		mine.delete(signum);
 	}
 
@@ -387,7 +399,10 @@ function toSeconds(value: unknown, name: string): number {
  * @throws {OSError} EINVAL for an unknown timer
  */
 export function setitimer(which: number, seconds: number, interval = 0): [seconds: number, interval: number] {
-	check(S.setitimer(which, toSeconds(seconds, 'seconds'), toSeconds(interval, 'interval'), itimerOut), 'setitimer');
+	check(
+		S.setitimer(which, toSeconds(seconds, 'seconds'), toSeconds(interval, 'interval'), itimerOut),
+		'setitimer',
+	);
 	return [itimerOut[0] ?? 0, itimerOut[1] ?? 0];
 }
 

@@ -98,7 +98,7 @@ export function runPendingSignalHandlers(): void {
 		const queue = deferred.splice(0);
 		const n = S.signalTake(taken);
 		for (let i = 0; i < n; i++) {
-			const signum = taken[i] as number;
+			const signum = taken[i]!;
 			if (!queue.includes(signum)) {
 				queue.push(signum);
 			}
@@ -106,7 +106,7 @@ export function runPendingSignalHandlers(): void {
 
 		reportWakeupError();
 		for (let i = 0; i < queue.length; i++) {
-			const signum = queue[i] as number;
+			const signum = queue[i]!;
 			const handler = handlers.get(signum);
 			if (handler === undefined) {
 				continue;
@@ -134,6 +134,7 @@ function reportWakeupError(): void {
 		return;
 	}
 
-	process.emitWarning(`Exception ignored when trying to write to the signal wakeup fd: [Errno ${errno}]`,
-		{code: 'ERR_SIGNAL_WAKEUP_FD'});
+	process.emitWarning(`Exception ignored when trying to write to the signal wakeup fd: [Errno ${errno}]`, {
+		code: 'ERR_SIGNAL_WAKEUP_FD',
+	});
 }

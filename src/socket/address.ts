@@ -23,7 +23,15 @@ import {toInt32, typeName} from '../args.js';
 import {argRangeError, argTypeError, GaiError, OSError} from '../errors.js';
 import {native, type NativeAddress} from '../native.js';
 import {
-	AF_INET, AF_INET6, AF_NETLINK, AF_PACKET, AF_UNIX, AF_UNSPEC, EAI_NONAME, EAI_SYSTEM, SOCK_DGRAM,
+	AF_INET,
+	AF_INET6,
+	AF_NETLINK,
+	AF_PACKET,
+	AF_UNIX,
+	AF_UNSPEC,
+	EAI_NONAME,
+	EAI_SYSTEM,
+	SOCK_DGRAM,
 } from './constants.js';
 
 /** An AF_INET address: `[host, port]`. */
@@ -62,7 +70,13 @@ export type Address =
 	| readonly [pid: number, groups: number];
 
 /** One getaddrinfo result, Python's `(family, type, proto, canonname, sockaddr)`. */
-export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: SocketAddress];
+export type AddrInfo = [
+	family: number,
+	type: number,
+	proto: number,
+	canonname: string,
+	sockaddr: SocketAddress,
+];
 
 /**
  * An address in the addon's form, as {@link parseAddress} returns it: what
@@ -127,13 +141,18 @@ export function parseAddress(family: number, address: unknown, fn: string): Sock
 		const v6 = family === AF_INET6;
 		const name = v6 ? 'AF_INET6' : 'AF_INET';
 		if (!Array.isArray(address)) {
-			throw argTypeError(`${fn}(): ${name} address must be an array [host, port${v6 ? ', flowinfo, scopeId' : ''}], not ${typeName(address)}`);
+			throw argTypeError(
+				`${fn}(): ${name} address must be an array [host, port${v6 ? ', flowinfo, scopeId' : ''}], not ${typeName(address)}`,
+			);
 		}
 
 		if (v6 ? address.length < 2 || address.length > 4 : address.length !== 2) {
-			throw argTypeError(v6
-				? `${fn}(): AF_INET6 address must be [host, port] or [host, port, flowinfo, scopeId]`
-				: `${fn}(): AF_INET address must be a pair [host, port]`, 'ERR_INVALID_ARG_VALUE');
+			throw argTypeError(
+				v6
+					? `${fn}(): AF_INET6 address must be [host, port] or [host, port, flowinfo, scopeId]`
+					: `${fn}(): AF_INET address must be a pair [host, port]`,
+				'ERR_INVALID_ARG_VALUE',
+			);
 		}
 
 		const host: unknown = address[0];
@@ -179,7 +198,11 @@ export function parseAddress(family: number, address: unknown, fn: string): Sock
 		// A resolved IPv6 name brings its scope id, unless the address gave one.
 		const resolvedScope = resolved.length === 5 ? resolved[4] : 0;
 		return {
-			family, host: (resolved[1] as string | undefined) ?? '', port, flowinfo, scopeId: scopeId ?? resolvedScope,
+			family,
+			host: (resolved[1] as string | undefined) ?? '',
+			port,
+			flowinfo,
+			scopeId: scopeId ?? resolvedScope,
 			label: host,
 		};
 	}
@@ -193,7 +216,9 @@ export function parseAddress(family: number, address: unknown, fn: string): Sock
 		// kernel reports the rest); Python: OSError "AF_UNIX path too long".
 		if (address.length > SUN_PATH_MAX / 3 && Buffer.byteLength(address) > SUN_PATH_MAX) {
 			throw new OSError(osConstants.errno.ENAMETOOLONG, undefined, {
-				syscall: fn, address, message: `${fn}(): AF_UNIX path too long`,
+				syscall: fn,
+				address,
+				message: `${fn}(): AF_UNIX path too long`,
 			});
 		}
 
@@ -226,7 +251,9 @@ function uintField(value: unknown, name: string, max: number, fn: string): numbe
 /** `[pid, groups]`, two C unsigned ints (CPython's getsockaddrarg, AF_NETLINK). */
 function netlinkAddress(family: number, address: unknown, fn: string): SockAddr {
 	if (!Array.isArray(address) || address.length !== 2) {
-		throw argTypeError(`${fn}(): AF_NETLINK address must be a pair [pid, groups], not ${typeName(address)}`);
+		throw argTypeError(
+			`${fn}(): AF_NETLINK address must be a pair [pid, groups], not ${typeName(address)}`,
+		);
 	}
 
 	const pid = uintField(address[0], 'pid', 0xffff_ffff, fn);
@@ -241,7 +268,9 @@ function netlinkAddress(family: number, address: unknown, fn: string): SockAddr 
  */
 function packetAddress(family: number, address: unknown, fn: string): SockAddr {
 	if (!Array.isArray(address) || address.length < 2 || address.length > 5) {
-		throw argTypeError(`${fn}(): AF_PACKET address must be [ifname, proto, pkttype?, hatype?, addr?], not ${typeName(address)}`);
+		throw argTypeError(
+			`${fn}(): AF_PACKET address must be [ifname, proto, pkttype?, hatype?, addr?], not ${typeName(address)}`,
+		);
 	}
 
 	const ifname: unknown = address[0];
@@ -259,7 +288,10 @@ function packetAddress(family: number, address: unknown, fn: string): SockAddr {
 	}
 
 	if (addr !== undefined && addr.byteLength > 0) {
-		throw argTypeError(`${fn}(): a hardware address in an AF_PACKET address is not supported`, 'ERR_INVALID_ARG_VALUE');
+		throw argTypeError(
+			`${fn}(): a hardware address in an AF_PACKET address is not supported`,
+			'ERR_INVALID_ARG_VALUE',
+		);
 	}
 
 	return {family, host: ifname, port: proto, flowinfo: pkttype, scopeId: hatype, label: ifname};
@@ -299,7 +331,10 @@ function resolveHost(host: string, family: number): string | NativeAddress {
 }
 
 /** @internal */
-export function gaiError(result: {readonly eai: number; readonly errno: number; readonly message: string}, host: string | null): OSError {
+export function gaiError(
+	result: {readonly eai: number; readonly errno: number; readonly message: string},
+	host: string | null,
+): OSError {
 	if (result.eai === EAI_SYSTEM && result.errno !== 0) {
 		return OSError.fromErrno(result.errno, 'getaddrinfo', host === null ? {} : {address: host});
 	}
@@ -317,11 +352,11 @@ export function gaiError(result: {readonly eai: number; readonly errno: number; 
 export function toAddress(na: NativeAddress): SocketAddress | null {
 	const family = na[0];
 	if (family === AF_INET) {
-		return [na[1] as string, na[2] as number];
+		return [na[1] as string, na[2]!];
 	}
 
 	if (family === AF_INET6) {
-		return [na[1] as string, na[2] as number, na[3] as number, na[4] as number];
+		return [na[1] as string, na[2]!, na[3]!, na[4]!];
 	}
 
 	if (family === AF_UNIX) {
@@ -329,12 +364,18 @@ export function toAddress(na: NativeAddress): SocketAddress | null {
 	}
 
 	if (family === AF_NETLINK && AF_NETLINK !== undefined) {
-		return [na[1] as unknown as number, na[2] as number] satisfies NetlinkAddress as unknown as SocketAddress;
+		return [na[1] as unknown as number, na[2]!] satisfies NetlinkAddress as unknown as SocketAddress;
 	}
 
 	if (family === AF_PACKET && AF_PACKET !== undefined) {
 		const packet = na as unknown as readonly [number, string, number, number, number, Buffer];
-		return [packet[1], packet[2], packet[3], packet[4], packet[5]] satisfies PacketAddress as unknown as SocketAddress;
+		return [
+			packet[1],
+			packet[2],
+			packet[3],
+			packet[4],
+			packet[5],
+		] satisfies PacketAddress as unknown as SocketAddress;
 	}
 
 	return null;
@@ -360,7 +401,14 @@ export function toAddress(na: NativeAddress): SocketAddress | null {
  * at the NUL and resolves the rest (`'127.0.0.1\0evil.example'` is 127.0.0.1); this one
  * refuses it, as `connect`/`bind`/`sendto` do in both.
  */
-export function getaddrinfo(host: string | null, port: string | number | null, family = AF_UNSPEC, type = 0, proto = 0, flags = 0): AddrInfo[] {
+export function getaddrinfo(
+	host: string | null,
+	port: string | number | null,
+	family = AF_UNSPEC,
+	type = 0,
+	proto = 0,
+	flags = 0,
+): AddrInfo[] {
 	if (host !== null && typeof host !== 'string') {
 		throw argTypeError(`getaddrinfo(): host must be a string or null, not ${typeName(host)}`);
 	}
@@ -374,13 +422,19 @@ export function getaddrinfo(host: string | null, port: string | number | null, f
 		service = null;
 	} else if (typeof port === 'number') {
 		if (!Number.isInteger(port)) {
-			throw argTypeError(`getaddrinfo(): port must be an integer, a string or null, not ${port}`, 'ERR_INVALID_ARG_VALUE');
+			throw argTypeError(
+				`getaddrinfo(): port must be an integer, a string or null, not ${port}`,
+				'ERR_INVALID_ARG_VALUE',
+			);
 		}
 
 		service = String(port);
 	} else if (typeof port === 'string') {
 		if (port.includes('\0')) {
-			throw argTypeError('getaddrinfo(): port must not contain null character', 'ERR_INVALID_ARG_VALUE');
+			throw argTypeError(
+				'getaddrinfo(): port must not contain null character',
+				'ERR_INVALID_ARG_VALUE',
+			);
 		}
 
 		service = port;
@@ -388,8 +442,14 @@ export function getaddrinfo(host: string | null, port: string | number | null, f
 		throw argTypeError(`getaddrinfo(): port must be an integer, a string or null, not ${typeName(port)}`);
 	}
 
-	const result = native.getaddrinfo(host, service, toInt32(family, 'family'), toInt32(type, 'type'),
-		toInt32(proto, 'proto'), toInt32(flags, 'flags'));
+	const result = native.getaddrinfo(
+		host,
+		service,
+		toInt32(family, 'family'),
+		toInt32(type, 'type'),
+		toInt32(proto, 'proto'),
+		toInt32(flags, 'flags'),
+	);
 	if (!Array.isArray(result)) {
 		throw gaiError(result, host);
 	}

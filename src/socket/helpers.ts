@@ -9,7 +9,15 @@ import {C, native} from '../native.js';
 import {argTypeError, GaiError, OSError, ValueError, check} from '../errors.js';
 import {type Address, getaddrinfo} from './address.js';
 import {
-	AF_INET, AF_INET6, AF_UNIX, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT,
+	AF_INET,
+	AF_INET6,
+	AF_UNIX,
+	IPPROTO_IPV6,
+	IPV6_V6ONLY,
+	SOCK_STREAM,
+	SOL_SOCKET,
+	SO_REUSEADDR,
+	SO_REUSEPORT,
 } from './constants.js';
 import {getdefaulttimeout, Socket} from './socket.js';
 
@@ -29,7 +37,11 @@ const pairOut = new Int32Array(2);
  * @throws {TypeError} if an argument is not an integer
  * @throws {OSError} EAFNOSUPPORT, EMFILE …
  */
-export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM, proto = 0): [Socket, Socket] {
+export function socketpair(
+	family: number = AF_UNIX,
+	type: number = SOCK_STREAM,
+	proto = 0,
+): [Socket, Socket] {
 	const fam = toInt32(family, 'family');
 	const typ = toInt32(type, 'type');
 	const pro = toInt32(proto, 'proto');
@@ -94,8 +106,12 @@ export interface CreateConnectionOptions {
  * @throws {GaiError} if the host does not resolve
  * @throws {TypeError} for a wrongly shaped address, or a host name with a NUL character (`ERR_INVALID_ARG_VALUE`, refused as by {@link getaddrinfo})
  */
-export function createConnection(address: readonly [host: string, port: number], timeout?: number | null,
-	sourceAddress?: Address | null, options: CreateConnectionOptions = {}): Socket {
+export function createConnection(
+	address: readonly [host: string, port: number],
+	timeout?: number | null,
+	sourceAddress?: Address | null,
+	options: CreateConnectionOptions = {},
+): Socket {
 	if (!Array.isArray(address) || address.length !== 2) {
 		throw argTypeError(`createConnection(): address must be [host, port], not ${typeName(address)}`);
 	}
@@ -128,7 +144,9 @@ export function createConnection(address: readonly [host: string, port: number],
 	}
 
 	if (errors.length === 0) {
-		throw new OSError(0, 'getaddrinfo returns an empty list', {message: 'getaddrinfo returns an empty list'});
+		throw new OSError(0, 'getaddrinfo returns an empty list', {
+			message: 'getaddrinfo returns an empty list',
+		});
 	}
 
 	if (options.allErrors === true) {
@@ -228,10 +246,16 @@ export function createServer(address: Address, options: CreateServerOptions = {}
 			// A name that does not resolve is reported as it is (its message
 			// names the host already); every other OSError gets the address.
 			if (error instanceof OSError && !(error instanceof GaiError)) {
-				const Class = error.constructor as new (errno: number, strerror?: string, options?: object) => OSError;
+				const Class = error.constructor as new (
+					errno: number,
+					strerror?: string,
+					options?: object,
+				) => OSError;
 				const message = `[Errno ${error.errno}] ${error.strerror} (while attempting to bind on address ${JSON.stringify(address)})`;
 				throw new Class(error.errno, error.strerror, {
-					syscall: 'bind', message, cause: error,
+					syscall: 'bind',
+					message,
+					cause: error,
 					...(error.address === undefined ? {} : {address: error.address}),
 					...(error.port === undefined ? {} : {port: error.port}),
 				});

@@ -87,8 +87,16 @@ export {waitSliceMs, WORKER_WAIT_SLICE_MS};
  * @returns the step's result, its final failure code (< 0, errno in the low 16 bits, see {@link ioErrno}), or {@link TIMED_OUT}
  * @throws {OSError} only if poll() itself fails
  */
-export function sockCall<R, A, B, C, D>(fd: number, timeoutMs: number, wait: number, step: Step<R, A, B, C, D>,
-	a: A, b: B, c: C, d: D): R | number {
+export function sockCall<R, A, B, C, D>(
+	fd: number,
+	timeoutMs: number,
+	wait: number,
+	step: Step<R, A, B, C, D>,
+	a: A,
+	b: B,
+	c: C,
+	d: D,
+): R | number {
 	let deadline = Number.NaN;
 	let want = (wait & WAIT_FIRST) === 0 ? 0 : wait & WAIT_DIRECTIONS;
 	for (;;) {

@@ -144,7 +144,7 @@ export class SocketFile implements Disposable, Iterable<Buffer> {
 			}
 		}
 
-		return chunks.length === 1 ? chunks[0] ?? Buffer.alloc(0) : Buffer.concat(chunks, have);
+		return chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks, have);
 	}
 
 	/**
@@ -384,7 +384,9 @@ export class SocketFile implements Disposable, Iterable<Buffer> {
 
 		if (this.#timedOut) {
 			// Python's OSError here carries no errno.
-			throw new OSError(0, 'cannot read from timed out object', {message: 'cannot read from timed out object'});
+			throw new OSError(0, 'cannot read from timed out object', {
+				message: 'cannot read from timed out object',
+			});
 		}
 
 		if (this.#rend === this.#rbuf.length) {
@@ -466,7 +468,7 @@ export function makefileMode(mode: unknown, buffering: unknown): [boolean, boole
 
 	const readable = mode.includes('r');
 	const writable = mode.includes('w');
-	if (![...mode].every((c) => c === 'r' || c === 'w' || c === 'b') || (!readable && !writable)) {
+	if (![...mode].every(c => c === 'r' || c === 'w' || c === 'b') || (!readable && !writable)) {
 		throw new ValueError(`invalid mode '${mode}' (only r, w, b allowed)`, 'ERR_INVALID_ARG_VALUE');
 	}
 
@@ -474,13 +476,18 @@ export function makefileMode(mode: unknown, buffering: unknown): [boolean, boole
 	let size = DEFAULT_BUFFER_SIZE;
 	if (buffering !== undefined && buffering !== null) {
 		if (typeof buffering !== 'number' || !Number.isInteger(buffering)) {
-			throw argTypeError(`makefile(): buffering must be an integer or null, not ${typeName(buffering)}`);
+			throw argTypeError(
+				`makefile(): buffering must be an integer or null, not ${typeName(buffering)}`,
+			);
 		}
 
 		if (buffering === 0) {
-			throw new ValueError(binary
-				? 'unbuffered socket files are not supported: use the socket itself'
-				: 'unbuffered streams must be binary', 'ERR_INVALID_ARG_VALUE');
+			throw new ValueError(
+				binary
+					? 'unbuffered socket files are not supported: use the socket itself'
+					: 'unbuffered streams must be binary',
+				'ERR_INVALID_ARG_VALUE',
+			);
 		}
 
 		if (buffering > 0) {
@@ -492,7 +499,11 @@ export function makefileMode(mode: unknown, buffering: unknown): [boolean, boole
 }
 
 const ENCODINGS: ReadonlyMap<string, 'utf-8' | 'latin1'> = new Map([
-	['utf-8', 'utf-8'], ['utf8', 'utf-8'], ['latin-1', 'latin1'], ['latin1', 'latin1'], ['iso-8859-1', 'latin1'],
+	['utf-8', 'utf-8'],
+	['utf8', 'utf-8'],
+	['latin-1', 'latin1'],
+	['latin1', 'latin1'],
+	['iso-8859-1', 'latin1'],
 ]);
 
 /**
@@ -522,17 +533,26 @@ export class TextSocketFile implements Disposable, Iterable<string> {
 	constructor(file: SocketFile, mode: string, options: MakefileOptions) {
 		const encoding = ENCODINGS.get((options.encoding ?? 'utf-8').toLowerCase());
 		if (encoding === undefined) {
-			throw new ValueError(`unknown encoding: ${String(options.encoding)} (utf-8 and latin-1 are supported)`, 'ERR_UNKNOWN_ENCODING');
+			throw new ValueError(
+				`unknown encoding: ${String(options.encoding)} (utf-8 and latin-1 are supported)`,
+				'ERR_UNKNOWN_ENCODING',
+			);
 		}
 
 		const errors = options.errors ?? 'strict';
 		if (errors !== 'strict' && errors !== 'replace') {
-			throw new ValueError(`unsupported errors value: ${String(errors)} ('strict' or 'replace')`, 'ERR_INVALID_ARG_VALUE');
+			throw new ValueError(
+				`unsupported errors value: ${String(errors)} ('strict' or 'replace')`,
+				'ERR_INVALID_ARG_VALUE',
+			);
 		}
 
 		const newline = options.newline ?? null;
 		if (newline !== null && !['', '\n', '\r', '\r\n'].includes(newline)) {
-			throw new ValueError(`illegal newline value: ${JSON.stringify(newline)}`, 'ERR_INVALID_ARG_VALUE');
+			throw new ValueError(
+				`illegal newline value: ${JSON.stringify(newline)}`,
+				'ERR_INVALID_ARG_VALUE',
+			);
 		}
 
 		this.#file = file;
@@ -657,9 +677,10 @@ export class TextSocketFile implements Disposable, Iterable<string> {
 			throw argTypeError(`write() argument must be str, not ${typeName(text)}`);
 		}
 
-		const out = this.#newline === null || this.#newline === '' || this.#newline === '\n'
-			? text
-			: text.replaceAll('\n', this.#newline);
+		const out =
+			this.#newline === null || this.#newline === '' || this.#newline === '\n'
+				? text
+				: text.replaceAll('\n', this.#newline);
 		this.#file.write(Buffer.from(out, this.encoding === 'utf-8' ? 'utf8' : 'latin1'));
 		return text.length;
 	}
@@ -727,7 +748,8 @@ export class TextSocketFile implements Disposable, Iterable<string> {
 		}
 
 		const end = bytes.length === 0;
-		let text = this.#decoder === null ? bytes.toString('latin1') : this.#decoder.decode(bytes, {stream: !end});
+		let text =
+			this.#decoder === null ? bytes.toString('latin1') : this.#decoder.decode(bytes, {stream: !end});
 		if (end) {
 			this.#eof = true;
 		}

@@ -25,10 +25,20 @@ import {ioError, sockCall, WAIT_READ} from './io.js';
 export type AncillaryItem = [level: number, type: number, data: Buffer];
 
 /** What {@link Socket.recvmsg} returns: `(data, ancdata, msg_flags, address)`. */
-export type RecvmsgResult = [data: Buffer, ancdata: AncillaryItem[], msgFlags: number, address: SocketAddress | null];
+export type RecvmsgResult = [
+	data: Buffer,
+	ancdata: AncillaryItem[],
+	msgFlags: number,
+	address: SocketAddress | null,
+];
 
 /** What {@link Socket.recvmsgInto} returns: `(nbytes, ancdata, msg_flags, address)`. */
-export type RecvmsgIntoResult = [nbytes: number, ancdata: AncillaryItem[], msgFlags: number, address: SocketAddress | null];
+export type RecvmsgIntoResult = [
+	nbytes: number,
+	ancdata: AncillaryItem[],
+	msgFlags: number,
+	address: SocketAddress | null,
+];
 
 /** The size of a C int, the unit of SCM_RIGHTS data. */
 const INT_SIZE = 4;
@@ -82,9 +92,15 @@ export function CMSG_SPACE(length: number): number {
  * @internal
  */
 export function toBufferList(buffers: unknown, fn: string): BytesLike[] {
-	if (buffers === null || typeof buffers !== 'object' || !(Symbol.iterator in buffers)
-		|| ArrayBuffer.isView(buffers)) {
-		throw argTypeError(`${fn}() argument 1 must be an iterable of bytes-like objects, not ${typeName(buffers)}`);
+	if (
+		buffers === null ||
+		typeof buffers !== 'object' ||
+		!(Symbol.iterator in buffers) ||
+		ArrayBuffer.isView(buffers)
+	) {
+		throw argTypeError(
+			`${fn}() argument 1 must be an iterable of bytes-like objects, not ${typeName(buffers)}`,
+		);
 	}
 
 	const list = [...(buffers as Iterable<unknown>)];
@@ -149,13 +165,28 @@ export function toAncbufsize(value: unknown, fn: string): number {
  *
  * @internal
  */
-export function sendmsgStep(fd: number, buffers: readonly BytesLike[],
-	ancdata: ReadonlyArray<readonly [number, number, BytesLike]>, flags: number, addr: SockAddr | null): number {
+export function sendmsgStep(
+	fd: number,
+	buffers: readonly BytesLike[],
+	ancdata: ReadonlyArray<readonly [number, number, BytesLike]>,
+	flags: number,
+	addr: SockAddr | null,
+): number {
 	if (addr === null) {
 		return native.sendmsg(fd, buffers, ancdata, flags, -1, '', 0, 0, 0);
 	}
 
-	return native.sendmsg(fd, buffers, ancdata, flags, addr.family, addr.host, addr.port, addr.flowinfo, addr.scopeId);
+	return native.sendmsg(
+		fd,
+		buffers,
+		ancdata,
+		flags,
+		addr.family,
+		addr.host,
+		addr.port,
+		addr.flowinfo,
+		addr.scopeId,
+	);
 }
 
 /** The control buffer for `size` bytes: its own ArrayBuffer, so aligned for struct cmsghdr. */
@@ -165,7 +196,11 @@ function controlBuffer(size: number): Buffer {
 
 /** The ancillary items of a recvmsg result, each with a copy of its data. */
 function ancillaryItems(control: Buffer, message: NativeMessage): AncillaryItem[] {
-	return message[3].map(([level, type, offset, length]) => [level, type, Buffer.from(control.subarray(offset, offset + length))]);
+	return message[3].map(([level, type, offset, length]) => [
+		level,
+		type,
+		Buffer.from(control.subarray(offset, offset + length)),
+	]);
 }
 
 /**
@@ -173,8 +208,13 @@ function ancillaryItems(control: Buffer, message: NativeMessage): AncillaryItem[
  *
  * @internal
  */
-export function recvmsgCall(fd: number, timeoutMs: number, buffers: readonly BytesLike[], ancbufsize: number,
-	flags: number): [NativeMessage, AncillaryItem[]] {
+export function recvmsgCall(
+	fd: number,
+	timeoutMs: number,
+	buffers: readonly BytesLike[],
+	ancbufsize: number,
+	flags: number,
+): [NativeMessage, AncillaryItem[]] {
 	const control = controlBuffer(ancbufsize);
 	const ret = sockCall(fd, timeoutMs, WAIT_READ, native.recvmsg, buffers, control, flags, undefined);
 	if (typeof ret === 'number') {
@@ -189,8 +229,13 @@ export function recvmsgCall(fd: number, timeoutMs: number, buffers: readonly Byt
  *
  * @internal
  */
-export function recvmsgBytes(fd: number, timeoutMs: number, bufsize: number, ancbufsize: number,
-	flags: number): RecvmsgResult {
+export function recvmsgBytes(
+	fd: number,
+	timeoutMs: number,
+	bufsize: number,
+	ancbufsize: number,
+	flags: number,
+): RecvmsgResult {
 	const n = toBufsize(bufsize, 'recvmsg');
 	const anc = toAncbufsize(ancbufsize, 'recvmsg');
 	const buf = receiveBuffer(n);
@@ -219,7 +264,12 @@ function rightsFds(items: readonly AncillaryItem[]): number[] {
 
 /** What {@link sendFds} and {@link recvFds} need of a socket (a {@link Socket} has it). */
 export interface MessageSocket {
-	sendmsg(buffers: Iterable<BytesLike>, ancdata?: Iterable<readonly [number, number, BytesLike]>, flags?: number, address?: unknown): number;
+	sendmsg(
+		buffers: Iterable<BytesLike>,
+		ancdata?: Iterable<readonly [number, number, BytesLike]>,
+		flags?: number,
+		address?: unknown,
+	): number;
 	recvmsg(bufsize: number, ancbufsize?: number, flags?: number): RecvmsgResult;
 }
 
@@ -247,14 +297,19 @@ function requireRights(): number {
  * @throws {TypeError} if `fds` is not an iterable of integers
  * @throws {OSError} EBADF if an fd is not open, ETOOMANYREFS/EINVAL past the kernel's limit (253 per message on Linux), and as {@link Socket.sendmsg}
  */
-export function sendFds(sock: MessageSocket, buffers: Iterable<BytesLike>, fds: Iterable<number>, flags = 0,
-	address?: unknown): number {
+export function sendFds(
+	sock: MessageSocket,
+	buffers: Iterable<BytesLike>,
+	fds: Iterable<number>,
+	flags = 0,
+	address?: unknown,
+): number {
 	const rights = requireRights();
 	if (fds === null || typeof fds !== 'object' || !(Symbol.iterator in fds)) {
 		throw argTypeError(`send_fds(): fds must be an iterable of integers, not ${typeName(fds)}`);
 	}
 
-	const list = Int32Array.from(fds as Iterable<unknown>, (fd) => toInt32(fd, 'fd'));
+	const list = Int32Array.from(fds as Iterable<unknown>, fd => toInt32(fd, 'fd'));
 	return sock.sendmsg(buffers, [[SOL_SOCKET, rights, list]], flags, address);
 }
 
@@ -280,7 +335,12 @@ export function sendFds(sock: MessageSocket, buffers: Iterable<BytesLike>, fds: 
  * @throws {RangeError} if `maxfds` is negative or too large
  * @throws {BlockingIOError | TimeoutError | OSError} as {@link Socket.recv}
  */
-export function recvFds(sock: MessageSocket, bufsize: number, maxfds: number, flags = 0): [data: Buffer, fds: number[], msgFlags: number, address: SocketAddress | null] {
+export function recvFds(
+	sock: MessageSocket,
+	bufsize: number,
+	maxfds: number,
+	flags = 0,
+): [data: Buffer, fds: number[], msgFlags: number, address: SocketAddress | null] {
 	requireRights();
 	const max = toInt32(maxfds, 'maxfds');
 	if (max < 0 || max > CMSG_MAX / INT_SIZE) {

@@ -23,7 +23,15 @@ import {byteLength, type BytesLike} from '../bytes.js';
 import {argRangeError, argTypeError, OSError, ValueError} from '../errors.js';
 import {native} from '../native.js';
 import {gaiError, getaddrinfo} from './address.js';
-import {AF_INET, AF_INET6, AF_UNSPEC, AI_CANONNAME, EAI_NONAME, NI_NAMEREQD, SOCK_STREAM} from './constants.js';
+import {
+	AF_INET,
+	AF_INET6,
+	AF_UNSPEC,
+	AI_CANONNAME,
+	EAI_NONAME,
+	NI_NAMEREQD,
+	SOCK_STREAM,
+} from './constants.js';
 
 const E = osConstants.errno;
 const bigEndian = endianness() === 'BE';
@@ -73,7 +81,7 @@ export function gethostbyname(host: string): string {
 	const name = stringArg(host, 'host', 'gethostbyname');
 	for (const [, , , , address] of getaddrinfo(name, null, AF_INET)) {
 		if (Array.isArray(address)) {
-			return address[0] as string;
+			return address[0];
 		}
 	}
 
@@ -100,6 +108,8 @@ export function gethostbynameEx(host: string): [hostname: string, aliases: strin
 		}
 	}
 
+	// An empty canonical name (none asked or given) falls back to the name too.
+	// eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
 	return [results[0]?.[3] || name, [], addresses];
 }
 
@@ -144,7 +154,7 @@ export function getfqdn(name = ''): string {
 
 	try {
 		const [hostname, aliases] = gethostbyaddr(host);
-		return [hostname, ...aliases].find((n) => n.includes('.')) ?? hostname;
+		return [hostname, ...aliases].find(n => n.includes('.')) ?? hostname;
 	} catch (error) {
 		if (error instanceof OSError) {
 			return host; // Python: "except error: pass"
@@ -164,7 +174,10 @@ export function getfqdn(name = ''): string {
  * @throws {TypeError} if `sockaddr` is not a 2- to 4-item array `[string, int, …]`
  * @throws {GaiError} EAI_NONAME for a host that is not a numeric address (Python's "Name or service not known"), or the lookup's failure
  */
-export function getnameinfo(sockaddr: readonly [string, number, number?, number?], flags: number): [host: string, service: string] {
+export function getnameinfo(
+	sockaddr: readonly [string, number, number?, number?],
+	flags: number,
+): [host: string, service: string] {
 	if (!Array.isArray(sockaddr) || sockaddr.length < 2 || sockaddr.length > 4) {
 		throw argTypeError(`getnameinfo() argument 1 must be a tuple, not ${typeName(sockaddr)}`);
 	}
@@ -182,7 +195,14 @@ export function getnameinfo(sockaddr: readonly [string, number, number?, number?
 	}
 
 	const family = host.includes(':') ? AF_INET6 : AF_INET;
-	const ret = native.getnameinfo(family, host, port, flowinfo, scopeId < 0 ? 0 : scopeId, toInt32(flags, 'flags'));
+	const ret = native.getnameinfo(
+		family,
+		host,
+		port,
+		flowinfo,
+		scopeId < 0 ? 0 : scopeId,
+		toInt32(flags, 'flags'),
+	);
 	if (Array.isArray(ret)) {
 		return [ret[0], ret[1]];
 	}
@@ -278,7 +298,9 @@ export function inetNtoa(packed: BytesLike): string {
 		throw osError(E.EINVAL, 'packed IP wrong length for inet_ntoa', 'inet_ntoa');
 	}
 
-	const bytes = ArrayBuffer.isView(packed) ? new Uint8Array(packed.buffer, packed.byteOffset, 4) : new Uint8Array(packed);
+	const bytes = ArrayBuffer.isView(packed)
+		? new Uint8Array(packed.buffer, packed.byteOffset, 4)
+		: new Uint8Array(packed);
 	return [...bytes].join('.');
 }
 
@@ -303,7 +325,9 @@ function swap16(x: number): number {
 }
 
 function swap32(x: number): number {
-	return bigEndian ? x : (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+	return bigEndian
+		? x
+		: (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
 }
 
 /**

@@ -38,12 +38,14 @@ function sourceFd(file: unknown): number {
 		if (typeof (file as {fileno?: unknown}).fileno === 'function') {
 			fd = (file as {fileno(): unknown}).fileno();
 		} else if ('fd' in file) {
-			fd = (file as {fd: unknown}).fd;
+			fd = file.fd;
 		}
 	}
 
 	if (typeof fd !== 'number' || !Number.isInteger(fd)) {
-		throw argTypeError(`sendfile(): file must be an fd, a FileHandle or an object with fileno(), not ${typeName(file)}`);
+		throw argTypeError(
+			`sendfile(): file must be an fd, a FileHandle or an object with fileno(), not ${typeName(file)}`,
+		);
 	}
 
 	if (fd < 0) {
@@ -64,8 +66,14 @@ function sendfileStep(fd: number, inFd: number, offset: number, count: number): 
  * @returns the bytes sent
  * @internal
  */
-export function socketSendfile(fd: number, type: number, timeoutMs: number, file: unknown, offset: unknown,
-	count: unknown): number {
+export function socketSendfile(
+	fd: number,
+	type: number,
+	timeoutMs: number,
+	file: unknown,
+	offset: unknown,
+	count: unknown,
+): number {
 	const inFd = sourceFd(file);
 	const start = toOffset(offset, 'offset');
 	if (count !== null && count !== undefined) {
@@ -116,13 +124,28 @@ function seekTo(inFd: number, position: number): void {
  * The zero-copy path. @returns the bytes sent, or -1 when the kernel refused
  * the first sendfile(2) (CPython's `_GiveupOnSendfile`: use send() instead)
  */
-function viaSendfile(fd: number, timeoutMs: number, inFd: number, start: number, limit: number, block: number): number {
+function viaSendfile(
+	fd: number,
+	timeoutMs: number,
+	inFd: number,
+	start: number,
+	limit: number,
+	block: number,
+): number {
 	let total = 0;
 	try {
 		while (total < limit) {
 			const left = limit - total;
-			const ret = sockCall(fd, timeoutMs, WAIT_WRITE, sendfileStep, inFd, start + total, left < block ? left : block,
-				undefined);
+			const ret = sockCall(
+				fd,
+				timeoutMs,
+				WAIT_WRITE,
+				sendfileStep,
+				inFd,
+				start + total,
+				left < block ? left : block,
+				undefined,
+			);
 			if (ret < 0) {
 				if (total === 0 && ret !== TIMED_OUT && !isWouldBlock(ret)) {
 					return -1;
@@ -154,8 +177,16 @@ function viaSend(fd: number, timeoutMs: number, inFd: number, start: number, lim
 	try {
 		while (total < limit) {
 			const left = limit - total;
-			const n = sockCall(inFd, timeoutMs, WAIT_READ, native.read, chunk, 0, left < SEND_BLOCK ? left : SEND_BLOCK,
-				undefined);
+			const n = sockCall(
+				inFd,
+				timeoutMs,
+				WAIT_READ,
+				native.read,
+				chunk,
+				0,
+				left < SEND_BLOCK ? left : SEND_BLOCK,
+				undefined,
+			);
 			if (n < 0) {
 				throw ioError(n, 'read');
 			}
@@ -166,7 +197,16 @@ function viaSend(fd: number, timeoutMs: number, inFd: number, start: number, lim
 
 			let sent = 0;
 			while (sent < n) {
-				const ret = sockCall(fd, timeoutMs, WAIT_WRITE, native.send, chunk, sent, n - sent, SEND_FLAGS);
+				const ret = sockCall(
+					fd,
+					timeoutMs,
+					WAIT_WRITE,
+					native.send,
+					chunk,
+					sent,
+					n - sent,
+					SEND_FLAGS,
+				);
 				if (ret < 0) {
 					throw ioError(ret, 'send');
 				}

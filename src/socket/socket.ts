@@ -48,17 +48,44 @@ import {native, type NativeAddress} from '../native.js';
 import {monotonicMs, remainingMs, timeoutToMs} from '../time.js';
 import {type Address, parseAddress, type SockAddr, type SocketAddress, toAddress} from './address.js';
 import {
-	AF_INET, AF_UNIX, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_WAITALL, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK,
-	SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_ERROR, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
+	AF_INET,
+	AF_UNIX,
+	MSG_DONTWAIT,
+	MSG_NOSIGNAL,
+	MSG_WAITALL,
+	SOCK_CLOEXEC,
+	SOCK_DGRAM,
+	SOCK_NONBLOCK,
+	SOCK_STREAM,
+	SOL_SOCKET,
+	SO_DOMAIN,
+	SO_ERROR,
+	SO_PROTOCOL,
+	SO_TYPE,
+	SOMAXCONN,
 } from './constants.js';
 import {type SendfileSource, socketSendfile} from './sendfile.js';
 import {type MakefileOptions, makefileMode, SocketFile, TextSocketFile} from './makefile.js';
 import {
-	recvmsgBytes, recvmsgCall, type RecvmsgIntoResult, type RecvmsgResult, sendmsgStep, toAncbufsize, toAncillary,
+	recvmsgBytes,
+	recvmsgCall,
+	type RecvmsgIntoResult,
+	type RecvmsgResult,
+	sendmsgStep,
+	toAncbufsize,
+	toAncillary,
 	toBufferList,
 } from './msg.js';
 import {
-	ioErrno, ioError, isWouldBlock, sockCall, TIMED_OUT, WAIT_FIRST, WAIT_NAP, WAIT_READ, WAIT_WRITE,
+	ioErrno,
+	ioError,
+	isWouldBlock,
+	sockCall,
+	TIMED_OUT,
+	WAIT_FIRST,
+	WAIT_NAP,
+	WAIT_READ,
+	WAIT_WRITE,
 } from './io.js';
 
 /** Added to every send()'s flags: no SIGPIPE, the EPIPE error instead (Node ignores SIGPIPE anyway). */
@@ -166,7 +193,18 @@ function setNonblocking(fd: number): number {
 
 /** sendto(2) with the address in the addon's form. */
 function sendtoStep(fd: number, data: BytesLike, len: number, flags: number, addr: SockAddr): number {
-	return native.sendto(fd, data, 0, len, flags, addr.family, addr.host, addr.port, addr.flowinfo, addr.scopeId);
+	return native.sendto(
+		fd,
+		data,
+		0,
+		len,
+		flags,
+		addr.family,
+		addr.host,
+		addr.port,
+		addr.flowinfo,
+		addr.scopeId,
+	);
 }
 
 /**
@@ -430,7 +468,16 @@ export class Socket implements Disposable {
 			setNonblocking(this.#fd);
 		}
 
-		const ret = sockCall(this.#fd, this.#timeoutMs, WAIT_READ, native.accept, true, undefined, undefined, undefined);
+		const ret = sockCall(
+			this.#fd,
+			this.#timeoutMs,
+			WAIT_READ,
+			native.accept,
+			true,
+			undefined,
+			undefined,
+			undefined,
+		);
 		if (typeof ret === 'number') {
 			throw ioError(ret, 'accept');
 		}
@@ -520,7 +567,16 @@ export class Socket implements Disposable {
 			return ret;
 		}
 
-		return sockCall(fd, mode, WAIT_FIRST | WAIT_WRITE, soErrorStep, intOut, undefined, undefined, undefined);
+		return sockCall(
+			fd,
+			mode,
+			WAIT_FIRST | WAIT_WRITE,
+			soErrorStep,
+			intOut,
+			undefined,
+			undefined,
+			undefined,
+		);
 	}
 
 	/**
@@ -616,7 +672,16 @@ export class Socket implements Disposable {
 			return this.#recvAll(buffer, n, flags);
 		}
 
-		const ret = sockCall(this.#fd, this.#mode(flags), WAIT_READ, native.recv, buffer, 0, n, flags | DONTWAIT);
+		const ret = sockCall(
+			this.#fd,
+			this.#mode(flags),
+			WAIT_READ,
+			native.recv,
+			buffer,
+			0,
+			n,
+			flags | DONTWAIT,
+		);
 		if (ret < 0) {
 			throw ioError(ret, 'recv');
 		}
@@ -662,7 +727,16 @@ export class Socket implements Disposable {
 	 */
 	recvfromInto(buffer: BytesLike, nbytes = 0, flags = 0): [number, SocketAddress | null] {
 		const n = this.#intoLength(buffer, nbytes, flags, 'recvfrom_into');
-		const ret = sockCall(this.#fd, this.#mode(flags), WAIT_READ, native.recvfrom, buffer, 0, n, flags | DONTWAIT);
+		const ret = sockCall(
+			this.#fd,
+			this.#mode(flags),
+			WAIT_READ,
+			native.recvfrom,
+			buffer,
+			0,
+			n,
+			flags | DONTWAIT,
+		);
 		if (typeof ret === 'number') {
 			throw ioError(ret, 'recvfrom');
 		}
@@ -690,7 +764,16 @@ export class Socket implements Disposable {
 		const n = byteLength(data);
 		const f = toFlags(flags);
 		const len = n > MAX_CHUNK ? MAX_CHUNK : n;
-		const ret = sockCall(this.#fd, this.#mode(f), this.#writeWait, native.send, data, 0, len, f | NOSIGNAL | DONTWAIT);
+		const ret = sockCall(
+			this.#fd,
+			this.#mode(f),
+			this.#writeWait,
+			native.send,
+			data,
+			0,
+			len,
+			f | NOSIGNAL | DONTWAIT,
+		);
 		if (ret < 0) {
 			throw ioError(ret, 'send');
 		}
@@ -738,8 +821,16 @@ export class Socket implements Disposable {
 			}
 
 			const left = total - sent;
-			const ret = sockCall(this.#fd, timeoutMs, this.#writeWait, native.send, data, sent,
-				left > MAX_CHUNK ? MAX_CHUNK : left, kernelFlags);
+			const ret = sockCall(
+				this.#fd,
+				timeoutMs,
+				this.#writeWait,
+				native.send,
+				data,
+				sent,
+				left > MAX_CHUNK ? MAX_CHUNK : left,
+				kernelFlags,
+			);
 			if (ret < 0) {
 				const error = ioError(ret, 'send');
 				if (isWouldBlock(ret)) {
@@ -786,8 +877,16 @@ export class Socket implements Disposable {
 		const n = byteLength(data);
 		const addr = parseAddress(this.#family, target, 'sendto');
 		const len = n > MAX_CHUNK ? MAX_CHUNK : n;
-		const ret = sockCall(this.#fd, this.#mode(flags), this.#writeWait, sendtoStep, data, len,
-			flags | NOSIGNAL | DONTWAIT, addr);
+		const ret = sockCall(
+			this.#fd,
+			this.#mode(flags),
+			this.#writeWait,
+			sendtoStep,
+			data,
+			len,
+			flags | NOSIGNAL | DONTWAIT,
+			addr,
+		);
 		if (ret < 0) {
 			throw ioError(ret, 'sendto');
 		}
@@ -811,13 +910,27 @@ export class Socket implements Disposable {
 	 * @throws {TypeError} for wrongly typed buffers or items (Python's messages)
 	 * @throws {BlockingIOError | TimeoutError | OSError} as {@link Socket.send}; EINVAL/EBADF for bad ancillary data
 	 */
-	sendmsg(buffers: Iterable<BytesLike>, ancdata: Iterable<readonly [number, number, BytesLike]> = [], flags = 0,
-		address?: unknown): number {
+	sendmsg(
+		buffers: Iterable<BytesLike>,
+		ancdata: Iterable<readonly [number, number, BytesLike]> = [],
+		flags = 0,
+		address?: unknown,
+	): number {
 		const list = toBufferList(buffers, 'sendmsg');
 		const anc = toAncillary(ancdata);
 		const f = toFlags(flags);
-		const addr = address === undefined || address === null ? null : parseAddress(this.#family, address, 'sendmsg');
-		const ret = sockCall(this.#fd, this.#mode(f), this.#writeWait, sendmsgStep, list, anc, f | NOSIGNAL | DONTWAIT, addr);
+		const addr =
+			address === undefined || address === null ? null : parseAddress(this.#family, address, 'sendmsg');
+		const ret = sockCall(
+			this.#fd,
+			this.#mode(f),
+			this.#writeWait,
+			sendmsgStep,
+			list,
+			anc,
+			f | NOSIGNAL | DONTWAIT,
+			addr,
+		);
 		if (ret < 0) {
 			throw ioError(ret, 'sendmsg');
 		}
@@ -932,12 +1045,19 @@ export class Socket implements Disposable {
 	 * @returns the file
 	 */
 	makefile(mode?: string, buffering?: number | null, options?: MakefileOptions): TextSocketFile;
-	makefile(mode = 'r', buffering: number | null = null, options: MakefileOptions = {}): SocketFile | TextSocketFile {
+	makefile(
+		mode = 'r',
+		buffering: number | null = null,
+		options: MakefileOptions = {},
+	): SocketFile | TextSocketFile {
 		const [readable, writable, size, binary] = makefileMode(mode, buffering);
 		if (binary) {
 			for (const name of ['encoding', 'errors', 'newline'] as const) {
 				if (options[name] !== undefined && options[name] !== null) {
-					throw new ValueError(`binary mode doesn't take an ${name} argument`, 'ERR_INVALID_ARG_VALUE');
+					throw new ValueError(
+						`binary mode doesn't take an ${name} argument`,
+						'ERR_INVALID_ARG_VALUE',
+					);
 				}
 			}
 
@@ -1085,7 +1205,12 @@ export class Socket implements Disposable {
 		const opt = toInt32(option, 'option');
 		let ret: number;
 		if (typeof value === 'number' || typeof value === 'boolean') {
-			ret = native.setsockoptInt(this.#fd, lvl, opt, typeof value === 'boolean' ? Number(value) : toInt32(value, 'value'));
+			ret = native.setsockoptInt(
+				this.#fd,
+				lvl,
+				opt,
+				typeof value === 'boolean' ? Number(value) : toInt32(value, 'value'),
+			);
 		} else {
 			byteLength(value, 'value: an int or a bytes-like object');
 			ret = native.setsockoptBytes(this.#fd, lvl, opt, value);
@@ -1122,7 +1247,10 @@ export class Socket implements Disposable {
 		}
 
 		if (len < 0 || len > 1024) {
-			throw new OSError(EINVAL, undefined, {syscall: 'getsockopt', message: 'getsockopt buflen out of range'});
+			throw new OSError(EINVAL, undefined, {
+				syscall: 'getsockopt',
+				message: 'getsockopt buflen out of range',
+			});
 		}
 
 		const buf = Buffer.alloc(len);

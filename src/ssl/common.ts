@@ -22,7 +22,11 @@ import {CERT_NONE} from './context.js';
  *
  * @returns the name to use (IDNA-encoded, no trailing dot), or null
  */
-export function checkServerHostname(context: SSLContext, serverSide: boolean, serverHostname: unknown): string | null {
+export function checkServerHostname(
+	context: SSLContext,
+	serverSide: boolean,
+	serverHostname: unknown,
+): string | null {
 	if (serverHostname === undefined || serverHostname === null) {
 		if (!serverSide && context.checkHostname) {
 			throw new ValueError('check_hostname requires server_hostname', 'ERR_SSL_HOSTNAME_REQUIRED');
@@ -36,11 +40,17 @@ export function checkServerHostname(context: SSLContext, serverSide: boolean, se
 	}
 
 	if (serverSide) {
-		throw new ValueError('server_hostname can only be specified in client mode', 'ERR_SSL_HOSTNAME_SERVER');
+		throw new ValueError(
+			'server_hostname can only be specified in client mode',
+			'ERR_SSL_HOSTNAME_SERVER',
+		);
 	}
 
 	if (serverHostname === '' || serverHostname.startsWith('.') || serverHostname.includes('\0')) {
-		throw new ValueError('server_hostname cannot be an empty string or start with a leading dot.', 'ERR_SSL_HOSTNAME');
+		throw new ValueError(
+			'server_hostname cannot be an empty string or start with a leading dot.',
+			'ERR_SSL_HOSTNAME',
+		);
 	}
 
 	if (isIP(serverHostname) !== 0) {
@@ -60,8 +70,12 @@ export function checkServerHostname(context: SSLContext, serverSide: boolean, se
  * state, SNI (for a name, not an IP address, as Python) and, with
  * `checkHostname`, the name or address the certificate must match.
  */
-export function newConnection(context: SSLContext, serverSide: boolean, hostname: string | null,
-	session: SSLSession | null | undefined): SslHandle {
+export function newConnection(
+	context: SSLContext,
+	serverSide: boolean,
+	hostname: string | null,
+	session: SSLSession | null | undefined,
+): SslHandle {
 	ssl.errors();
 	const h = ssl.sslNew(context._handle, serverSide);
 	if (typeof h === 'number') {
@@ -72,11 +86,15 @@ export function newConnection(context: SSLContext, serverSide: boolean, hostname
 		if (hostname !== null) {
 			const ip = isIP(hostname) !== 0;
 			if (!ip && ssl.sslSetSni(h, hostname) !== 1) {
-				throw queueError(ssl.errors()) ?? new ValueError('invalid server_hostname', 'ERR_SSL_HOSTNAME');
+				throw (
+					queueError(ssl.errors()) ?? new ValueError('invalid server_hostname', 'ERR_SSL_HOSTNAME')
+				);
 			}
 
 			if (context.checkHostname && ssl.sslSetVerifyHost(h, hostname, ip, context.hostFlags) !== 1) {
-				throw queueError(ssl.errors()) ?? new ValueError('invalid server_hostname', 'ERR_SSL_HOSTNAME');
+				throw (
+					queueError(ssl.errors()) ?? new ValueError('invalid server_hostname', 'ERR_SSL_HOSTNAME')
+				);
 			}
 		}
 
@@ -86,7 +104,10 @@ export function newConnection(context: SSLContext, serverSide: boolean, hostname
 			}
 
 			if (ssl.sslSetSession(h, session.handle) !== 1) {
-				throw queueError(ssl.errors()) ?? new ValueError('Session refers to a different SSLContext.', 'ERR_SSL_SESSION');
+				throw (
+					queueError(ssl.errors()) ??
+					new ValueError('Session refers to a different SSLContext.', 'ERR_SSL_SESSION')
+				);
 			}
 		}
 	} catch (error) {
@@ -112,17 +133,26 @@ export interface PeerCertificate {
 }
 
 const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
-	CN: 'commonName', O: 'organizationName', OU: 'organizationalUnitName', C: 'countryName',
-	ST: 'stateOrProvinceName', L: 'localityName', emailAddress: 'emailAddress', DC: 'domainComponent',
+	CN: 'commonName',
+	O: 'organizationName',
+	OU: 'organizationalUnitName',
+	C: 'countryName',
+	ST: 'stateOrProvinceName',
+	L: 'localityName',
+	emailAddress: 'emailAddress',
+	DC: 'domainComponent',
 	serialNumber: 'serialNumber',
 };
 
 function distinguishedName(text: string): DistinguishedName {
-	return text.split('\n').filter(line => line !== '').map(line => {
-		const eq = line.indexOf('=');
-		const key = line.slice(0, eq);
-		return [[ATTRIBUTE_NAMES[key] ?? key, line.slice(eq + 1)]];
-	});
+	return text
+		.split('\n')
+		.filter(line => line !== '')
+		.map(line => {
+			const eq = line.indexOf('=');
+			const key = line.slice(0, eq);
+			return [[ATTRIBUTE_NAMES[key] ?? key, line.slice(eq + 1)]];
+		});
 }
 
 /**
@@ -153,7 +183,11 @@ export function certificateDict(der: Buffer): PeerCertificate {
  * The peer's certificate of a connection: DER bytes with `binary`, else
  * Python's dict (`{}` when the context does not verify); null without one.
  */
-export function peerCertificate(h: SslHandle, context: SSLContext, binary: boolean): PeerCertificate | Record<string, never> | Buffer | null {
+export function peerCertificate(
+	h: SslHandle,
+	context: SSLContext,
+	binary: boolean,
+): PeerCertificate | Record<string, never> | Buffer | null {
 	const der = ssl.sslPeerCert(h);
 	if (der === null || typeof der === 'number') {
 		return null;

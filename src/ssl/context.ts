@@ -96,7 +96,8 @@ export interface WrapSocketOptions {
 
 /**
  * A TLS session a client can resume on a later connection to the same
- * server (Python's `ssl.SSLSession`). Opaque; freed by the garbage collector.
+ * server (Python's `ssl.SSLSession`). Opaque; freed by the garbage
+ * collector. Only the library makes them (`SSLSocket.session`).
  */
 export class SSLSession {
 	/** @internal */
@@ -113,7 +114,9 @@ export class SSLSession {
  * OpenSSL's queue, else `fallback`.
  */
 function contextError(fallback: string, syscall: string): Error {
-	return queueError(ssl.errors(), K('SSL_ERROR_SSL'), syscall) ?? new SSLError(K('SSL_ERROR_SSL'), fallback);
+	return (
+		queueError(ssl.errors(), K('SSL_ERROR_SSL'), syscall) ?? new SSLError(K('SSL_ERROR_SSL'), fallback)
+	);
 }
 
 function checkString(value: unknown, name: string): string {
@@ -160,8 +163,15 @@ export class SSLContext {
 	 * @throws {SSLError} if OpenSSL cannot make the context
 	 */
 	constructor(protocol: number) {
-		if (protocol !== PROTOCOL_TLS && protocol !== PROTOCOL_TLS_CLIENT && protocol !== PROTOCOL_TLS_SERVER) {
-			throw new ValueError(`invalid or unsupported protocol version ${String(protocol)}`, 'ERR_SSL_PROTOCOL');
+		if (
+			protocol !== PROTOCOL_TLS &&
+			protocol !== PROTOCOL_TLS_CLIENT &&
+			protocol !== PROTOCOL_TLS_SERVER
+		) {
+			throw new ValueError(
+				`invalid or unsupported protocol version ${String(protocol)}`,
+				'ERR_SSL_PROTOCOL',
+			);
 		}
 
 		const kind = protocol === PROTOCOL_TLS_CLIENT ? 1 : protocol === PROTOCOL_TLS_SERVER ? 2 : 0;
@@ -172,8 +182,17 @@ export class SSLContext {
 
 		this.#ctx = ctx;
 		this.#protocol = protocol;
-		ssl.ctxOptions(ctx, OP_ALL | OP_NO_SSLv2 | OP_NO_SSLv3 | OP_NO_COMPRESSION | OP_CIPHER_SERVER_PREFERENCE
-			| OP_SINGLE_DH_USE | OP_SINGLE_ECDH_USE, 0);
+		ssl.ctxOptions(
+			ctx,
+			OP_ALL |
+				OP_NO_SSLv2 |
+				OP_NO_SSLv3 |
+				OP_NO_COMPRESSION |
+				OP_CIPHER_SERVER_PREFERENCE |
+				OP_SINGLE_DH_USE |
+				OP_SINGLE_ECDH_USE,
+			0,
+		);
 		ssl.ctxCtrl(ctx, CTRL_SET_MIN, TLSVersion.TLSv1_2);
 		// As CPython's SSL objects: a retried SSL_write may pass the same bytes
 		// from another address; renegotiation records are read through.
@@ -209,7 +228,10 @@ export class SSLContext {
 		}
 
 		if (mode === CERT_NONE && this.#checkHostname) {
-			throw new ValueError('Cannot set verify_mode to CERT_NONE when check_hostname is enabled.', 'ERR_SSL_VERIFY_MODE');
+			throw new ValueError(
+				'Cannot set verify_mode to CERT_NONE when check_hostname is enabled.',
+				'ERR_SSL_VERIFY_MODE',
+			);
 		}
 
 		this.#verifyMode = mode;
@@ -242,7 +264,14 @@ export class SSLContext {
 
 	#applyVerifyMode(): void {
 		const mode = this.#verifyMode;
-		ssl.ctxSetVerify(this.#ctx, mode === CERT_NONE ? 0 : mode === CERT_OPTIONAL ? VERIFY_PEER : VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT);
+		ssl.ctxSetVerify(
+			this.#ctx,
+			mode === CERT_NONE
+				? 0
+				: mode === CERT_OPTIONAL
+					? VERIFY_PEER
+					: VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT,
+		);
 	}
 
 	/** The lowest protocol version allowed ({@link TLSVersion}); TLS 1.2 by default. */
@@ -267,10 +296,16 @@ export class SSLContext {
 
 	#setVersion(cmd: number, version: number, name: string): void {
 		if (!(Object.values(TLSVersion) as number[]).includes(version)) {
-			throw new ValueError(`Unsupported TLS/SSL version 0x${version.toString(16)} for ${name}`, 'ERR_SSL_VERSION');
+			throw new ValueError(
+				`Unsupported TLS/SSL version 0x${version.toString(16)} for ${name}`,
+				'ERR_SSL_VERSION',
+			);
 		}
 
-		const v = version === TLSVersion.MINIMUM_SUPPORTED || version === TLSVersion.MAXIMUM_SUPPORTED ? 0 : version;
+		const v =
+			version === TLSVersion.MINIMUM_SUPPORTED || version === TLSVersion.MAXIMUM_SUPPORTED
+				? 0
+				: version;
 		if (ssl.ctxCtrl(this.#ctx, cmd, v) !== 1) {
 			ssl.errors();
 			throw new ValueError(`Unsupported protocol version 0x${version.toString(16)}`, 'ERR_SSL_VERSION');
@@ -298,7 +333,11 @@ export class SSLContext {
 	 * @throws {FileNotFoundError | PermissionError} for an unreadable file
 	 * @throws {SSLError} for a bad file, a wrong password, or a key that does not match
 	 */
-	loadCertChain(certfile: string, keyfile?: string | null, password?: string | (() => string) | null): void {
+	loadCertChain(
+		certfile: string,
+		keyfile?: string | null,
+		password?: string | (() => string) | null,
+	): void {
 		const cert = checkString(certfile, 'certfile');
 		const key = keyfile === undefined || keyfile === null ? cert : checkString(keyfile, 'keyfile');
 		let pw: string | null = null;
@@ -323,7 +362,11 @@ export class SSLContext {
 	 * @throws {TypeError} when all three are missing
 	 * @throws {FileNotFoundError | SSLError} for an unreadable or bad file, or data with no certificate
 	 */
-	loadVerifyLocations(cafile?: string | null, capath?: string | null, cadata?: string | BytesLike | null): void {
+	loadVerifyLocations(
+		cafile?: string | null,
+		capath?: string | null,
+		cadata?: string | BytesLike | null,
+	): void {
 		const file = cafile === undefined || cafile === null ? null : checkString(cafile, 'cafile');
 		const path = capath === undefined || capath === null ? null : checkString(capath, 'capath');
 		const hasData = cadata !== undefined && cadata !== null;
@@ -347,7 +390,12 @@ export class SSLContext {
 			}
 
 			if (ssl.ctxAddCa(this.#ctx, data, pem) < 0) {
-				throw contextError(pem ? 'no start line: cadata does not contain a certificate' : 'not enough data: cadata does not contain a certificate', 'load_verify_locations');
+				throw contextError(
+					pem
+						? 'no start line: cadata does not contain a certificate'
+						: 'not enough data: cadata does not contain a certificate',
+					'load_verify_locations',
+				);
 			}
 		}
 	}
@@ -393,7 +441,7 @@ export class SSLContext {
 		ssl.errors();
 		const added = ssl.ctxAddCa(this.#ctx, Buffer.from(rootCertificates.join('\n'), 'ascii'), true);
 		if (added < 0) {
-			throw contextError('cannot add Node\'s root certificates', 'load_verify_locations');
+			throw contextError("cannot add Node's root certificates", 'load_verify_locations');
 		}
 
 		return added;
@@ -427,7 +475,10 @@ export class SSLContext {
 		for (const name of protocols) {
 			const bytes = Buffer.from(checkString(name, 'ALPN protocol'), 'utf8');
 			if (bytes.length === 0 || bytes.length > 255) {
-				throw new ValueError(`ALPN protocols must be 1 to 255 in length, got ${bytes.length}`, 'ERR_SSL_ALPN');
+				throw new ValueError(
+					`ALPN protocols must be 1 to 255 in length, got ${bytes.length}`,
+					'ERR_SSL_ALPN',
+				);
 			}
 
 			parts.push(Buffer.from([bytes.length]), bytes);
@@ -457,8 +508,13 @@ export class SSLContext {
 	 * TLS over two {@link MemoryBIO}s (Python's `wrap_bio`): the caller moves
 	 * the bytes between them and any transport.
 	 */
-	wrapBio(incoming: MemoryBIO, outgoing: MemoryBIO, serverSide = false, serverHostname: string | null = null,
-		session: SSLSession | null = null): SSLObject {
+	wrapBio(
+		incoming: MemoryBIO,
+		outgoing: MemoryBIO,
+		serverSide = false,
+		serverHostname: string | null = null,
+		session: SSLSession | null = null,
+	): SSLObject {
 		return SSLObject._create(this, incoming, outgoing, serverSide, serverHostname, session);
 	}
 
@@ -466,7 +522,6 @@ export class SSLContext {
 	get _handle(): CtxHandle {
 		return this.#ctx;
 	}
-
 }
 
 /**
@@ -478,8 +533,10 @@ export class SSLContext {
  * @param purpose - {@link Purpose.SERVER_AUTH} (default) or {@link Purpose.CLIENT_AUTH}
  * @param cas - trusted CAs instead of the system store
  */
-export function createDefaultContext(purpose: Purpose = Purpose.SERVER_AUTH,
-	cas: {cafile?: string | null; capath?: string | null; cadata?: string | BytesLike | null} = {}): SSLContext {
+export function createDefaultContext(
+	purpose: Purpose = Purpose.SERVER_AUTH,
+	cas: {cafile?: string | null; capath?: string | null; cadata?: string | BytesLike | null} = {},
+): SSLContext {
 	if (purpose !== Purpose.SERVER_AUTH && purpose !== Purpose.CLIENT_AUTH) {
 		throw argTypeError('purpose must be Purpose.SERVER_AUTH or Purpose.CLIENT_AUTH');
 	}

@@ -22,7 +22,12 @@ import {OSError, TimeoutError, ValueError} from '../errors.js';
 import {sockCall, TIMED_OUT, WAIT_READ, WAIT_WRITE} from '../socket/io.js';
 import {K, type NativeSslError, ssl, type SslHandle} from './native.js';
 import {
-	SSLCertVerificationError, SSLEOFError, SSLError, SSLSyscallError, SSLWantReadError, SSLWantWriteError,
+	SSLCertVerificationError,
+	SSLEOFError,
+	SSLError,
+	SSLSyscallError,
+	SSLWantReadError,
+	SSLWantWriteError,
 	SSLZeroReturnError,
 } from './errors.js';
 
@@ -43,7 +48,11 @@ const R_UNEXPECTED_EOF = K('SSL_R_UNEXPECTED_EOF_WHILE_READING');
 
 /** OpenSSL library numbers → the mnemonics CPython prints (`[SSL: …]`). */
 const LIBRARIES = new Map<number, string>([
-	[LIB_SYS, 'SYS'], [K('ERR_LIB_PEM'), 'PEM'], [K('ERR_LIB_X509'), 'X509'], [LIB_SSL, 'SSL'], [K('ERR_LIB_EVP'), 'EVP'],
+	[LIB_SYS, 'SYS'],
+	[K('ERR_LIB_PEM'), 'PEM'],
+	[K('ERR_LIB_X509'), 'X509'],
+	[LIB_SSL, 'SSL'],
+	[K('ERR_LIB_EVP'), 'EVP'],
 ]);
 
 /** The loop code for an I/O call's failure, from `out` = [SSL_get_error, errno]. */
@@ -103,7 +112,11 @@ function mnemonic(text: string | null): string | null {
  * {@link OSError} for its errno (FileNotFoundError …), as CPython's
  * context methods raise; otherwise an {@link SSLError} from the newest entry.
  */
-export function queueError(queue: readonly NativeSslError[], errno = K('SSL_ERROR_SSL'), syscall = ''): OSError | null {
+export function queueError(
+	queue: readonly NativeSslError[],
+	errno = K('SSL_ERROR_SSL'),
+	syscall = '',
+): OSError | null {
 	const last = queue.at(-1);
 	if (last === undefined) {
 		return null;
@@ -112,7 +125,9 @@ export function queueError(queue: readonly NativeSslError[], errno = K('SSL_ERRO
 	const details = queue.map(entry => entry[4]);
 	const system = queue.find(entry => entry[0] === LIB_SYS);
 	if (system !== undefined && system[1] > 0) {
-		return OSError.fromErrno(system[1], syscall, {cause: new SSLError(errno, details.join('; '), {details})});
+		return OSError.fromErrno(system[1], syscall, {
+			cause: new SSLError(errno, details.join('; '), {details}),
+		});
 	}
 
 	const [lib, reason, libName, reasonText, text] = last;
@@ -196,7 +211,10 @@ export class Engine {
 		}
 
 		const error = this.#error(ret, 'read');
-		if (error instanceof SSLZeroReturnError || (error instanceof SSLEOFError && this.suppressRaggedEofs)) {
+		if (
+			error instanceof SSLZeroReturnError ||
+			(error instanceof SSLEOFError && this.suppressRaggedEofs)
+		) {
 			return 0;
 		}
 
@@ -255,14 +273,18 @@ export class Engine {
 		}
 
 		const last = queue.at(-1);
-		if (last !== undefined && last[0] === LIB_SSL && last[1] === R_VERIFY_FAILED && this.#h !== null) {
+		if (last?.[0] === LIB_SSL && last[1] === R_VERIFY_FAILED && this.#h !== null) {
 			const verifyCode = ssl.sslVerifyResult(this.#h);
 			return new SSLCertVerificationError(verifyCode, ssl.verifyString(verifyCode), {
-				library: 'SSL', reason: 'CERTIFICATE_VERIFY_FAILED', details: queue.map(entry => entry[4]),
+				library: 'SSL',
+				reason: 'CERTIFICATE_VERIFY_FAILED',
+				details: queue.map(entry => entry[4]),
 			});
 		}
 
-		return queueError(queue, sslCode, op)
-			?? (sslCode === E_SYSCALL ? new SSLSyscallError() : new SSLError(sslCode === 0 ? E_SSL : sslCode));
+		return (
+			queueError(queue, sslCode, op) ??
+			(sslCode === E_SYSCALL ? new SSLSyscallError() : new SSLError(sslCode === 0 ? E_SSL : sslCode))
+		);
 	}
 }

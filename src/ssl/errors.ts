@@ -143,9 +143,25 @@ export class SSLCertVerificationError extends SSLError {
 }
 
 // CPython's texts (Modules/_ssl.c, PySSL_SetError) and this package's codes.
-CLASS_DEFAULTS.set(SSLZeroReturnError, [SSL_ERROR_ZERO_RETURN, 'TLS/SSL connection has been closed (EOF)', 'ERR_SSL_ZERO_RETURN']);
-CLASS_DEFAULTS.set(SSLWantReadError, [SSL_ERROR_WANT_READ, 'The operation did not complete (read)', 'ERR_SSL_WANT_READ']);
-CLASS_DEFAULTS.set(SSLWantWriteError, [SSL_ERROR_WANT_WRITE, 'The operation did not complete (write)', 'ERR_SSL_WANT_WRITE']);
+CLASS_DEFAULTS.set(SSLZeroReturnError, [
+	SSL_ERROR_ZERO_RETURN,
+	'TLS/SSL connection has been closed (EOF)',
+	'ERR_SSL_ZERO_RETURN',
+]);
+CLASS_DEFAULTS.set(SSLWantReadError, [
+	SSL_ERROR_WANT_READ,
+	'The operation did not complete (read)',
+	'ERR_SSL_WANT_READ',
+]);
+CLASS_DEFAULTS.set(SSLWantWriteError, [
+	SSL_ERROR_WANT_WRITE,
+	'The operation did not complete (write)',
+	'ERR_SSL_WANT_WRITE',
+]);
 CLASS_DEFAULTS.set(SSLSyscallError, [SSL_ERROR_SYSCALL, 'Some I/O error occurred', 'ERR_SSL_SYSCALL']);
 CLASS_DEFAULTS.set(SSLEOFError, [SSL_ERROR_EOF, 'EOF occurred in violation of protocol', 'ERR_SSL_EOF']);
-CLASS_DEFAULTS.set(SSLCertVerificationError, [SSL_ERROR_SSL, 'certificate verify failed', 'ERR_SSL_CERT_VERIFICATION']);
+CLASS_DEFAULTS.set(SSLCertVerificationError, [
+	SSL_ERROR_SSL,
+	'certificate verify failed',
+	'ERR_SSL_CERT_VERIFICATION',
+]);

@@ -40,7 +40,13 @@ export type BioHandle = Handle<'bio'>;
 export type SessionHandle = Handle<'session'>;
 
 /** One entry of OpenSSL's error queue: `[lib, reason, libName, reasonText, text]`. */
-export type NativeSslError = readonly [lib: number, reason: number, libName: string | null, reasonText: string | null, text: string];
+export type NativeSslError = readonly [
+	lib: number,
+	reason: number,
+	libName: string | null,
+	reasonText: string | null,
+	text: string,
+];
 
 /**
  * The TLS addon's exports. Calls return their result, or -1 (null for an
@@ -118,7 +124,10 @@ export function candidates(): string[] {
 
 /** An Error with a stable `code`. */
 function unavailable(message: string, cause?: unknown): Error & {code: string} {
-	const error = new Error(`node-selectors/ssl: ${message}`, cause === undefined ? undefined : {cause}) as Error & {code: string};
+	const error = new Error(
+		`node-selectors/ssl: ${message}`,
+		cause === undefined ? undefined : {cause},
+	) as Error & {code: string};
 	error.code = 'ERR_SSL_UNAVAILABLE';
 	return error;
 }
@@ -127,8 +136,10 @@ function load(): NativeSsl {
 	const tried = candidates();
 	const file = tried.find(path => existsSync(path));
 	if (file === undefined) {
-		throw unavailable(`the TLS addon is not built for ${process.platform}-${process.arch} (looked for ${tried.join(', ')}); `
-			+ 'build it with `npm rebuild node-selectors` (needs a C compiler and Node\'s full headers, which carry OpenSSL\'s)');
+		throw unavailable(
+			`the TLS addon is not built for ${process.platform}-${process.arch} (looked for ${tried.join(', ')}); ` +
+				"build it with `npm rebuild node-selectors` (needs a C compiler and Node's full headers, which carry OpenSSL's)",
+		);
 	}
 
 	const module = {exports: {} as Record<string, unknown>};

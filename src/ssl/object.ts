@@ -10,7 +10,14 @@ import {Buffer} from 'node:buffer';
 import {toBufsize} from '../args.js';
 import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes.js';
 import {ValueError} from '../errors.js';
-import {alpnOf, checkServerHostname, cipherOf, newConnection, type PeerCertificate, peerCertificate} from './common.js';
+import {
+	alpnOf,
+	checkServerHostname,
+	cipherOf,
+	newConnection,
+	type PeerCertificate,
+	peerCertificate,
+} from './common.js';
 import {type SSLContext, SSLSession} from './context.js';
 import {Engine} from './engine.js';
 import {type BioHandle, ssl} from './native.js';
@@ -98,8 +105,15 @@ export class SSLObject {
 	readonly #serverHostname: string | null;
 
 	/** @internal use {@link SSLContext.wrapBio} */
-	constructor(context: SSLContext, incoming: MemoryBIO, outgoing: MemoryBIO, serverSide: boolean,
-		serverHostname: string | null, session: SSLSession | null, token: typeof CREATE) {
+	constructor(
+		context: SSLContext,
+		incoming: MemoryBIO,
+		outgoing: MemoryBIO,
+		serverSide: boolean,
+		serverHostname: string | null,
+		session: SSLSession | null,
+		token: typeof CREATE,
+	) {
 		if (token !== CREATE) {
 			throw new TypeError('use SSLContext.wrapBio()');
 		}
@@ -112,8 +126,14 @@ export class SSLObject {
 	}
 
 	/** @internal */
-	static _create(context: SSLContext, incoming: MemoryBIO, outgoing: MemoryBIO, serverSide: boolean,
-		serverHostname: string | null, session: SSLSession | null): SSLObject {
+	static _create(
+		context: SSLContext,
+		incoming: MemoryBIO,
+		outgoing: MemoryBIO,
+		serverSide: boolean,
+		serverHostname: string | null,
+		session: SSLSession | null,
+	): SSLObject {
 		return new SSLObject(context, incoming, outgoing, serverSide, serverHostname, session, CREATE);
 	}
 
@@ -149,7 +169,9 @@ export class SSLObject {
 	/** Encrypts `data` into `outgoing`; returns its length. */
 	write(data: BytesLike): number {
 		const n = byteLength(data);
-		const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, n) : new Uint8Array(data);
+		const bytes = ArrayBuffer.isView(data)
+			? new Uint8Array(data.buffer, data.byteOffset, n)
+			: new Uint8Array(data);
 		return this.#engine.write(-1, 0, bytes, n);
 	}
 

@@ -14,7 +14,14 @@ import type {RecvmsgIntoResult, RecvmsgResult} from '../socket/msg.js';
 import type {SendfileSource} from '../socket/sendfile.js';
 import {Socket} from '../socket/socket.js';
 import {timeoutToMs} from '../time.js';
-import {alpnOf, checkServerHostname, cipherOf, newConnection, type PeerCertificate, peerCertificate} from './common.js';
+import {
+	alpnOf,
+	checkServerHostname,
+	cipherOf,
+	newConnection,
+	type PeerCertificate,
+	peerCertificate,
+} from './common.js';
 import {type SSLContext, SSLSession, type WrapSocketOptions} from './context.js';
 import {Engine} from './engine.js';
 import {ssl} from './native.js';
@@ -28,7 +35,10 @@ function notForSsl(method: string): ValueError {
 
 function noFlags(flags: number, method: string): void {
 	if (flags !== 0) {
-		throw new ValueError(`non-zero flags not allowed in calls to ${method}() on SSLSocket`, 'ERR_SSL_FLAGS');
+		throw new ValueError(
+			`non-zero flags not allowed in calls to ${method}() on SSLSocket`,
+			'ERR_SSL_FLAGS',
+		);
 	}
 }
 
@@ -107,7 +117,10 @@ export class SSLSocket extends Socket {
 				self.#attach();
 				if (self.#doHandshakeOnConnect) {
 					if (self.gettimeout() === 0) {
-						throw new ValueError('do_handshake_on_connect should not be specified for non-blocking sockets', 'ERR_SSL_HANDSHAKE_ON_CONNECT');
+						throw new ValueError(
+							'do_handshake_on_connect should not be specified for non-blocking sockets',
+							'ERR_SSL_HANDSHAKE_ON_CONNECT',
+						);
 					}
 
 					self.doHandshake();
@@ -143,7 +156,10 @@ export class SSLSocket extends Socket {
 			throw OSError.fromErrno(osConstants.errno.EBADF, 'SSL_set_fd');
 		}
 
-		this.#engine = new Engine(h, {serverSide: this.#serverSide, suppressRaggedEofs: this.#suppressRaggedEofs});
+		this.#engine = new Engine(h, {
+			serverSide: this.#serverSide,
+			suppressRaggedEofs: this.#suppressRaggedEofs,
+		});
 		return this.#engine;
 	}
 
@@ -158,7 +174,9 @@ export class SSLSocket extends Socket {
 				throw OSError.fromErrno(osConstants.errno.EBADF);
 			}
 
-			throw OSError.fromErrno(ENOTCONN, '', {message: 'The TLS connection is not established (not connected, or unwrapped)'});
+			throw OSError.fromErrno(ENOTCONN, '', {
+				message: 'The TLS connection is not established (not connected, or unwrapped)',
+			});
 		}
 
 		return this.#engine;
@@ -252,10 +270,14 @@ export class SSLSocket extends Socket {
 	override accept(): [SSLSocket, SocketAddress] {
 		const [sock, address] = super.accept();
 		try {
-			return [this.#context.wrapSocket(sock, {
-				serverSide: true, doHandshakeOnConnect: this.#doHandshakeOnConnect,
-				suppressRaggedEofs: this.#suppressRaggedEofs,
-			}), address];
+			return [
+				this.#context.wrapSocket(sock, {
+					serverSide: true,
+					doHandshakeOnConnect: this.#doHandshakeOnConnect,
+					suppressRaggedEofs: this.#suppressRaggedEofs,
+				}),
+				address,
+			];
 		} catch (error) {
 			sock.close();
 			throw error;
@@ -488,15 +510,21 @@ export class SSLSocket extends Socket {
 			throw notForSsl('sendto');
 		}
 
-		return address === undefined ? super.sendto(data, flagsOrAddress as Address) : super.sendto(data, flagsOrAddress as number, address);
+		return address === undefined
+			? super.sendto(data, flagsOrAddress as Address)
+			: super.sendto(data, flagsOrAddress as number, address);
 	}
 
 	/**
 	 * Not while TLS is on (it would bypass it): ValueError `ERR_SSL_METHOD`,
 	 * as Python refuses it; a plain sendmsg after {@link SSLSocket.unwrap}.
 	 */
-	override sendmsg(buffers: Iterable<BytesLike>, ancdata: Iterable<readonly [number, number, BytesLike]> = [], flags = 0,
-		address?: unknown): number {
+	override sendmsg(
+		buffers: Iterable<BytesLike>,
+		ancdata: Iterable<readonly [number, number, BytesLike]> = [],
+		flags = 0,
+		address?: unknown,
+	): number {
 		if (this.#engine !== null) {
 			throw notForSsl('sendmsg');
 		}

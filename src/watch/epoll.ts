@@ -9,7 +9,16 @@
 import {constants as osConstants} from 'node:os';
 import {OSError, RuntimeError, check} from '../errors.js';
 import {
-	R, bind, ensureReactor, holdStrongly, releaseLoop, retainLoop, unbind, watchAdd, watchModify, watchRemove,
+	R,
+	bind,
+	ensureReactor,
+	holdStrongly,
+	releaseLoop,
+	retainLoop,
+	unbind,
+	watchAdd,
+	watchModify,
+	watchRemove,
 } from '../async/reactor.js';
 
 /**
@@ -296,7 +305,12 @@ export class Epoll implements Disposable {
 			throw new TypeError(`fd must be an integer, not ${String(fd)}`);
 		}
 
-		if (!Number.isInteger(events) || events < -0x8000_0000 || events > 0xFFFF_FFFF || ((events >>> 0) & ~INTEREST) !== 0) {
+		if (
+			!Number.isInteger(events) ||
+			events < -0x8000_0000 ||
+			events > 0xffff_ffff ||
+			((events >>> 0) & ~INTEREST) !== 0
+		) {
 			throw new RangeError(`events must be a mask of Epoll.EPOLL* flags, not ${String(events)}`);
 		}
 	}

@@ -11,10 +11,15 @@
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
 
 const CASES = [
-	'idle-watch', 'unref-watch', 'unref-poll', 'unref-select', 'ref-watch-terminate', 'ref-poll-terminate',
+	'idle-watch',
+	'unref-watch',
+	'unref-poll',
+	'unref-select',
+	'ref-watch-terminate',
+	'ref-poll-terminate',
 	'selectors-left-open',
 ] as const;
-type Case = typeof CASES[number];
+type Case = (typeof CASES)[number];
 
 const held: object[] = [];
 

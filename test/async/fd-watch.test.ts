@@ -11,7 +11,15 @@ import {OSError, PermissionError, RuntimeError} from '../../src/errors.js';
 import {native} from '../../src/native.js';
 import {checkFdLeaks, openFdCount} from '../helpers/fds.js';
 import {
-	asyncModuleUrl, drain, epollWith, hasEpoll, nativeModuleUrl, pipe, runChild, warmUpSpawn, writeByte,
+	asyncModuleUrl,
+	drain,
+	epollWith,
+	hasEpoll,
+	nativeModuleUrl,
+	pipe,
+	runChild,
+	warmUpSpawn,
+	writeByte,
 } from './helpers.js';
 
 await warmUpSpawn();
@@ -32,50 +40,58 @@ async function netRoundTrip(t: {after(fn: () => void): void}): Promise<string> {
 			client.end('ping');
 		});
 		let data = '';
-		client.setEncoding('utf8').on('data', (s: string) => {
-			data += s;
-		}).on('end', () => {
-			resolve(data);
-		}).on('error', reject);
+		client
+			.setEncoding('utf8')
+			.on('data', (s: string) => {
+				data += s;
+			})
+			.on('end', () => {
+				resolve(data);
+			})
+			.on('error', reject);
 	});
 }
 
-test('FdWatch on an epoll fd resolves when a registered pipe is written; timers and a net server keep running', {skip}, async t => {
-	const [rd, wr] = pipe(t);
-	const ep = epollWith(t, rd);
-	const watch = new FdWatch(ep);
-	t.after(() => {
-		watch.close();
-	});
-	let ticks = 0;
-	const interval = setInterval(() => {
-		ticks++;
-	}, 10);
-	t.after(() => {
-		clearInterval(interval);
-	});
-	let echoed = '';
-	setTimeout(() => {
-		void netRoundTrip(t).then(s => {
-			echoed = s;
+test(
+	'FdWatch on an epoll fd resolves when a registered pipe is written; timers and a net server keep running',
+	{skip},
+	async t => {
+		const [rd, wr] = pipe(t);
+		const ep = epollWith(t, rd);
+		const watch = new FdWatch(ep);
+		t.after(() => {
+			watch.close();
 		});
-	}, 20);
-	setTimeout(() => {
-		writeByte(wr);
-	}, 300);
-	const start = performance.now();
-	const events = await watch.wait();
-	const dt = (performance.now() - start) / 1000;
-	assert.ok(events & WATCH_READABLE, `events ${events}`);
-	assert.ok(dt >= 0.2 && dt <= 2.5, `resolved after ${dt} s`);
-	assert.ok(ticks >= 5, `only ${ticks} timer ticks while waiting`);
-	assert.equal(echoed, 'ping', 'the net round trip completed while waiting');
-	assert.equal(watch.pending, false);
-	// The epoll set has the pipe ready: a zero-timeout epoll_wait collects it.
-	const buf = new Int32Array(16);
-	assert.equal(native.epollWait!(ep, buf, 4, 0), 1);
-	assert.equal(buf[0], rd);
-});
+		let ticks = 0;
+		const interval = setInterval(() => {
+			ticks++;
+		}, 10);
+		t.after(() => {
+			clearInterval(interval);
+		});
+		let echoed = '';
+		setTimeout(() => {
+			void netRoundTrip(t).then(s => {
+				echoed = s;
+			});
+		}, 20);
+		setTimeout(() => {
+			writeByte(wr);
+		}, 300);
+		const start = performance.now();
+		const events = await watch.wait();
+		const dt = (performance.now() - start) / 1000;
+		assert.ok(events & WATCH_READABLE, `events ${events}`);
+		assert.ok(dt >= 0.2 && dt <= 2.5, `resolved after ${dt} s`);
+		assert.ok(ticks >= 5, `only ${ticks} timer ticks while waiting`);
+		assert.equal(echoed, 'ping', 'the net round trip completed while waiting');
+		assert.equal(watch.pending, false);
+		// The epoll set has the pipe ready: a zero-timeout epoll_wait collects it.
+		const buf = new Int32Array(16);
+		assert.equal(native.epollWait!(ep, buf, 4, 0), 1);
+		assert.equal(buf[0], rd);
+	},
+);
 
 test('FdWatch is one-shot: a level-triggered ready fd is reported once per wait(), without spinning', async t => {
 	const [rd, wr] = pipe(t);
@@ -168,9 +184,15 @@ test('FdWatch close while waiting rejects ERR_WATCH_CLOSED; close is idempotent;
 		watch.close();
 		assert.equal(native.close(fd), 0);
 	}, 30);
-	await assert.rejects(waiting, error => error instanceof RuntimeError && error.code === 'ERR_WATCH_CLOSED');
+	await assert.rejects(
+		waiting,
+		error => error instanceof RuntimeError && error.code === 'ERR_WATCH_CLOSED',
+	);
 	assert.equal(watch.closed, true);
-	await assert.rejects(watch.wait(), error => error instanceof RuntimeError && error.code === 'ERR_WATCH_CLOSED');
+	await assert.rejects(
+		watch.wait(),
+		error => error instanceof RuntimeError && error.code === 'ERR_WATCH_CLOSED',
+	);
 	// The fd number, reused at once, can get a new watch.
 	const fd2 = native.dup(rd);
 	try {
@@ -187,7 +209,10 @@ test('FdWatch misuse: concurrent wait, bad options, bad fds, closed or reused fd
 		watch.close();
 	});
 	const first = watch.wait();
-	await assert.rejects(watch.wait(), error => error instanceof RuntimeError && error.code === 'ERR_WAIT_PENDING');
+	await assert.rejects(
+		watch.wait(),
+		error => error instanceof RuntimeError && error.code === 'ERR_WAIT_PENDING',
+	);
 	await assert.rejects(watch.wait({events: 0}), RangeError);
 	await assert.rejects(watch.wait({events: 64}), RangeError);
 	await assert.rejects(watch.wait({events: 2 ** 32}), RangeError); // low 32 bits: 0
@@ -195,14 +220,20 @@ test('FdWatch misuse: concurrent wait, bad options, bad fds, closed or reused fd
 	await assert.rejects(first, error => error instanceof RuntimeError && error.code === 'ERR_WATCH_CLOSED');
 
 	assert.throws(() => new FdWatch(1.5), TypeError);
-	assert.throws(() => new FdWatch(-1), error => error instanceof OSError && error.code === 'EBADF');
+	assert.throws(
+		() => new FdWatch(-1),
+		error => error instanceof OSError && error.code === 'EBADF',
+	);
 	// A regular file: epoll refuses it.
 	if (hasEpoll) {
 		const file = openSync(process.execPath, 'r');
 		t.after(() => {
 			closeSync(file);
 		});
-		assert.throws(() => new FdWatch(file), error => error instanceof PermissionError && error.code === 'EPERM');
+		assert.throws(
+			() => new FdWatch(file),
+			error => error instanceof PermissionError && error.code === 'EPERM',
+		);
 	}
 });
 
@@ -215,7 +246,7 @@ test('FdWatch polls its own duplicate fd: the caller may close (and the process 
 		watch.close();
 	});
 	if (before >= 0) {
-		assert.equal(openFdCount(), before + 2, 'dup + the watch\'s own duplicate');
+		assert.equal(openFdCount(), before + 2, "dup + the watch's own duplicate");
 	}
 
 	native.close(fd);
@@ -278,7 +309,11 @@ test('an FdWatch dropped without close() is collected and its duplicate fd close
 		assert.equal(openFdCount(), before + 10);
 	}
 
-	for (let attempt = 0; attempt < 50 && (collected < 10 || (before >= 0 && openFdCount() > before)); attempt++) {
+	for (
+		let attempt = 0;
+		attempt < 50 && (collected < 10 || (before >= 0 && openFdCount() > before));
+		attempt++
+	) {
 		gc();
 		await immediate();
 		await immediate();
@@ -290,49 +325,53 @@ test('an FdWatch dropped without close() is collected and its duplicate fd close
 	}
 });
 
-test('an unref\'d pending wait lets the process exit; a ref\'d one keeps it alive until resolved', {skip}, async () => {
-	const setup = `
+test(
+	"an unref'd pending wait lets the process exit; a ref'd one keeps it alive until resolved",
+	{skip},
+	async () => {
+		const setup = `
 		import {FdWatch} from ${JSON.stringify(asyncModuleUrl)};
 		import {native} from ${JSON.stringify(nativeModuleUrl)};
 		const p = new Int32Array(2); native.pipe(p);
 		const ep = native.epollCreate();
 		native.epollCtl(ep, native.constants.EPOLL_CTL_ADD, p[0], native.constants.EPOLLIN);
 	`;
-	const [unrefd, refd, unrefLater] = await Promise.all([
-		runChild(`${setup}
+		const [unrefd, refd, unrefLater] = await Promise.all([
+			runChild(`${setup}
 			const w = new FdWatch(ep, {ref: false});
 			w.wait().then(() => console.log('resolved'));
 			// An unref'd timer does not keep the process alive either.
 			setTimeout(() => native.write(p[1], new Uint8Array([1]), 0, 1), 3000).unref();
 			console.log('waiting');
 		`),
-		runChild(`${setup}
+			runChild(`${setup}
 			const w = new FdWatch(ep);
 			w.wait().then(ev => { console.log('resolved', ev); w.close(); native.close(ep); native.close(p[0]); native.close(p[1]); });
 			// Unref'd: only the watch keeps the process alive until this fires.
 			setTimeout(() => native.write(p[1], new Uint8Array([1]), 0, 1), 300).unref();
 			console.log('waiting');
 		`),
-		runChild(`${setup}
+			runChild(`${setup}
 			const w = new FdWatch(ep);
 			w.wait().then(() => console.log('resolved'));
 			setTimeout(() => { w.unref(); console.log('unref'); }, 100);
 		`),
-	]);
-	assert.equal(unrefd.killed, false, 'the unref\'d watch kept the process alive');
-	assert.equal(unrefd.code, 0, unrefd.stderr);
-	assert.equal(unrefd.stdout.trim(), 'waiting');
-	assert.ok(unrefd.seconds < 2.5, `exit took ${unrefd.seconds} s`);
+		]);
+		assert.equal(unrefd.killed, false, "the unref'd watch kept the process alive");
+		assert.equal(unrefd.code, 0, unrefd.stderr);
+		assert.equal(unrefd.stdout.trim(), 'waiting');
+		assert.ok(unrefd.seconds < 2.5, `exit took ${unrefd.seconds} s`);
 
-	assert.equal(refd.killed, false, refd.stderr);
-	assert.equal(refd.code, 0, refd.stderr);
-	assert.equal(refd.stdout.trim(), 'waiting\nresolved 1');
-	assert.ok(refd.seconds >= 0.25, `exited after ${refd.seconds} s, before the write`);
+		assert.equal(refd.killed, false, refd.stderr);
+		assert.equal(refd.code, 0, refd.stderr);
+		assert.equal(refd.stdout.trim(), 'waiting\nresolved 1');
+		assert.ok(refd.seconds >= 0.25, `exited after ${refd.seconds} s, before the write`);
 
-	assert.equal(unrefLater.killed, false, 'unref() on a pending wait did not let the process exit');
-	assert.equal(unrefLater.code, 0, unrefLater.stderr);
-	assert.equal(unrefLater.stdout.trim(), 'unref');
-});
+		assert.equal(unrefLater.killed, false, 'unref() on a pending wait did not let the process exit');
+		assert.equal(unrefLater.code, 0, unrefLater.stderr);
+		assert.equal(unrefLater.stdout.trim(), 'unref');
+	},
+);
 
 /** The number of active `Timeout` resources. */
 function countTimeouts(): number {

@@ -131,7 +131,9 @@ export interface ChildResult {
  */
 export async function runChild(code: string, limitMs = 8000): Promise<ChildResult> {
 	const start = performance.now();
-	const child = spawn(process.execPath, ['--input-type=module', '-e', code], {stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stdout.setEncoding('utf8').on('data', (s: string) => {

@@ -15,7 +15,16 @@ import {boundTokens} from '../../src/async/reactor.js';
 import {native} from '../../src/native.js';
 import {SelectSelector} from '../../src/selectors/select.js';
 import {checkFdLeaks} from '../helpers/fds.js';
-import {canCountThreads, drain, FD_SETSIZE, pipe, runChild, threadCount, warmUpSpawn, writeByte} from './helpers.js';
+import {
+	canCountThreads,
+	drain,
+	FD_SETSIZE,
+	pipe,
+	runChild,
+	threadCount,
+	warmUpSpawn,
+	writeByte,
+} from './helpers.js';
 
 await warmUpSpawn();
 checkFdLeaks();
@@ -34,7 +43,17 @@ test('a wait on registrations resolves when one is ready; the others are disarme
 	setTimeout(() => {
 		writeByte(w1);
 	}, 20);
-	await wait.wait({interest: [[r1, EVENT_READ], [r2, EVENT_READ]]}, 5000, never, true);
+	await wait.wait(
+		{
+			interest: [
+				[r1, EVENT_READ],
+				[r2, EVENT_READ],
+			],
+		},
+		5000,
+		never,
+		true,
+	);
 	assert.equal(boundTokens(), 0, 'no token left bound');
 	drain(r1);
 	// A writable fd resolves at once.
@@ -57,7 +76,10 @@ test('timeout, abort and restart() end a wait; an empty interest list waits for 
 	setTimeout(() => {
 		ac.abort(reason);
 	}, 20);
-	await assert.rejects(wait.wait({interest: [[rd, EVENT_READ]]}, -1, ac.signal, true), error => error === reason);
+	await assert.rejects(
+		wait.wait({interest: [[rd, EVENT_READ]]}, -1, ac.signal, true),
+		error => error === reason,
+	);
 	setTimeout(() => {
 		wait.restart();
 	}, 20);
@@ -65,7 +87,7 @@ test('timeout, abort and restart() end a wait; an empty interest list waits for 
 	assert.equal(boundTokens(), 0);
 });
 
-test('many pending waits share the one reactor thread: libuv\'s threadpool stays free (fs, dns)', async t => {
+test("many pending waits share the one reactor thread: libuv's threadpool stays free (fs, dns)", async t => {
 	const fds = Array.from({length: 16}, () => pipe(t));
 	// Start the reactor first (the first watch does), then count.
 	const first = new ReactorWait();
@@ -152,11 +174,14 @@ test('SelectSelector.selectAsync() works with 1,024 fds or more open (it used to
 		writeByte(wr);
 	}, 20);
 	const ready = await sel.selectAsync(5);
-	assert.deepEqual(ready.map(([key, events]) => [key.fd, events]), [[rd, EVENT_READ]]);
+	assert.deepEqual(
+		ready.map(([key, events]) => [key.fd, events]),
+		[[rd, EVENT_READ]],
+	);
 	drain(rd);
 });
 
-test('an unref\'d pending wait lets the process exit; a ref\'d one keeps it alive until ready', async () => {
+test("an unref'd pending wait lets the process exit; a ref'd one keeps it alive until ready", async () => {
 	const setup = `
 		import {ReactorWait} from ${JSON.stringify(new URL('../../src/async/wait.js', import.meta.url).href)};
 		import {native} from ${JSON.stringify(new URL('../../src/native.js', import.meta.url).href)};
@@ -164,12 +189,15 @@ test('an unref\'d pending wait lets the process exit; a ref\'d one keeps it aliv
 		const never = new AbortController().signal;
 	`;
 	const [unrefd, refd] = await Promise.all([
-		runChild(`${setup}
+		runChild(
+			`${setup}
 			globalThis.keep = new ReactorWait();
 			keep.wait({interest: [[p[0], 1]]}, -1, never, false).then(() => console.log('resolved'));
 			setTimeout(() => native.write(p[1], new Uint8Array([1]), 0, 1), 6000).unref();
 			console.log('waiting');
-		`, 10_000),
+		`,
+			10_000,
+		),
 		runChild(`${setup}
 			const w = new ReactorWait();
 			w.wait({interest: [[p[0], 1]]}, -1, never, true).then(() => { console.log('resolved'); w.close(); });
@@ -177,7 +205,7 @@ test('an unref\'d pending wait lets the process exit; a ref\'d one keeps it aliv
 			console.log('waiting');
 		`),
 	]);
-	assert.equal(unrefd.killed, false, 'the unref\'d wait kept the process alive');
+	assert.equal(unrefd.killed, false, "the unref'd wait kept the process alive");
 	assert.equal(unrefd.code, 0, unrefd.stderr);
 	assert.equal(unrefd.stdout.trim(), 'waiting');
 	assert.ok(unrefd.seconds < 5.5, `exit took ${unrefd.seconds} s: kept alive until the unref'd timer`);

@@ -25,13 +25,24 @@ export type WorkerTask =
 	 * `unref`), posts `{holding, fds}`; then exits with process.exit() if
 	 * `selfExit`, else waits to be terminated (or, unref'd, exits by itself).
 	 */
-	| {readonly op: 'hold'; readonly watch: boolean; readonly poll: boolean; readonly select: boolean;
-		readonly unref: boolean; readonly selfExit: boolean};
+	| {
+			readonly op: 'hold';
+			readonly watch: boolean;
+			readonly poll: boolean;
+			readonly select: boolean;
+			readonly unref: boolean;
+			readonly selfExit: boolean;
+	  };
 
 /** Messages from the worker. */
 export type WorkerMessage =
 	| {readonly ready: true; readonly fds: readonly number[]}
-	| {readonly done: true; readonly blockingResult: number; readonly watchEvents: number; readonly pollCount: number}
+	| {
+			readonly done: true;
+			readonly blockingResult: number;
+			readonly watchEvents: number;
+			readonly pollCount: number;
+	  }
 	| {readonly holding: true; readonly fds: readonly number[]};
 
 function post(message: WorkerMessage): void {

@@ -16,7 +16,10 @@ checkFdLeaks();
 const script = sibling('./worker-task.js');
 
 /** Starts a worker; resolves each message through `onMessage`; `exited` gives the exit code. */
-function startWorker(task: WorkerTask, onMessage: (m: WorkerMessage) => void): {worker: Worker; exited: Promise<number>} {
+function startWorker(
+	task: WorkerTask,
+	onMessage: (m: WorkerMessage) => void,
+): {worker: Worker; exited: Promise<number>} {
 	const worker = new Worker(script, {workerData: task});
 	worker.on('message', onMessage);
 	const exited = new Promise<number>((resolve, reject) => {
@@ -79,14 +82,26 @@ test('4 workers load the addon at once, block in a native wait, use FdWatch and 
 });
 
 const holdCases: Array<{name: string; task: WorkerTask; end: 'terminate' | 'self' | 'natural'}> = [
-	{name: 'terminate() with a watch pending', end: 'terminate',
-		task: {op: 'hold', watch: true, poll: false, select: false, unref: false, selfExit: false}},
-	{name: 'terminate() with a PollSelector and a SelectSelector selectAsync pending', end: 'terminate',
-		task: {op: 'hold', watch: false, poll: true, select: true, unref: false, selfExit: false}},
-	{name: 'process.exit() with a watch and a PollSelector selectAsync pending', end: 'self',
-		task: {op: 'hold', watch: true, poll: true, select: false, unref: false, selfExit: true}},
-	{name: 'exiting by itself with an unref\'d watch and PollSelector/SelectSelector selectAsync pending', end: 'natural',
-		task: {op: 'hold', watch: true, poll: true, select: true, unref: true, selfExit: false}},
+	{
+		name: 'terminate() with a watch pending',
+		end: 'terminate',
+		task: {op: 'hold', watch: true, poll: false, select: false, unref: false, selfExit: false},
+	},
+	{
+		name: 'terminate() with a PollSelector and a SelectSelector selectAsync pending',
+		end: 'terminate',
+		task: {op: 'hold', watch: false, poll: true, select: true, unref: false, selfExit: false},
+	},
+	{
+		name: 'process.exit() with a watch and a PollSelector selectAsync pending',
+		end: 'self',
+		task: {op: 'hold', watch: true, poll: true, select: false, unref: false, selfExit: true},
+	},
+	{
+		name: "exiting by itself with an unref'd watch and PollSelector/SelectSelector selectAsync pending",
+		end: 'natural',
+		task: {op: 'hold', watch: true, poll: true, select: true, unref: true, selfExit: false},
+	},
 ];
 
 for (const {name, task, end} of holdCases) {
@@ -103,7 +118,9 @@ for (const {name, task, end} of holdCases) {
 
 		const code = await Promise.race([
 			exited,
-			new Promise<string>(resolve => setTimeout(() => resolve('still running after 5 s'), 5000).unref()),
+			new Promise<string>(resolve =>
+				setTimeout(() => resolve('still running after 5 s'), 5000).unref(),
+			),
 		]);
 		if (code === 'still running after 5 s') {
 			await worker.terminate();

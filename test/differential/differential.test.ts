@@ -20,29 +20,44 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const sourceDir = here.replace(/\/dist\/test\/differential\/?$/, '/test/differential/');
 const driver = `${sourceDir}driver.py`;
 /** divergences.json: the one list of allowed differences. */
-type Divergences = {
+interface Divergences {
 	exceptionClasses: Record<string, string>;
 	selectorZeroEvents: {dropFromCPython: boolean};
 	notDriven: Array<{op: string; objs?: string[]; invalidMask?: boolean; targets?: string[]}>;
-};
+}
 const divergences = JSON.parse(readFileSync(`${sourceDir}divergences.json`, 'utf8')) as Divergences;
 const SELECTORS = new Set(['sel', 'psel', 'ssel']);
 
 /** Whether divergences.json keeps the generator from producing `op`. */
 function notDriven(op: Op): boolean {
 	const invalid = SELECTORS.has(op.obj ?? '') && (op.mask === 0 || ((op.mask ?? 0) & ~3) !== 0);
-	return divergences.notDriven.some(d => d.op === op.op && (d.objs ?? []).includes(op.obj ?? '') && d.invalidMask === invalid);
+	return divergences.notDriven.some(
+		d => d.op === op.op && (d.objs ?? []).includes(op.obj ?? '') && d.invalidMask === invalid,
+	);
 }
 
 const python = spawnSync('python3', ['-c', 'import select; select.epoll'], {encoding: 'utf8'});
-const skip = process.platform !== 'linux'
-	? 'the op mix uses epoll: Linux only'
-	: python.error || python.status !== 0 ? `python3 with select.epoll is missing (${python.error?.message ?? python.stderr.trim()})` : false;
+const skip =
+	process.platform !== 'linux'
+		? 'the op mix uses epoll: Linux only'
+		: python.error || python.status !== 0
+			? `python3 with select.epoll is missing (${python.error?.message ?? python.stderr.trim()})`
+			: false;
 if (skip) {
 	console.log(`# test/differential: skipped: ${skip}`);
 }
 
-type Op = {op: string; obj?: string; target?: string; mask?: number; n?: number; how?: number; r?: string[]; w?: string[]; x?: string[]};
+interface Op {
+	op: string;
+	obj?: string;
+	target?: string;
+	mask?: number;
+	n?: number;
+	how?: number;
+	r?: string[];
+	w?: string[];
+	x?: string[];
+}
 type Result = ['ok', unknown] | ['err', string];
 
 const PAIRS = 3;
@@ -54,7 +69,7 @@ const OPS_PER_RUN = 400;
 function prng(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
-		a = (a + 0x6D_2B_79_F5) >>> 0;
+		a = (a + 0x6d_2b_79_f5) >>> 0;
 		let t = a;
 		t = Math.imul(t ^ (t >>> 15), t | 1);
 		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
@@ -70,7 +85,14 @@ function generate(seed: number): Op[] {
 	const target = (): string => (rand() < 0.06 ? pick(['neg', 'unopened']) : pick(names));
 	const {POLLIN, POLLOUT, POLLPRI} = select;
 	const pollBits = [POLLIN, POLLOUT, POLLPRI, select.POLLRDHUP ?? 0];
-	const epollBits = [select.EPOLLIN!, select.EPOLLOUT!, select.EPOLLPRI!, select.EPOLLRDHUP!, select.EPOLLET!, select.EPOLLONESHOT!];
+	const epollBits = [
+		select.EPOLLIN!,
+		select.EPOLLOUT!,
+		select.EPOLLPRI!,
+		select.EPOLLRDHUP!,
+		select.EPOLLET!,
+		select.EPOLLONESHOT!,
+	];
 	const mask = (obj: string): number => {
 		if (obj === 'sel' || obj === 'psel' || obj === 'ssel') {
 			return pick([1, 2, 3, 1, 2, 3, 0, 4]);
@@ -87,7 +109,9 @@ function generate(seed: number): Op[] {
 		return m >>> 0;
 	};
 
-	const selectable = [...names, 'neg', 'unopened'].filter(name => !divergences.notDriven.some(d => d.op === 'select' && d.targets?.includes(name)));
+	const selectable = [...names, 'neg', 'unopened'].filter(
+		name => !divergences.notDriven.some(d => d.op === 'select' && d.targets?.includes(name)),
+	);
 	const subset = (): string[] => selectable.filter(name => rand() < (name.startsWith('p') ? 0.3 : 0.03));
 	const ops: Op[] = [];
 	for (let i = 0; i < OPS_PER_RUN; i++) {
@@ -128,7 +152,10 @@ function runOurs(ops: readonly Op[]): Result[] {
 	const socks = new Map<string, Socket>();
 	for (let i = 0; i < PAIRS; i++) {
 		const [a, b] = socketpair();
-		for (const [name, s] of [[`p${i}a`, a], [`p${i}b`, b]] as const) {
+		for (const [name, s] of [
+			[`p${i}a`, a],
+			[`p${i}b`, b],
+		] as const) {
 			s.setblocking(false);
 			socks.set(name, s);
 			fds.set(name, s.fileno());
@@ -140,10 +167,15 @@ function runOurs(ops: readonly Op[]): Result[] {
 	fds.set('unopened', UNOPENED);
 	names.set(UNOPENED, 'unopened');
 	const nameOf = (fd: number): string => names.get(fd) ?? `fd${fd}`;
-	const selectors: Record<string, BaseSelector> = {sel: new DefaultSelector(), psel: new PollSelector(), ssel: new SelectSelector()};
+	const selectors: Record<string, BaseSelector> = {
+		sel: new DefaultSelector(),
+		psel: new PollSelector(),
+		ssel: new SelectSelector(),
+	};
 	const raw = {poll: select.poll(), ep: select.epoll()};
 	const fd = (name: string | undefined): number => fds.get(name!)!;
-	const byName = (a: [string, number], b: [string, number]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
+	const byName = (a: [string, number], b: [string, number]): number =>
+		a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1];
 	const run = (op: Op): unknown => {
 		const sel = op.obj === undefined ? undefined : selectors[op.obj];
 		const rawObj = op.obj === 'poll' ? raw.poll : raw.ep;
@@ -182,7 +214,9 @@ function runOurs(ops: readonly Op[]): Result[] {
 
 			case 'select': {
 				const lists = [op.r!, op.w!, op.x!].map(list => list.map(n => fd(n)));
-				return select.select(lists[0]!, lists[1]!, lists[2]!, 0).map(list => list.map(f => nameOf(f)).sort());
+				return select
+					.select(lists[0]!, lists[1]!, lists[2]!, 0)
+					.map(list => list.map(f => nameOf(f)).sort());
 			}
 
 			case 'send': {
@@ -240,7 +274,11 @@ function runOurs(ops: readonly Op[]): Result[] {
 }
 
 function runPython(ops: readonly Op[]): Result[] {
-	const r = spawnSync('python3', [driver], {input: JSON.stringify({pairs: PAIRS, unopened: UNOPENED, ops}), encoding: 'utf8', timeout: 20_000});
+	const r = spawnSync('python3', [driver], {
+		input: JSON.stringify({pairs: PAIRS, unopened: UNOPENED, ops}),
+		encoding: 'utf8',
+		timeout: 20_000,
+	});
 	assert.equal(r.status, 0, `driver.py failed: ${r.stderr}`);
 	return JSON.parse(r.stdout) as Result[];
 }
@@ -259,9 +297,11 @@ function expected(op: Op, result: Result): Result {
 }
 
 describe('differential: CPython select/selectors vs node-selectors', {skip}, () => {
-	const seeds = process.env['DIFF_SEED'] ? [Number(process.env['DIFF_SEED'])] : [1, 2, 3].map(() => Math.floor(Math.random() * 2 ** 31));
+	const seeds = process.env['DIFF_SEED']
+		? [Number(process.env['DIFF_SEED'])]
+		: [1, 2, 3].map(() => Math.floor(Math.random() * 2 ** 31));
 	for (const seed of seeds) {
-		test(`seed ${seed}: ${OPS_PER_RUN} ops compared`, (t) => {
+		test(`seed ${seed}: ${OPS_PER_RUN} ops compared`, t => {
 			const ops = generate(seed);
 			const theirs = runPython(ops);
 			const ours = runOurs(ops);
@@ -273,15 +313,19 @@ describe('differential: CPython select/selectors vs node-selectors', {skip}, () 
 				}
 			}
 
-			t.diagnostic(`${ops.length} ops, CPython's exceptions among them: ${JSON.stringify(Object.fromEntries(errors))}`);
+			t.diagnostic(
+				`${ops.length} ops, CPython's exceptions among them: ${JSON.stringify(Object.fromEntries(errors))}`,
+			);
 			for (let i = 0; i < ops.length; i++) {
 				const want = expected(ops[i]!, theirs[i]!);
 				try {
 					assert.deepEqual(ours[i], want);
 				} catch {
-					assert.fail(`seed ${seed} (replay: DIFF_SEED=${seed}), op #${i} ${JSON.stringify(ops[i])}: `
-						+ `CPython ${JSON.stringify(theirs[i])}, ours ${JSON.stringify(ours[i])}\n`
-						+ `ops before it: ${JSON.stringify(ops.slice(Math.max(0, i - 8), i))}`);
+					assert.fail(
+						`seed ${seed} (replay: DIFF_SEED=${seed}), op #${i} ${JSON.stringify(ops[i])}: ` +
+							`CPython ${JSON.stringify(theirs[i])}, ours ${JSON.stringify(ours[i])}\n` +
+							`ops before it: ${JSON.stringify(ops.slice(Math.max(0, i - 8), i))}`,
+					);
 				}
 			}
 		});

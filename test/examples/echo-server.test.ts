@@ -8,7 +8,15 @@ import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import {describe, test} from 'node:test';
 import {
-	connect, cpuMs, endsWithin, fdTargets, patternBytes, readExactly, runProgram, sleep, startProgram,
+	connect,
+	cpuMs,
+	endsWithin,
+	fdTargets,
+	patternBytes,
+	readExactly,
+	runProgram,
+	sleep,
+	startProgram,
 } from './helpers.js';
 
 const SERVERS = ['echo-server', 'echo-server-rw'] as const;
@@ -22,14 +30,16 @@ for (const server of SERVERS) {
 			test('100 concurrent connections echo correctly', TIMEOUT, async t => {
 				const prog = await startProgram(t, server, ['--port', '0', ...backendArgs]);
 				const socks = await Promise.all(Array.from({length: 100}, async () => connect(t, prog.port)));
-				const results = await Promise.all(socks.map(async (sock, i) => {
-					const message = patternBytes(1000 + i, i);
-					// In two writes, so the server may see it in pieces.
-					sock.write(message.subarray(0, 500));
-					setImmediate(() => sock.write(message.subarray(500)));
-					const echoed = await readExactly(sock, message.length);
-					return echoed.equals(message);
-				}));
+				const results = await Promise.all(
+					socks.map(async (sock, i) => {
+						const message = patternBytes(1000 + i, i);
+						// In two writes, so the server may see it in pieces.
+						sock.write(message.subarray(0, 500));
+						setImmediate(() => sock.write(message.subarray(500)));
+						const echoed = await readExactly(sock, message.length);
+						return echoed.equals(message);
+					}),
+				);
 				assert.equal(results.filter(Boolean).length, 100, 'every connection got its own bytes back');
 				// Still serving afterwards.
 				const again = await connect(t, prog.port);
@@ -49,9 +59,14 @@ for (const server of SERVERS) {
 				const cpuBefore = cpuMs(prog.pid);
 				await sleep(500);
 				const cpuAfter = cpuMs(prog.pid);
-				t.diagnostic(`not yet handed to the kernel after 500 ms unread: ${sock.writableLength} bytes`);
+				t.diagnostic(
+					`not yet handed to the kernel after 500 ms unread: ${sock.writableLength} bytes`,
+				);
 				if (cpuBefore !== undefined && cpuAfter !== undefined) {
-					assert.ok(cpuAfter - cpuBefore < 250, `server CPU while the client did not read: ${cpuAfter - cpuBefore} ms`);
+					assert.ok(
+						cpuAfter - cpuBefore < 250,
+						`server CPU while the client did not read: ${cpuAfter - cpuBefore} ms`,
+					);
 				}
 
 				// Then read in small steps with pauses.
@@ -59,7 +74,7 @@ for (const server of SERVERS) {
 				let got = 0;
 				const deadline = Date.now() + 20_000;
 				while (got < message.length && Date.now() < deadline) {
-					const chunk = sock.read(16_384) as Buffer | null ?? sock.read() as Buffer | null;
+					const chunk = (sock.read(16_384) as Buffer | null) ?? (sock.read() as Buffer | null);
 					if (chunk === null) {
 						await Promise.race([once(sock, 'readable'), sleep(50)]);
 						continue;
@@ -124,7 +139,10 @@ for (const server of SERVERS) {
 				const targets = fdTargets(prog.pid);
 				if (targets !== undefined) {
 					const sockets = targets.filter(target => target.startsWith('socket:')).length;
-					assert.ok(sockets >= 4, `listening socket and 3 connections open before SIGTERM (${sockets} sockets)`);
+					assert.ok(
+						sockets >= 4,
+						`listening socket and 3 connections open before SIGTERM (${sockets} sockets)`,
+					);
 				}
 
 				const result = await prog.stop('SIGTERM', 5000);
@@ -144,27 +162,37 @@ for (const server of SERVERS) {
 }
 
 for (const server of SERVERS) {
-	test(`${server} --backend select turns away connections beyond FD_SETSIZE and keeps serving`, TIMEOUT, async t => {
-		const prog = await startProgram(t, server, ['--port', '0', '--backend', 'select']);
-		const first = await connect(t, prog.port);
-		// More connections than select(2) can watch (FD_SETSIZE 1024 on Linux and macOS): the
-		// server's last fds are at least 1024.
-		const socks = [];
-		for (let i = 0; i < 1100; i++) {
-			const sock = await connect(t, prog.port);
-			sock.on('error', () => {});
-			socks.push(sock);
-		}
+	test(
+		`${server} --backend select turns away connections beyond FD_SETSIZE and keeps serving`,
+		TIMEOUT,
+		async t => {
+			const prog = await startProgram(t, server, ['--port', '0', '--backend', 'select']);
+			const first = await connect(t, prog.port);
+			// More connections than select(2) can watch (FD_SETSIZE 1024 on Linux and macOS): the
+			// server's last fds are at least 1024.
+			const socks = [];
+			for (let i = 0; i < 1100; i++) {
+				const sock = await connect(t, prog.port);
+				sock.on('error', () => {});
+				socks.push(sock);
+			}
 
-		assert.ok(await endsWithin(socks.at(-1)!, 5000), 'a connection the server cannot watch is closed');
-		assert.equal(prog.child.exitCode, null, `${server} exited: ${prog.stderr()}`);
-		first.write('ping');
-		assert.equal((await readExactly(first, 4)).toString(), 'ping');
-		assert.match(prog.stderr(), /^[\w-]+: filedescriptor out of range in select\(\) .*; such connections are closed\n$/);
-		for (const sock of socks) {
-			sock.destroy();
-		}
-	});
+			assert.ok(
+				await endsWithin(socks.at(-1)!, 5000),
+				'a connection the server cannot watch is closed',
+			);
+			assert.equal(prog.child.exitCode, null, `${server} exited: ${prog.stderr()}`);
+			first.write('ping');
+			assert.equal((await readExactly(first, 4)).toString(), 'ping');
+			assert.match(
+				prog.stderr(),
+				/^[\w-]+: filedescriptor out of range in select\(\) .*; such connections are closed\n$/,
+			);
+			for (const sock of socks) {
+				sock.destroy();
+			}
+		},
+	);
 }
 
 test('SIGTERM while busy (events every select): exits 0 promptly', TIMEOUT, async t => {
@@ -197,7 +225,14 @@ describe('command line', () => {
 	});
 
 	test('usage errors exit 2', TIMEOUT, async () => {
-		for (const args of [['--bogus'], ['70000'], ['--backend', 'nope'], ['--workers', '0'], ['1', '2'], ['--port']]) {
+		for (const args of [
+			['--bogus'],
+			['70000'],
+			['--backend', 'nope'],
+			['--workers', '0'],
+			['1', '2'],
+			['--port'],
+		]) {
 			const result = await runProgram('echo-server-rw', args);
 			assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
 			assert.match(result.stderr, /Usage: selectors-echo-server-rw/);
@@ -208,7 +243,10 @@ describe('command line', () => {
 		const missing = process.platform === 'linux' ? 'kqueue' : 'epoll';
 		const result = await runProgram('echo-server', ['--backend', missing, '0']);
 		assert.equal(result.code, 2, result.stderr);
-		assert.match(result.stderr, new RegExp(`--backend ${missing} is not available on this platform .*available: select, poll`));
+		assert.match(
+			result.stderr,
+			new RegExp(`--backend ${missing} is not available on this platform .*available: select, poll`),
+		);
 	});
 
 	test('a port in use is one line on stderr, with errno and address, and status 1', TIMEOUT, async t => {
@@ -225,11 +263,18 @@ describe('command line', () => {
 		const prog = await startProgram(t, 'echo-server', ['0']);
 		assert.equal(prog.host, '127.0.0.1');
 		assert.ok(prog.port > 0);
-		assert.deepEqual(prog.lines.filter(line => line.startsWith('listening on')), [`listening on 127.0.0.1:${prog.port}`]);
+		assert.deepEqual(
+			prog.lines.filter(line => line.startsWith('listening on')),
+			[`listening on 127.0.0.1:${prog.port}`],
+		);
 		const sock = await connect(t, prog.port);
 		sock.write('abc');
 		assert.equal((await readExactly(sock, 3)).toString(), 'abc');
 		assert.deepEqual(await prog.stop('SIGINT'), [0, null]);
-		assert.deepEqual(prog.lines, [`listening on 127.0.0.1:${prog.port}`], 'nothing per connection without --verbose');
+		assert.deepEqual(
+			prog.lines,
+			[`listening on 127.0.0.1:${prog.port}`],
+			'nothing per connection without --verbose',
+		);
 	});
 });

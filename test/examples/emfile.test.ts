@@ -12,7 +12,12 @@ import {describe, test} from 'node:test';
 import {connect, cpuMs, endsWithin, readExactly, sleep, startProgram} from './helpers.js';
 
 const prlimit = ['/usr/bin/prlimit', '/bin/prlimit'].find(path => existsSync(path));
-const skip = process.platform !== 'linux' ? 'needs /proc (Linux)' : prlimit === undefined ? 'needs prlimit(1) (util-linux)' : false;
+const skip =
+	process.platform !== 'linux'
+		? 'needs /proc (Linux)'
+		: prlimit === undefined
+			? 'needs prlimit(1) (util-linux)'
+			: false;
 const CLIENTS = 60;
 
 describe('out of fds', {skip}, () => {
@@ -35,7 +40,10 @@ describe('out of fds', {skip}, () => {
 			const before = cpuMs(server.pid) ?? 0;
 			await sleep(1000);
 			const spent = (cpuMs(server.pid) ?? 0) - before;
-			assert.ok(spent < 400, `the server spent ${spent} ms of CPU in 1 s with connections it cannot accept`);
+			assert.ok(
+				spent < 400,
+				`the server spent ${spent} ms of CPU in 1 s with connections it cannot accept`,
+			);
 
 			// Some connections were turned away (closed by the server), the first ones are served.
 			const open: net.Socket[] = [];

@@ -36,7 +36,10 @@ export interface Program {
 	 *
 	 * @returns `[code, signal]`, or `undefined` if it is still running at the deadline
 	 */
-	stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<[number | null, NodeJS.Signals | null] | undefined>;
+	stop(
+		signal?: NodeJS.Signals,
+		timeoutMs?: number,
+	): Promise<[number | null, NodeJS.Signals | null] | undefined>;
 }
 
 /** `promise`, or `undefined` after `ms`. */
@@ -64,7 +67,9 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | un
  * @throws if it exits or stays silent for 10 s
  */
 export async function startProgram(t: TestContext, name: string, args: readonly string[]): Promise<Program> {
-	const child = spawn(process.execPath, [`${EXAMPLES_DIR}${name}.js`, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(process.execPath, [`${EXAMPLES_DIR}${name}.js`, ...args], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
 	let done = false;
 	void exited.then(() => {
@@ -108,7 +113,9 @@ export async function startProgram(t: TestContext, name: string, args: readonly 
 	});
 	const match = await within(listening, START_TIMEOUT_MS);
 	if (match === undefined) {
-		throw new Error(`${name} printed no "listening on" line in ${START_TIMEOUT_MS} ms; stdout: ${lines.join('|')}`);
+		throw new Error(
+			`${name} printed no "listening on" line in ${START_TIMEOUT_MS} ms; stdout: ${lines.join('|')}`,
+		);
 	}
 
 	onLine = undefined;
@@ -146,8 +153,14 @@ export interface RunResult {
  * @param timeoutMs - the longest run
  * @returns its status and output
  */
-export async function runProgram(name: string, args: readonly string[], timeoutMs = 20_000): Promise<RunResult> {
-	const child = spawn(process.execPath, [`${EXAMPLES_DIR}${name}.js`, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
+export async function runProgram(
+	name: string,
+	args: readonly string[],
+	timeoutMs = 20_000,
+): Promise<RunResult> {
+	const child = spawn(process.execPath, [`${EXAMPLES_DIR}${name}.js`, ...args], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -157,7 +170,7 @@ export async function runProgram(name: string, args: readonly string[], timeoutM
 		stderr += chunk;
 	});
 	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-	const [code, signal] = await once(child, 'close') as [number | null, NodeJS.Signals | null];
+	const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
 	clearTimeout(timer);
 	return {code, signal, stdout, stderr};
 }
@@ -253,7 +266,7 @@ export async function endsWithin(sock: net.Socket, timeoutMs: number): Promise<b
 export function patternBytes(n: number, seed: number): Buffer {
 	const buf = Buffer.allocUnsafe(n);
 	for (let i = 0; i < n; i++) {
-		buf[i] = (i + (seed * 7)) % 251;
+		buf[i] = (i + seed * 7) % 251;
 	}
 
 	return buf;

@@ -6,12 +6,24 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {
-	MAX_HEAD, PARSE_CONTINUE, PARSE_ERROR, PARSE_MESSAGE, PARSE_NEED_MORE, RequestParser,
+	MAX_HEAD,
+	PARSE_CONTINUE,
+	PARSE_ERROR,
+	PARSE_MESSAGE,
+	PARSE_NEED_MORE,
+	RequestParser,
 } from '../../examples/http-parser.js';
 
 /** What the parser reported for one request (or the error that ended parsing). */
 type Event =
-	| {type: 'message'; keepAlive: boolean; isHead: boolean; minor: number; contentLength: number; chunked: boolean}
+	| {
+			type: 'message';
+			keepAlive: boolean;
+			isHead: boolean;
+			minor: number;
+			contentLength: number;
+			chunked: boolean;
+	  }
 	| {type: 'continue'}
 	| {type: 'error'; status: number; reason: string};
 
@@ -33,12 +45,18 @@ function drive(chunks: readonly Buffer[]): Event[] {
 		for (let guard = 0; ; guard++) {
 			assert.ok(guard < 100_000, 'parser made no progress');
 			const r = parser.parse(data, pos, end);
-			assert.ok(r === PARSE_ERROR || (parser.next >= pos && parser.next <= end),
-				`next ${parser.next} outside [${pos}, ${end}]`);
+			assert.ok(
+				r === PARSE_ERROR || (parser.next >= pos && parser.next <= end),
+				`next ${parser.next} outside [${pos}, ${end}]`,
+			);
 			if (r === PARSE_MESSAGE) {
 				events.push({
-					type: 'message', keepAlive: parser.keepAlive, isHead: parser.isHead, minor: parser.minor,
-					contentLength: parser.contentLength, chunked: parser.chunked,
+					type: 'message',
+					keepAlive: parser.keepAlive,
+					isHead: parser.isHead,
+					minor: parser.minor,
+					contentLength: parser.contentLength,
+					chunked: parser.chunked,
 				});
 			} else if (r === PARSE_CONTINUE) {
 				events.push({type: 'continue'});
@@ -76,18 +94,25 @@ function splits(data: Buffer): Buffer[][] {
 		}
 	}
 
-	out.push([...data].map((b) => Buffer.from([b])));
+	out.push([...data].map(b => Buffer.from([b])));
 	return out;
 }
 
 function assertSameAtEverySplit(data: Buffer, expected: Event[]): void {
 	for (const chunks of splits(data)) {
-		assert.deepEqual(drive(chunks), expected, `split at ${chunks.map((c) => c.length).join('+')}`);
+		assert.deepEqual(drive(chunks), expected, `split at ${chunks.map(c => c.length).join('+')}`);
 	}
 }
 
 const GET = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
-const OK11 = {type: 'message', keepAlive: true, isHead: false, minor: 1, contentLength: 0, chunked: false} as const;
+const OK11 = {
+	type: 'message',
+	keepAlive: true,
+	isHead: false,
+	minor: 1,
+	contentLength: 0,
+	chunked: false,
+} as const;
 
 function error(status: number, reason: string): Event {
 	return {type: 'error', status, reason};
@@ -128,13 +153,13 @@ describe('http parser: framing', () => {
 
 	test('a mixed pipeline gives the same events at every split point', () => {
 		const data = bytes(
-			'\r\n' // an empty line before a request is ignored (RFC 9112 §2.2)
-			+ GET
-			+ 'POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\nGET / HTTP/1.1\r\n\r\nxx'
-			+ 'PUT /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n'
-			+ '5\r\nhello\r\nA;name=val\r\n0123456789\r\n0\r\nChecksum: 1\r\n\r\n'
-			+ 'HEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n'
-			+ 'GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+			'\r\n' + // an empty line before a request is ignored (RFC 9112 §2.2)
+				GET +
+				'POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\nGET / HTTP/1.1\r\n\r\nxx' +
+				'PUT /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n' +
+				'5\r\nhello\r\nA;name=val\r\n0123456789\r\n0\r\nChecksum: 1\r\n\r\n' +
+				'HEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n' +
+				'GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
 		);
 		assertSameAtEverySplit(data, [
 			OK11,
@@ -147,15 +172,21 @@ describe('http parser: framing', () => {
 
 	test('errors are found at every split point', () => {
 		assertSameAtEverySplit(bytes(GET + 'GET / HTTP/1.1\nHost: x\r\n\r\n'), [OK11, error(400, 'bare LF')]);
-		assertSameAtEverySplit(bytes(GET + GET + 'X'), // a trailing partial head is kept, not an error
-			[OK11, OK11]);
-		assertSameAtEverySplit(bytes('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX'),
-			[error(400, 'missing CRLF after chunk data')]);
+		assertSameAtEverySplit(
+			bytes(GET + GET + 'X'), // a trailing partial head is kept, not an error
+			[OK11, OK11],
+		);
+		assertSameAtEverySplit(
+			bytes('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX'),
+			[error(400, 'missing CRLF after chunk data')],
+		);
 	});
 
 	test('a Content-Length body is skipped, not parsed', () => {
 		const body = GET.repeat(3);
-		const data = bytes(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}${GET}`);
+		const data = bytes(
+			`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}${GET}`,
+		);
 		assert.deepEqual(drive([data]), [{...OK11, contentLength: body.length}, OK11]);
 	});
 
@@ -178,8 +209,15 @@ describe('http parser: framing', () => {
 	});
 
 	test('chunked: hex sizes, extensions, trailers; 0-size chunk ends the body', () => {
-		const data = bytes('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n'
-			+ '1a ; x="y"\r\n' + 'z'.repeat(26) + '\r\nF\r\n' + 'y'.repeat(15) + '\r\n000\r\nA: b\r\nC: d\r\n\r\n' + GET);
+		const data = bytes(
+			'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n' +
+				'1a ; x="y"\r\n' +
+				'z'.repeat(26) +
+				'\r\nF\r\n' +
+				'y'.repeat(15) +
+				'\r\n000\r\nA: b\r\nC: d\r\n\r\n' +
+				GET,
+		);
 		assertSameAtEverySplit(data, [{...OK11, chunked: true}, OK11]);
 	});
 
@@ -256,38 +294,73 @@ describe('http parser: refused requests', () => {
 		['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400, 'invalid Content-Length'],
 		['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n', 400, 'invalid Content-Length'],
 		['POST / HTTP/1.1\r\nHost: x\r\nContent-Length:\r\n\r\n', 400, 'invalid Content-Length'],
-		['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1234567890123456\r\n\r\n', 400, 'invalid Content-Length'],
+		[
+			'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1234567890123456\r\n\r\n',
+			400,
+			'invalid Content-Length',
+		],
 		['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 2\r\n\r\n', 400, 'invalid Content-Length'],
-		['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 400, 'invalid Content-Length'],
-		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n', 400, 'final transfer coding is not chunked'],
-		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n', 400,
-			'final transfer coding is not chunked'],
-		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n', 400,
-			'chunked applied twice'],
-		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n', 501, 'transfer coding not implemented'],
-		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n', 400,
-			'both Transfer-Encoding and Content-Length'],
+		[
+			'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+			400,
+			'invalid Content-Length',
+		],
+		[
+			'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n',
+			400,
+			'final transfer coding is not chunked',
+		],
+		[
+			'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n',
+			400,
+			'final transfer coding is not chunked',
+		],
+		[
+			'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n',
+			400,
+			'chunked applied twice',
+		],
+		[
+			'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n',
+			501,
+			'transfer coding not implemented',
+		],
+		[
+			'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n',
+			400,
+			'both Transfer-Encoding and Content-Length',
+		],
 		['POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n', 400, 'Transfer-Encoding in HTTP/1.0'],
 		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nz\r\n', 400, 'invalid chunk size'],
 		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n;x\r\n', 400, 'invalid chunk size'],
 		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1x\r\n', 400, 'invalid chunk size'],
-		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n12345678901234\r\n', 400, 'chunk size too large'],
+		[
+			'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n12345678901234\r\n',
+			400,
+			'chunk size too large',
+		],
 		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\n', 400, 'invalid chunk size'],
 		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\rx', 400, 'bare CR'],
-		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;a\x00\r\n', 400, 'invalid chunk extension'],
+		[
+			'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;a\x00\r\n',
+			400,
+			'invalid chunk extension',
+		],
 		['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: b\n', 400, 'bare LF'],
 	];
 	for (const [request, status, reason] of cases) {
 		test(`${status} ${reason}: ${JSON.stringify(request)}`, () => {
 			assert.deepEqual(drive([bytes(request)]), [error(status, reason)]);
-			assert.deepEqual(drive([...bytes(request)].map((b) => Buffer.from([b]))), [error(status, reason)]);
+			assert.deepEqual(drive([...bytes(request)].map(b => Buffer.from([b]))), [error(status, reason)]);
 		});
 	}
 
 	test('allowed variations: equal Content-Length values, tabs, empty list elements, odd tokens', () => {
-		const data = bytes('POST /x?y=1 HTTP/1.1\r\nHost:\tx \t\r\nContent-Length: 2, 2\r\nContent-Length: 2\r\n'
-			+ 'X-Empty:\r\nConnection: , ,keep-alive\r\n\r\nab'
-			+ "M!#$%&'*+-.^_`|~9 * HTTP/1.1\r\nHost:\r\n\r\n");
+		const data = bytes(
+			'POST /x?y=1 HTTP/1.1\r\nHost:\tx \t\r\nContent-Length: 2, 2\r\nContent-Length: 2\r\n' +
+				'X-Empty:\r\nConnection: , ,keep-alive\r\n\r\nab' +
+				"M!#$%&'*+-.^_`|~9 * HTTP/1.1\r\nHost:\r\n\r\n",
+		);
 		assert.deepEqual(drive([data]), [{...OK11, contentLength: 2}, OK11]);
 	});
 
@@ -301,7 +374,11 @@ describe('http parser: refused requests', () => {
 		}
 
 		const big = error(431, 'request header fields too large');
-		for (const chunks of [[over], [over.subarray(0, 4000), over.subarray(4000)], [over.subarray(0, MAX_HEAD)]]) {
+		for (const chunks of [
+			[over],
+			[over.subarray(0, 4000), over.subarray(4000)],
+			[over.subarray(0, MAX_HEAD)],
+		]) {
 			assert.deepEqual(drive(chunks), [big]);
 		}
 
@@ -311,9 +388,13 @@ describe('http parser: refused requests', () => {
 	});
 
 	test('a request line longer than MAX_HEAD is 414; trailers beyond it are 431', () => {
-		assert.deepEqual(drive([bytes(`GET /${'a'.repeat(MAX_HEAD)}`)]), [error(414, 'request line too long')]);
-		const trailer = bytes('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n'
-			+ `A: ${'b'.repeat(MAX_HEAD)}\r\n\r\n`);
+		assert.deepEqual(drive([bytes(`GET /${'a'.repeat(MAX_HEAD)}`)]), [
+			error(414, 'request line too long'),
+		]);
+		const trailer = bytes(
+			'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n' +
+				`A: ${'b'.repeat(MAX_HEAD)}\r\n\r\n`,
+		);
 		assert.deepEqual(drive([trailer]), [error(431, 'trailer fields too large')]);
 	});
 });

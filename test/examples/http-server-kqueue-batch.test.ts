@@ -30,36 +30,40 @@ async function startServer(t: Parameters<typeof startProgram>[0]): Promise<Progr
 	}
 }
 
-test('http-server survives a reset connection with queued output in a kqueue-style batch', {timeout: 30_000}, async t => {
-	const server = await startServer(t);
-	for (let round = 0; round < 3; round++) {
-		const sock = new Socket(AF_INET, SOCK_STREAM);
-		t.after(() => {
+test(
+	'http-server survives a reset connection with queued output in a kqueue-style batch',
+	{timeout: 30_000},
+	async t => {
+		const server = await startServer(t);
+		for (let round = 0; round < 3; round++) {
+			const sock = new Socket(AF_INET, SOCK_STREAM);
+			t.after(() => {
+				sock.close();
+			});
+			sock.setsockopt(SOL_SOCKET, SO_RCVBUF, 1); // the kernel's minimum: responses back up in the server
+			sock.settimeout(5);
+			sock.connect(['127.0.0.1', server.port]);
+			// About 160 KB of responses in one server read: most of it stays queued,
+			// and the connection waits for EVENT_READ | EVENT_WRITE.
+			sock.sendall(Buffer.from(REQ.repeat(2000)));
+			await sleep(200);
+			// Reset (SO_LINGER 0): the server's next batch has READ (ECONNRESET) then WRITE for it.
+			sock.setsockopt(SOL_SOCKET, SO_LINGER, new Int32Array([1, 0]));
 			sock.close();
-		});
-		sock.setsockopt(SOL_SOCKET, SO_RCVBUF, 1); // the kernel's minimum: responses back up in the server
-		sock.settimeout(5);
-		sock.connect(['127.0.0.1', server.port]);
-		// About 160 KB of responses in one server read: most of it stays queued,
-		// and the connection waits for EVENT_READ | EVENT_WRITE.
-		sock.sendall(Buffer.from(REQ.repeat(2000)));
-		await sleep(200);
-		// Reset (SO_LINGER 0): the server's next batch has READ (ECONNRESET) then WRITE for it.
-		sock.setsockopt(SOL_SOCKET, SO_LINGER, new Int32Array([1, 0]));
-		sock.close();
-		await sleep(200);
-		assert.equal(server.child.exitCode, null, `http-server exited; stderr: ${server.stderr()}`);
-	}
+			await sleep(200);
+			assert.equal(server.child.exitCode, null, `http-server exited; stderr: ${server.stderr()}`);
+		}
 
-	// Still serving.
-	const client = new Socket(AF_INET, SOCK_STREAM);
-	t.after(() => {
-		client.close();
-	});
-	client.settimeout(5);
-	client.connect(['127.0.0.1', server.port]);
-	client.sendall(Buffer.from(REQ));
-	const head = client.recv(4096).toString('latin1');
-	assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
-	assert.deepEqual(await server.stop('SIGTERM', 5000), [0, null], server.stderr());
-});
+		// Still serving.
+		const client = new Socket(AF_INET, SOCK_STREAM);
+		t.after(() => {
+			client.close();
+		});
+		client.settimeout(5);
+		client.connect(['127.0.0.1', server.port]);
+		client.sendall(Buffer.from(REQ));
+		const head = client.recv(4096).toString('latin1');
+		assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
+		assert.deepEqual(await server.stop('SIGTERM', 5000), [0, null], server.stderr());
+	},
+);

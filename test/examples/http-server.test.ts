@@ -58,7 +58,7 @@ class Client {
 
 	async write(s: string | Buffer): Promise<void> {
 		await new Promise<void>((resolve, reject) => {
-			this.sock.write(s, (error) => {
+			this.sock.write(s, error => {
 				if (error) {
 					reject(error);
 				} else {
@@ -73,8 +73,11 @@ class Client {
 		const deadline = Date.now() + TIMEOUT_MS;
 		while (!done()) {
 			const left = deadline - Date.now();
-			assert.ok(left > 0, `timed out waiting for ${what}; received ${JSON.stringify(this.data.toString('latin1'))}`);
-			await new Promise<void>((resolve) => {
+			assert.ok(
+				left > 0,
+				`timed out waiting for ${what}; received ${JSON.stringify(this.data.toString('latin1'))}`,
+			);
+			await new Promise<void>(resolve => {
 				const timer = setTimeout(resolve, Math.min(left, 100));
 				this.#wake = () => {
 					clearTimeout(timer);
@@ -169,7 +172,7 @@ async function exercise(t: TestContext, port: number): Promise<void> {
 }
 
 describe('http-server', {timeout: 60_000}, () => {
-	test('keep-alive and pipelined requests (HEAD without a body) on one connection', async (t) => {
+	test('keep-alive and pipelined requests (HEAD without a body) on one connection', async t => {
 		const server = await startServer(t);
 		await exercise(t, server.port);
 		// 1000 pipelined requests in one write: more response bytes than one send may take at once.
@@ -177,13 +180,13 @@ describe('http-server', {timeout: 60_000}, () => {
 		await c.write(REQ.repeat(1000));
 		const rs = await c.responses(1000);
 		assert.equal(rs.length, 1000);
-		rs.forEach((r) => {
+		rs.forEach(r => {
 			assertHello(r);
 		});
 		assert.equal(c.data.length, 0, 'bytes after the last response');
 	});
 
-	test('a client that sends 200,000 requests before reading gets every response, in order', async (t) => {
+	test('a client that sends 200,000 requests before reading gets every response, in order', async t => {
 		// 15.6 MB of responses: more than the socket buffers take, so the server's output passes
 		// HIGH_WATER (1 MiB) and it stops reading until the client reads; nothing is lost.
 		const server = await startServer(t);
@@ -197,7 +200,9 @@ describe('http-server', {timeout: 60_000}, () => {
 		}
 
 		await sleep(300);
-		const one = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!');
+		const one = Buffer.from(
+			'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!',
+		);
 		const chunks: Buffer[] = [];
 		let received = 0;
 		await new Promise<void>((resolve, reject) => {
@@ -224,10 +229,11 @@ describe('http-server', {timeout: 60_000}, () => {
 		}
 	});
 
-	test('requests split across several writes with delays, including a chunked body', async (t) => {
+	test('requests split across several writes with delays, including a chunked body', async t => {
 		const server = await startServer(t);
 		const c = await Client.open(t, server.port);
-		const request = 'POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' + REQ;
+		const request =
+			'POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' + REQ;
 		const cuts = [0, 3, 17, 30, 57, 60, 66, 71, request.length - 1, request.length];
 		for (let i = 1; i < cuts.length; i++) {
 			await c.write(request.slice(cuts[i - 1], cuts[i]));
@@ -242,7 +248,7 @@ describe('http-server', {timeout: 60_000}, () => {
 		assertHello(rs[1]);
 	});
 
-	test('Expect: 100-continue gets 100 Continue before the final response', async (t) => {
+	test('Expect: 100-continue gets 100 Continue before the final response', async t => {
 		const server = await startServer(t);
 		const c = await Client.open(t, server.port);
 		await c.write('PUT / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n');
@@ -252,7 +258,7 @@ describe('http-server', {timeout: 60_000}, () => {
 		assertHello((await c.responses(1))[0]);
 	});
 
-	test('Connection: close gets the response, then the server closes', async (t) => {
+	test('Connection: close gets the response, then the server closes', async t => {
 		const server = await startServer(t);
 		const c = await Client.open(t, server.port);
 		// The request after the one with Connection: close is not answered.
@@ -262,7 +268,7 @@ describe('http-server', {timeout: 60_000}, () => {
 		assert.equal(c.data.length, 0);
 	});
 
-	test('HTTP/1.0 closes unless keep-alive is asked for', async (t) => {
+	test('HTTP/1.0 closes unless keep-alive is asked for', async t => {
 		const server = await startServer(t);
 		const plain = await Client.open(t, server.port);
 		await plain.write('GET / HTTP/1.0\r\n\r\n');
@@ -278,7 +284,7 @@ describe('http-server', {timeout: 60_000}, () => {
 		assert.equal(keep.ended, false);
 	});
 
-	test('400 for a malformed request line, 431 for a huge head; then the connection closes', async (t) => {
+	test('400 for a malformed request line, 431 for a huge head; then the connection closes', async t => {
 		const server = await startServer(t);
 		const bad = await Client.open(t, server.port);
 		// A valid request first, then a malformed one; the bytes after it are never answered.
@@ -303,7 +309,7 @@ describe('http-server', {timeout: 60_000}, () => {
 		await exercise(t, server.port);
 	});
 
-	test('SIGTERM with connections open exits 0; nothing printed per connection', async (t) => {
+	test('SIGTERM with connections open exits 0; nothing printed per connection', async t => {
 		const server = await startServer(t);
 		const c = await Client.open(t, server.port);
 		await c.write(REQ);
@@ -317,14 +323,14 @@ describe('http-server', {timeout: 60_000}, () => {
 		await half.closed();
 	});
 
-	test('--verbose: one line per connection event; at SIGTERM every fd opened since start is closed', async (t) => {
+	test('--verbose: one line per connection event; at SIGTERM every fd opened since start is closed', async t => {
 		const server = await startServer(t, '--verbose');
 		const c = await Client.open(t, server.port);
 		await c.write(REQ + 'BAD\r\n\r\n');
 		await c.responses(2);
 		await c.closed();
 		// The server closes its side once the client's FIN arrives (node:net sends it on 'end').
-		for (let i = 0; i < 100 && !server.lines.some((line) => line.endsWith(' closed')); i++) {
+		for (let i = 0; i < 100 && !server.lines.some(line => line.endsWith(' closed')); i++) {
 			await sleep(20);
 		}
 
@@ -342,7 +348,7 @@ describe('http-server', {timeout: 60_000}, () => {
 		assert.equal(stopped[2], stopped[3]);
 	});
 
-	test('--workers 2: both workers serve, SIGTERM stops them all', async (t) => {
+	test('--workers 2: both workers serve, SIGTERM stops them all', async t => {
 		const server = await startServer(t, '--workers', '2', '--verbose');
 		// SO_REUSEPORT spreads connections by a hash of their addresses: with 16 of them, the
 		// chance that one worker gets none is 2^-15.
@@ -350,13 +356,17 @@ describe('http-server', {timeout: 60_000}, () => {
 		assert.deepEqual(await server.stop('SIGTERM'), [0, null]);
 		const out = server.lines.join('\n');
 		for (const id of [1, 2]) {
-			assert.match(out, new RegExp(`^\\[worker ${id}\\] .* connected$`, 'm'), `worker ${id} served nobody`);
+			assert.match(
+				out,
+				new RegExp(`^\\[worker ${id}\\] .* connected$`, 'm'),
+				`worker ${id} served nobody`,
+			);
 			assert.match(out, new RegExp(`^\\[worker ${id}\\] stopped`, 'm'));
 		}
 	});
 
 	for (const backend of ['poll', 'select']) {
-		test(`--backend ${backend}`, async (t) => {
+		test(`--backend ${backend}`, async t => {
 			const server = await startServer(t, '--backend', backend);
 			await exercise(t, server.port);
 			assert.deepEqual(await server.stop('SIGTERM'), [0, null]);

@@ -16,9 +16,12 @@ import {BaseSelectorImpl} from '../../src/selectors/base-impl.js';
 import {SO_SNDBUF, SOL_SOCKET, Socket, type SocketAddress} from '../../src/socket/index.js';
 
 const select = BaseSelectorImpl.prototype.select;
-BaseSelectorImpl.prototype.select = function (this: BaseSelectorImpl, timeout?: number | null): Array<[SelectorKey, number]> {
+BaseSelectorImpl.prototype.select = function (
+	this: BaseSelectorImpl,
+	timeout?: number | null,
+): Array<[SelectorKey, number]> {
 	const out: Array<[SelectorKey, number]> = [];
-	for (const [key, events] of select.call(this, timeout)) {
+	for (const [key, events] of select.call(this, timeout) as Array<[SelectorKey, number]>) {
 		if (events === (EVENT_READ | EVENT_WRITE)) {
 			out.push([key, EVENT_READ], [key, EVENT_WRITE]);
 		} else {

@@ -16,9 +16,16 @@ const CLIENT = `${EXAMPLES_DIR}line-client.js`;
 const hasPython = spawnSync('python3', ['-c', 'import pty'], {stdio: 'ignore'}).status === 0;
 
 /** Runs the client with `stdin`; returns [status, stdout, stderr]. Killed after 10 s. */
-async function client(t: TestContext, port: number, stdin: 'pipe' | number, input: string | undefined,
-	extra: string[] = []): Promise<[number | null, string, string]> {
-	const child = spawn(process.execPath, [CLIENT, '--port', String(port), ...extra], {stdio: [stdin, 'pipe', 'pipe']});
+async function client(
+	t: TestContext,
+	port: number,
+	stdin: 'pipe' | number,
+	input: string | undefined,
+	extra: string[] = [],
+): Promise<[number | null, string, string]> {
+	const child = spawn(process.execPath, [CLIENT, '--port', String(port), ...extra], {
+		stdio: [stdin, 'pipe', 'pipe'],
+	});
 	const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
 	t.after(() => {
 		clearTimeout(timer);
@@ -36,12 +43,12 @@ async function client(t: TestContext, port: number, stdin: 'pipe' | number, inpu
 		child.stdin!.end(input);
 	}
 
-	const [code] = await once(child, 'exit') as [number | null];
+	const [code] = (await once(child, 'exit')) as [number | null];
 	return [code, out, err];
 }
 
 describe('selectors-line-client', () => {
-	test('stdin a pipe: every line comes back, exit 0 after the end of input', async (t) => {
+	test('stdin a pipe: every line comes back, exit 0 after the end of input', async t => {
 		const server = await startProgram(t, 'echo-server', ['--port', '0']);
 		const lines = Array.from({length: 200}, (_, i) => `line ${i} ${'x'.repeat(i)}`).join('\n') + '\n';
 		const [code, out, err] = await client(t, server.port, 'pipe', lines);
@@ -52,7 +59,7 @@ describe('selectors-line-client', () => {
 	});
 
 	for (const backend of ['default', 'poll', 'select']) {
-		test(`stdin a regular file (${backend})`, async (t) => {
+		test(`stdin a regular file (${backend})`, async t => {
 			const server = await startProgram(t, 'echo-server', ['--port', '0']);
 			const dir = mkdtempSync(join(tmpdir(), 'line-client-'));
 			t.after(() => rmSync(dir, {recursive: true, force: true}));
@@ -60,8 +67,13 @@ describe('selectors-line-client', () => {
 			writeFileSync(file, 'one\ntwo\n');
 			const fd = openSync(file, 'r');
 			t.after(() => closeSync(fd));
-			const [code, out, err] = await client(t, server.port, fd, undefined,
-				backend === 'default' ? [] : ['--backend', backend]);
+			const [code, out, err] = await client(
+				t,
+				server.port,
+				fd,
+				undefined,
+				backend === 'default' ? [] : ['--backend', backend],
+			);
 			assert.equal(err, '');
 			assert.equal(code, 0);
 			assert.equal(out, 'one\ntwo\n');
@@ -69,8 +81,10 @@ describe('selectors-line-client', () => {
 		});
 	}
 
-	test('stdin a terminal: a line and its reply, then Ctrl-C exits 130 and leaves the tty blocking',
-		{skip: hasPython ? false : 'python3 with pty is not available'}, async (t) => {
+	test(
+		'stdin a terminal: a line and its reply, then Ctrl-C exits 130 and leaves the tty blocking',
+		{skip: hasPython ? false : 'python3 with pty is not available'},
+		async t => {
 			const server = await startProgram(t, 'echo-server', ['--port', '0']);
 			const script = String.raw`
 import fcntl, json, os, select, subprocess, sys, termios, time
@@ -103,8 +117,11 @@ after = fcntl.fcntl(slave, fcntl.F_GETFL) & os.O_NONBLOCK
 print(json.dumps({'prompted': prompted, 'echoed': echoed, 'rc': rc, 'before': before, 'after': after,
                   'out': out.decode('utf8', 'replace')}))
 `;
-			const py = spawn('python3', ['-c', script, process.execPath, CLIENT, '--port', String(server.port)],
-				{stdio: ['ignore', 'pipe', 'inherit']});
+			const py = spawn(
+				'python3',
+				['-c', script, process.execPath, CLIENT, '--port', String(server.port)],
+				{stdio: ['ignore', 'pipe', 'inherit']},
+			);
 			const timer = setTimeout(() => py.kill('SIGKILL'), 30_000);
 			t.after(() => {
 				clearTimeout(timer);
@@ -114,14 +131,22 @@ print(json.dumps({'prompted': prompted, 'echoed': echoed, 'rc': rc, 'before': be
 			py.stdout.setEncoding('utf8').on('data', (s: string) => {
 				text += s;
 			});
-			const [code] = await once(py, 'exit') as [number | null];
+			const [code] = (await once(py, 'exit')) as [number | null];
 			assert.equal(code, 0);
-			const r = JSON.parse(text) as {prompted: boolean; echoed: boolean; rc: number; before: number; after: number; out: string};
+			const r = JSON.parse(text) as {
+				prompted: boolean;
+				echoed: boolean;
+				rc: number;
+				before: number;
+				after: number;
+				out: string;
+			};
 			assert.ok(r.prompted && r.echoed, `output: ${JSON.stringify(r.out)}`);
 			assert.equal(r.rc, 130, `output: ${JSON.stringify(r.out)}`);
 			assert.ok(!r.out.includes('KeyboardInterrupt'), 'no stack trace');
 			assert.equal(r.before, 0);
 			assert.equal(r.after, 0, 'stdin left blocking');
 			assert.deepEqual(await server.stop('SIGTERM'), [0, null]);
-		});
+		},
+	);
 });

@@ -13,7 +13,12 @@ import {type BytesLike, IPPROTO_TCP, OSError, Socket, TCP_NODELAY} from '../../s
 
 let failed = false;
 const setsockopt = Socket.prototype.setsockopt;
-Socket.prototype.setsockopt = function (this: Socket, level: number, option: number, value: number | boolean | BytesLike): void {
+Socket.prototype.setsockopt = function (
+	this: Socket,
+	level: number,
+	option: number,
+	value: number | boolean | BytesLike,
+): void {
 	if (!failed && level === IPPROTO_TCP && option === TCP_NODELAY) {
 		failed = true;
 		throw OSError.fromErrno(constants.errno.EINVAL, 'setsockopt');

@@ -6,7 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import {test, type TestContext} from 'node:test';
-import {connect, endsWithin, readExactly, runProgram, type RunResult, startProgram, type Program} from './helpers.js';
+import {
+	connect,
+	endsWithin,
+	readExactly,
+	runProgram,
+	type RunResult,
+	startProgram,
+	type Program,
+} from './helpers.js';
 
 const PRELOAD = new URL('nodelay-einval-preload.js', import.meta.url).href;
 const TIMEOUT = {timeout: 30_000};
@@ -49,11 +57,16 @@ for (const name of ['echo-server', 'echo-server-rw', 'http-server']) {
 	});
 }
 
-test('echo-client counts a connection whose TCP_NODELAY fails as an error and still prints its summary', TIMEOUT, async t => {
-	const server = await startProgram(t, 'echo-server', ['--port', '0']);
-	const result: RunResult = await withPreload(async () =>
-		runProgram('echo-client', [String(server.port), '--connections', '3', '--messages', '5']));
-	assert.equal(result.code, 1, result.stderr);
-	assert.match(result.stdout, /round_trips=10 errors=1 /, result.stderr);
-	assert.match(result.stderr, /setsockopt: EINVAL/);
-});
+test(
+	'echo-client counts a connection whose TCP_NODELAY fails as an error and still prints its summary',
+	TIMEOUT,
+	async t => {
+		const server = await startProgram(t, 'echo-server', ['--port', '0']);
+		const result: RunResult = await withPreload(async () =>
+			runProgram('echo-client', [String(server.port), '--connections', '3', '--messages', '5']),
+		);
+		assert.equal(result.code, 1, result.stderr);
+		assert.match(result.stdout, /round_trips=10 errors=1 /, result.stderr);
+		assert.match(result.stderr, /setsockopt: EINVAL/);
+	},
+);

@@ -7,7 +7,14 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {
-	connect, endsWithin, fdTargets, patternBytes, readExactly, runProgram, sleep, startProgram,
+	connect,
+	endsWithin,
+	fdTargets,
+	patternBytes,
+	readExactly,
+	runProgram,
+	sleep,
+	startProgram,
 } from './helpers.js';
 
 const TIMEOUT = {timeout: 30_000};
@@ -33,11 +40,13 @@ for (const server of ['echo-server', 'echo-server-rw']) {
 			// SO_REUSEPORT spreads connections by a hash of the addresses: with 40 source ports, one worker
 			// getting all of them has probability 2^-39.
 			const socks = await Promise.all(Array.from({length: 40}, async () => connect(t, prog.port)));
-			const ok = await Promise.all(socks.map(async (sock, i) => {
-				const message = patternBytes(5000, i);
-				sock.write(message);
-				return (await readExactly(sock, message.length)).equals(message);
-			}));
+			const ok = await Promise.all(
+				socks.map(async (sock, i) => {
+					const message = patternBytes(5000, i);
+					sock.write(message);
+					return (await readExactly(sock, message.length)).equals(message);
+				}),
+			);
 			assert.equal(ok.filter(Boolean).length, 40);
 			const deadline = Date.now() + 5000;
 			let counts = acceptedPerWorker(prog.lines);
@@ -48,8 +57,15 @@ for (const server of ['echo-server', 'echo-server-rw']) {
 				counts = acceptedPerWorker(prog.lines);
 			}
 
-			assert.deepEqual([...counts.keys()].sort(), ['1', '2'], `connections per worker: ${JSON.stringify([...counts])}`);
-			assert.equal([...counts.values()].reduce((a, b) => a + b, 0), 40);
+			assert.deepEqual(
+				[...counts.keys()].sort(),
+				['1', '2'],
+				`connections per worker: ${JSON.stringify([...counts])}`,
+			);
+			assert.equal(
+				[...counts.values()].reduce((a, b) => a + b, 0),
+				40,
+			);
 
 			const targets = fdTargets(prog.pid); // Linux only
 			if (targets !== undefined) {
@@ -60,10 +76,16 @@ for (const server of ['echo-server', 'echo-server-rw']) {
 			// Stop with the connections still open: each worker closes its own.
 			const result = await prog.stop('SIGTERM', 5000);
 			assert.deepEqual(result, [0, null], `exit status 0; stderr: ${prog.stderr()}`);
-			const stoppedWorkers = prog.lines.filter(line => /^\[worker \d\] stopped: closed \d+ connections$/.test(line));
+			const stoppedWorkers = prog.lines.filter(line =>
+				/^\[worker \d\] stopped: closed \d+ connections$/.test(line),
+			);
 			assert.equal(stoppedWorkers.length, 2, prog.lines.join(' | '));
 			const closed = stoppedWorkers.map(line => Number(/closed (\d+)/.exec(line)?.[1]));
-			assert.equal(closed.reduce((a, b) => a + b, 0), 40, 'the workers closed every connection');
+			assert.equal(
+				closed.reduce((a, b) => a + b, 0),
+				40,
+				'the workers closed every connection',
+			);
 			const final = prog.lines.find(line => line.startsWith('stopped: 2 workers exited'));
 			assert.ok(final, prog.lines.join(' | '));
 			const match = /\(0, 0\); (-?\d+) fds open, (-?\d+) at start/.exec(final);
@@ -118,7 +140,11 @@ test('--workers 2: SIGTERM while busy exits 0 promptly', TIMEOUT, async t => {
 });
 
 test('two signals at once (timeout, kill of the process group) are one request: exit 0', TIMEOUT, async t => {
-	for (const [server, args] of [['echo-server', ['--workers', '2']], ['http-server', ['--workers', '2']], ['echo-server-rw', []]] as const) {
+	for (const [server, args] of [
+		['echo-server', ['--workers', '2']],
+		['http-server', ['--workers', '2']],
+		['echo-server-rw', []],
+	] as const) {
 		const prog = await startProgram(t, server, ['--port', '0', ...args]);
 		process.kill(prog.pid, 'SIGTERM');
 		process.kill(prog.pid, 'SIGTERM');

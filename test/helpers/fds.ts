@@ -79,6 +79,10 @@ export function checkFdLeaks(): void {
 			leaked = newFds(baseline);
 		}
 
-		assert.deepEqual(leaked, [], `fds left open by this file: ${leaked.map(([fd, target]) => `${fd} -> ${target}`).join(', ')}`);
+		assert.deepEqual(
+			leaked,
+			[],
+			`fds left open by this file: ${leaked.map(([fd, target]) => `${fd} -> ${target}`).join(', ')}`,
+		);
 	});
 }

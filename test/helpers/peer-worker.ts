@@ -22,16 +22,34 @@ export type PeerTask =
 	 * main thread's poll() sees EINTR), then writes `data` on fd, or connects
 	 * to `address` and closes, if given.
 	 */
-	| {readonly op: 'signals'; readonly signal: NodeJS.Signals; readonly count: number; readonly intervalMs: number;
-		readonly fd?: number; readonly data?: Uint8Array; readonly family?: number; readonly address?: Address}
+	| {
+			readonly op: 'signals';
+			readonly signal: NodeJS.Signals;
+			readonly count: number;
+			readonly intervalMs: number;
+			readonly fd?: number;
+			readonly data?: Uint8Array;
+			readonly family?: number;
+			readonly address?: Address;
+	  }
 	/** Sleeps, connects a new socket to `address`, sends `data`, closes. */
-	| {readonly op: 'connect'; readonly family: number; readonly address: Address; readonly delayMs: number;
-		readonly data: Uint8Array}
+	| {
+			readonly op: 'connect';
+			readonly family: number;
+			readonly address: Address;
+			readonly delayMs: number;
+			readonly data: Uint8Array;
+	  }
 	/** Sleeps, then accepts `count` connections on the listening fd and closes them. */
 	| {readonly op: 'accept'; readonly fd: number; readonly delayMs: number; readonly count: number}
 	/** Reads up to `chunk` bytes every `intervalMs` until EOF or `maxMs` passed. */
-	| {readonly op: 'slowDrain'; readonly fd: number; readonly chunk: number; readonly intervalMs: number;
-		readonly maxMs: number};
+	| {
+			readonly op: 'slowDrain';
+			readonly fd: number;
+			readonly chunk: number;
+			readonly intervalMs: number;
+			readonly maxMs: number;
+	  };
 
 /** The peer's report. */
 export interface PeerResult {

@@ -47,7 +47,7 @@ export async function startPeer(t: TestContext, task: PeerTask): Promise<Peer> {
 			}
 		});
 		worker.on('error', fail);
-		worker.on('exit', (code) => {
+		worker.on('exit', code => {
 			fail(new Error(`peer exited (${code}) without a result`));
 		});
 	});

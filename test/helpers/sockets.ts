@@ -6,7 +6,13 @@ import {rmSync} from 'node:fs';
 import type {TestContext} from 'node:test';
 import * as os from '../../src/os.js';
 import {
-	AF_INET, AF_INET6, AF_UNIX, createServer, type IPv4Address, type IPv6Address, SOCK_STREAM, Socket, socketpair,
+	AF_INET,
+	AF_INET6,
+	AF_UNIX,
+	createServer,
+	SOCK_STREAM,
+	Socket,
+	socketpair,
 } from '../../src/socket/index.js';
 
 /** Closes `sockets` when the test ends; returns them. */
@@ -49,12 +55,15 @@ export function loopback(family: number): string {
  * A connected TCP pair over loopback: `[client, server-side]`, plus the
  * listener; all closed after the test.
  */
-export function tcpPair(t: TestContext, family = AF_INET): [client: Socket, server: Socket, listener: Socket] {
+export function tcpPair(
+	t: TestContext,
+	family = AF_INET,
+): [client: Socket, server: Socket, listener: Socket] {
 	const listener = createServer([loopback(family), 0], {family});
 	closing(t, listener);
 	const client = new Socket(family, SOCK_STREAM);
 	closing(t, client);
-	client.connect(listener.getsockname() as IPv4Address | IPv6Address);
+	client.connect(listener.getsockname());
 	const [server] = listener.accept();
 	closing(t, server);
 	return [client, server, listener];

@@ -6,10 +6,18 @@ import {test} from 'node:test';
 import * as select from '../../src/select/index.js';
 import {OSError} from '../../src/errors.js';
 
-const py = spawnSync('python3', ['-c', 'import select, json; print(json.dumps({n: getattr(select, n) for n in dir(select) if n.isupper()}))'], {encoding: 'utf8'});
-const skip = py.error || py.status !== 0 ? `python3 is missing (${py.error?.message ?? py.stderr.trim()})` : false;
+const py = spawnSync(
+	'python3',
+	[
+		'-c',
+		'import select, json; print(json.dumps({n: getattr(select, n) for n in dir(select) if n.isupper()}))',
+	],
+	{encoding: 'utf8'},
+);
+const skip =
+	py.error || py.status !== 0 ? `python3 is missing (${py.error?.message ?? py.stderr.trim()})` : false;
 
-test('the constants of CPython\'s select module, same names and values', {skip}, () => {
+test("the constants of CPython's select module, same names and values", {skip}, () => {
 	const theirs = JSON.parse(py.stdout) as Record<string, number>;
 	const ours = select as unknown as Record<string, unknown>;
 	assert.ok(Object.keys(theirs).length > 10, 'python3 listed its constants');

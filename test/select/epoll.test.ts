@@ -26,8 +26,11 @@ describe('TestEPoll', {skip}, () => {
 		ep.close();
 		assert.equal(ep.closed, true);
 		assert.throws(() => ep.fileno(), ValueError);
-		select.epoll(E.EPOLL_CLOEXEC!).close();
-		assert.throws(() => select.epoll(-1, 12356), (e: unknown) => e instanceof OSError && e.message === 'invalid flags');
+		select.epoll(E.EPOLL_CLOEXEC).close();
+		assert.throws(
+			() => select.epoll(-1, 12356),
+			(e: unknown) => e instanceof OSError && e.message === 'invalid flags',
+		);
 	});
 
 	test('testBadcreate', () => {
@@ -48,7 +51,7 @@ describe('TestEPoll', {skip}, () => {
 		assert.throws(() => saved.fileno(), ValueError);
 	});
 
-	test('testAdd', (t) => {
+	test('testAdd', t => {
 		const [client, server] = tcpPair(t);
 		using ep = select.epoll(2);
 		ep.register(server.fileno(), IN | OUT);
@@ -59,13 +62,19 @@ describe('TestEPoll', {skip}, () => {
 		using ep3 = select.epoll(2);
 		assert.throws(() => ep3.register({}, IN), TypeError);
 		assert.throws(() => ep3.register(null, IN), TypeError);
-		assert.throws(() => ep3.register(-1, IN), {name: 'ValueError', message: 'file descriptor cannot be a negative integer (-1)'});
-		assert.throws(() => ep3.register(10_000, IN), (e: unknown) => e instanceof OSError && e.code === 'EBADF');
+		assert.throws(() => ep3.register(-1, IN), {
+			name: 'ValueError',
+			message: 'file descriptor cannot be a negative integer (-1)',
+		});
+		assert.throws(
+			() => ep3.register(10_000, IN),
+			(e: unknown) => e instanceof OSError && e.code === 'EBADF',
+		);
 		ep3.register(server, IN | OUT);
 		assert.throws(() => ep3.register(server, IN | OUT), FileExistsError);
 	});
 
-	test('testFromfd', (t) => {
+	test('testFromfd', t => {
 		const [client, server] = tcpPair(t);
 		const ep = select.epoll(2);
 		const ep2 = select.Epoll.fromfd(ep.fileno());
@@ -74,27 +83,45 @@ describe('TestEPoll', {skip}, () => {
 		assert.equal(ep.poll(1, 4).length, 2);
 		assert.equal(ep2.poll(0.9, 4).length, 2);
 		ep.close();
-		assert.throws(() => ep2.poll(1, 4), (e: unknown) => e instanceof OSError && e.code === 'EBADF');
+		assert.throws(
+			() => ep2.poll(1, 4),
+			(e: unknown) => e instanceof OSError && e.code === 'EBADF',
+		);
 		// Both objects owned the one fd (as in CPython): the second close
 		// finds it gone, and ep2 no longer closes that number when collected.
-		assert.throws(() => ep2.close(), (e: unknown) => e instanceof OSError && e.code === 'EBADF');
+		assert.throws(
+			() => ep2.close(),
+			(e: unknown) => e instanceof OSError && e.code === 'EBADF',
+		);
 		assert.equal(ep2.closed, true);
 	});
 
-	test('testControlAndWait', (t) => {
+	test('testControlAndWait', t => {
 		const [client, server] = tcpPair(t);
 		using ep = select.epoll(16);
 		ep.register(server.fileno(), IN | OUT | E.EPOLLET!);
 		ep.register(client.fileno(), IN | OUT | E.EPOLLET!);
 		const byFd = (a: number[], b: number[]) => a[0]! - b[0]!;
 		let events = ep.poll(1, 4).sort(byFd);
-		assert.deepEqual(events, [[client.fileno(), OUT], [server.fileno(), OUT]].sort(byFd));
+		assert.deepEqual(
+			events,
+			[
+				[client.fileno(), OUT],
+				[server.fileno(), OUT],
+			].sort(byFd),
+		);
 		// Edge-triggered: nothing new until the state changes.
 		assert.deepEqual(ep.poll(0.05, 4), []);
 		client.send(Buffer.from('Hello!'));
 		server.send(Buffer.from('world!!!'));
 		events = ep.poll(1, 4).sort(byFd);
-		assert.deepEqual(events, [[client.fileno(), IN | OUT], [server.fileno(), IN | OUT]].sort(byFd));
+		assert.deepEqual(
+			events,
+			[
+				[client.fileno(), IN | OUT],
+				[server.fileno(), IN | OUT],
+			].sort(byFd),
+		);
 		ep.unregister(client.fileno());
 		ep.modify(server.fileno(), OUT);
 		assert.deepEqual(ep.poll(1, 4), [[server.fileno(), OUT]]);
@@ -105,20 +132,32 @@ describe('TestEPoll', {skip}, () => {
 		assert.throws(() => select.epoll(0), {name: 'ValueError', message: 'negative sizehint'});
 		using ep = select.epoll();
 		assert.throws(() => ep.register(-1, IN), ValueError);
-		assert.throws(() => ep.poll(0, 0), {name: 'ValueError', message: 'maxevents must be greater than 0, got 0'});
-		assert.throws(() => ep.poll(0, -5), {name: 'ValueError', message: 'maxevents must be greater than 0, got -5'});
+		assert.throws(() => ep.poll(0, 0), {
+			name: 'ValueError',
+			message: 'maxevents must be greater than 0, got 0',
+		});
+		assert.throws(() => ep.poll(0, -5), {
+			name: 'ValueError',
+			message: 'maxevents must be greater than 0, got -5',
+		});
 		assert.throws(() => ep.poll(Number.NaN), ValueError);
-		assert.throws(() => ep.poll('x' as unknown as number), {name: 'TypeError', message: 'timeout must be an integer or None'});
+		assert.throws(() => ep.poll('x' as unknown as number), {
+			name: 'TypeError',
+			message: 'timeout must be an integer or None',
+		});
 	});
 
-	test('testUnregisterClosed', (t) => {
+	test('testUnregisterClosed', t => {
 		const [r, w] = os.pipe();
 		closingFds(t, w);
 		using ep = select.epoll(16);
 		ep.register(r);
 		os.close(r);
 		// Modules/selectmodule.c passes EBADF through (3.x): unregister first.
-		assert.throws(() => ep.unregister(r), (e: unknown) => e instanceof OSError && e.code === 'EBADF');
+		assert.throws(
+			() => ep.unregister(r),
+			(e: unknown) => e instanceof OSError && e.code === 'EBADF',
+		);
 	});
 
 	test('testClose', () => {
@@ -127,12 +166,18 @@ describe('TestEPoll', {skip}, () => {
 		ep.close();
 		ep.close();
 		assert.equal(ep.closed, true);
-		for (const call of [() => ep.fileno(), () => ep.poll(1), () => ep.register(fd), () => ep.modify(fd, IN), () => ep.unregister(fd)]) {
+		for (const call of [
+			() => ep.fileno(),
+			() => ep.poll(1),
+			() => ep.register(fd),
+			() => ep.modify(fd, IN),
+			() => ep.unregister(fd),
+		]) {
 			assert.throws(call, {name: 'ValueError', message: 'I/O operation on closed epoll object'});
 		}
 	});
 
-	test('modify or unregister of an fd not registered: FileNotFoundError', (t) => {
+	test('modify or unregister of an fd not registered: FileNotFoundError', t => {
 		const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
 		using ep = select.epoll();
 		ep.register(r, IN);
@@ -140,7 +185,7 @@ describe('TestEPoll', {skip}, () => {
 		assert.throws(() => ep.unregister(w), FileNotFoundError);
 	});
 
-	test('a regular file is refused with PermissionError (EPERM), as CPython', (t) => {
+	test('a regular file is refused with PermissionError (EPERM), as CPython', t => {
 		const fd = closingFds(t, ...os.pipe())[0]!;
 		using ep = select.epoll();
 		ep.register(fd);
@@ -152,7 +197,7 @@ describe('TestEPoll', {skip}, () => {
 		}
 	});
 
-	test('EPOLLPRI on TCP urgent data (MSG_OOB), the bits as the kernel sets them', (t) => {
+	test('EPOLLPRI on TCP urgent data (MSG_OOB), the bits as the kernel sets them', t => {
 		const [client, server] = tcpPair(t);
 		using ep = select.epoll();
 		ep.register(server, E.EPOLLPRI! | E.EPOLLRDHUP!);
@@ -167,7 +212,7 @@ describe('TestEPoll', {skip}, () => {
 		assert.ok((later[0]![1] & E.EPOLLRDHUP!) !== 0, `events ${later[0]![1]}`);
 	});
 
-	test('EPOLLONESHOT: reported once, re-armed by modify', (t) => {
+	test('EPOLLONESHOT: reported once, re-armed by modify', t => {
 		const w = closingFds(t, ...os.pipe())[1]!;
 		using ep = select.epoll();
 		ep.register(w, OUT | E.EPOLLONESHOT!);

@@ -8,10 +8,13 @@ import {test} from 'node:test';
 
 const skip = process.platform === 'linux' ? false : 'uses epoll and /proc/self/fd (Linux)';
 
-test('unclosed Epoll and Waker objects close their fds when collected; closed ones are left alone', {skip}, () => {
-	const select = new URL('../../src/select/index.js', import.meta.url).href;
-	const main = new URL('../../src/index.js', import.meta.url).href;
-	const script = `
+test(
+	'unclosed Epoll and Waker objects close their fds when collected; closed ones are left alone',
+	{skip},
+	() => {
+		const select = new URL('../../src/select/index.js', import.meta.url).href;
+		const main = new URL('../../src/index.js', import.meta.url).href;
+		const script = `
 		import {readdirSync, openSync, closeSync} from 'node:fs';
 		import {setImmediate as tick} from 'node:timers/promises';
 		const {epoll} = await import(${JSON.stringify(select)});
@@ -35,10 +38,18 @@ test('unclosed Epoll and Waker objects close their fds when collected; closed on
 		try { closeSync(file); } catch { stillOpen = false; }
 		console.log(JSON.stringify({held, leftAfterGc, lateWake, reused: file === number, stillOpen}));
 	`;
-	const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {encoding: 'utf8', timeout: 20_000});
-	const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
-	assert.equal(result['held'], 20, 'each Epoll and each Waker (an eventfd) holds one fd until collected');
-	assert.equal(result['leftAfterGc'], 0, 'collected objects closed their fds');
-	assert.equal(result['lateWake'], false, 'a collected Waker handle reads it as closed');
-	assert.equal(result['stillOpen'], true, 'the number of a closed Epoll, reused, is left alone');
-});
+		const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+			encoding: 'utf8',
+			timeout: 20_000,
+		});
+		const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+		assert.equal(
+			result['held'],
+			20,
+			'each Epoll and each Waker (an eventfd) holds one fd until collected',
+		);
+		assert.equal(result['leftAfterGc'], 0, 'collected objects closed their fds');
+		assert.equal(result['lateWake'], false, 'a collected Waker handle reads it as closed');
+		assert.equal(result['stillOpen'], true, 'the number of a closed Epoll, reused, is left alone');
+	},
+);

@@ -26,9 +26,13 @@ describe('KEvent (everywhere)', () => {
 		assert.throws(() => select.kevent(1, 'x' as unknown as number), TypeError);
 	});
 
-	test('kqueue() where the platform lacks it throws OSError', {skip: hasKqueue ? 'kqueue exists here' : false}, () => {
-		assert.throws(() => select.kqueue(), OSError);
-	});
+	test(
+		'kqueue() where the platform lacks it throws OSError',
+		{skip: hasKqueue ? 'kqueue exists here' : false},
+		() => {
+			assert.throws(() => select.kqueue(), OSError);
+		},
+	);
 });
 
 describe('TestKQueue', {skip}, () => {
@@ -41,16 +45,30 @@ describe('TestKQueue', {skip}, () => {
 		assert.throws(() => kq.fileno(), ValueError);
 	});
 
-	test('testQueueEvent', (t) => {
+	test('testQueueEvent', t => {
 		const [client, server] = tcpPair(t);
 		using kq = select.kqueue();
 		const R = select.KQ_FILTER_READ!;
 		const W = select.KQ_FILTER_WRITE!;
 		const ADD = select.KQ_EV_ADD! | select.KQ_EV_ENABLE!;
-		kq.control([select.kevent(client, R, ADD), select.kevent(client, W, ADD), select.kevent(server, R, ADD), select.kevent(server, W, ADD)], 0);
+		kq.control(
+			[
+				select.kevent(client, R, ADD),
+				select.kevent(client, W, ADD),
+				select.kevent(server, R, ADD),
+				select.kevent(server, W, ADD),
+			],
+			0,
+		);
 		let events = kq.control(null, 4, 1).map(e => [e.ident, e.filter]);
 		events.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
-		assert.deepEqual(events, [[client.fileno(), W], [server.fileno(), W]].sort((a, b) => a[0]! - b[0]!));
+		assert.deepEqual(
+			events,
+			[
+				[client.fileno(), W],
+				[server.fileno(), W],
+			].sort((a, b) => a[0]! - b[0]!),
+		);
 		client.send(Buffer.from('Hello!'));
 		server.send(Buffer.from('world!!!'));
 		events = kq.control(null, 4, 1).map(e => [e.ident, e.filter]);

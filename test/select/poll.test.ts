@@ -16,7 +16,7 @@ checkFdLeaks();
 const {POLLIN, POLLOUT, POLLPRI, POLLNVAL, POLLHUP} = select;
 
 describe('PollTests', () => {
-	test('testPoll1: many pipes, each written then read through poll()', (t) => {
+	test('testPoll1: many pipes, each written then read through poll()', t => {
 		// Basic functional test of poll object: create a bunch of pipes and
 		// test that poll works with them (test_poll.py).
 		const p = select.poll();
@@ -38,12 +38,16 @@ describe('PollTests', () => {
 		let bufs = 0;
 		while (writers.length > 0) {
 			const ready = p.poll();
-			const readyWriters = ready.filter(([fd, flags]) => (flags & POLLOUT) && writers.includes(fd)).map(([fd]) => fd);
+			const readyWriters = ready
+				.filter(([fd, flags]) => flags & POLLOUT && writers.includes(fd))
+				.map(([fd]) => fd);
 			assert.ok(readyWriters.length > 0, 'no pipes ready for writing');
 			const wr = readyWriters[Math.floor(Math.random() * readyWriters.length)]!;
 			os.write(wr, MSG);
 			const ready2 = p.poll();
-			const readyReaders = ready2.filter(([fd, flags]) => (flags & POLLIN) && readers.includes(fd)).map(([fd]) => fd);
+			const readyReaders = ready2
+				.filter(([fd, flags]) => flags & POLLIN && readers.includes(fd))
+				.map(([fd]) => fd);
 			assert.ok(readyReaders.length > 0, 'no pipes ready for reading');
 			const rd = readyReaders[0]!;
 			assert.deepEqual(os.read(rd, MSG.length), MSG);
@@ -57,7 +61,7 @@ describe('PollTests', () => {
 		assert.equal(bufs, NUM_PIPES);
 	});
 
-	test('testPollUnlessFileno: objects with fileno(), and POLLNVAL for a closed fd', (t) => {
+	test('testPollUnlessFileno: objects with fileno(), and POLLNVAL for a closed fd', t => {
 		const [r, w] = os.pipe();
 		closingFds(t, w);
 		os.close(r);
@@ -76,10 +80,13 @@ describe('PollTests', () => {
 		assert.throws(() => p.unregister(3), KeyError);
 	});
 
-	test('testPollUnregister/Modify: modify of an fd not registered is FileNotFoundError (ENOENT)', (t) => {
+	test('testPollUnregister/Modify: modify of an fd not registered is FileNotFoundError (ENOENT)', t => {
 		const [r] = closingFds(t, ...os.pipe()) as [number, number];
 		const p = select.poll();
-		assert.throws(() => p.modify(r, POLLIN), (e: unknown) => e instanceof FileNotFoundError && e.errno === 2);
+		assert.throws(
+			() => p.modify(r, POLLIN),
+			(e: unknown) => e instanceof FileNotFoundError && e.errno === 2,
+		);
 		assert.throws(() => p.unregister(r), KeyError);
 		p.register(r, POLLIN);
 		p.register(r, POLLIN | POLLPRI); // registering again modifies
@@ -87,7 +94,7 @@ describe('PollTests', () => {
 		assert.throws(() => p.unregister(r), KeyError);
 	});
 
-	test('testPollCInt: event masks are unsigned shorts, timeouts C ints (Python OverflowError → RangeError)', (t) => {
+	test('testPollCInt: event masks are unsigned shorts, timeouts C ints (Python OverflowError → RangeError)', t => {
 		const [r] = closingFds(t, ...os.pipe()) as [number, number];
 		const p = select.poll();
 		assert.throws(() => p.register(r, 0x1_00_00), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE'});
@@ -95,12 +102,15 @@ describe('PollTests', () => {
 		assert.throws(() => p.modify(r, 0x1_00_00), RangeError);
 		assert.throws(() => p.poll(2 ** 31), {name: 'RangeError', message: 'timeout is too large'});
 		assert.throws(() => p.poll(-(2 ** 31) - 1), RangeError);
-		assert.throws(() => p.poll('x' as unknown as number), {name: 'TypeError', message: 'timeout must be an integer or None'});
+		assert.throws(() => p.poll('x' as unknown as number), {
+			name: 'TypeError',
+			message: 'timeout must be an integer or None',
+		});
 		p.register(r, 0x80_00);
 		assert.deepEqual(p.poll(0), []);
 	});
 
-	test('testPollHup: a pipe whose writer closed reports POLLHUP', (t) => {
+	test('testPollHup: a pipe whose writer closed reports POLLHUP', t => {
 		const [r, w] = os.pipe();
 		closingFds(t, r);
 		const p = select.poll();
@@ -111,7 +121,7 @@ describe('PollTests', () => {
 		assert.ok((revents & POLLHUP) !== 0);
 	});
 
-	test('POLLPRI from TCP urgent data (MSG_OOB)', (t) => {
+	test('POLLPRI from TCP urgent data (MSG_OOB)', t => {
 		const [client, server] = tcpPair(t);
 		const p = select.poll();
 		p.register(server, POLLPRI);
@@ -122,7 +132,7 @@ describe('PollTests', () => {
 		assert.ok((events[0]![1] & POLLPRI) !== 0);
 	});
 
-	test('timeouts in milliseconds: a fraction rounds up, a negative one blocks until ready', (t) => {
+	test('timeouts in milliseconds: a fraction rounds up, a negative one blocks until ready', t => {
 		const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
 		const p = select.poll();
 		p.register(r, POLLIN);

@@ -14,10 +14,13 @@ const {EINTR, EBADF} = constants.errno;
 /** A fake kernel call answering `results` in turn; records the ms it was given. */
 function fake(results: number[]): {call: (ms: number) => number; seen: number[]} {
 	const seen: number[] = [];
-	return {seen, call: (ms) => {
-		seen.push(ms);
-		return results[seen.length - 1] ?? 0;
-	}};
+	return {
+		seen,
+		call: ms => {
+			seen.push(ms);
+			return results[seen.length - 1] ?? 0;
+		},
+	};
 }
 
 describe('waitWithRetry', () => {
@@ -55,7 +58,10 @@ describe('waitWithRetry', () => {
 	});
 
 	test('another errno throws its OSError; a positive count returns at once', () => {
-		assert.throws(() => waitWithRetry(100, 'epoll_wait', fake([-EBADF]).call), (e: unknown) => e instanceof OSError && e.code === 'EBADF' && e.syscall === 'epoll_wait');
+		assert.throws(
+			() => waitWithRetry(100, 'epoll_wait', fake([-EBADF]).call),
+			(e: unknown) => e instanceof OSError && e.code === 'EBADF' && e.syscall === 'epoll_wait',
+		);
 		const f = fake([2]);
 		assert.equal(waitWithRetry(100, 'poll', f.call), 2);
 		assert.deepEqual(f.seen, [100]);

@@ -15,14 +15,23 @@ checkFdLeaks();
 
 describe('SelectTestCase', () => {
 	test('testErrorConditions', () => {
-		assert.throws(() => select.select(1 as unknown as number[], [], []), {name: 'TypeError', message: 'arguments 1-3 must be sequences'});
+		assert.throws(() => select.select(1 as unknown as number[], [], []), {
+			name: 'TypeError',
+			message: 'arguments 1-3 must be sequences',
+		});
 		assert.throws(() => select.select([{}], [], []), TypeError);
-		assert.throws(() => select.select([], [], [], 'not a number' as unknown as number), {name: 'TypeError', message: 'timeout must be a float or None'});
-		assert.throws(() => select.select([], [], [], -1), {name: 'ValueError', message: 'timeout must be non-negative'});
+		assert.throws(() => select.select([], [], [], 'not a number' as unknown as number), {
+			name: 'TypeError',
+			message: 'timeout must be a float or None',
+		});
+		assert.throws(() => select.select([], [], [], -1), {
+			name: 'ValueError',
+			message: 'timeout must be non-negative',
+		});
 		assert.throws(() => select.select([], [], [], Number.NaN), ValueError);
 	});
 
-	test('testReturnsSameObjects: the objects passed, in their order', (t) => {
+	test('testReturnsSameObjects: the objects passed, in their order', t => {
 		const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
 		class F {
 			readonly fd: number;
@@ -48,17 +57,30 @@ describe('SelectTestCase', () => {
 		assert.deepEqual(sr, [r]);
 	});
 
-	test('testBadFd / negative and out-of-range fds', (t) => {
-		assert.throws(() => select.select([-1], [], []), {name: 'ValueError', message: 'file descriptor cannot be a negative integer (-1)'});
-		assert.throws(() => select.select([], [select.FD_SETSIZE], []), {name: 'ValueError', message: 'filedescriptor out of range in select()'});
+	test('testBadFd / negative and out-of-range fds', t => {
+		assert.throws(() => select.select([-1], [], []), {
+			name: 'ValueError',
+			message: 'file descriptor cannot be a negative integer (-1)',
+		});
+		assert.throws(() => select.select([], [select.FD_SETSIZE], []), {
+			name: 'ValueError',
+			message: 'filedescriptor out of range in select()',
+		});
 		const [r, w] = os.pipe();
 		closingFds(t, w);
 		os.close(r);
-		assert.throws(() => select.select([r], [], [], 0), (e: unknown) => e instanceof OSError && e.code === 'EBADF');
+		assert.throws(
+			() => select.select([r], [], [], 0),
+			(e: unknown) => e instanceof OSError && e.code === 'EBADF',
+		);
 	});
 
-	test('testSelect: a child writing lines, read through select() until EOF', async (t) => {
-		const child = spawn(process.execPath, ['-e', 'for (let i = 0; i < 5; i++) console.log("testing..."); setTimeout(() => {}, 50)'], {stdio: ['ignore', 'pipe', 'ignore']});
+	test('testSelect: a child writing lines, read through select() until EOF', t => {
+		const child = spawn(
+			process.execPath,
+			['-e', 'for (let i = 0; i < 5; i++) console.log("testing..."); setTimeout(() => {}, 50)'],
+			{stdio: ['ignore', 'pipe', 'ignore']},
+		);
 		t.after(() => child.kill());
 		const fd = (child.stdout as unknown as {_handle: {fd: number}})._handle.fd;
 		child.stdout.pause();
@@ -87,14 +109,14 @@ describe('SelectTestCase', () => {
 		assert.equal(text, 'testing...\n'.repeat(5));
 	});
 
-	test('testSelectMutated / timeouts: nothing ready returns three empty lists after the timeout', (t) => {
+	test('testSelectMutated / timeouts: nothing ready returns three empty lists after the timeout', t => {
 		const [r] = closingFds(t, ...os.pipe()) as [number, number];
 		const start = performance.now();
 		assert.deepEqual(select.select([r], [], [r], 0.05), [[], [], []]);
 		assert.ok(performance.now() - start >= 50);
 	});
 
-	test('the except set reports TCP urgent data (MSG_OOB)', (t) => {
+	test('the except set reports TCP urgent data (MSG_OOB)', t => {
 		const [client, server] = tcpPair(t);
 		assert.deepEqual(select.select([], [], [server], 0), [[], [], []]);
 		client.send(Buffer.from('!'), MSG_OOB);
@@ -102,7 +124,7 @@ describe('SelectTestCase', () => {
 		assert.deepEqual(x, [server]);
 	});
 
-	test('EINTR is retried with the time left (PEP 475)', {skip: process.platform === 'win32'}, async (t) => {
+	test('EINTR is retried with the time left (PEP 475)', {skip: process.platform === 'win32'}, async t => {
 		const [r] = closingFds(t, ...os.pipe()) as [number, number];
 		// A signal that interrupts the main thread's select(2): SIGWINCH's
 		// default action is to be ignored, but Node installs no handler, so

@@ -28,7 +28,7 @@ if (!isMainThread && parentPort !== null) {
 		pollObject.poll();
 	} else {
 		const ep = epoll();
-		ep.register(p[0]!, EPOLLIN!);
+		ep.register(p[0]!, EPOLLIN);
 		fds.push(ep.fileno());
 		parentPort.postMessage({blocked: fds});
 		ep.poll(-1);

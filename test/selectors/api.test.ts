@@ -15,13 +15,19 @@ import {
 } from '../../src/index.js';
 import {socketpair} from './helpers.js';
 
-test('EVENT_READ and EVENT_WRITE are Python\'s values', () => {
+test("EVENT_READ and EVENT_WRITE are Python's values", () => {
 	assert.equal(EVENT_READ, 1);
 	assert.equal(EVENT_WRITE, 2);
 });
 
 test('every selector class is exported, with a static available flag', () => {
-	const names = ['SelectSelector', 'PollSelector', 'EpollSelector', 'KqueueSelector', 'DevpollSelector'] as const;
+	const names = [
+		'SelectSelector',
+		'PollSelector',
+		'EpollSelector',
+		'KqueueSelector',
+		'DevpollSelector',
+	] as const;
 	for (const name of names) {
 		const Class = main[name];
 		assert.equal(typeof Class, 'function', name);
@@ -31,12 +37,17 @@ test('every selector class is exported, with a static available flag', () => {
 
 	assert.equal(SelectSelector.available, true);
 	assert.equal(PollSelector.available, true);
-	assert.ok(names.some(name => main[name] === main.DefaultSelector) || process.env['SELECTORS_BACKEND'] !== undefined);
+	assert.ok(
+		names.some(name => main[name] === main.DefaultSelector) ||
+			process.env['SELECTORS_BACKEND'] !== undefined,
+	);
 });
 
 test('every error class of src/errors.ts is exported from the main entry', () => {
-	const classes = Object.entries(errors).filter(([, value]) => typeof value === 'function'
-		&& (value as {prototype?: unknown}).prototype instanceof Error);
+	const classes = Object.entries(errors).filter(
+		([, value]) =>
+			typeof value === 'function' && (value as {prototype?: unknown}).prototype instanceof Error,
+	);
 	assert.ok(classes.length >= 20, `found ${classes.length}`);
 	for (const [name, Class] of classes) {
 		assert.equal((main as Record<string, unknown>)[name], Class, name);
@@ -61,14 +72,28 @@ test('SelectorKey is frozen', () => {
 test('fileobjToFd', () => {
 	assert.equal(fileobjToFd(0), 0);
 	assert.equal(fileobjToFd({fileno: () => 7}), 7);
-	assert.throws(() => fileobjToFd(-1), {name: 'ValueError', code: 'ERR_INVALID_FD', message: 'Invalid file descriptor: -1'});
+	assert.throws(() => fileobjToFd(-1), {
+		name: 'ValueError',
+		code: 'ERR_INVALID_FD',
+		message: 'Invalid file descriptor: -1',
+	});
 	assert.throws(() => fileobjToFd(1.5), {code: 'ERR_INVALID_FD'});
 	assert.throws(() => fileobjToFd({fileno: () => -1}), {code: 'ERR_INVALID_FD'});
-	assert.throws(() => fileobjToFd({}), {name: 'ValueError', code: 'ERR_INVALID_FILEOBJ', message: 'Invalid file object: {}'});
+	assert.throws(() => fileobjToFd({}), {
+		name: 'ValueError',
+		code: 'ERR_INVALID_FILEOBJ',
+		message: 'Invalid file object: {}',
+	});
 	assert.throws(() => fileobjToFd('3'), {code: 'ERR_INVALID_FILEOBJ'});
-	assert.throws(() => fileobjToFd({fileno() {
-		throw new errors.ValueError('I/O operation on closed file');
-	}}), {code: 'ERR_INVALID_FILEOBJ'});
+	assert.throws(
+		() =>
+			fileobjToFd({
+				fileno() {
+					throw new errors.ValueError('I/O operation on closed file');
+				},
+			}),
+		{code: 'ERR_INVALID_FILEOBJ'},
+	);
 });
 
 test('types: data is typed by the selector, optional only if undefined is allowed', t => {

@@ -28,7 +28,12 @@ import type {SelectorClassUnderTest} from './suite.js';
 
 checkFdLeaks();
 
-const BACKENDS: readonly SelectorClassUnderTest[] = [EpollSelector, KqueueSelector, PollSelector, SelectSelector];
+const BACKENDS: readonly SelectorClassUnderTest[] = [
+	EpollSelector,
+	KqueueSelector,
+	PollSelector,
+	SelectSelector,
+];
 
 /** Rejects if `promise` has not settled within `ms` (a test must fail, not hang). */
 async function within<V>(promise: Promise<V>, ms = 5000, what = 'the call'): Promise<V> {
@@ -48,11 +53,14 @@ async function within<V>(promise: Promise<V>, ms = 5000, what = 'the call'): Pro
 /** Whether `promise` is still pending after the event loop turned a few times. */
 async function isPending(promise: Promise<unknown>): Promise<boolean> {
 	let settled = false;
-	promise.then(() => {
-		settled = true;
-	}, () => {
-		settled = true;
-	});
+	promise.then(
+		() => {
+			settled = true;
+		},
+		() => {
+			settled = true;
+		},
+	);
 	await sleep(20);
 	return !settled;
 }
@@ -80,7 +88,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  * Runs a child `node` whose only work is a pending selectAsync() (ref'd or
  * not) on a socketpair made readable by an unref'd timer after 300 ms.
  */
-async function childWithPendingWait(className: string, ref: boolean): Promise<{code: number | null; out: string; seconds: number}> {
+async function childWithPendingWait(
+	className: string,
+	ref: boolean,
+): Promise<{code: number | null; out: string; seconds: number}> {
 	const script = `
 		const {${className}, EVENT_READ} = await import(${JSON.stringify(`${root}src/index.js`)});
 		const {socketpair} = await import(${JSON.stringify(`${root}src/socket/index.js`)});
@@ -94,14 +105,16 @@ async function childWithPendingWait(className: string, ref: boolean): Promise<{c
 		setTimeout(() => b.send(Buffer.from('x')), 300).unref();
 	`;
 	const start = now();
-	const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']});
+	const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	let out = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
 		out += chunk;
 	});
 	const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
 	try {
-		const [code] = await once(child, 'exit') as [number | null];
+		const [code] = (await once(child, 'exit')) as [number | null];
 		return {code, out, seconds: now() - start};
 	} finally {
 		clearTimeout(killer);
@@ -140,14 +153,16 @@ async function childDroppingSelectors(className: string): Promise<{code: number 
 		const after = sample();
 		console.log(JSON.stringify({before, peak, after}));
 	`;
-	const child = spawn(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']});
+	const child = spawn(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	let out = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
 		out += chunk;
 	});
 	const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
 	try {
-		const [code] = await once(child, 'exit') as [number | null];
+		const [code] = (await once(child, 'exit')) as [number | null];
 		return {code, out};
 	} finally {
 		clearTimeout(killer);
@@ -174,7 +189,10 @@ function asyncSuite(Cls: SelectorClassUnderTest): void {
 			s.register(wr, EVENT_WRITE | EVENT_READ, 'w');
 			s.register(rd2, EVENT_READ, 'idle');
 			wr.send('x');
-			expectEvents(s, [[rd, EVENT_READ], [wr, EVENT_WRITE]]);
+			expectEvents(s, [
+				[rd, EVENT_READ],
+				[wr, EVENT_WRITE],
+			]);
 			for (const timeout of [0, 1, null]) {
 				const sync = fdEvents(s.select(0));
 				const result = await within(s.selectAsync(timeout));
@@ -206,11 +224,14 @@ function asyncSuite(Cls: SelectorClassUnderTest): void {
 			await once(server, 'listening');
 			const pending = s.selectAsync(10);
 			let settledEarly = false;
-			pending.then(() => {
-				settledEarly = true;
-			}, () => {
-				settledEarly = true;
-			});
+			pending.then(
+				() => {
+					settledEarly = true;
+				},
+				() => {
+					settledEarly = true;
+				},
+			);
 			// A whole TCP exchange and several timer ticks while it waits.
 			const client: NetSocket = connect((server.address() as AddressInfo).port, '127.0.0.1');
 			t.after(() => {
@@ -240,18 +261,24 @@ function asyncSuite(Cls: SelectorClassUnderTest): void {
 			assert.deepEqual(await within(s.selectAsync(0.5)), []);
 			const dt = now() - start;
 			assert.ok(dt >= 0.5 && dt <= 2.0, `waited ${dt} s for 0.5 s`);
-			assert.ok(waits.length >= 1 && (waits[0] as number) <= 500 && (waits[0] as number) > 400, `waits ${waits.join()}`);
+			assert.ok(waits.length >= 1 && waits[0]! <= 500 && waits[0]! > 400, `waits ${waits.join()}`);
 			waits.length = 0;
 			assert.deepEqual(await s.selectAsync(0), []);
 			assert.deepEqual(await s.selectAsync(-1), []);
 			assert.deepEqual(waits, [], 'a timeout <= 0 never waits');
 			// 0.1 ms rounds up to 1 ms (a wait, not a poll) as in select().
 			assert.deepEqual(await within(s.selectAsync(0.0001)), []);
-			assert.ok(waits.every(ms => ms === 1), `waits ${waits.join()}`);
+			assert.ok(
+				waits.every(ms => ms === 1),
+				`waits ${waits.join()}`,
+			);
 			await assert.rejects(s.selectAsync('1' as unknown as number), TypeError);
 			await assert.rejects(s.selectAsync(Number.NaN), ValueError);
 			await assert.rejects(s.selectAsync(0, {ref: 1} as unknown as {ref: boolean}), TypeError);
-			await assert.rejects(s.selectAsync(0, {signal: {}} as unknown as {signal: AbortSignal}), TypeError);
+			await assert.rejects(
+				s.selectAsync(0, {signal: {}} as unknown as {signal: AbortSignal}),
+				TypeError,
+			);
 		});
 
 		test('abort rejects with the reason, releases the wait, consumes nothing', async t => {
@@ -265,10 +292,15 @@ function asyncSuite(Cls: SelectorClassUnderTest): void {
 			controller.abort(reason);
 			await assert.rejects(within(pending), error => error === reason);
 			// Already aborted: rejects at once, without waiting.
-			await assert.rejects(s.selectAsync(null, {signal: AbortSignal.abort('why')}), error => error === 'why');
+			await assert.rejects(
+				s.selectAsync(null, {signal: AbortSignal.abort('why')}),
+				error => error === 'why',
+			);
 			// Nothing is left pending: a new call works and sees new data.
 			wr.send('x');
-			assert.deepEqual(await within(s.selectAsync(5, {signal: new AbortController().signal})), [[key, EVENT_READ]]);
+			assert.deepEqual(await within(s.selectAsync(5, {signal: new AbortController().signal})), [
+				[key, EVENT_READ],
+			]);
 			// An abort after data was ready does not consume it.
 			const c2 = new AbortController();
 			c2.abort();
@@ -283,8 +315,13 @@ function asyncSuite(Cls: SelectorClassUnderTest): void {
 			const pending = s.selectAsync(null);
 			assert.ok(await isPending(pending));
 			s.close();
-			await assert.rejects(within(pending), error => error instanceof RuntimeError
-				&& error.code === 'ERR_SELECTOR_CLOSED' && error.message === 'Selector is closed');
+			await assert.rejects(
+				within(pending),
+				error =>
+					error instanceof RuntimeError &&
+					error.code === 'ERR_SELECTOR_CLOSED' &&
+					error.message === 'Selector is closed',
+			);
 			await assert.rejects(s.selectAsync(0), {code: 'ERR_SELECTOR_CLOSED'});
 			// Closed during the first event-loop yield.
 			const s2 = make(t);
@@ -298,7 +335,10 @@ function asyncSuite(Cls: SelectorClassUnderTest): void {
 			const [rd, wr] = socketpair(t);
 			const key = s.register(rd, EVENT_READ);
 			const first = s.selectAsync(5);
-			await assert.rejects(s.selectAsync(0), error => error instanceof RuntimeError && error.code === 'ERR_SELECT_PENDING');
+			await assert.rejects(
+				s.selectAsync(0),
+				error => error instanceof RuntimeError && error.code === 'ERR_SELECT_PENDING',
+			);
 			assert.ok(await isPending(first));
 			wr.send('x');
 			assert.deepEqual(await within(first), [[key, EVENT_READ]]);
@@ -393,11 +433,14 @@ function asyncSuite(Cls: SelectorClassUnderTest): void {
 			await sleep(30);
 			wr.send('b');
 			assert.deepEqual(await within(loop), ['a', 'b']);
-			await assert.rejects((async () => {
-				for await (const _ of s.events()) {
-					// Never reached: the selector is closed.
-				}
-			})(), {code: 'ERR_SELECTOR_CLOSED'});
+			await assert.rejects(
+				(async () => {
+					for await (const _ of s.events()) {
+						// Never reached: the selector is closed.
+					}
+				})(),
+				{code: 'ERR_SELECTOR_CLOSED'},
+			);
 		});
 
 		test('events(): aborting the signal throws its reason from the loop', async t => {
@@ -408,36 +451,56 @@ function asyncSuite(Cls: SelectorClassUnderTest): void {
 			setTimeout(() => {
 				controller.abort(new Error('cancelled'));
 			}, 30);
-			await assert.rejects(within((async () => {
-				for await (const _ of s.events({signal: controller.signal})) {
-					assert.fail('nothing is ready');
-				}
-			})()), {message: 'cancelled'});
+			await assert.rejects(
+				within(
+					(async () => {
+						for await (const _ of s.events({signal: controller.signal})) {
+							assert.fail('nothing is ready');
+						}
+					})(),
+				),
+				{message: 'cancelled'},
+			);
 			assert.deepEqual(await within(s.selectAsync(0)), []);
 		});
 
 		test('a pending call keeps a process alive by default; {ref: false} lets it exit', async () => {
-			const [kept, unref] = await Promise.all([childWithPendingWait(Cls.name, true), childWithPendingWait(Cls.name, false)]);
+			const [kept, unref] = await Promise.all([
+				childWithPendingWait(Cls.name, true),
+				childWithPendingWait(Cls.name, false),
+			]);
 			assert.equal(kept.code, 0);
 			assert.equal(kept.out, 'ready 1\n', 'ref: the process waited for the data');
 			assert.equal(unref.code, 0);
 			assert.equal(unref.out, '', 'unref: the process exited with the call pending');
 		});
 
-		test('200 selectors dropped with a {ref: false} call pending are collected with their watches (no fd, thread or watch each)', {
-			skip: existsSync('/proc/self/task') ? false : 'needs /proc/self/{fd,task}',
-		}, async () => {
-			const {code, out} = await childDroppingSelectors(Cls.name);
-			assert.equal(code, 0, out);
-			type Sample = {watches: number; fds: number; threads: number};
-			const {before, peak, after} = JSON.parse(out) as {before: Sample; peak: Sample; after: Sample};
-			// The pending calls did wait (the test is not vacuous) …
-			assert.ok(peak.fds >= before.fds + 200, `fds ${JSON.stringify({before, peak})}`);
-			// … and nothing of them is left once collected.
-			assert.ok(after.fds < before.fds + 20, `fds ${JSON.stringify({before, after})}`);
-			assert.ok(after.threads < before.threads + 20, `threads ${JSON.stringify({before, after})}`);
-			assert.ok(after.watches < before.watches + 20, `watches ${JSON.stringify({before, after})}`);
-		});
+		test(
+			'200 selectors dropped with a {ref: false} call pending are collected with their watches (no fd, thread or watch each)',
+			{
+				skip: existsSync('/proc/self/task') ? false : 'needs /proc/self/{fd,task}',
+			},
+			async () => {
+				const {code, out} = await childDroppingSelectors(Cls.name);
+				assert.equal(code, 0, out);
+				interface Sample {
+					watches: number;
+					fds: number;
+					threads: number;
+				}
+				const {before, peak, after} = JSON.parse(out) as {
+					before: Sample;
+					peak: Sample;
+					after: Sample;
+				};
+				// The pending calls did wait (the test is not vacuous) …
+				assert.ok(peak.fds >= before.fds + 200, `fds ${JSON.stringify({before, peak})}`);
+				// … and nothing of them is left once collected.
+				assert.ok(after.fds < before.fds + 20, `fds ${JSON.stringify({before, after})}`);
+				assert.ok(after.threads < before.threads + 20, `threads ${JSON.stringify({before, after})}`);
+				assert.ok(after.watches < before.watches + 20, `watches ${JSON.stringify({before, after})}`);
+			},
+		);
 	});
 }
 

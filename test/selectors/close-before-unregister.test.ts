@@ -8,7 +8,12 @@ import assert from 'node:assert/strict';
 import {describe, test, type TestContext} from 'node:test';
 import {native} from '../../src/native.js';
 import {
-	EpollSelector, EVENT_READ, KqueueSelector, PollSelector, SelectSelector, type SelectorClass,
+	EpollSelector,
+	EVENT_READ,
+	KqueueSelector,
+	PollSelector,
+	SelectSelector,
+	type SelectorClass,
 } from '../../src/selectors/index.js';
 import {checkFdLeaks} from '../helpers/fds.js';
 import {closeLater, socketpair} from './helpers.js';
@@ -18,7 +23,10 @@ checkFdLeaks();
 const CLASSES: SelectorClass[] = [EpollSelector, KqueueSelector, PollSelector, SelectSelector];
 
 /** select(0.05) in a loop for `ms` milliseconds: how many calls returned, and what they reported. */
-function countReturns(sel: {select(timeout: number): unknown[]}, ms: number): {calls: number; reported: number} {
+function countReturns(
+	sel: {select(timeout: number): unknown[]},
+	ms: number,
+): {calls: number; reported: number} {
 	const end = performance.now() + ms;
 	let calls = 0;
 	let reported = 0;
@@ -31,7 +39,10 @@ function countReturns(sel: {select(timeout: number): unknown[]}, ms: number): {c
 }
 
 /** A readable socket registered, then closed (a duplicate stays open), then unregistered. */
-function closeThenUnregister(t: TestContext, Class: SelectorClass): {sel: InstanceType<SelectorClass>; oldFd: number} {
+function closeThenUnregister(
+	t: TestContext,
+	Class: SelectorClass,
+): {sel: InstanceType<SelectorClass>; oldFd: number} {
 	const sel = new Class();
 	t.after(() => {
 		sel.close();
@@ -49,46 +60,53 @@ function closeThenUnregister(t: TestContext, Class: SelectorClass): {sel: Instan
 }
 
 for (const Class of CLASSES) {
-	describe(`${Class.name}: closed before unregister, a duplicate still open`, {skip: Class.available ? false : `${Class.name} is not available here`}, () => {
-		test('select() waits instead of returning at once, over and over', t => {
-			const {sel} = closeThenUnregister(t, Class);
-			// 300 ms of select(0.05): about 6 calls when each one waits; the
-			// busy loop this guards against makes hundreds of thousands.
-			const {calls, reported} = countReturns(sel, 300);
-			assert.equal(reported, 0);
-			assert.ok(calls <= 30, `select(0.05) returned ${calls} times in 300 ms`);
-		});
+	describe(
+		`${Class.name}: closed before unregister, a duplicate still open`,
+		{skip: Class.available ? false : `${Class.name} is not available here`},
+		() => {
+			test('select() waits instead of returning at once, over and over', t => {
+				const {sel} = closeThenUnregister(t, Class);
+				// 300 ms of select(0.05): about 6 calls when each one waits; the
+				// busy loop this guards against makes hundreds of thousands.
+				const {calls, reported} = countReturns(sel, 300);
+				assert.equal(reported, 0);
+				assert.ok(calls <= 30, `select(0.05) returned ${calls} times in 300 ms`);
+			});
 
-		test('the other registrations, the selector\'s fileno() and selectAsync() work on afterwards', async t => {
-			const {sel} = closeThenUnregister(t, Class);
-			const [other, peer] = socketpair(t);
-			const key = sel.register(other, EVENT_READ, 'other');
-			const fileno = 'fileno' in sel ? (sel as unknown as {fileno(): number}).fileno() : undefined;
-			assert.deepEqual(sel.select(0.05).filter(([k]) => k !== key), []);
-			assert.deepEqual(await sel.selectAsync(0.05), []);
-			peer.send('y');
-			assert.deepEqual(await sel.selectAsync(5), [[key, EVENT_READ]]);
-			assert.deepEqual(sel.select(0), [[key, EVENT_READ]]);
-			assert.equal(other.recv(10), 'y');
-			assert.deepEqual(sel.select(0), []);
-			if (fileno !== undefined) {
-				assert.equal((sel as unknown as {fileno(): number}).fileno(), fileno);
-			}
-		});
+			test("the other registrations, the selector's fileno() and selectAsync() work on afterwards", async t => {
+				const {sel} = closeThenUnregister(t, Class);
+				const [other, peer] = socketpair(t);
+				const key = sel.register(other, EVENT_READ, 'other');
+				const fileno = 'fileno' in sel ? (sel as unknown as {fileno(): number}).fileno() : undefined;
+				assert.deepEqual(
+					sel.select(0.05).filter(([k]) => k !== key),
+					[],
+				);
+				assert.deepEqual(await sel.selectAsync(0.05), []);
+				peer.send('y');
+				assert.deepEqual(await sel.selectAsync(5), [[key, EVENT_READ]]);
+				assert.deepEqual(sel.select(0), [[key, EVENT_READ]]);
+				assert.equal(other.recv(10), 'y');
+				assert.deepEqual(sel.select(0), []);
+				if (fileno !== undefined) {
+					assert.equal((sel as unknown as {fileno(): number}).fileno(), fileno);
+				}
+			});
 
-		test('a new file under the same number is not reported with the old file\'s events', t => {
-			const {sel, oldFd} = closeThenUnregister(t, Class);
-			// The lowest free number is the one just closed (the duplicate
-			// took a higher one), so the next socket gets it.
-			const [c] = socketpair(t);
-			if (c.fileno() !== oldFd) {
-				t.skip(`the new socket got FD ${c.fileno()}, not ${oldFd}`);
-				return;
-			}
+			test("a new file under the same number is not reported with the old file's events", t => {
+				const {sel, oldFd} = closeThenUnregister(t, Class);
+				// The lowest free number is the one just closed (the duplicate
+				// took a higher one), so the next socket gets it.
+				const [c] = socketpair(t);
+				if (c.fileno() !== oldFd) {
+					t.skip(`the new socket got FD ${c.fileno()}, not ${oldFd}`);
+					return;
+				}
 
-			sel.register(c, EVENT_READ); // nothing to read on `c`
-			assert.deepEqual(sel.select(0.05), []);
-			assert.deepEqual(sel.select(0), []);
-		});
-	});
+				sel.register(c, EVENT_READ); // nothing to read on `c`
+				assert.deepEqual(sel.select(0.05), []);
+				assert.deepEqual(sel.select(0), []);
+			});
+		},
+	);
 }

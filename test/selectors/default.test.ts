@@ -26,22 +26,32 @@ selectorSuite(DefaultSelector, {
 	unavailableReason: `SELECTORS_BACKEND=${String(forced)} is unusable here`,
 });
 
-test('DefaultSelector is the best available class (kqueue > epoll > devpoll > poll > select)', {skip: forced ? `SELECTORS_BACKEND=${forced} is set` : false}, () => {
-	const best = [KqueueSelector, EpollSelector, DevpollSelector, PollSelector, SelectSelector].find(Class => Class.available);
-	assert.equal(DefaultSelector, best, 'an alias of the class itself, as in Python');
-	if (process.platform === 'linux') {
-		assert.equal(DefaultSelector, EpollSelector);
-	} else if (process.platform === 'darwin' || process.platform.endsWith('bsd')) {
-		assert.equal(DefaultSelector, KqueueSelector);
-	}
+test(
+	'DefaultSelector is the best available class (kqueue > epoll > devpoll > poll > select)',
+	{skip: forced ? `SELECTORS_BACKEND=${forced} is set` : false},
+	() => {
+		const best = [KqueueSelector, EpollSelector, DevpollSelector, PollSelector, SelectSelector].find(
+			Class => Class.available,
+		);
+		assert.equal(DefaultSelector, best, 'an alias of the class itself, as in Python');
+		if (process.platform === 'linux') {
+			assert.equal(DefaultSelector, EpollSelector);
+		} else if (process.platform === 'darwin' || process.platform.endsWith('bsd')) {
+			assert.equal(DefaultSelector, KqueueSelector);
+		}
 
-	const sel = new DefaultSelector<string>();
-	assert.ok(sel instanceof best!);
-	sel.close();
-});
+		const sel = new DefaultSelector<string>();
+		assert.ok(sel instanceof best!);
+		sel.close();
+	},
+);
 
 /** Runs a child with SELECTORS_BACKEND=`value` that builds a DefaultSelector and selects once. */
-function child(value: string): {name: string; result?: unknown; error?: {name: string; code: string; message: string}} {
+function child(value: string): {
+	name: string;
+	result?: unknown;
+	error?: {name: string; code: string; message: string};
+} {
 	const index = new URL('../../src/index.js', import.meta.url).href;
 	const nativeUrl = new URL('../../src/native.js', import.meta.url).href;
 	const script = `
@@ -72,7 +82,12 @@ function child(value: string): {name: string; result?: unknown; error?: {name: s
 }
 
 test('SELECTORS_BACKEND forces the backend', () => {
-	const classes = {select: SelectSelector, poll: PollSelector, epoll: EpollSelector, kqueue: KqueueSelector};
+	const classes = {
+		select: SelectSelector,
+		poll: PollSelector,
+		epoll: EpollSelector,
+		kqueue: KqueueSelector,
+	};
 	for (const [value, Class] of Object.entries(classes)) {
 		const out = child(value);
 		// an unusable choice leaves a stand-in whose constructor explains it
@@ -82,7 +97,10 @@ test('SELECTORS_BACKEND forces the backend', () => {
 		} else {
 			assert.equal(out.error?.name, 'OSError', value);
 			assert.equal(out.error?.code, 'ENOSYS', value);
-			assert.match(out.error?.message ?? '', new RegExp(`SELECTORS_BACKEND=${value} asks for ${Class.name}, which is not available`));
+			assert.match(
+				out.error?.message ?? '',
+				new RegExp(`SELECTORS_BACKEND=${value} asks for ${Class.name}, which is not available`),
+			);
 		}
 	}
 
@@ -106,11 +124,18 @@ test('SELECTORS_BACKEND with an invalid value fails at construction, not import'
  * function throwing RangeError (what kqueue.c used to do wherever
  * struct kevent exceeded 32 bytes); reports the chosen class and warnings.
  */
-function childWithBrokenAddon(broken: string): {status: number | null; stderr: string; name?: string; warnings?: string[]} {
+function childWithBrokenAddon(broken: string): {
+	status: number | null;
+	stderr: string;
+	name?: string;
+	warnings?: string[];
+} {
 	const dir = mkdtempSync(join(tmpdir(), 'selectors-broken-'));
 	try {
 		const preload = join(dir, 'break-addon.cjs');
-		writeFileSync(preload, `
+		writeFileSync(
+			preload,
+			`
 			const Module = require('node:module');
 			const load = Module._extensions['.node'];
 			Module._extensions['.node'] = function (module, filename) {
@@ -119,7 +144,8 @@ function childWithBrokenAddon(broken: string): {status: number | null; stderr: s
 					throw new RangeError('broken for the test');
 				}};
 			};
-		`);
+		`,
+		);
 		const index = new URL('../../src/index.js', import.meta.url).href;
 		const script = `
 			const warnings = [];
@@ -135,23 +161,31 @@ function childWithBrokenAddon(broken: string): {status: number | null; stderr: s
 			encoding: 'utf8',
 			timeout: 30_000,
 		});
-		const out = run.status === 0 ? JSON.parse(run.stdout) as {name: string; warnings: string[]} : {};
+		const out = run.status === 0 ? (JSON.parse(run.stdout) as {name: string; warnings: string[]}) : {};
 		return {status: run.status, stderr: run.stderr, ...out};
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
 	}
 }
 
-test('a backend that fails its probe in any way is skipped: importing the package does not throw, and a warning says so', {skip: EpollSelector.available ? false : 'needs epoll to break'}, () => {
-	const out = childWithBrokenAddon('epollWait');
-	assert.equal(out.status, 0, out.stderr);
-	assert.equal(out.name, 'PollSelector');
-	assert.deepEqual(out.warnings, ['SELECTORS_BACKEND_UNUSABLE']);
-});
+test(
+	'a backend that fails its probe in any way is skipped: importing the package does not throw, and a warning says so',
+	{skip: EpollSelector.available ? false : 'needs epoll to break'},
+	() => {
+		const out = childWithBrokenAddon('epollWait');
+		assert.equal(out.status, 0, out.stderr);
+		assert.equal(out.name, 'PollSelector');
+		assert.deepEqual(out.warnings, ['SELECTORS_BACKEND_UNUSABLE']);
+	},
+);
 
-test('on Linux, DefaultSelector is EpollSelector without SELECTORS_BACKEND (epoll is never silently replaced)', {skip: process.platform === 'linux' ? false : 'Linux only'}, () => {
-	const out = childWithBrokenAddon('strerror'); // not used by the probe: nothing is broken for it
-	assert.equal(out.status, 0, out.stderr);
-	assert.equal(out.name, 'EpollSelector');
-	assert.deepEqual(out.warnings, []);
-});
+test(
+	'on Linux, DefaultSelector is EpollSelector without SELECTORS_BACKEND (epoll is never silently replaced)',
+	{skip: process.platform === 'linux' ? false : 'Linux only'},
+	() => {
+		const out = childWithBrokenAddon('strerror'); // not used by the probe: nothing is broken for it
+		assert.equal(out.status, 0, out.stderr);
+		assert.equal(out.name, 'EpollSelector');
+		assert.deepEqual(out.warnings, []);
+	},
+);

@@ -27,8 +27,13 @@ test('EpollSelector register file (epoll refuses a regular file)', {skip}, t => 
 		closeSync(fd);
 	});
 	const file = {fileno: () => fd};
-	assert.throws(() => s.register(file, EVENT_READ), error => error instanceof PermissionError
-		&& error.errno === osConstants.errno.EPERM && error.syscall === 'epoll_ctl');
+	assert.throws(
+		() => s.register(file, EVENT_READ),
+		error =>
+			error instanceof PermissionError &&
+			error.errno === osConstants.errno.EPERM &&
+			error.syscall === 'epoll_ctl',
+	);
 	// the SelectorKey has been removed
 	assert.throws(() => s.getKey(file), KeyError);
 	assert.equal(s.getMap().size, 0);
@@ -43,7 +48,10 @@ test('EpollSelector modify refused by the kernel unregisters the file object', {
 	const fd = rd.fileno();
 	s.register(fd, EVENT_READ);
 	rd.close(); // closing removes it from the epoll set behind the selector's back
-	assert.throws(() => s.modify(fd, EVENT_WRITE), error => error instanceof OSError && error.code === 'EBADF');
+	assert.throws(
+		() => s.modify(fd, EVENT_WRITE),
+		error => error instanceof OSError && error.code === 'EBADF',
+	);
 	assert.throws(() => s.getKey(fd), KeyError);
 	assert.equal(s.getMap().size, 0);
 });

@@ -10,9 +10,12 @@ const withFd = [EpollSelector, KqueueSelector].find(Cls => Cls.available);
 const skip = withFd === undefined ? 'no selector with a kernel fd (epoll, kqueue) here' : false;
 const fdDir = process.platform === 'linux' ? '/proc/self/fd' : '/dev/fd';
 
-test('an unclosed selector closes its fd when collected; close() then GC does not close a reused number', {skip}, () => {
-	const index = new URL('../../src/selectors/index.js', import.meta.url).href;
-	const script = `
+test(
+	'an unclosed selector closes its fd when collected; close() then GC does not close a reused number',
+	{skip},
+	() => {
+		const index = new URL('../../src/selectors/index.js', import.meta.url).href;
+		const script = `
 		import {readdirSync, openSync, closeSync} from 'node:fs';
 		import {setImmediate as tick} from 'node:timers/promises';
 		const {${withFd?.name ?? 'EpollSelector'}: Cls} = await import(${JSON.stringify(index)});
@@ -34,10 +37,19 @@ test('an unclosed selector closes its fd when collected; close() then GC does no
 		try { closeSync(file); } catch { stillOpen = false; }
 		console.log(JSON.stringify({held, leftAfterGc, reused: file === number, stillOpen}));
 	`;
-	const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {encoding: 'utf8', timeout: 20_000});
-	const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {held: number; leftAfterGc: number; reused: boolean; stillOpen: boolean};
-	assert.equal(result.held, 10, 'each selector holds one fd until collected');
-	assert.equal(result.leftAfterGc, 0, 'collected selectors closed their fds');
-	assert.equal(result.stillOpen, true, 'a closed selector\'s number, reused, is left alone');
-	assert.equal(typeof DefaultSelector, 'function');
-});
+		const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+			encoding: 'utf8',
+			timeout: 20_000,
+		});
+		const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
+			held: number;
+			leftAfterGc: number;
+			reused: boolean;
+			stillOpen: boolean;
+		};
+		assert.equal(result.held, 10, 'each selector holds one fd until collected');
+		assert.equal(result.leftAfterGc, 0, 'collected selectors closed their fds');
+		assert.equal(result.stillOpen, true, "a closed selector's number, reused, is left alone");
+		assert.equal(typeof DefaultSelector, 'function');
+	},
+);

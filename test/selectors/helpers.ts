@@ -51,7 +51,7 @@ export function socketpair(t: TestContext | undefined): [TestSocket, TestSocket]
 	const fds = new Int32Array(2);
 	const ret = native.socketpair(AF_UNIX, SOCK_STREAM, 0, fds);
 	assert.ok(ret >= 0, `socketpair failed: errno ${-ret}`);
-	const pair: [TestSocket, TestSocket] = [new TestSocket(fds[0] as number), new TestSocket(fds[1] as number)];
+	const pair: [TestSocket, TestSocket] = [new TestSocket(fds[0]!), new TestSocket(fds[1]!)];
 	t?.after(() => {
 		pair[0].close();
 		pair[1].close();
@@ -130,8 +130,10 @@ export function expectEvents<T>(
 		}
 	}
 
-	assert.fail(`expected events ${JSON.stringify(expected.map(([f, e]) => [describe(f), e]))}, `
-		+ `last select() gave ${JSON.stringify(last.map(([k, e]) => [k.fd, e]))}`);
+	assert.fail(
+		`expected events ${JSON.stringify(expected.map(([f, e]) => [describe(f), e]))}, ` +
+			`last select() gave ${JSON.stringify(last.map(([k, e]) => [k.fd, e]))}`,
+	);
 }
 
 function describe(fileobj: unknown): number | string {
@@ -156,7 +158,7 @@ export function now(): number {
 export function getNofile(): [number, number] {
 	const out = new Float64Array(2);
 	assert.equal(native.getrlimitNofile(out), 0);
-	return [out[0] as number, out[1] as number];
+	return [out[0]!, out[1]!];
 }
 
 /**

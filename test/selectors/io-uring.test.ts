@@ -36,11 +36,17 @@ if (reason !== false) {
 
 const skip = reason;
 /** The class as the suite sees it: available only where the probe passed. */
-const Probed = {IoUringSelector: class extends IoUringSelector {
-	static override readonly available: boolean = reason === false;
-}}.IoUringSelector;
+const Probed = {
+	IoUringSelector: class extends IoUringSelector {
+		static override readonly available: boolean = reason === false;
+	},
+}.IoUringSelector;
 
-selectorSuite(Probed, {scalable: true, kernelChecksRegister: false, ...(reason === false ? {} : {unavailableReason: reason})});
+selectorSuite(Probed, {
+	scalable: true,
+	kernelChecksRegister: false,
+	...(reason === false ? {} : {unavailableReason: reason}),
+});
 pollLikeTests(Probed);
 
 function make(t: TestContext): IoUringSelector {
@@ -81,15 +87,19 @@ test('IoUringSelector unregister then close sends the FIN at once', {skip}, t =>
 	assert.equal(eofWithin(b.fileno(), 2000), true, 'peer saw EOF');
 });
 
-test('IoUringSelector unregister of an fd reported by the last select makes no system call and still closes', {skip}, t => {
-	const s = make(t);
-	const [a, b] = socketpair(t);
-	s.register(a, EVENT_WRITE);
-	expectEvents(s, [[a, EVENT_WRITE]]);
-	s.unregister(a);
-	a.close();
-	assert.equal(eofWithin(b.fileno(), 2000), true, 'peer saw EOF');
-});
+test(
+	'IoUringSelector unregister of an fd reported by the last select makes no system call and still closes',
+	{skip},
+	t => {
+		const s = make(t);
+		const [a, b] = socketpair(t);
+		s.register(a, EVENT_WRITE);
+		expectEvents(s, [[a, EVENT_WRITE]]);
+		s.unregister(a);
+		a.close();
+		assert.equal(eofWithin(b.fileno(), 2000), true, 'peer saw EOF');
+	},
+);
 
 test('IoUringSelector re-arms: a still-ready fd is reported by every select (level-triggered)', {skip}, t => {
 	const s = make(t);
@@ -113,19 +123,23 @@ test('IoUringSelector re-arms: a still-ready fd is reported by every select (lev
 	assert.deepEqual(s.select(0), []);
 });
 
-test('IoUringSelector register makes no system call; a bad fd is reported by select (as POLLNVAL)', {skip}, t => {
-	const s = make(t);
-	const fds = new Int32Array(2);
-	assert.equal(native.pipe(fds), 0);
-	const [r, w] = [fds[0]!, fds[1]!];
-	native.close(w);
-	native.close(r);
-	// A closed fd: register() cannot know without a system call.
-	const key = s.register(r, EVENT_READ);
-	assert.deepEqual(s.select(0), [[key, EVENT_READ]]);
-	s.unregister(r);
-	assert.deepEqual(s.select(0), []);
-});
+test(
+	'IoUringSelector register makes no system call; a bad fd is reported by select (as POLLNVAL)',
+	{skip},
+	t => {
+		const s = make(t);
+		const fds = new Int32Array(2);
+		assert.equal(native.pipe(fds), 0);
+		const [r, w] = [fds[0]!, fds[1]!];
+		native.close(w);
+		native.close(r);
+		// A closed fd: register() cannot know without a system call.
+		const key = s.register(r, EVENT_READ);
+		assert.deepEqual(s.select(0), [[key, EVENT_READ]]);
+		s.unregister(r);
+		assert.deepEqual(s.select(0), []);
+	},
+);
 
 test('IoUringSelector: a regular file is always ready (no EPERM, as PollSelector)', {skip}, t => {
 	const s = make(t);
@@ -162,25 +176,32 @@ test('IoUringSelector selectAsync sees a registration made while it waits', {ski
 	assert.equal(ready[0]![0].fd, rd.fileno());
 });
 
-test('IoUringSelector: a closed-but-registered fd does not keep its connection open; expired requests are re-armed', {skip}, t => {
-	const s = make(t);
-	const [a, b] = socketpair(t);
-	const [c, d] = socketpair(t);
-	s.register(a, EVENT_READ);
-	const keyC = s.register(c, EVENT_READ);
-	assert.deepEqual(s.select(0), []);
-	const fdA = a.fileno();
-	a.close(); // Misuse: still registered, its poll request in flight.
-	// No select() runs: the request's lifetime ends and the kernel drops the file.
-	assert.equal(eofWithin(b.fileno(), 5000), true, 'peer saw EOF without unregister()');
-	// The next select re-arms: the closed fd is reported (POLLNVAL, as poll(2)),
-	// and the live one is polled again.
-	d.send('x');
-	const ready = expectEvents(s, [[c, EVENT_READ]]);
-	assert.ok(ready.some(([key]) => key === keyC));
-	assert.ok(ready.some(([key]) => key.fd === fdA), 'closed fd reported as ready');
-	s.unregister(fdA);
-});
+test(
+	'IoUringSelector: a closed-but-registered fd does not keep its connection open; expired requests are re-armed',
+	{skip},
+	t => {
+		const s = make(t);
+		const [a, b] = socketpair(t);
+		const [c, d] = socketpair(t);
+		s.register(a, EVENT_READ);
+		const keyC = s.register(c, EVENT_READ);
+		assert.deepEqual(s.select(0), []);
+		const fdA = a.fileno();
+		a.close(); // Misuse: still registered, its poll request in flight.
+		// No select() runs: the request's lifetime ends and the kernel drops the file.
+		assert.equal(eofWithin(b.fileno(), 5000), true, 'peer saw EOF without unregister()');
+		// The next select re-arms: the closed fd is reported (POLLNVAL, as poll(2)),
+		// and the live one is polled again.
+		d.send('x');
+		const ready = expectEvents(s, [[c, EVENT_READ]]);
+		assert.ok(ready.some(([key]) => key === keyC));
+		assert.ok(
+			ready.some(([key]) => key.fd === fdA),
+			'closed fd reported as ready',
+		);
+		s.unregister(fdA);
+	},
+);
 
 test('SELECTORS_BACKEND=io_uring forces IoUringSelector; unset, Linux keeps EpollSelector', {skip}, () => {
 	const index = new URL('../../src/index.js', import.meta.url).href;

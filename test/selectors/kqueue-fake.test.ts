@@ -14,7 +14,9 @@ import {EpollSelector, KqueueSelector} from '../../src/selectors/index.js';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const skip = KqueueSelector.available
 	? 'a real kqueue is available: kqueue.test.ts runs on it'
-	: (EpollSelector.available ? false : 'the stand-in kqueue is made of epoll (Linux)');
+	: EpollSelector.available
+		? false
+		: 'the stand-in kqueue is made of epoll (Linux)';
 
 /** Runs kqueue.test.js (the tests matching `pattern`) in a child with the stand-in kqueue. */
 function runWithFake(pattern?: string, pipeError?: string): SpawnSyncReturns<string> {
@@ -25,11 +27,18 @@ function runWithFake(pattern?: string, pipeError?: string): SpawnSyncReturns<str
 		env['FAKE_KQUEUE_PIPE_ERROR'] = pipeError;
 	}
 
-	return spawnSync(process.execPath, [
-		'--require', `${root}test/kqueue-harness/fake-kqueue.cjs`,
-		'--test', '--test-reporter=tap', ...(pattern === undefined ? [] : [`--test-name-pattern=${pattern}`]),
-		fileURLToPath(new URL('kqueue.test.js', import.meta.url)),
-	], {env, encoding: 'utf8', timeout: 120_000});
+	return spawnSync(
+		process.execPath,
+		[
+			'--require',
+			`${root}test/kqueue-harness/fake-kqueue.cjs`,
+			'--test',
+			'--test-reporter=tap',
+			...(pattern === undefined ? [] : [`--test-name-pattern=${pattern}`]),
+			fileURLToPath(new URL('kqueue.test.js', import.meta.url)),
+		],
+		{env, encoding: 'utf8', timeout: 120_000},
+	);
 }
 
 test('kqueue.test.ts passes against the stand-in kqueue', {skip}, () => {

@@ -43,13 +43,23 @@ if (skip !== false) {
 	console.log(`# kqueue harness skipped: ${skip}`);
 }
 
-const CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-DSEL_KQ_STANDIN', `-I${join(harness, 'include')}`];
+const CFLAGS = [
+	'-std=c11',
+	'-Wall',
+	'-Wextra',
+	'-Werror',
+	'-DSEL_KQ_STANDIN',
+	`-I${join(harness, 'include')}`,
+];
 const SANITIZERS = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
 
 /** Whether gcc can build and run a program with SANITIZERS here (runtime libraries installed, not refused by a sandbox). */
 function sanitizersWork(dir: string): boolean {
 	const exe = join(dir, 'probe');
-	const build = spawnSync(gcc!, [...SANITIZERS, '-x', 'c', '-', '-o', exe], {input: 'int main(void) { return 0; }\n', stdio: ['pipe', 'ignore', 'ignore']});
+	const build = spawnSync(gcc!, [...SANITIZERS, '-x', 'c', '-', '-o', exe], {
+		input: 'int main(void) { return 0; }\n',
+		stdio: ['pipe', 'ignore', 'ignore'],
+	});
 	return build.status === 0 && spawnSync(exe, {stdio: 'ignore'}).status === 0;
 }
 
@@ -69,16 +79,28 @@ describe('native/kqueue.c against stand-in struct kevent layouts', {skip}, () =>
 			const name = `${size}-byte struct kevent, ${receipt ? 'with' : 'without'} EV_RECEIPT`;
 			test(`${name}: records packed into pairs, changes reported one by one`, () => {
 				const exe = join(out, `driver-${size}-${receipt ? 'r' : 'n'}`);
-				execFileSync(gcc!, [
-					...CFLAGS, ...sanitize, '-DSEL_KQ_NO_NAPI', `-DSEL_STANDIN_SIZE=${size}`,
-					...(receipt ? [] : ['-DSEL_STANDIN_NO_RECEIPT']),
-					join(harness, 'driver.c'), '-o', exe,
-				], {stdio: ['ignore', 'ignore', 'pipe']});
+				execFileSync(
+					gcc!,
+					[
+						...CFLAGS,
+						...sanitize,
+						'-DSEL_KQ_NO_NAPI',
+						`-DSEL_STANDIN_SIZE=${size}`,
+						...(receipt ? [] : ['-DSEL_STANDIN_NO_RECEIPT']),
+						join(harness, 'driver.c'),
+						'-o',
+						exe,
+					],
+					{stdio: ['ignore', 'ignore', 'pipe']},
+				);
 				const run = spawnSync(exe, {encoding: 'utf8'});
 				const failed = run.stdout.split('\n').filter(line => line.startsWith('not ok'));
 				assert.deepEqual(failed, [], run.stdout);
 				assert.equal(run.status, 0, run.stdout + run.stderr);
-				assert.match(run.stdout, new RegExp(`struct kevent: ${size} bytes, ${size / 4} int32 per record`));
+				assert.match(
+					run.stdout,
+					new RegExp(`struct kevent: ${size} bytes, ${size / 4} int32 per record`),
+				);
 				// native/events.h and src/selectors/events.ts describe one layout.
 				assert.match(run.stdout, /^layout /m);
 				const layout = /^layout (.*)$/m.exec(run.stdout)?.[1]?.split(' ').map(Number);
@@ -88,12 +110,24 @@ describe('native/kqueue.c against stand-in struct kevent layouts', {skip}, () =>
 	}
 
 	const headers = findNodeHeaders();
-	test('the N-API glue compiles against every layout', {skip: headers === undefined ? 'node_api.h not found' : false}, () => {
-		for (const size of LAYOUTS) {
-			execFileSync(gcc!, [
-				...CFLAGS, `-DSEL_STANDIN_SIZE=${size}`, '-DNAPI_VERSION=8', `-I${headers!}`,
-				'-fsyntax-only', join(root, 'native', 'kqueue.c'),
-			], {stdio: ['ignore', 'ignore', 'pipe']});
-		}
-	});
+	test(
+		'the N-API glue compiles against every layout',
+		{skip: headers === undefined ? 'node_api.h not found' : false},
+		() => {
+			for (const size of LAYOUTS) {
+				execFileSync(
+					gcc!,
+					[
+						...CFLAGS,
+						`-DSEL_STANDIN_SIZE=${size}`,
+						'-DNAPI_VERSION=8',
+						`-I${headers!}`,
+						'-fsyntax-only',
+						join(root, 'native', 'kqueue.c'),
+					],
+					{stdio: ['ignore', 'ignore', 'pipe']},
+				);
+			}
+		},
+	);
 });

@@ -21,15 +21,24 @@ import type {SelectorClassUnderTest} from './suite.js';
 
 checkFdLeaks();
 
-const BACKENDS: readonly SelectorClassUnderTest[] = [EpollSelector, KqueueSelector, PollSelector, SelectSelector];
+const BACKENDS: readonly SelectorClassUnderTest[] = [
+	EpollSelector,
+	KqueueSelector,
+	PollSelector,
+	SelectSelector,
+];
 
 /** The first `n` entries as sorted `[fd, events]` pairs. */
-function filled(keys: Array<SelectorKey | undefined>, events: ArrayLike<number>, n: number): Array<[number, number]> {
+function filled(
+	keys: Array<SelectorKey | undefined>,
+	events: ArrayLike<number>,
+	n: number,
+): Array<[number, number]> {
 	const pairs: Array<[number, number]> = [];
 	for (let i = 0; i < n; i++) {
 		const key = keys[i];
 		assert.ok(key !== undefined, `keys[${i}] is filled`);
-		pairs.push([key.fd, events[i] as number]);
+		pairs.push([key.fd, events[i]!]);
 	}
 
 	return pairs.sort((a, b) => a[0] - b[0]);
@@ -56,7 +65,10 @@ function intoSuite(Cls: SelectorClassUnderTest): void {
 			readers.push(rd);
 		}
 
-		expectEvents(s, readers.map(rd => [rd, EVENT_READ] as const));
+		expectEvents(
+			s,
+			readers.map(rd => [rd, EVENT_READ] as const),
+		);
 		return readers;
 	}
 
@@ -67,7 +79,10 @@ function intoSuite(Cls: SelectorClassUnderTest): void {
 			s.register(rd, EVENT_READ);
 			s.register(wr, EVENT_READ | EVENT_WRITE);
 			wr.send('x');
-			expectEvents(s, [[rd, EVENT_READ], [wr, EVENT_WRITE]]);
+			expectEvents(s, [
+				[rd, EVENT_READ],
+				[wr, EVENT_WRITE],
+			]);
 			const keys = new Array<SelectorKey | undefined>(8);
 			const sentinel = s.getKey(rd);
 			keys[7] = sentinel;
@@ -77,7 +92,7 @@ function intoSuite(Cls: SelectorClassUnderTest): void {
 			assert.equal(keys[7], sentinel);
 			assert.equal(events[7], -1);
 			for (let i = 0; i < n; i++) {
-				assert.equal(keys[i], s.getKey((keys[i] as SelectorKey).fd), 'the stored key');
+				assert.equal(keys[i], s.getKey(keys[i]!.fd), 'the stored key');
 			}
 
 			// A number[] works as well.
@@ -97,7 +112,7 @@ function intoSuite(Cls: SelectorClassUnderTest): void {
 				assert.equal(n, 2, `call ${call}: the room is full`);
 				for (let i = 0; i < n; i++) {
 					assert.equal(events[i], EVENT_READ);
-					seen.add((keys[i] as SelectorKey).fileobj);
+					seen.add(keys[i]!.fileobj);
 				}
 			}
 
@@ -123,13 +138,19 @@ function intoSuite(Cls: SelectorClassUnderTest): void {
 			const keys = new Array<SelectorKey | undefined>(4);
 			const events = new Int32Array(4);
 			assert.throws(() => s.selectInto({} as unknown as SelectorKey[], events, 0), TypeError);
-			assert.throws(() => s.selectInto(keys, new Float64Array(4) as unknown as Int32Array, 0), TypeError);
+			assert.throws(
+				() => s.selectInto(keys, new Float64Array(4) as unknown as Int32Array, 0),
+				TypeError,
+			);
 			assert.throws(() => s.selectInto([], events, 0), RangeError);
 			assert.throws(() => s.selectInto(keys, new Int32Array(0), 0), RangeError);
 			assert.throws(() => s.selectInto(keys, events, '1' as unknown as number), TypeError);
 			assert.throws(() => s.selectInto(keys, events, Number.NaN), ValueError);
 			s.close();
-			assert.throws(() => s.selectInto(keys, events, 0), error => error instanceof RuntimeError && error.code === 'ERR_SELECTOR_CLOSED');
+			assert.throws(
+				() => s.selectInto(keys, events, 0),
+				error => error instanceof RuntimeError && error.code === 'ERR_SELECTOR_CLOSED',
+			);
 		});
 	});
 }
@@ -138,28 +159,32 @@ for (const Cls of BACKENDS) {
 	intoSuite(Cls);
 }
 
-test('EpollSelector selectInto: edge-triggered events beyond the room stay in the kernel for the next call', {skip: EpollSelector.available ? false : 'epoll(7) is Linux-only'}, t => {
-	const s = new EpollSelector();
-	t.after(() => {
-		s.close();
-	});
-	const readers: TestSocket[] = [];
-	for (let i = 0; i < 3; i++) {
-		const [rd, wr] = socketpair(t);
-		s.register(rd, EVENT_READ, i, {flags: EpollSelector.EPOLLET});
-		wr.send('x');
-		readers.push(rd);
-	}
+test(
+	'EpollSelector selectInto: edge-triggered events beyond the room stay in the kernel for the next call',
+	{skip: EpollSelector.available ? false : 'epoll(7) is Linux-only'},
+	t => {
+		const s = new EpollSelector();
+		t.after(() => {
+			s.close();
+		});
+		const readers: TestSocket[] = [];
+		for (let i = 0; i < 3; i++) {
+			const [rd, wr] = socketpair(t);
+			s.register(rd, EVENT_READ, i, {flags: EpollSelector.EPOLLET});
+			wr.send('x');
+			readers.push(rd);
+		}
 
-	const keys: Array<SelectorKey | undefined> = [undefined];
-	const events = new Int32Array(1);
-	const seen = new Set<unknown>();
-	for (let call = 0; call < 3; call++) {
-		// Each edge is reported once: losing one here would lose it for good.
-		assert.equal(s.selectInto(keys, events, 1), 1, `call ${call}`);
-		seen.add(keys[0]?.fileobj);
-	}
+		const keys: Array<SelectorKey | undefined> = [undefined];
+		const events = new Int32Array(1);
+		const seen = new Set<unknown>();
+		for (let call = 0; call < 3; call++) {
+			// Each edge is reported once: losing one here would lose it for good.
+			assert.equal(s.selectInto(keys, events, 1), 1, `call ${call}`);
+			seen.add(keys[0]?.fileobj);
+		}
 
-	assert.equal(seen.size, 3);
-	assert.equal(s.selectInto(keys, events, 0), 0, 'every edge was reported once');
-});
+		assert.equal(seen.size, 3);
+		assert.equal(s.selectInto(keys, events, 0), 0, 'every edge was reported once');
+	},
+);

@@ -36,7 +36,11 @@ test('SelectSelector refuses fd >= FD_SETSIZE', t => {
 		s.close();
 	});
 	s.register(wr, EVENT_WRITE);
-	assert.throws(() => s.register(high, EVENT_READ), {name: 'ValueError', code: 'ERR_FD_SETSIZE', message: /out of range in select/});
+	assert.throws(() => s.register(high, EVENT_READ), {
+		name: 'ValueError',
+		code: 'ERR_FD_SETSIZE',
+		message: /out of range in select/,
+	});
 	assert.throws(() => s.register(high, EVENT_READ), ValueError);
 	// rolled back, and the selector still works
 	assert.throws(() => s.getKey(high), KeyError);

@@ -113,7 +113,9 @@ class ZeroDivisionError extends Error {}
  * with `options.unavailableReason` when the platform lacks the backend.
  */
 export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions): void {
-	const skip = Cls.available ? false : (options.unavailableReason ?? `${Cls.name} is not available on ${process.platform}`);
+	const skip = Cls.available
+		? false
+		: (options.unavailableReason ?? `${Cls.name} is not available on ${process.platform}`);
 
 	function make(t: TestContext): BaseSelector {
 		const sel = new Cls();
@@ -144,7 +146,11 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			// register an invalid FD
 			assert.throws(() => s.register(-10, EVENT_READ), ValueError);
 			// register twice
-			assert.throws(() => s.register(rd, EVENT_READ), {name: 'KeyError', code: 'ERR_ALREADY_REGISTERED', message: /is already registered/});
+			assert.throws(() => s.register(rd, EVENT_READ), {
+				name: 'KeyError',
+				code: 'ERR_ALREADY_REGISTERED',
+				message: /is already registered/,
+			});
 			// register the same FD, but with a different object
 			assert.throws(() => s.register(rd.fileno(), EVENT_READ), KeyError);
 			assert.equal(s.getMap().size, 1);
@@ -153,13 +159,34 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 		test('register validates events and file objects', t => {
 			const s = make(t);
 			const [rd] = pair(t);
-			for (const events of [0, 4, 8, -1, 1.5, Number.NaN, '1' as unknown as number, null as unknown as number,
-				2 ** 32, 2 ** 32 + 1, 2 ** 32 + 3, 2 ** 53, Number.POSITIVE_INFINITY]) {
-				assert.throws(() => s.register(rd, events), {name: 'ValueError', code: 'ERR_INVALID_EVENTS'}, String(events));
+			for (const events of [
+				0,
+				4,
+				8,
+				-1,
+				1.5,
+				Number.NaN,
+				'1' as unknown as number,
+				null as unknown as number,
+				2 ** 32,
+				2 ** 32 + 1,
+				2 ** 32 + 3,
+				2 ** 53,
+				Number.POSITIVE_INFINITY,
+			]) {
+				assert.throws(
+					() => s.register(rd, events),
+					{name: 'ValueError', code: 'ERR_INVALID_EVENTS'},
+					String(events),
+				);
 			}
 
 			for (const fd of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-				assert.throws(() => s.register(fd, EVENT_READ), {name: 'ValueError', code: 'ERR_INVALID_FD'}, String(fd));
+				assert.throws(
+					() => s.register(fd, EVENT_READ),
+					{name: 'ValueError', code: 'ERR_INVALID_FD'},
+					String(fd),
+				);
 			}
 
 			const badObjects: unknown[] = [
@@ -170,32 +197,51 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 				{},
 				null,
 				'3',
-				{fileno() {
-					throw new TypeError('closed');
-				}},
+				{
+					fileno() {
+						throw new TypeError('closed');
+					},
+				},
 			];
 			for (const fileobj of badObjects) {
-				assert.throws(() => s.register(fileobj as FileDescriptorLike, EVENT_READ), ValueError, String(fileobj));
+				assert.throws(
+					() => s.register(fileobj as FileDescriptorLike, EVENT_READ),
+					ValueError,
+					String(fileobj),
+				);
 			}
 
 			// Other errors from fileno() are not disguised.
 			const boom = new Error('boom');
-			assert.throws(() => s.register({fileno() {
-				throw boom;
-			}}, EVENT_READ), error => error === boom);
+			assert.throws(
+				() =>
+					s.register(
+						{
+							fileno() {
+								throw boom;
+							},
+						},
+						EVENT_READ,
+					),
+				error => error === boom,
+			);
 			assert.equal(s.getMap().size, 0);
 			// Events are validated before the file object is even looked at.
 			assert.throws(() => s.register(-1, 0), {code: 'ERR_INVALID_EVENTS'});
 		});
 
-		test('register rolls back when the kernel refuses (bad fd)', {skip: options.kernelChecksRegister ? false : 'this backend asks the kernel only in select()'}, t => {
-			const s = make(t);
-			const badFd = makeBadFd();
-			assert.throws(() => s.register(badFd, EVENT_READ), {name: 'OSError', errno: EBADF});
-			// the SelectorKey has been removed
-			assert.throws(() => s.getKey(badFd), KeyError);
-			assert.equal(s.getMap().size, 0);
-		});
+		test(
+			'register rolls back when the kernel refuses (bad fd)',
+			{skip: options.kernelChecksRegister ? false : 'this backend asks the kernel only in select()'},
+			t => {
+				const s = make(t);
+				const badFd = makeBadFd();
+				assert.throws(() => s.register(badFd, EVENT_READ), {name: 'OSError', errno: EBADF});
+				// the SelectorKey has been removed
+				assert.throws(() => s.getKey(badFd), KeyError);
+				assert.equal(s.getMap().size, 0);
+			},
+		);
 
 		test('unregister', t => {
 			const s = make(t);
@@ -203,7 +249,11 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			const key = s.register(rd, EVENT_READ);
 			assert.equal(s.unregister(rd), key);
 			// unregister an unknown file obj
-			assert.throws(() => s.unregister(999999), {name: 'KeyError', code: 'ERR_NOT_REGISTERED', message: '999999 is not registered'});
+			assert.throws(() => s.unregister(999999), {
+				name: 'KeyError',
+				code: 'ERR_NOT_REGISTERED',
+				message: '999999 is not registered',
+			});
 			// unregister twice
 			assert.throws(() => s.unregister(rd), KeyError);
 			assert.equal(s.getMap().size, 0);
@@ -376,7 +426,11 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			s.register(wr, EVENT_WRITE);
 			s.close();
 			assert.throws(() => s.getKey(rd), RuntimeError);
-			assert.throws(() => s.getKey(wr), {name: 'RuntimeError', code: 'ERR_SELECTOR_CLOSED', message: 'Selector is closed'});
+			assert.throws(() => s.getKey(wr), {
+				name: 'RuntimeError',
+				code: 'ERR_SELECTOR_CLOSED',
+				message: 'Selector is closed',
+			});
 			assert.equal(mapping.get(rd), undefined);
 			assert.equal(mapping.get(wr), undefined);
 			assert.equal(mapping.size, 0);
@@ -416,7 +470,11 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			assert.equal(s.getKey(rd), key);
 			assert.equal(s.getKey(rd.fileno()), key);
 			// unknown file obj
-			assert.throws(() => s.getKey(999999), {name: 'KeyError', code: 'ERR_NOT_REGISTERED', message: '999999 is not registered'});
+			assert.throws(() => s.getKey(999999), {
+				name: 'KeyError',
+				code: 'ERR_NOT_REGISTERED',
+				message: '999999 is not registered',
+			});
 		});
 
 		test('get_map', t => {
@@ -509,7 +567,7 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			assert.ok(seenRead && seenWrite);
 		});
 
-		test('select masks events by the key\'s events', t => {
+		test("select masks events by the key's events", t => {
 			const s = make(t);
 			const [a, b] = pair(t);
 			// a is writable, but only reading is waited for
@@ -597,7 +655,7 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 				}
 
 				assert.deepEqual(readyReaders, [w2r.get(wr)], 'no sockets ready for reading');
-				const rd = readyReaders[0] as TestSocket;
+				const rd = readyReaders[0]!;
 				const buf = rd.recv(MSG.length);
 				assert.equal(buf.length, MSG.length);
 				bufs.push(buf);
@@ -606,7 +664,10 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 				writers = writers.filter(w => w !== r2w.get(rd));
 			}
 
-			assert.deepEqual(bufs, Array.from({length: NUM_SOCKETS}, () => MSG));
+			assert.deepEqual(
+				bufs,
+				Array.from({length: NUM_SOCKETS}, () => MSG),
+			);
 		});
 
 		test('empty select', t => {
@@ -664,7 +725,10 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			s.select();
 			s.select(Number.POSITIVE_INFINITY);
 			// > 0 rounds up, never to 0; <= 0 polls; null blocks
-			assert.deepEqual(calls.waits.map(([ms]) => ms), [1, 2, 0, 0, -1, -1, -1]);
+			assert.deepEqual(
+				calls.waits.map(([ms]) => ms),
+				[1, 2, 0, 0, -1, -1, -1],
+			);
 		});
 
 		test('a wait longer than the kernel allows is split (MAX_WAIT_MS)', t => {
@@ -682,7 +746,10 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			};
 
 			assert.deepEqual(s.select(40 * 24 * 3600), []);
-			assert.deepEqual(calls.waits.map(([ms]) => ms), [MAX_WAIT_MS, MAX_WAIT_MS, MAX_WAIT_MS]);
+			assert.deepEqual(
+				calls.waits.map(([ms]) => ms),
+				[MAX_WAIT_MS, MAX_WAIT_MS, MAX_WAIT_MS],
+			);
 		});
 
 		test('EINTR is retried with the time left (PEP 475)', t => {
@@ -699,19 +766,31 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			calls.waits.length = 0;
 			calls.fakeWait = () => (calls.waits.length < 2 ? -EINTR : 0);
 			s.select(null);
-			assert.deepEqual(calls.waits.map(([ms]) => ms), [-1, -1, -1]);
+			assert.deepEqual(
+				calls.waits.map(([ms]) => ms),
+				[-1, -1, -1],
+			);
 			calls.waits.length = 0;
 			s.select(0);
-			assert.deepEqual(calls.waits.map(([ms]) => ms), [0, 0, 0]);
+			assert.deepEqual(
+				calls.waits.map(([ms]) => ms),
+				[0, 0, 0],
+			);
 
 			// Any other error propagates as the right OSError.
 			calls.fakeWait = () => -EBADF;
 			assert.throws(() => s.select(0), {name: 'OSError', errno: EBADF, code: 'EBADF'});
 		});
 
-		test('select interrupt exc', {skip: 'a Node signal handler runs on the event loop after select() returns, so it cannot abort select() with an exception (see "select interrupt noraise")'}, () => {
-			// CPython: a handler raising during select() aborts it.
-		});
+		test(
+			'select interrupt exc',
+			{
+				skip: 'a Node signal handler runs on the event loop after select() returns, so it cannot abort select() with an exception (see "select interrupt noraise")',
+			},
+			() => {
+				// CPython: a handler raising during select() aborts it.
+			},
+		);
 
 		test('select interrupt noraise (a signal does not end select early)', async t => {
 			const s = make(t);
@@ -734,7 +813,9 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 			for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
 				const seen = calls.waits.length;
 				signals = 0;
-				const child = spawn('/bin/sh', ['-c', `sleep 0.2; kill -USR2 ${process.pid}`], {stdio: 'ignore'});
+				const child = spawn('/bin/sh', ['-c', `sleep 0.2; kill -USR2 ${process.pid}`], {
+					stdio: 'ignore',
+				});
 				const exited = once(child, 'exit');
 				const t0 = now();
 				// select() is interrupted by a signal, but the signal handler does
@@ -755,59 +836,69 @@ export function selectorSuite(Cls: SelectorClassUnderTest, options: SuiteOptions
 					return;
 				}
 
-				t.diagnostic(`attempt ${attempt}: another thread took the signal; select() was not interrupted`);
+				t.diagnostic(
+					`attempt ${attempt}: another thread took the signal; select() was not interrupted`,
+				);
 			}
 
 			// Other kernels may always deliver it elsewhere; Linux prefers the main thread.
-			assert.notEqual(process.platform, 'linux', `on Linux the main thread takes the signal at least once in ${ATTEMPTS} tries`);
+			assert.notEqual(
+				process.platform,
+				'linux',
+				`on Linux the main thread takes the signal at least once in ${ATTEMPTS} tries`,
+			);
 		});
 
-		test('above FD_SETSIZE', {skip: options.scalable ? false : 'not scalable (ScalableSelectorMixIn)'}, t => {
-			// A scalable implementation handles many more fds than FD_SETSIZE:
-			// 10,000+ here (CPython goes to the hard limit).
-			const NUM_PAIRS = 5100;
-			if (!raiseNofile(t, 2 * NUM_PAIRS + 1024)) {
-				t.skip(`RLIMIT_NOFILE hard limit below ${2 * NUM_PAIRS + 1024}`);
-				return;
-			}
-
-			const s = make(t);
-			const fds: number[] = [];
-			t.after(() => {
-				for (const fd of fds) {
-					native.close(fd);
-				}
-			});
-			const writers = new Set<number>();
-			const sv = new Int32Array(2);
-			for (let i = 0; i < NUM_PAIRS; i++) {
-				const ret = native.socketpair(constant('AF_UNIX'), constant('SOCK_STREAM'), 0, sv);
-				if (ret === -EMFILE) {
-					t.skip('FD limit reached');
+		test(
+			'above FD_SETSIZE',
+			{skip: options.scalable ? false : 'not scalable (ScalableSelectorMixIn)'},
+			t => {
+				// A scalable implementation handles many more fds than FD_SETSIZE:
+				// 10,000+ here (CPython goes to the hard limit).
+				const NUM_PAIRS = 5100;
+				if (!raiseNofile(t, 2 * NUM_PAIRS + 1024)) {
+					t.skip(`RLIMIT_NOFILE hard limit below ${2 * NUM_PAIRS + 1024}`);
 					return;
 				}
 
-				assert.equal(ret, 0);
-				fds.push(sv[0]!, sv[1]!);
-				writers.add(sv[1]!);
-				try {
-					s.register(sv[0]!, EVENT_READ);
-					s.register(sv[1]!, EVENT_WRITE);
-				} catch (error) {
-					if (error instanceof OSError && error.errno === ENOSPC) {
-						// epoll: over fs.epoll.max_user_watches
+				const s = make(t);
+				const fds: number[] = [];
+				t.after(() => {
+					for (const fd of fds) {
+						native.close(fd);
+					}
+				});
+				const writers = new Set<number>();
+				const sv = new Int32Array(2);
+				for (let i = 0; i < NUM_PAIRS; i++) {
+					const ret = native.socketpair(constant('AF_UNIX'), constant('SOCK_STREAM'), 0, sv);
+					if (ret === -EMFILE) {
 						t.skip('FD limit reached');
 						return;
 					}
 
-					throw error;
-				}
-			}
+					assert.equal(ret, 0);
+					fds.push(sv[0]!, sv[1]!);
+					writers.add(sv[1]!);
+					try {
+						s.register(sv[0]!, EVENT_READ);
+						s.register(sv[1]!, EVENT_WRITE);
+					} catch (error) {
+						if (error instanceof OSError && error.errno === ENOSPC) {
+							// epoll: over fs.epoll.max_user_watches
+							t.skip('FD limit reached');
+							return;
+						}
 
-			const ready = s.select();
-			assert.equal(ready.length, NUM_PAIRS);
-			assert.ok(ready.every(([key, events]) => events === EVENT_WRITE && writers.has(key.fd)));
-			s.close();
-		});
+						throw error;
+					}
+				}
+
+				const ready = s.select();
+				assert.equal(ready.length, NUM_PAIRS);
+				assert.ok(ready.every(([key, events]) => events === EVENT_WRITE && writers.has(key.fd)));
+				s.close();
+			},
+		);
 	});
 }

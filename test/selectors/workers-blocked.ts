@@ -9,7 +9,13 @@
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
 import {check} from '../../src/errors.js';
 import {native} from '../../src/native.js';
-import {EpollSelector, EVENT_READ, PollSelector, SelectSelector, type BaseSelector} from '../../src/selectors/index.js';
+import {
+	EpollSelector,
+	EVENT_READ,
+	PollSelector,
+	SelectSelector,
+	type BaseSelector,
+} from '../../src/selectors/index.js';
 
 /** What the test asks of a worker. */
 export interface BlockedWorkerTask {
@@ -42,7 +48,10 @@ if (!isMainThread && parentPort !== null) {
 	parentPort.postMessage({returned: ready.length});
 } else if (process.argv[2] === '--exit-when-blocked') {
 	const worker = new Worker(new URL(import.meta.url), {
-		workerData: {backend: process.argv[3] as BlockedWorkerTask['backend'], timeout: null} satisfies BlockedWorkerTask,
+		workerData: {
+			backend: process.argv[3] as BlockedWorkerTask['backend'],
+			timeout: null,
+		} satisfies BlockedWorkerTask,
 	});
 	worker.once('message', () => {
 		// Give the worker time to enter the kernel wait.

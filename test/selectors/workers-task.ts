@@ -3,7 +3,14 @@
  * loop over its own socketpairs, echoing what arrives until "quit".
  */
 import {parentPort, workerData, threadId} from 'node:worker_threads';
-import {DefaultSelector, EpollSelector, EVENT_READ, PollSelector, SelectSelector, type BaseSelector} from '../../src/selectors/index.js';
+import {
+	DefaultSelector,
+	EpollSelector,
+	EVENT_READ,
+	PollSelector,
+	SelectSelector,
+	type BaseSelector,
+} from '../../src/selectors/index.js';
 import {socketpair, type TestSocket} from './helpers.js';
 
 /** What the test asks of a worker. */

@@ -18,14 +18,16 @@ import type {BlockedWorkerTask} from './workers-blocked.js';
 checkFdLeaks();
 
 const script = new URL('./workers-blocked.js', import.meta.url);
-const backends: Array<BlockedWorkerTask['backend']> = EpollSelector.available ? ['epoll', 'poll', 'select'] : ['poll', 'select'];
+const backends: Array<BlockedWorkerTask['backend']> = EpollSelector.available
+	? ['epoll', 'poll', 'select']
+	: ['poll', 'select'];
 
 for (const backend of backends) {
 	for (const timeout of [null, 2.0]) {
 		test(`${backend}: terminate() of a worker blocked in select(${String(timeout)}) settles within 1 s`, async () => {
 			const worker = new Worker(script, {workerData: {backend, timeout} satisfies BlockedWorkerTask});
 			const exited = once(worker, 'exit') as Promise<[number]>;
-			const [message] = await once(worker, 'message') as [{blocked: number[]}];
+			const [message] = (await once(worker, 'message')) as [{blocked: number[]}];
 			const fds = message.blocked;
 			try {
 				// Let it enter the kernel wait.
@@ -58,7 +60,9 @@ for (const backend of backends) {
 	}
 
 	test(`${backend}: process.exit(0) with a worker blocked in select() exits within 2 s`, async () => {
-		const child = spawn(process.execPath, [fileURLToPath(script), '--exit-when-blocked', backend], {stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(process.execPath, [fileURLToPath(script), '--exit-when-blocked', backend], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let output = '';
 		child.stdout.setEncoding('utf8').on('data', (s: string) => {
 			output += s;
@@ -71,10 +75,14 @@ for (const backend of backends) {
 			exitingAt ||= performance.now();
 		});
 		const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-		const [code, signal] = await once(child, 'exit') as [number | null, NodeJS.Signals | null];
+		const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
 		clearTimeout(killer);
 		const seconds = (performance.now() - exitingAt) / 1000;
-		assert.deepEqual([code, signal], [0, null], `the child hung in process.exit() and was killed: ${output}`);
+		assert.deepEqual(
+			[code, signal],
+			[0, null],
+			`the child hung in process.exit() and was killed: ${output}`,
+		);
 		assert.equal(output.trim(), 'exiting');
 		assert.ok(seconds < 2, `process.exit() took ${seconds} s`);
 	});

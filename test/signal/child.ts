@@ -8,13 +8,22 @@ import {readFileSync} from 'node:fs';
 import {performance} from 'node:perf_hooks';
 import {Worker} from 'node:worker_threads';
 import {
-	EVENT_READ, KeyboardInterrupt, PollSelector, SelectSelector, EpollSelector, type SelectorClass,
+	EVENT_READ,
+	KeyboardInterrupt,
+	PollSelector,
+	SelectSelector,
+	EpollSelector,
+	type SelectorClass,
 } from '../../src/index.js';
 import * as os from '../../src/os.js';
 import * as S from '../../src/signal/index.js';
 import {AF_UNIX, SOCK_STREAM, socketpair} from '../../src/socket/index.js';
 
-const BACKENDS: Record<string, SelectorClass> = {select: SelectSelector, poll: PollSelector, epoll: EpollSelector};
+const BACKENDS: Record<string, SelectorClass> = {
+	select: SelectSelector,
+	poll: PollSelector,
+	epoll: EpollSelector,
+};
 
 function out(value: unknown): void {
 	writeSync(1, JSON.stringify(value) + '\n');
@@ -43,7 +52,10 @@ function later(signum: number, ms: number, how: 'kill' | 'raise' = 'kill', spinn
 }
 
 function sigCaught(signum: number): boolean {
-	const line = readFileSync('/proc/self/status', 'utf8').split('\n').find(l => l.startsWith('SigCgt:')) ?? '';
+	const line =
+		readFileSync('/proc/self/status', 'utf8')
+			.split('\n')
+			.find(l => l.startsWith('SigCgt:')) ?? '';
 	return (BigInt('0x' + line.split(/\s+/)[1]) & (1n << BigInt(signum - 1))) !== 0n;
 }
 
@@ -51,7 +63,7 @@ class Boom extends Error {}
 
 /** Blocks in `select(null)` on an idle pipe after `arrange()`; prints whether a {@link Boom} ended it, and when. */
 function selectUntilBoom(backend: string, arrange: () => void): void {
-	const sel = new (BACKENDS[backend] as SelectorClass)();
+	const sel = new BACKENDS[backend]!();
 	const [r, w] = os.pipe();
 	sel.register(r, EVENT_READ);
 	arrange();
@@ -94,8 +106,8 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		}
 	},
 	// A quiet handler runs inside select(1.0), which resumes for the time left.
-	'quiet'(backend = 'poll') {
-		const sel = new (BACKENDS[backend] as SelectorClass)();
+	quiet(backend = 'poll') {
+		const sel = new BACKENDS[backend]!();
 		const [r, w] = os.pipe();
 		sel.register(r, EVENT_READ);
 		let count = 0;
@@ -136,7 +148,7 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		b.close();
 	},
 	// A blocked signal waits; pthreadSigmask(SIG_UNBLOCK) runs its handler before returning.
-	'sigmask'() {
+	sigmask() {
 		let count = 0;
 		S.signal(S.SIGUSR2, () => {
 			count++;
@@ -184,7 +196,7 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 	},
 	// process.on listeners, added before and after, still fire; after the
 	// last is removed (libuv resets the disposition) ours is still there.
-	async 'listeners'() {
+	async listeners() {
 		const heard: string[] = [];
 		const before = (): void => {
 			heard.push('before');
@@ -212,7 +224,13 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		// No listener left: the kernel default of SIGUSR2 would end the process.
 		process.kill(process.pid, 'SIGUSR2');
 		await new Promise(resolve => setTimeout(resolve, 100));
-		out({oursInSelect, ours, heard, caught: sigCaught(S.SIGUSR2), get: S.getsignal(S.SIGUSR2) !== S.SIG_DFL});
+		out({
+			oursInSelect,
+			ours,
+			heard,
+			caught: sigCaught(S.SIGUSR2),
+			get: S.getsignal(S.SIGUSR2) !== S.SIG_DFL,
+		});
 		sel.close();
 		os.close(r);
 		os.close(w);
@@ -226,15 +244,21 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		const ignoredOld = S.signal(signum, S.SIG_IGN);
 		const ignored = S.getsignal(signum) === S.SIG_IGN;
 		S.signal(signum, S.SIG_DFL);
-		out({caughtAtStart, caughtNow: sigCaught(signum), prevWasFunction: typeof prev === 'function',
-			ignoredOld, ignored, get: S.getsignal(signum)});
+		out({
+			caughtAtStart,
+			caughtNow: sigCaught(signum),
+			prevWasFunction: typeof prev === 'function',
+			ignoredOld,
+			ignored,
+			get: S.getsignal(signum),
+		});
 		process.kill(process.pid, signum);
 		setTimeout(() => {
 			out({survived: true});
 		}, 500);
 	},
 	// alarm()/setitimer() end a select() loop.
-	'alarm'(which = 'alarm') {
+	alarm(which = 'alarm') {
 		const sel = new PollSelector();
 		const [r, w] = os.pipe();
 		sel.register(r, EVENT_READ);
@@ -255,7 +279,12 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 				loops++;
 			}
 		} catch (error) {
-			out({threw: error instanceof Boom, ms: performance.now() - start, loops, left: S.getitimer(S.ITIMER_REAL)});
+			out({
+				threw: error instanceof Boom,
+				ms: performance.now() - start,
+				loops,
+				left: S.getitimer(S.ITIMER_REAL),
+			});
 		}
 
 		sel.close();
@@ -297,14 +326,15 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		later(S.SIGUSR2, 100);
 	},
 	// Argument errors, the worker-thread rule and the simple functions.
-	async 'api'() {
+	async api() {
 		const errors: Record<string, string> = {};
 		const grab = (name: string, fn: () => unknown): void => {
 			try {
 				fn();
 				errors[name] = 'none';
 			} catch (error) {
-				errors[name] = `${(error as Error).name}:${(error as {code?: string}).code}:${(error as Error).message}`;
+				errors[name] =
+					`${(error as Error).name}:${(error as {code?: string}).code}:${(error as Error).message}`;
 			}
 		};
 
@@ -318,12 +348,15 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		grab('blocking', () => S.setWakeupFd(w));
 		os.close(r);
 		os.close(w);
-		const worker = new Worker(`
+		const worker = new Worker(
+			`
 			const {parentPort, workerData} = require('node:worker_threads');
 			import(workerData).then(m => {
 				try { m.signal(m.SIGUSR2, () => {}); parentPort.postMessage('none'); }
 				catch (e) { parentPort.postMessage(e.name + ':' + e.message); }
-			});`, {eval: true, workerData: new URL('../../src/signal/index.js', import.meta.url).href});
+			});`,
+			{eval: true, workerData: new URL('../../src/signal/index.js', import.meta.url).href},
+		);
 		const [fromWorker] = await new Promise<unknown[]>(resolve => {
 			worker.once('message', m => {
 				resolve([m]);
@@ -331,9 +364,15 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		});
 		await worker.terminate();
 		out({
-			errors, fromWorker, strsignal: S.strsignal(S.SIGINT), valid: [...S.validSignals()],
-			alarmPrev: [S.alarm(100), S.alarm(0)], itimer: S.setitimer(S.ITIMER_REAL, 50, 1), itimer2: S.setitimer(S.ITIMER_REAL, 0),
-			dfl: S.getsignal(S.SIGUSR2), ign: S.getsignal(S.SIGPIPE),
+			errors,
+			fromWorker,
+			strsignal: S.strsignal(S.SIGINT),
+			valid: [...S.validSignals()],
+			alarmPrev: [S.alarm(100), S.alarm(0)],
+			itimer: S.setitimer(S.ITIMER_REAL, 50, 1),
+			itimer2: S.setitimer(S.ITIMER_REAL, 0),
+			dfl: S.getsignal(S.SIGUSR2),
+			ign: S.getsignal(S.SIGPIPE),
 		});
 	},
 };

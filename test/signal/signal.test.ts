@@ -29,7 +29,7 @@ function start(t: TestContext, args: string[], limitMs = 10_000): Run {
 	const waiters: Array<{match: (line: string) => boolean; resolve: (line: string) => void}> = [];
 	let partial = '';
 	let stderr = '';
-	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
 		partial += chunk;
 		const parts = partial.split('\n');
 		partial = parts.pop() ?? '';
@@ -41,7 +41,7 @@ function start(t: TestContext, args: string[], limitMs = 10_000): Run {
 			}
 		}
 	});
-	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
 		stderr += chunk;
 	});
 	const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
@@ -61,7 +61,9 @@ function start(t: TestContext, args: string[], limitMs = 10_000): Run {
 		await exited;
 	});
 	return {
-		child, lines, exited,
+		child,
+		lines,
+		exited,
 		async next(match) {
 			const found = lines.find(match);
 			if (found !== undefined) {
@@ -85,13 +87,13 @@ async function scenario(t: TestContext, ...args: string[]): Promise<Array<Record
 
 describe('signal handlers inside blocking calls', {concurrency: 4}, () => {
 	for (const backend of BACKENDS) {
-		test(`a throwing handler propagates out of select(null) (${backend})`, async (t) => {
+		test(`a throwing handler propagates out of select(null) (${backend})`, async t => {
 			const [r] = await scenario(t, 'throw-select', backend);
 			assert.equal(r!['threw'], true);
 			assert.ok((r!['ms'] as number) < 3000, `took ${String(r!['ms'])} ms`);
 		});
 
-		test(`a quiet handler runs and select() resumes for the time left (${backend})`, async (t) => {
+		test(`a quiet handler runs and select() resumes for the time left (${backend})`, async t => {
 			const [r] = await scenario(t, 'quiet', backend);
 			assert.equal(r!['count'], 1);
 			assert.equal(r!['ready'], 0);
@@ -102,7 +104,7 @@ describe('signal handlers inside blocking calls', {concurrency: 4}, () => {
 		});
 	}
 
-	test('a quiet handler runs inside a timeout-mode recv(), which still times out on time', async (t) => {
+	test('a quiet handler runs inside a timeout-mode recv(), which still times out on time', async t => {
 		const [r] = await scenario(t, 'quiet-recv');
 		assert.equal(r!['count'], 1);
 		assert.equal(r!['timedOut'], true);
@@ -112,35 +114,35 @@ describe('signal handlers inside blocking calls', {concurrency: 4}, () => {
 		assert.ok(ms >= 990 && ms < 3000, `recv() with a 1 s timeout took ${ms} ms`);
 	});
 
-	test('pthreadSigmask: a blocked signal waits; unblocking runs its handler', async (t) => {
+	test('pthreadSigmask: a blocked signal waits; unblocking runs its handler', async t => {
 		const [r] = await scenario(t, 'sigmask');
 		assert.deepEqual(r, {oldHad: false, maskHad: true, whileBlocked: 0, after: 1});
 	});
 
-	test('a signal sent by a handler is handled before select(null) blocks again', async (t) => {
+	test('a signal sent by a handler is handled before select(null) blocks again', async t => {
 		const [r] = await scenario(t, 'during-handler');
 		assert.equal(r!['threw'], true);
 		assert.ok((r!['ms'] as number) < 3000, `took ${String(r!['ms'])} ms`);
 	});
 
-	test('defaultIntHandler: KeyboardInterrupt out of a blocking recv()', async (t) => {
+	test('defaultIntHandler: KeyboardInterrupt out of a blocking recv()', async t => {
 		const [r] = await scenario(t, 'throw-recv');
 		assert.equal(r!['threw'], true);
 	});
 
-	test('a signal landing on another, busy thread still ends the main thread\'s select(null)', async (t) => {
+	test("a signal landing on another, busy thread still ends the main thread's select(null)", async t => {
 		const [r] = await scenario(t, 'other-thread', EpollSelector.available ? 'epoll' : 'poll');
 		assert.equal(r!['threw'], true);
 		assert.ok((r!['ms'] as number) < 2500, `took ${String(r!['ms'])} ms`);
 	});
 
-	test('between library calls, the handler runs on the event loop', async (t) => {
+	test('between library calls, the handler runs on the event loop', async t => {
 		const [r] = await scenario(t, 'event-loop');
 		assert.equal(r!['ran'], true);
 	});
 
 	for (const which of ['alarm', 'setitimer']) {
-		test(`${which}() ends a select() loop`, async (t) => {
+		test(`${which}() ends a select() loop`, async t => {
 			const [r] = await scenario(t, 'alarm', which);
 			assert.equal(r!['threw'], true);
 			assert.equal(r!['loops'], 0);
@@ -152,7 +154,7 @@ describe('signal handlers inside blocking calls', {concurrency: 4}, () => {
 });
 
 describe('no signal is lost', () => {
-	test('each acknowledged signal runs its handler once and is written to the wakeup fd', async (t) => {
+	test('each acknowledged signal runs its handler once and is written to the wakeup fd', async t => {
 		const total = 40;
 		const run = start(t, ['no-loss', String(total)]);
 		await run.next(line => line === 'ready');
@@ -166,7 +168,11 @@ describe('no signal is lost', () => {
 
 		const [code] = await run.exited;
 		assert.equal(code, 0);
-		const result = JSON.parse(run.lines.find(l => l.startsWith('{'))!) as {previous: number; seen: number[]; wakeBytes: number[]};
+		const result = JSON.parse(run.lines.find(l => l.startsWith('{'))!) as {
+			previous: number;
+			seen: number[];
+			wakeBytes: number[];
+		};
 		assert.equal(result.previous, -1);
 		assert.deepEqual(result.seen, sent);
 		assert.deepEqual(result.wakeBytes, sent);
@@ -174,25 +180,34 @@ describe('no signal is lost', () => {
 });
 
 describe('coexistence with Node', () => {
-	test('process.on listeners added before and after still fire; ours survives their removal', async (t) => {
+	test('process.on listeners added before and after still fire; ours survives their removal', async t => {
 		const [r] = await scenario(t, 'listeners');
 		assert.equal(r!['oursInSelect'], 1, 'our handler ran inside select()');
 		assert.deepEqual(r!['heard'], ['before', 'after']);
-		assert.equal(r!['ours'], 2, 'our handler still caught the signal sent after the listeners were removed');
+		assert.equal(
+			r!['ours'],
+			2,
+			'our handler still caught the signal sent after the listeners were removed',
+		);
 		assert.equal(r!['caught'], true);
 	});
 
-	test('SIG_DFL puts back Node\'s handler of SIGTERM: the process then dies by SIGTERM', async (t) => {
+	test("SIG_DFL puts back Node's handler of SIGTERM: the process then dies by SIGTERM", async t => {
 		const run = start(t, ['sig-dfl', 'SIGTERM']);
 		const [code, signal] = await run.exited;
 		assert.deepEqual([code, signal], [null, 'SIGTERM']);
 		const r = JSON.parse(run.lines[0]!) as Record<string, unknown>;
 		assert.deepEqual(r, {
-			caughtAtStart: true, caughtNow: true, prevWasFunction: true, ignoredOld: 0, ignored: true, get: 0,
+			caughtAtStart: true,
+			caughtNow: true,
+			prevWasFunction: true,
+			ignoredOld: 0,
+			ignored: true,
+			get: 0,
 		});
 	});
 
-	test('SIG_DFL of a signal Node leaves alone is the kernel default (SIGUSR2 ends the process)', async (t) => {
+	test('SIG_DFL of a signal Node leaves alone is the kernel default (SIGUSR2 ends the process)', async t => {
 		const run = start(t, ['sig-dfl', 'SIGUSR2']);
 		const [code, signal] = await run.exited;
 		assert.deepEqual([code, signal], [null, 'SIGUSR2']);
@@ -204,7 +219,7 @@ describe('coexistence with Node', () => {
 });
 
 describe('API', () => {
-	test('errors, the main-thread rule and the simple functions', async (t) => {
+	test('errors, the main-thread rule and the simple functions', async t => {
 		const [r] = await scenario(t, 'api');
 		const errors = r!['errors'] as Record<string, string>;
 		assert.match(errors['kill']!, /^OSError:EINVAL:/);

@@ -29,7 +29,9 @@ export interface ChildRun {
  * `limitMs`. The child is killed too if the test ends first.
  */
 export async function runChild(t: TestContext, script: string, limitMs = 5000): Promise<ChildRun> {
-	const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	t.after(() => {
 		child.kill('SIGKILL');
 	});
@@ -50,7 +52,7 @@ export async function runChild(t: TestContext, script: string, limitMs = 5000): 
 	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
 		stderr += chunk;
 	});
-	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve => {
 		// 'close', not 'exit': the stdio pipes are closed too (the fd leak check counts them).
 		child.on('close', (c, s) => {
 			resolve([c, s]);

@@ -28,13 +28,16 @@ function onSignal(t: {after: (fn: () => void) => void}): {count: number} {
 }
 
 describe('EINTR during a wait', {skip}, () => {
-	test('timeout mode: signals do not end the wait early or escape as InterruptedError', async (t) => {
+	test('timeout mode: signals do not end the wait early or escape as InterruptedError', async t => {
 		const seen = onSignal(t);
 		const [a] = pair(t);
 		a.settimeout(0.6);
 		await startPeer(t, {op: 'signals', signal: 'SIGUSR2', count: 5, intervalMs: 40});
 		const start = performance.now();
-		assert.throws(() => a.recv(10), (e) => e instanceof TimeoutError && e.message === 'timed out');
+		assert.throws(
+			() => a.recv(10),
+			e => e instanceof TimeoutError && e.message === 'timed out',
+		);
 		const dt = (performance.now() - start) / 1000;
 		assert.ok(dt >= 0.5 && dt <= 2, `waited ${dt.toFixed(3)} s for a 0.6 s timeout`);
 		for (let i = 0; i < 50 && seen.count === 0; i++) {
@@ -44,20 +47,34 @@ describe('EINTR during a wait', {skip}, () => {
 		assert.ok(seen.count > 0, 'the signals were delivered');
 	});
 
-	test('blocking mode: keeps waiting through signals until data arrives', async (t) => {
+	test('blocking mode: keeps waiting through signals until data arrives', async t => {
 		onSignal(t);
 		const [a, b] = pair(t);
-		await startPeer(t, {op: 'signals', signal: 'SIGUSR2', count: 5, intervalMs: 30, fd: b.fileno(), data: Buffer.from('after signals')});
+		await startPeer(t, {
+			op: 'signals',
+			signal: 'SIGUSR2',
+			count: 5,
+			intervalMs: 30,
+			fd: b.fileno(),
+			data: Buffer.from('after signals'),
+		});
 		assert.equal(a.recv(100).toString(), 'after signals');
 	});
 
-	test('blocking accept keeps waiting through signals until a client connects', async (t) => {
+	test('blocking accept keeps waiting through signals until a client connects', async t => {
 		onSignal(t);
 		const [listener] = closing(t, new Socket(AF_INET));
 		listener.bind(['127.0.0.1', 0]);
 		listener.listen();
 		const address = listener.getsockname() as IPv4Address;
-		const peer = await startPeer(t, {op: 'signals', signal: 'SIGUSR2', count: 3, intervalMs: 30, family: AF_INET, address});
+		const peer = await startPeer(t, {
+			op: 'signals',
+			signal: 'SIGUSR2',
+			count: 3,
+			intervalMs: 30,
+			family: AF_INET,
+			address,
+		});
 		const [conn] = listener.accept();
 		closing(t, conn);
 		await peer.done;

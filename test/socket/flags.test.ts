@@ -7,8 +7,17 @@ import {constants} from 'node:os';
 import {performance} from 'node:perf_hooks';
 import {describe, test, type TestContext} from 'node:test';
 import {
-	AF_UNIX, BlockingIOError, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, SHUT_WR, SOCK_DGRAM, SOCK_STREAM,
-	Socket, TimeoutError,
+	AF_UNIX,
+	BlockingIOError,
+	MSG_DONTWAIT,
+	MSG_PEEK,
+	MSG_TRUNC,
+	MSG_WAITALL,
+	SHUT_WR,
+	SOCK_DGRAM,
+	SOCK_STREAM,
+	Socket,
+	TimeoutError,
 } from '../../src/socket/index.js';
 import {checkFdLeaks} from '../helpers/fds.js';
 import {startPeer} from '../helpers/peer.js';
@@ -17,7 +26,8 @@ import {closing, pair} from '../helpers/sockets.js';
 checkFdLeaks();
 
 const E = constants.errno;
-const linuxOnly = process.platform === 'linux' ? false : 'abstract Unix sockets and MSG_TRUNC on recv are Linux behaviour';
+const linuxOnly =
+	process.platform === 'linux' ? false : 'abstract Unix sockets and MSG_TRUNC on recv are Linux behaviour';
 const noDontwait = MSG_DONTWAIT === undefined ? 'no MSG_DONTWAIT on this platform' : false;
 const DONTWAIT = MSG_DONTWAIT ?? 0;
 
@@ -43,7 +53,7 @@ function dirtyScratch(t: TestContext, count: number): void {
 }
 
 describe('MSG_TRUNC', {skip: linuxOnly}, () => {
-	test('recv and recvfrom return at most bufsize bytes though the kernel reports the whole datagram', (t) => {
+	test('recv and recvfrom return at most bufsize bytes though the kernel reports the whole datagram', t => {
 		const [a, b] = pair(t, AF_UNIX, SOCK_DGRAM);
 		dirtyScratch(t, 60_000);
 		b.send(Buffer.from('0123456789'));
@@ -53,7 +63,7 @@ describe('MSG_TRUNC', {skip: linuxOnly}, () => {
 		assert.equal(data.toString(), 'abc');
 	});
 
-	test('recvInto returns the kernel\'s count (the datagram length) and writes only nbytes, as Python', (t) => {
+	test("recvInto returns the kernel's count (the datagram length) and writes only nbytes, as Python", t => {
 		const [a, b] = pair(t, AF_UNIX, SOCK_DGRAM);
 		b.send(Buffer.from('0123456789'));
 		const buf = Buffer.alloc(4, '.');
@@ -63,12 +73,17 @@ describe('MSG_TRUNC', {skip: linuxOnly}, () => {
 });
 
 describe('MSG_DONTWAIT', {skip: noDontwait}, () => {
-	test('blocking mode: recv/recvInto/recvfrom throw BlockingIOError at once (the blocking fd of CPython)', async (t) => {
+	test('blocking mode: recv/recvInto/recvfrom throw BlockingIOError at once (the blocking fd of CPython)', async t => {
 		const [a, b] = pair(t);
 		assert.equal(a.gettimeout(), null);
 		// Should a call wait after all, this peer ends it and the test fails
 		// on its timing instead of hanging.
-		const guard = await startPeer(t, {op: 'write', fd: b.fileno(), delayMs: 1000, data: Buffer.from('xyz')});
+		const guard = await startPeer(t, {
+			op: 'write',
+			fd: b.fileno(),
+			delayMs: 1000,
+			data: Buffer.from('xyz'),
+		});
 		const start = performance.now();
 		assert.throws(() => a.recv(1, DONTWAIT | MSG_PEEK), isBlockingIOError);
 		assert.throws(() => a.recvInto(Buffer.alloc(1), 0, DONTWAIT), isBlockingIOError);
@@ -78,7 +93,7 @@ describe('MSG_DONTWAIT', {skip: noDontwait}, () => {
 		await guard.done;
 	});
 
-	test('blocking mode: send and sendall throw BlockingIOError when full; sendall says how much went out', async (t) => {
+	test('blocking mode: send and sendall throw BlockingIOError when full; sendall says how much went out', async t => {
 		const [a, b] = pair(t);
 		a.setblocking(false);
 		let sent = 0;
@@ -90,12 +105,21 @@ describe('MSG_DONTWAIT', {skip: noDontwait}, () => {
 		a.setblocking(true);
 		// Should a send wait after all, this peer makes room after a while
 		// and the send completes, failing the test instead of hanging it.
-		const guard = await startPeer(t, {op: 'slowDrain', fd: b.fileno(), chunk: 1 << 24, intervalMs: 1200, maxMs: 1000});
+		const guard = await startPeer(t, {
+			op: 'slowDrain',
+			fd: b.fileno(),
+			chunk: 1 << 24,
+			intervalMs: 1200,
+			maxMs: 1000,
+		});
 		const start = performance.now();
 		assert.throws(() => a.send(Buffer.from('y'), DONTWAIT), isBlockingIOError);
-		assert.throws(() => {
-			a.sendall(Buffer.alloc(10, 'z'), DONTWAIT);
-		}, (error) => isBlockingIOError(error) && (error as BlockingIOError).bytesSent === 0);
+		assert.throws(
+			() => {
+				a.sendall(Buffer.alloc(10, 'z'), DONTWAIT);
+			},
+			error => isBlockingIOError(error) && (error as BlockingIOError).bytesSent === 0,
+		);
 		assert.ok(seconds(start) < 0.5, 'must not wait');
 		// The data queued before is intact, and nothing else was added.
 		b.setblocking(false);
@@ -113,7 +137,7 @@ describe('MSG_DONTWAIT', {skip: noDontwait}, () => {
 		assert.equal((await guard.done).bytes, 0, 'the guard had nothing to read');
 	});
 
-	test('timeout mode waits for the timeout as CPython does (it polls before each call)', (t) => {
+	test('timeout mode waits for the timeout as CPython does (it polls before each call)', t => {
 		const [a] = pair(t);
 		a.settimeout(0.2);
 		const start = performance.now();
@@ -123,7 +147,7 @@ describe('MSG_DONTWAIT', {skip: noDontwait}, () => {
 });
 
 describe('MSG_WAITALL', () => {
-	test('blocking recv and recvInto wait for all the bytes across separate sends', async (t) => {
+	test('blocking recv and recvInto wait for all the bytes across separate sends', async t => {
 		const [a, b] = pair(t);
 		b.send(Buffer.from('ab'));
 		await startPeer(t, {op: 'write', fd: b.fileno(), delayMs: 150, data: Buffer.from('cd')});
@@ -137,7 +161,7 @@ describe('MSG_WAITALL', () => {
 		assert.equal(a.recv(10).toString(), '78');
 	});
 
-	test('blocking recv returns what came before end of stream', (t) => {
+	test('blocking recv returns what came before end of stream', t => {
 		const [a, b] = pair(t);
 		b.send(Buffer.from('ab'));
 		b.shutdown(SHUT_WR);
@@ -145,7 +169,7 @@ describe('MSG_WAITALL', () => {
 		assert.equal(a.recv(100, MSG_WAITALL).length, 0);
 	});
 
-	test('timeout and non-blocking mode return what is there (the fd is non-blocking, as in CPython)', (t) => {
+	test('timeout and non-blocking mode return what is there (the fd is non-blocking, as in CPython)', t => {
 		const [a, b] = pair(t);
 		a.settimeout(5);
 		b.send(Buffer.from('ab'));
@@ -174,7 +198,7 @@ describe('waits poll() cannot end', {skip: linuxOnly}, () => {
 		assert.fail('the backlog never filled');
 	}
 
-	test('blocking AF_UNIX connect to a full backlog waits until the listener accepts', async (t) => {
+	test('blocking AF_UNIX connect to a full backlog waits until the listener accepts', async t => {
 		const [listener, name] = fullListener(t);
 		const [client] = closing(t, new Socket(AF_UNIX, SOCK_STREAM));
 		await startPeer(t, {op: 'accept', fd: listener.fileno(), delayMs: 150, count: 1});
@@ -188,7 +212,7 @@ describe('waits poll() cannot end', {skip: linuxOnly}, () => {
 		assert.ok(cpuSeconds < 0.6 * wall, `spun: ${cpuSeconds.toFixed(3)} s CPU in ${wall.toFixed(3)} s`);
 	});
 
-	test('timeout-mode AF_UNIX connect to a full backlog raises BlockingIOError, as CPython', (t) => {
+	test('timeout-mode AF_UNIX connect to a full backlog raises BlockingIOError, as CPython', t => {
 		const [, name] = fullListener(t);
 		const [client] = closing(t, new Socket(AF_UNIX, SOCK_STREAM));
 		client.settimeout(1);
@@ -198,9 +222,13 @@ describe('waits poll() cannot end', {skip: linuxOnly}, () => {
 		assert.equal(client.connectEx(name), E.EAGAIN);
 	});
 
-	test('sendto a full AF_UNIX datagram receiver sleeps instead of spinning until the timeout', (t) => {
+	test('sendto a full AF_UNIX datagram receiver sleeps instead of spinning until the timeout', t => {
 		const name = abstractName();
-		const [receiver, sender] = closing(t, new Socket(AF_UNIX, SOCK_DGRAM), new Socket(AF_UNIX, SOCK_DGRAM));
+		const [receiver, sender] = closing(
+			t,
+			new Socket(AF_UNIX, SOCK_DGRAM),
+			new Socket(AF_UNIX, SOCK_DGRAM),
+		);
 		receiver.bind(name);
 		sender.setblocking(false);
 		assert.throws(() => {

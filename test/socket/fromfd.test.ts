@@ -11,7 +11,7 @@ import {closing, pair} from '../helpers/sockets.js';
 checkFdLeaks();
 
 describe('fromfd', () => {
-	test('wraps a duplicate: the original fd stays open and usable after the socket closes', (t) => {
+	test('wraps a duplicate: the original fd stays open and usable after the socket closes', t => {
 		const [a, b] = pair(t);
 		const sock = fromfd(a.fileno(), AF_UNIX, SOCK_STREAM);
 		assert.notEqual(sock.fileno(), a.fileno());
@@ -26,7 +26,7 @@ describe('fromfd', () => {
 		assert.equal(b.recv(100).toString(), 'original');
 	});
 
-	test('the two share one file description: the socket\'s O_NONBLOCK is the original\'s', (t) => {
+	test("the two share one file description: the socket's O_NONBLOCK is the original's", t => {
 		const [a] = pair(t);
 		os.setBlocking(a.fileno(), true);
 		const [sock] = closing(t, fromfd(a.fileno(), AF_UNIX, SOCK_STREAM));
@@ -35,7 +35,10 @@ describe('fromfd', () => {
 	});
 
 	test('argument errors: TypeError, ValueError for a negative fd, EBADF for a closed one', () => {
-		assert.throws(() => fromfd('3' as unknown as number, AF_UNIX, SOCK_STREAM), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE'});
+		assert.throws(() => fromfd('3' as unknown as number, AF_UNIX, SOCK_STREAM), {
+			name: 'TypeError',
+			code: 'ERR_INVALID_ARG_TYPE',
+		});
 		assert.throws(() => fromfd(3, undefined as unknown as number, SOCK_STREAM), {name: 'TypeError'});
 		assert.throws(() => fromfd(-1, AF_UNIX, SOCK_STREAM), ValueError);
 		const s = new Socket();

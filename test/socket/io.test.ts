@@ -10,7 +10,15 @@ import {Worker} from 'node:worker_threads';
 import {once} from 'node:events';
 import {ConnectionResetError, TimeoutError} from '../../src/errors.js';
 import {
-	ioErrno, ioError, isWouldBlock, sockCall, TIMED_OUT, WAIT_FIRST, WAIT_READ, WAIT_WRITE, waitSliceMs,
+	ioErrno,
+	ioError,
+	isWouldBlock,
+	sockCall,
+	TIMED_OUT,
+	WAIT_FIRST,
+	WAIT_READ,
+	WAIT_WRITE,
+	waitSliceMs,
 	WORKER_WAIT_SLICE_MS,
 } from '../../src/socket/io.js';
 import {checkFdLeaks} from '../helpers/fds.js';
@@ -30,7 +38,7 @@ function scripted(...script: number[]): {step: (fd: number) => number; calls: ()
 }
 
 describe('sockCall', () => {
-	test('EINTR is retried at once in every mode; the result comes back as is', (t) => {
+	test('EINTR is retried at once in every mode; the result comes back as is', t => {
 		const [a] = pair(t);
 		for (const mode of [-1, 0, 50]) {
 			const {step, calls} = scripted(-E.EINTR, -E.EINTR, 7);
@@ -39,7 +47,7 @@ describe('sockCall', () => {
 		}
 	});
 
-	test('non-blocking mode: EAGAIN goes back to the caller after one call, as BlockingIOError', (t) => {
+	test('non-blocking mode: EAGAIN goes back to the caller after one call, as BlockingIOError', t => {
 		const [a] = pair(t);
 		const {step, calls} = scripted(-E.EAGAIN);
 		const ret = sockCall(a.fileno(), 0, WAIT_READ, step, 0, 0, 0, 0);
@@ -49,7 +57,7 @@ describe('sockCall', () => {
 		assert.equal(ioError(ret, 'recv').name, 'BlockingIOError');
 	});
 
-	test('other errors go back at once in every mode', (t) => {
+	test('other errors go back at once in every mode', t => {
 		const [a] = pair(t);
 		for (const mode of [-1, 0, 50]) {
 			const {step, calls} = scripted(-E.ECONNRESET);
@@ -60,7 +68,7 @@ describe('sockCall', () => {
 		}
 	});
 
-	test('blocking mode: EAGAIN waits in the default direction, then retries', (t) => {
+	test('blocking mode: EAGAIN waits in the default direction, then retries', t => {
 		const [a] = pair(t);
 		// A socketpair end is writable at once: the wait ends and the step runs again.
 		const {step, calls} = scripted(-E.EAGAIN, -E.EAGAIN, 5);
@@ -68,7 +76,7 @@ describe('sockCall', () => {
 		assert.equal(calls(), 3);
 	});
 
-	test('timeout mode: EAGAIN on a socket that never becomes ready ends in TIMED_OUT after the timeout', (t) => {
+	test('timeout mode: EAGAIN on a socket that never becomes ready ends in TIMED_OUT after the timeout', t => {
 		const [a] = pair(t);
 		const {step, calls} = scripted(-E.EAGAIN);
 		const start = performance.now();
@@ -83,7 +91,7 @@ describe('sockCall', () => {
 		assert.equal(ioErrno(ret), E.ETIMEDOUT);
 	});
 
-	test('a step chooses its own wait direction (TLS want-read during a write)', (t) => {
+	test('a step chooses its own wait direction (TLS want-read during a write)', t => {
 		const [a] = pair(t);
 		// Default direction WRITE (ready at once), but the step asks for READ: the wait times out.
 		const wantRead = scripted(-(E.EAGAIN | WAIT_READ));
@@ -98,14 +106,14 @@ describe('sockCall', () => {
 		assert.ok(isWouldBlock(nonBlocking));
 	});
 
-	test('a step asking to wait for a non-EAGAIN errno waits too', (t) => {
+	test('a step asking to wait for a non-EAGAIN errno waits too', t => {
 		const [a] = pair(t);
 		const {step, calls} = scripted(-(E.EINPROGRESS | WAIT_WRITE), 0);
 		assert.equal(sockCall(a.fileno(), -1, 0, step, 0, 0, 0, 0), 0);
 		assert.equal(calls(), 2);
 	});
 
-	test('WAIT_FIRST waits before the first call: no call at all when the socket never becomes ready', (t) => {
+	test('WAIT_FIRST waits before the first call: no call at all when the socket never becomes ready', t => {
 		const [a, b] = pair(t);
 		const never = scripted(1);
 		assert.equal(sockCall(a.fileno(), 50, WAIT_FIRST | WAIT_READ, never.step, 0, 0, 0, 0), TIMED_OUT);
@@ -116,13 +124,22 @@ describe('sockCall', () => {
 		assert.equal(ready.calls(), 1);
 	});
 
-	test('the step gets the fd and the four values, and may return any non-number as a result', (t) => {
+	test('the step gets the fd and the four values, and may return any non-number as a result', t => {
 		const [a] = pair(t);
 		const seen: unknown[] = [];
-		const result = sockCall(a.fileno(), -1, WAIT_READ, (fd: number, w: string, x: number, y: boolean, z: null) => {
-			seen.push(fd, w, x, y, z);
-			return ['done'] as const;
-		}, 'w', 1, true, null);
+		const result = sockCall(
+			a.fileno(),
+			-1,
+			WAIT_READ,
+			(fd: number, w: string, x: number, y: boolean, z: null) => {
+				seen.push(fd, w, x, y, z);
+				return ['done'] as const;
+			},
+			'w',
+			1,
+			true,
+			null,
+		);
 		assert.deepEqual(result, ['done']);
 		assert.deepEqual(seen, [a.fileno(), 'w', 1, true, null]);
 	});
@@ -132,12 +149,15 @@ describe('waitSliceMs', () => {
 	test('the main thread waits for the whole time; a worker for at most WORKER_WAIT_SLICE_MS at once', async () => {
 		assert.equal(waitSliceMs(-1), -1);
 		assert.equal(waitSliceMs(10_000), 10_000);
-		const worker = new Worker(`
+		const worker = new Worker(
+			`
 			import {parentPort} from 'node:worker_threads';
 			const io = await import(${JSON.stringify(new URL('../../src/socket/io.js', import.meta.url).href)});
 			parentPort.postMessage([io.waitSliceMs(-1), io.waitSliceMs(10_000), io.waitSliceMs(20)]);
-		`, {eval: true, execArgv: ['--input-type=module']});
-		const [slices] = await once(worker, 'message') as [number[]];
+		`,
+			{eval: true, execArgv: ['--input-type=module']},
+		);
+		const [slices] = (await once(worker, 'message')) as [number[]];
 		await worker.terminate();
 		assert.deepEqual(slices, [WORKER_WAIT_SLICE_MS, WORKER_WAIT_SLICE_MS, 20]);
 	});

@@ -3,9 +3,26 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {
-	AF_INET, AF_NETLINK, AF_PACKET, ETH_P_ALL, ETH_P_IP, htons, ifNameindex, NETLINK_ROUTE, type NetlinkAddress,
-	NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, type PacketAddress, RTM_GETLINK, RTM_NEWLINK, SOCK_DGRAM,
-	SOCK_RAW, Socket, type SocketAddress,
+	AF_INET,
+	AF_NETLINK,
+	AF_PACKET,
+	ETH_P_ALL,
+	ETH_P_IP,
+	htons,
+	ifNameindex,
+	NETLINK_ROUTE,
+	type NetlinkAddress,
+	NLM_F_DUMP,
+	NLM_F_REQUEST,
+	NLMSG_DONE,
+	NLMSG_ERROR,
+	type PacketAddress,
+	RTM_GETLINK,
+	RTM_NEWLINK,
+	SOCK_DGRAM,
+	SOCK_RAW,
+	Socket,
+	type SocketAddress,
 } from '../../src/socket/index.js';
 import {checkFdLeaks} from '../helpers/fds.js';
 import {closing} from '../helpers/sockets.js';
@@ -29,7 +46,7 @@ function getlinkRequest(seq: number): Buffer {
 }
 
 describe('AF_NETLINK', {skip: noNetlink}, () => {
-	test('bind [0, 0] gets a kernel-assigned [pid, groups]; a link dump lists every interface', (t) => {
+	test('bind [0, 0] gets a kernel-assigned [pid, groups]; a link dump lists every interface', t => {
 		const [sock] = closing(t, new Socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
 		sock.settimeout(5);
 		sock.bind([0, 0]);
@@ -42,7 +59,7 @@ describe('AF_NETLINK', {skip: noNetlink}, () => {
 		let done = false;
 		for (let i = 0; i < 1000 && !done; i++) {
 			const [data, from] = sock.recvfrom(65_536);
-			assert.deepEqual(from as unknown as NetlinkAddress, [0, 0], 'from the kernel');
+			assert.deepEqual(from, [0, 0], 'from the kernel');
 			const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
 			for (let off = 0; off + 16 <= data.length;) {
 				const len = view.getUint32(off, le);
@@ -65,7 +82,7 @@ describe('AF_NETLINK', {skip: noNetlink}, () => {
 		assert.equal(links, ifNameindex().length);
 	});
 
-	test('address checks: a pair of unsigned ints', (t) => {
+	test('address checks: a pair of unsigned ints', t => {
 		const [sock] = closing(t, new Socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
 		assert.throws(() => sock.bind(['x', 0] as unknown as [number, number]), {name: 'TypeError'});
 		assert.throws(() => sock.bind([0] as unknown as [number, number]), {name: 'TypeError'});
@@ -74,7 +91,7 @@ describe('AF_NETLINK', {skip: noNetlink}, () => {
 });
 
 describe('AF_PACKET', {skip: noPacket}, () => {
-	test('bound to lo, it sees a UDP datagram sent over loopback, with Python\'s address tuple', (t) => {
+	test("bound to lo, it sees a UDP datagram sent over loopback, with Python's address tuple", t => {
 		let sock: Socket;
 		try {
 			sock = new Socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL ?? 3));
@@ -112,7 +129,7 @@ describe('AF_PACKET', {skip: noPacket}, () => {
 		assert.equal(p, ETH_P_IP);
 	});
 
-	test('an unknown interface is ENODEV; a hardware address is refused', (t) => {
+	test('an unknown interface is ENODEV; a hardware address is refused', t => {
 		let sock: Socket;
 		try {
 			sock = new Socket(AF_PACKET, SOCK_DGRAM, 0);
@@ -124,6 +141,9 @@ describe('AF_PACKET', {skip: noPacket}, () => {
 		closing(t, sock);
 		assert.throws(() => sock.bind(['no-such-if0', 0]), {name: 'OSError', code: 'ENODEV'});
 		assert.throws(() => sock.bind(['lo', 70_000]), {name: 'RangeError'});
-		assert.throws(() => sock.bind(['lo', 0, 0, 0, Buffer.alloc(6, 1)] as unknown as [string, number]), {name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE'});
+		assert.throws(() => sock.bind(['lo', 0, 0, 0, Buffer.alloc(6, 1)] as unknown as [string, number]), {
+			name: 'TypeError',
+			code: 'ERR_INVALID_ARG_VALUE',
+		});
 	});
 });

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import {describe, test} from 'node:test';
 import {Worker} from 'node:worker_threads';
-import {BlockingIOError, OSError, SO_SNDBUF, SOL_SOCKET, TimeoutError, ValueError} from '../../src/socket/index.js';
+import {
+	BlockingIOError,
+	OSError,
+	SO_SNDBUF,
+	SOL_SOCKET,
+	TimeoutError,
+	ValueError,
+} from '../../src/socket/index.js';
 import {checkFdLeaks} from '../helpers/fds.js';
 import {pair} from '../helpers/sockets.js';
 import {SOCKET_URL} from './child.js';
@@ -13,7 +20,7 @@ checkFdLeaks();
 const text = (b: Buffer | null): string | null => (b === null ? null : b.toString());
 
 describe('makefile reader', () => {
-	test('readline over lines split across sends; iteration; empty at end of stream', (t) => {
+	test('readline over lines split across sends; iteration; empty at end of stream', t => {
 		const [a, b] = pair(t);
 		for (const part of ['ab', 'c\nde', 'f\ng', 'h\nlast']) {
 			a.sendall(Buffer.from(part));
@@ -28,7 +35,7 @@ describe('makefile reader', () => {
 		f.close();
 	});
 
-	test('read(n), read() to end of stream, readinto, readline(limit) over a small buffer', (t) => {
+	test('read(n), read() to end of stream, readinto, readline(limit) over a small buffer', t => {
 		const [a, b] = pair(t);
 		const f = b.makefile('rb', 4);
 		a.sendall(Buffer.from('0123456789\nrest of it'));
@@ -42,7 +49,7 @@ describe('makefile reader', () => {
 		assert.equal(f.readinto(into), 0);
 	});
 
-	test('blocking mode: read(n) and readline() wait across sends from another thread', async (t) => {
+	test('blocking mode: read(n) and readline() wait across sends from another thread', async t => {
 		const [a, b] = pair(t);
 		const source = `
 			import {workerData} from 'node:worker_threads';
@@ -55,7 +62,9 @@ describe('makefile reader', () => {
 			}
 			sock.close();
 		`;
-		const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {workerData: {fd: a.detach()}});
+		const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
+			workerData: {fd: a.detach()},
+		});
 		t.after(() => worker.terminate());
 		b.settimeout(5);
 		const f = b.makefile('rb');
@@ -66,7 +75,7 @@ describe('makefile reader', () => {
 		await once(worker, 'exit');
 	});
 
-	test('a line longer than the buffer grows it', (t) => {
+	test('a line longer than the buffer grows it', t => {
 		const [a, b] = pair(t);
 		const long = `${'x'.repeat(50_000)}\n`;
 		a.sendall(Buffer.from(long + 'next\n'));
@@ -75,7 +84,7 @@ describe('makefile reader', () => {
 		assert.equal(text(f.readline()), 'next\n');
 	});
 
-	test('non-blocking: null when nothing is available, partial data otherwise, nothing lost', (t) => {
+	test('non-blocking: null when nothing is available, partial data otherwise, nothing lost', t => {
 		const [a, b] = pair(t);
 		b.setblocking(false);
 		const f = b.makefile('rb');
@@ -94,7 +103,7 @@ describe('makefile reader', () => {
 		assert.equal(f.read(), null);
 	});
 
-	test('timeout: TimeoutError, then the file refuses socket reads; buffered bytes still come out', (t) => {
+	test('timeout: TimeoutError, then the file refuses socket reads; buffered bytes still come out', t => {
 		const [a, b] = pair(t);
 		b.settimeout(0.05);
 		const f = b.makefile('rb');
@@ -103,13 +112,16 @@ describe('makefile reader', () => {
 		assert.throws(() => f.readline(), TimeoutError);
 		a.sendall(Buffer.from('o\n'));
 		assert.equal(text(f.read(2)), 'tw', 'from the buffer');
-		assert.throws(() => f.readline(), (error: unknown) => error instanceof OSError
-			&& error.message === 'cannot read from timed out object');
+		assert.throws(
+			() => f.readline(),
+			(error: unknown) =>
+				error instanceof OSError && error.message === 'cannot read from timed out object',
+		);
 	});
 });
 
 describe('makefile writer', () => {
-	test('writes are buffered until flush; a full buffer is sent; close flushes', (t) => {
+	test('writes are buffered until flush; a full buffer is sent; close flushes', t => {
 		const [a, b] = pair(t);
 		b.setblocking(false);
 		const f = a.makefile('wb', 16);
@@ -127,14 +139,14 @@ describe('makefile writer', () => {
 		f.close();
 	});
 
-	test('non-blocking: BlockingIOError says how much was taken; the rest of the buffer is kept and flushed later', (t) => {
+	test('non-blocking: BlockingIOError says how much was taken; the rest of the buffer is kept and flushed later', t => {
 		const [a, b] = pair(t);
 		a.setsockopt(SOL_SOCKET, SO_SNDBUF, 4096);
 		a.setblocking(false);
 		b.setblocking(false);
 		const f = a.makefile('wb');
 		const data = Buffer.alloc(1024 * 1024, 7);
-		let taken = 0;
+		let taken: number;
 		try {
 			f.write(data);
 			taken = data.length;
@@ -173,7 +185,7 @@ describe('makefile writer', () => {
 		assert.equal(received, taken, 'every byte taken was sent exactly once');
 	});
 
-	test('rwb: one file reads and writes', (t) => {
+	test('rwb: one file reads and writes', t => {
 		const [a, b] = pair(t);
 		const fa = a.makefile('rwb');
 		const fb = b.makefile('rwb');
@@ -188,7 +200,7 @@ describe('makefile writer', () => {
 });
 
 describe('makefile text mode', () => {
-	test('default newline: \\r\\n and \\r read as \\n, also when \\r\\n is split across sends', (t) => {
+	test('default newline: \\r\\n and \\r read as \\n, also when \\r\\n is split across sends', t => {
 		const [a, b] = pair(t);
 		const f = b.makefile('r', 15); // 15 bytes per receive: the first ends with the \r
 		assert.equal(f.mode, 'r');
@@ -201,18 +213,23 @@ describe('makefile text mode', () => {
 		assert.equal(f.readline(), '');
 	});
 
-	test("newline '' splits at any ending and keeps it; newline '\\r\\n' splits only there", (t) => {
+	test("newline '' splits at any ending and keeps it; newline '\\r\\n' splits only there", t => {
 		const [a, b] = pair(t);
 		a.sendall(Buffer.from('one\r\ntwo\rthree\nfour\r'));
 		a.shutdown(1);
-		assert.deepEqual(b.makefile('r', null, {newline: ''}).readlines(), ['one\r\n', 'two\r', 'three\n', 'four\r']);
+		assert.deepEqual(b.makefile('r', null, {newline: ''}).readlines(), [
+			'one\r\n',
+			'two\r',
+			'three\n',
+			'four\r',
+		]);
 		const [c, d] = pair(t);
 		c.sendall(Buffer.from('a\nb\r\nc'));
 		c.shutdown(1);
 		assert.deepEqual(d.makefile('r', null, {newline: '\r\n'}).readlines(), ['a\nb\r\n', 'c']);
 	});
 
-	test('UTF-8 split across sends; read(n) counts characters; errors strict and replace', (t) => {
+	test('UTF-8 split across sends; read(n) counts characters; errors strict and replace', t => {
 		const [a, b] = pair(t);
 		const bytes = Buffer.from('héllo wörld\n');
 		a.sendall(bytes.subarray(0, 2));
@@ -228,7 +245,7 @@ describe('makefile text mode', () => {
 		assert.equal(d.makefile('r', null, {errors: 'replace'}).read(), 'a\ufffd\n');
 	});
 
-	test('writes encode, translate \\n to the newline given, and wait for flush; latin-1', (t) => {
+	test('writes encode, translate \\n to the newline given, and wait for flush; latin-1', t => {
 		const [a, b] = pair(t);
 		const w = a.makefile('w', null, {newline: '\r\n'});
 		assert.equal(w.write('a\nb\n'), 4);
@@ -241,7 +258,7 @@ describe('makefile text mode', () => {
 		assert.throws(() => w.write(Buffer.from('x') as unknown as string), {name: 'TypeError'});
 	});
 
-	test('non-blocking: null with nothing available, a partial line otherwise', (t) => {
+	test('non-blocking: null with nothing available, a partial line otherwise', t => {
 		const [a, b] = pair(t);
 		b.setblocking(false);
 		const f = b.makefile('r');
@@ -255,22 +272,40 @@ describe('makefile text mode', () => {
 });
 
 describe('makefile arguments', () => {
-	test('modes, buffering and the text options as Python', (t) => {
+	test('modes, buffering and the text options as Python', t => {
 		const [a] = pair(t);
-		assert.throws(() => a.makefile('rx'), {name: 'ValueError', message: "invalid mode 'rx' (only r, w, b allowed)"});
+		assert.throws(() => a.makefile('rx'), {
+			name: 'ValueError',
+			message: "invalid mode 'rx' (only r, w, b allowed)",
+		});
 		assert.throws(() => a.makefile('b'), ValueError);
 		assert.throws(() => a.makefile('rb', 0), ValueError);
-		assert.throws(() => a.makefile('r', 0), {name: 'ValueError', message: 'unbuffered streams must be binary'});
+		assert.throws(() => a.makefile('r', 0), {
+			name: 'ValueError',
+			message: 'unbuffered streams must be binary',
+		});
 		assert.throws(() => a.makefile('rb', 1.5), {name: 'TypeError'});
 		assert.throws(() => a.makefile(1 as unknown as string), {name: 'TypeError'});
-		assert.throws(() => a.makefile('rb', null, {encoding: 'utf-8'}), {name: 'ValueError', message: "binary mode doesn't take an encoding argument"});
-		assert.throws(() => a.makefile('r', null, {encoding: 'koi8-r'}), {name: 'ValueError', code: 'ERR_UNKNOWN_ENCODING'});
-		assert.throws(() => a.makefile('r', null, {newline: 'x'}), {name: 'ValueError', message: /illegal newline/});
+		assert.throws(() => a.makefile('rb', null, {encoding: 'utf-8'}), {
+			name: 'ValueError',
+			message: "binary mode doesn't take an encoding argument",
+		});
+		assert.throws(() => a.makefile('r', null, {encoding: 'koi8-r'}), {
+			name: 'ValueError',
+			code: 'ERR_UNKNOWN_ENCODING',
+		});
+		assert.throws(() => a.makefile('r', null, {newline: 'x'}), {
+			name: 'ValueError',
+			message: /illegal newline/,
+		});
 		assert.throws(() => a.makefile('r', null, {errors: 'ignore'}), ValueError);
 		const w = a.makefile('wb');
 		assert.throws(() => w.read(), {name: 'ValueError', message: 'File not open for reading'});
 		const r = a.makefile('rb');
-		assert.throws(() => r.write(Buffer.from('x')), {name: 'ValueError', message: 'File not open for writing'});
+		assert.throws(() => r.write(Buffer.from('x')), {
+			name: 'ValueError',
+			message: 'File not open for writing',
+		});
 		assert.throws(() => r.readline('1' as unknown as number), {name: 'TypeError'});
 		r.close();
 		assert.throws(() => r.read(), {name: 'ValueError', message: 'I/O operation on closed file.'});
@@ -278,7 +313,7 @@ describe('makefile arguments', () => {
 		assert.equal(w.fileno(), a.fileno());
 	});
 
-	test('read1: what is buffered, or one receive', (t) => {
+	test('read1: what is buffered, or one receive', t => {
 		const [a, b] = pair(t);
 		const f = b.makefile('rb');
 		a.sendall(Buffer.from('abc'));

@@ -6,8 +6,19 @@ import {constants} from 'node:os';
 import {performance} from 'node:perf_hooks';
 import {describe, test, type TestContext} from 'node:test';
 import {
-	AF_INET, AF_UNIX, BlockingIOError, ConnectionRefusedError, type IPv4Address, OSError, SHUT_WR, SO_ERROR,
-	SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, Socket, TimeoutError,
+	AF_INET,
+	AF_UNIX,
+	BlockingIOError,
+	ConnectionRefusedError,
+	type IPv4Address,
+	OSError,
+	SHUT_WR,
+	SO_ERROR,
+	SOCK_DGRAM,
+	SOCK_STREAM,
+	SOL_SOCKET,
+	Socket,
+	TimeoutError,
 } from '../../src/socket/index.js';
 import {checkFdLeaks} from '../helpers/fds.js';
 import {startPeer} from '../helpers/peer.js';
@@ -29,7 +40,7 @@ function seconds(start: number): number {
 
 function assertTimesOut(fn: () => unknown, syscall: string): void {
 	const start = performance.now();
-	assert.throws(fn, (error) => {
+	assert.throws(fn, error => {
 		assert.ok(error instanceof TimeoutError, `expected TimeoutError, got ${String(error)}`);
 		assert.equal(error.message, 'timed out');
 		assert.equal(error.errno, E.ETIMEDOUT);
@@ -37,12 +48,15 @@ function assertTimesOut(fn: () => unknown, syscall: string): void {
 		return true;
 	});
 	const dt = seconds(start);
-	assert.ok(dt >= MIN_WAIT && dt <= MAX_WAIT, `timed out after ${dt.toFixed(3)} s, expected about ${TIMEOUT} s`);
+	assert.ok(
+		dt >= MIN_WAIT && dt <= MAX_WAIT,
+		`timed out after ${dt.toFixed(3)} s, expected about ${TIMEOUT} s`,
+	);
 }
 
 function assertWouldBlock(fn: () => unknown, syscall: string, errno: number = E.EAGAIN): void {
 	const start = performance.now();
-	assert.throws(fn, (error) => {
+	assert.throws(fn, error => {
 		assert.ok(error instanceof BlockingIOError, `expected BlockingIOError, got ${String(error)}`);
 		assert.equal(error.errno, errno);
 		assert.equal(error.syscall, syscall);
@@ -108,22 +122,35 @@ const linuxOnly = process.platform === 'linux' ? false : 'abstract Unix sockets 
 
 describe('recv / recvInto / recvfrom / recvfromInto', () => {
 	const readers: Array<[string, (s: Socket) => Buffer, string]> = [
-		['recv', (s) => s.recv(100), 'recv'],
-		['recvInto', (s) => {
-			const buf = Buffer.alloc(100);
-			return buf.subarray(0, s.recvInto(buf));
-		}, 'recv'],
-		['recvfrom', (s) => s.recvfrom(100)[0], 'recvfrom'],
-		['recvfromInto', (s) => {
-			const buf = new Uint8Array(100);
-			return Buffer.from(buf.subarray(0, s.recvfromInto(buf)[0]));
-		}, 'recvfrom'],
+		['recv', s => s.recv(100), 'recv'],
+		[
+			'recvInto',
+			s => {
+				const buf = Buffer.alloc(100);
+				return buf.subarray(0, s.recvInto(buf));
+			},
+			'recv',
+		],
+		['recvfrom', s => s.recvfrom(100)[0], 'recvfrom'],
+		[
+			'recvfromInto',
+			s => {
+				const buf = new Uint8Array(100);
+				return Buffer.from(buf.subarray(0, s.recvfromInto(buf)[0]));
+			},
+			'recvfrom',
+		],
 	];
 	for (const [name, read, syscall] of readers) {
-		test(`${name}: blocking waits for a concurrent writer`, async (t) => {
+		test(`${name}: blocking waits for a concurrent writer`, async t => {
 			const [a, b] = pair(t);
 			assert.equal(a.gettimeout(), null);
-			await startPeer(t, {op: 'write', fd: b.fileno(), delayMs: PEER_DELAY_MS, data: Buffer.from('late data')});
+			await startPeer(t, {
+				op: 'write',
+				fd: b.fileno(),
+				delayMs: PEER_DELAY_MS,
+				data: Buffer.from('late data'),
+			});
 			const start = performance.now();
 			const data = read(a);
 			const dt = seconds(start);
@@ -131,7 +158,7 @@ describe('recv / recvInto / recvfrom / recvfromInto', () => {
 			assert.ok(dt >= 0.1 && dt <= MAX_WAIT, `blocked ${dt.toFixed(3)} s`);
 		});
 
-		test(`${name}: non-blocking throws BlockingIOError, then reads what is there`, (t) => {
+		test(`${name}: non-blocking throws BlockingIOError, then reads what is there`, t => {
 			const [a, b] = pair(t);
 			a.setblocking(false);
 			assertWouldBlock(() => read(a), syscall);
@@ -139,7 +166,7 @@ describe('recv / recvInto / recvfrom / recvfromInto', () => {
 			assert.equal(read(a).toString(), 'now');
 		});
 
-		test(`${name}: timeout throws TimeoutError('timed out'); data already there returns at once`, (t) => {
+		test(`${name}: timeout throws TimeoutError('timed out'); data already there returns at once`, t => {
 			const [a, b] = pair(t);
 			a.settimeout(TIMEOUT);
 			assertTimesOut(() => read(a), syscall);
@@ -149,7 +176,7 @@ describe('recv / recvInto / recvfrom / recvfromInto', () => {
 			assert.ok(seconds(start) < 0.2);
 		});
 
-		test(`${name}: EOF is an empty result in every mode`, (t) => {
+		test(`${name}: EOF is an empty result in every mode`, t => {
 			for (const mode of [null, 0, TIMEOUT]) {
 				const [a, b] = pair(t);
 				a.settimeout(mode);
@@ -159,7 +186,7 @@ describe('recv / recvInto / recvfrom / recvfromInto', () => {
 		});
 	}
 
-	test('recv returns exactly the bytes received, in a buffer of that size', (t) => {
+	test('recv returns exactly the bytes received, in a buffer of that size', t => {
 		const [a, b] = pair(t);
 		b.send(Buffer.from('abc'));
 		const small = a.recv(65_536);
@@ -174,19 +201,28 @@ describe('recv / recvInto / recvfrom / recvfromInto', () => {
 		assert.equal(first.toString() + second.toString(), 'xy', 'results do not share memory');
 	});
 
-	test('recv argument checks', (t) => {
+	test('recv argument checks', t => {
 		const [a] = pair(t);
 		a.setblocking(false);
-		assert.throws(() => a.recv(-1), (e) => e instanceof Error && e.name === 'ValueError' && /negative buffersize/.test(e.message));
+		assert.throws(
+			() => a.recv(-1),
+			e => e instanceof Error && e.name === 'ValueError' && e.message.includes('negative buffersize'),
+		);
 		assert.throws(() => a.recv('1' as unknown as number), TypeError);
 		assert.throws(() => a.recv(1.5), TypeError);
 		assert.throws(() => a.recv(1, 'x' as unknown as number), TypeError);
 		assert.throws(() => a.recvInto('buf' as unknown as Uint8Array), TypeError);
-		assert.throws(() => a.recvInto(new Uint8Array(4), 5), (e) => e instanceof Error && e.name === 'ValueError');
-		assert.throws(() => a.recvInto(new Uint8Array(4), -1), (e) => e instanceof Error && e.name === 'ValueError');
+		assert.throws(
+			() => a.recvInto(new Uint8Array(4), 5),
+			e => e instanceof Error && e.name === 'ValueError',
+		);
+		assert.throws(
+			() => a.recvInto(new Uint8Array(4), -1),
+			e => e instanceof Error && e.name === 'ValueError',
+		);
 	});
 
-	test('recvInto fills the view at its offset, nbytes limits the read', (t) => {
+	test('recvInto fills the view at its offset, nbytes limits the read', t => {
 		const [a, b] = pair(t);
 		b.send(Buffer.from('0123456789'));
 		const backing = new Uint8Array(16).fill(0x2e);
@@ -200,7 +236,7 @@ describe('recv / recvInto / recvfrom / recvfromInto', () => {
 });
 
 describe('send / sendall / sendto', () => {
-	test('send: blocking waits for room while a concurrent reader drains', async (t) => {
+	test('send: blocking waits for room while a concurrent reader drains', async t => {
 		const [a, b] = pair(t);
 		const queued = fill(a);
 		const peer = await startPeer(t, {op: 'drain', fd: b.fileno()});
@@ -211,21 +247,21 @@ describe('send / sendall / sendto', () => {
 		assert.equal(result.bytes, queued + sent);
 	});
 
-	test('send: non-blocking throws BlockingIOError when full', (t) => {
+	test('send: non-blocking throws BlockingIOError when full', t => {
 		const [a] = pair(t);
 		fill(a);
 		a.setblocking(false);
 		assertWouldBlock(() => a.send(Buffer.from('x')), 'send');
 	});
 
-	test('send: timeout throws TimeoutError when full', (t) => {
+	test('send: timeout throws TimeoutError when full', t => {
 		const [a] = pair(t);
 		fill(a);
 		a.settimeout(TIMEOUT);
 		assertTimesOut(() => a.send(Buffer.from('x')), 'send');
 	});
 
-	test('send accepts every bytes-like type and rejects strings', (t) => {
+	test('send accepts every bytes-like type and rejects strings', t => {
 		const [a, b] = pair(t);
 		const u8 = new Uint8Array([1, 2]);
 		assert.equal(a.send(u8), 2);
@@ -239,7 +275,7 @@ describe('send / sendall / sendto', () => {
 		assert.throws(() => a.sendall(42 as unknown as Uint8Array), TypeError);
 	});
 
-	test('sendall: non-blocking sends what fits, then BlockingIOError with bytesSent', (t) => {
+	test('sendall: non-blocking sends what fits, then BlockingIOError with bytesSent', t => {
 		const [a, b] = pair(t);
 		a.setblocking(false);
 		const data = Buffer.alloc(8 * 1024 * 1024, 0x63);
@@ -266,14 +302,17 @@ describe('send / sendall / sendto', () => {
 		assert.equal(received, error.bytesSent, 'bytesSent is exactly what the peer can read');
 	});
 
-	test('sendall: non-blocking on a full socket reports bytesSent 0', (t) => {
+	test('sendall: non-blocking on a full socket reports bytesSent 0', t => {
 		const [a] = pair(t);
 		fill(a);
 		a.setblocking(false);
-		assert.throws(() => a.sendall(Buffer.from('x')), (e) => e instanceof BlockingIOError && e.bytesSent === 0);
+		assert.throws(
+			() => a.sendall(Buffer.from('x')),
+			e => e instanceof BlockingIOError && e.bytesSent === 0,
+		);
 	});
 
-	test('sendall: the timeout bounds the whole call, not each send (Python 3.5+)', async (t) => {
+	test('sendall: the timeout bounds the whole call, not each send (Python 3.5+)', async t => {
 		// What a socketpair holds before a send blocks.
 		const [c] = pair(t);
 		const capacity = fill(c);
@@ -281,24 +320,33 @@ describe('send / sendall / sendto', () => {
 		// The reader keeps making room (about 3 MB/s), so every wait ends in
 		// progress and a per-send timeout would never fire: only a deadline for
 		// the whole call stops an 8 MiB sendall after TIMEOUT seconds.
-		const peer = await startPeer(t, {op: 'slowDrain', fd: b.fileno(), chunk: 16 * 1024, intervalMs: 5, maxMs: 20_000});
+		const peer = await startPeer(t, {
+			op: 'slowDrain',
+			fd: b.fileno(),
+			chunk: 16 * 1024,
+			intervalMs: 5,
+			maxMs: 20_000,
+		});
 		a.settimeout(TIMEOUT);
 		assertTimesOut(() => a.sendall(Buffer.alloc(8 * 1024 * 1024, 0x64)), 'send');
 		a.shutdown(SHUT_WR);
 		const result = await peer.done;
 		// Everything sent is eventually read: more than the pair holds means the
 		// sender woke up and sent again, many times, under one deadline.
-		assert.ok(result.bytes > capacity, `sent ${result.bytes} bytes, capacity ${capacity}: the sender made progress`);
+		assert.ok(
+			result.bytes > capacity,
+			`sent ${result.bytes} bytes, capacity ${capacity}: the sender made progress`,
+		);
 	});
 
-	test('sendall: timeout mode completes when the data fits in time', (t) => {
+	test('sendall: timeout mode completes when the data fits in time', t => {
 		const [a, b] = pair(t);
 		a.settimeout(5);
 		a.sendall(Buffer.from('fits'));
 		assert.equal(b.recv(10).toString(), 'fits');
 	});
 
-	test('sendto: blocking waits for a concurrent reader to make room', {skip: linuxOnly}, async (t) => {
+	test('sendto: blocking waits for a concurrent reader to make room', {skip: linuxOnly}, async t => {
 		const [receiver, sender, address] = abstractPair(t);
 		const queued = fillDatagrams(sender, address);
 		const peer = await startPeer(t, {op: 'drain', fd: receiver.fileno()});
@@ -308,14 +356,14 @@ describe('send / sendall / sendto', () => {
 		assert.equal(result.bytes, queued + 1);
 	});
 
-	test('sendto: non-blocking throws BlockingIOError when the receiver is full', {skip: linuxOnly}, (t) => {
+	test('sendto: non-blocking throws BlockingIOError when the receiver is full', {skip: linuxOnly}, t => {
 		const [, sender, address] = abstractPair(t);
 		fillDatagrams(sender, address);
 		sender.setblocking(false);
 		assertWouldBlock(() => sender.sendto(Buffer.from('x'), address), 'sendto');
 	});
 
-	test('sendto: timeout throws TimeoutError when the receiver is full', {skip: linuxOnly}, (t) => {
+	test('sendto: timeout throws TimeoutError when the receiver is full', {skip: linuxOnly}, t => {
 		const [, sender, address] = abstractPair(t);
 		fillDatagrams(sender, address);
 		sender.settimeout(TIMEOUT);
@@ -324,12 +372,18 @@ describe('send / sendall / sendto', () => {
 });
 
 describe('accept', () => {
-	test('blocking waits for a concurrent client', async (t) => {
+	test('blocking waits for a concurrent client', async t => {
 		const [listener] = closing(t, new Socket());
 		listener.bind(['127.0.0.1', 0]);
 		listener.listen();
 		const address = listener.getsockname() as IPv4Address;
-		const peer = await startPeer(t, {op: 'connect', family: AF_INET, address, delayMs: PEER_DELAY_MS, data: Buffer.from('hi')});
+		const peer = await startPeer(t, {
+			op: 'connect',
+			family: AF_INET,
+			address,
+			delayMs: PEER_DELAY_MS,
+			data: Buffer.from('hi'),
+		});
 		const start = performance.now();
 		const [conn, peerAddress] = listener.accept();
 		closing(t, conn);
@@ -340,21 +394,21 @@ describe('accept', () => {
 		assert.equal(conn.gettimeout(), null, 'accepted sockets start in the default (blocking) mode');
 	});
 
-	test('non-blocking throws BlockingIOError; the accepted socket is blocking by default', (t) => {
+	test('non-blocking throws BlockingIOError; the accepted socket is blocking by default', t => {
 		const [listener] = closing(t, new Socket());
 		listener.bind(['127.0.0.1', 0]);
 		listener.listen();
 		listener.setblocking(false);
 		assertWouldBlock(() => listener.accept(), 'accept');
 		const [client] = closing(t, new Socket());
-		client.connect(listener.getsockname() as IPv4Address);
+		client.connect(listener.getsockname());
 		const [conn] = listener.accept();
 		closing(t, conn);
 		assert.equal(conn.gettimeout(), null, 'as Python: not inherited from a non-blocking listener');
 		assert.deepEqual(conn.getpeername(), client.getsockname());
 	});
 
-	test('timeout throws TimeoutError', (t) => {
+	test('timeout throws TimeoutError', t => {
 		const [listener] = closing(t, new Socket());
 		listener.bind(['127.0.0.1', 0]);
 		listener.listen();
@@ -362,9 +416,12 @@ describe('accept', () => {
 		assertTimesOut(() => listener.accept(), 'accept');
 	});
 
-	test('accept on a socket that is not listening is EINVAL', (t) => {
+	test('accept on a socket that is not listening is EINVAL', t => {
 		const [sock] = closing(t, new Socket());
-		assert.throws(() => sock.accept(), (e) => e instanceof OSError && e.errno === E.EINVAL && e.syscall === 'accept');
+		assert.throws(
+			() => sock.accept(),
+			e => e instanceof OSError && e.errno === E.EINVAL && e.syscall === 'accept',
+		);
 	});
 });
 
@@ -398,7 +455,7 @@ describe('connect / connectEx', () => {
 		return address;
 	}
 
-	test('blocking: connects, and waits for the handshake', (t) => {
+	test('blocking: connects, and waits for the handshake', t => {
 		const [listener, address] = listening(t);
 		const [client] = closing(t, new Socket());
 		client.connect(address);
@@ -407,20 +464,23 @@ describe('connect / connectEx', () => {
 		closing(t, conn);
 	});
 
-	test('blocking: a refused connection is ConnectionRefusedError with address and port', (t) => {
+	test('blocking: a refused connection is ConnectionRefusedError with address and port', t => {
 		const address = refusingPort(t);
 		const [client] = closing(t, new Socket());
-		assert.throws(() => client.connect(address), (e) => {
-			assert.ok(e instanceof ConnectionRefusedError, String(e));
-			assert.equal(e.errno, E.ECONNREFUSED);
-			assert.equal(e.syscall, 'connect');
-			assert.equal(e.address, '127.0.0.1');
-			assert.equal(e.port, address[1]);
-			return true;
-		});
+		assert.throws(
+			() => client.connect(address),
+			e => {
+				assert.ok(e instanceof ConnectionRefusedError, String(e));
+				assert.equal(e.errno, E.ECONNREFUSED);
+				assert.equal(e.syscall, 'connect');
+				assert.equal(e.address, '127.0.0.1');
+				assert.equal(e.port, address[1]);
+				return true;
+			},
+		);
 	});
 
-	test('connectEx: 0 on success, ECONNREFUSED as a number', (t) => {
+	test('connectEx: 0 on success, ECONNREFUSED as a number', t => {
 		const [listener, address] = listening(t);
 		const [client, other] = closing(t, new Socket(), new Socket());
 		assert.equal(client.connectEx(address), 0);
@@ -428,7 +488,7 @@ describe('connect / connectEx', () => {
 		assert.equal(other.connectEx(refusingPort(t)), E.ECONNREFUSED);
 	});
 
-	test('non-blocking: connect throws BlockingIOError(EINPROGRESS), connectEx returns it; SO_ERROR then 0', (t) => {
+	test('non-blocking: connect throws BlockingIOError(EINPROGRESS), connectEx returns it; SO_ERROR then 0', t => {
 		const [listener, address] = listening(t);
 		const [a, b] = closing(t, new Socket(), new Socket());
 		a.setblocking(false);
@@ -443,19 +503,23 @@ describe('connect / connectEx', () => {
 		}
 	});
 
-	test('timeout: connect throws TimeoutError, connectEx returns EAGAIN (Python: SOCK_TIMEOUT_ERR)', {skip: process.platform === 'linux' ? false : 'relies on Linux dropping SYNs to a full accept queue'}, (t) => {
-		const address = blackhole(t);
-		const [a, b] = closing(t, new Socket(), new Socket());
-		a.settimeout(TIMEOUT);
-		assertTimesOut(() => a.connect(address), 'connect');
-		b.settimeout(TIMEOUT);
-		const start = performance.now();
-		assert.equal(b.connectEx(address), E.EAGAIN);
-		const dt = seconds(start);
-		assert.ok(dt >= MIN_WAIT && dt <= MAX_WAIT, `connectEx waited ${dt.toFixed(3)} s`);
-	});
+	test(
+		'timeout: connect throws TimeoutError, connectEx returns EAGAIN (Python: SOCK_TIMEOUT_ERR)',
+		{skip: process.platform === 'linux' ? false : 'relies on Linux dropping SYNs to a full accept queue'},
+		t => {
+			const address = blackhole(t);
+			const [a, b] = closing(t, new Socket(), new Socket());
+			a.settimeout(TIMEOUT);
+			assertTimesOut(() => a.connect(address), 'connect');
+			b.settimeout(TIMEOUT);
+			const start = performance.now();
+			assert.equal(b.connectEx(address), E.EAGAIN);
+			const dt = seconds(start);
+			assert.ok(dt >= MIN_WAIT && dt <= MAX_WAIT, `connectEx waited ${dt.toFixed(3)} s`);
+		},
+	);
 
-	test('timeout: connect that completes in time', (t) => {
+	test('timeout: connect that completes in time', t => {
 		const [listener, address] = listening(t);
 		const [client] = closing(t, new Socket());
 		client.settimeout(5);
@@ -464,7 +528,7 @@ describe('connect / connectEx', () => {
 		assert.deepEqual(client.getpeername(), address);
 	});
 
-	test('Unix stream connect in each mode', (t) => {
+	test('Unix stream connect in each mode', t => {
 		const path = `\0selectors-connect-${process.pid}-${Math.random().toString(36).slice(2)}`;
 		if (process.platform !== 'linux') {
 			t.skip('abstract Unix sockets are Linux-only');
@@ -486,7 +550,7 @@ describe('connect / connectEx', () => {
 	});
 });
 
-test('tcpPair fixture sanity: the fixture connects client and server', (t) => {
+test('tcpPair fixture sanity: the fixture connects client and server', t => {
 	const [client, server] = tcpPair(t);
 	client.sendall(Buffer.from('ping'));
 	assert.equal(server.recv(10).toString(), 'ping');

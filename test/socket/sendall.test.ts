@@ -19,7 +19,7 @@ function payload(): Buffer {
 
 describe('sendall 8 MiB', () => {
 	for (const mode of [null, 30] as const) {
-		test(`through a socketpair, ${mode === null ? 'blocking' : `timeout ${mode} s`}`, async (t) => {
+		test(`through a socketpair, ${mode === null ? 'blocking' : `timeout ${mode} s`}`, async t => {
 			const [a, b] = pair(t, AF_UNIX, SOCK_STREAM);
 			const data = payload();
 			const peer = await startPeer(t, {op: 'drain', fd: b.fileno()});
@@ -32,7 +32,7 @@ describe('sendall 8 MiB', () => {
 		});
 	}
 
-	test('over TCP loopback, from a subarray view', async (t) => {
+	test('over TCP loopback, from a subarray view', async t => {
 		const [client, server] = tcpPair(t, AF_INET);
 		const backing = payload();
 		const view = backing.subarray(3, SIZE - 5);

@@ -14,7 +14,13 @@ import {DefaultSelector, EVENT_READ, EVENT_WRITE} from '../../src/index.js';
 import {C, native} from '../../src/native.js';
 import * as os from '../../src/os.js';
 import {
-	AF_INET, BlockingIOError, SO_SNDBUF, SOCK_DGRAM, SOL_SOCKET, Socket, TimeoutError,
+	AF_INET,
+	BlockingIOError,
+	SO_SNDBUF,
+	SOCK_DGRAM,
+	SOL_SOCKET,
+	Socket,
+	TimeoutError,
 } from '../../src/socket/index.js';
 import {checkFdLeaks} from '../helpers/fds.js';
 import {closing, closingFds, pair} from '../helpers/sockets.js';
@@ -23,7 +29,10 @@ import {SOCKET_URL} from './child.js';
 checkFdLeaks();
 
 const SEEK_CUR = 1;
-const linuxOnly = process.platform === 'linux' ? false : 'sendfile(2) of this shape is Linux-only (the fallback runs elsewhere)';
+const linuxOnly =
+	process.platform === 'linux'
+		? false
+		: 'sendfile(2) of this shape is Linux-only (the fallback runs elsewhere)';
 
 /** A temporary file with `size` random bytes: [path, its bytes]; removed after the test. */
 function tempFile(t: TestContext, size: number): [string, Buffer] {
@@ -60,13 +69,15 @@ function slowReader(t: TestContext, fd: number): Promise<[number, string]> {
 		sock.close();
 		parentPort.postMessage([total, hash.digest('hex')]);
 	`;
-	const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {workerData: {fd}});
+	const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
+		workerData: {fd},
+	});
 	t.after(() => worker.terminate());
 	return once(worker, 'message').then(([result]) => result as [number, string]);
 }
 
 describe('Socket.sendfile', () => {
-	test('blocking mode: 4 MiB from an fd to a slow reader; the file position ends past the data', async (t) => {
+	test('blocking mode: 4 MiB from an fd to a slow reader; the file position ends past the data', async t => {
 		const size = 4 * 1024 * 1024;
 		const [path, data] = tempFile(t, size);
 		const fd = closingFds(t, openSync(path, 'r'))[0] ?? -1;
@@ -79,7 +90,7 @@ describe('Socket.sendfile', () => {
 		assert.equal(native.lseek(fd, 0, SEEK_CUR), size);
 	});
 
-	test('timeout mode, a FileHandle, offset and count: the slice, and the position after it', async (t) => {
+	test('timeout mode, a FileHandle, offset and count: the slice, and the position after it', async t => {
 		const [path, data] = tempFile(t, 300_000);
 		const handle = await open(path, 'r');
 		t.after(() => handle.close());
@@ -92,7 +103,7 @@ describe('Socket.sendfile', () => {
 		assert.equal(native.lseek(handle.fd, 0, SEEK_CUR), 201_000);
 	});
 
-	test('an object with fileno(); a count past the end sends to the end', (t) => {
+	test('an object with fileno(); a count past the end sends to the end', t => {
 		const [path, data] = tempFile(t, 5000);
 		const fd = closingFds(t, openSync(path, 'r'))[0] ?? -1;
 		const [a, b] = pair(t);
@@ -100,7 +111,7 @@ describe('Socket.sendfile', () => {
 		assert.deepEqual(b.recv(5000), data.subarray(4000));
 	});
 
-	test('timeout mode: TimeoutError when nobody reads', {skip: linuxOnly}, (t) => {
+	test('timeout mode: TimeoutError when nobody reads', {skip: linuxOnly}, t => {
 		const [path] = tempFile(t, 8 * 1024 * 1024);
 		const fd = closingFds(t, openSync(path, 'r'))[0] ?? -1;
 		const [a] = pair(t);
@@ -110,7 +121,7 @@ describe('Socket.sendfile', () => {
 		assert.ok(native.lseek(fd, 0, SEEK_CUR) > 0, 'what was sent before the timeout moved the position');
 	});
 
-	test('the send() fallback: a pipe as the file (no sendfile from a pipe)', (t) => {
+	test('the send() fallback: a pipe as the file (no sendfile from a pipe)', t => {
 		const [r, w] = os.pipe();
 		closingFds(t, r); // w is closed below: registering it too would close whatever reuses its number
 		const data = randomBytes(30_000);
@@ -124,28 +135,40 @@ describe('Socket.sendfile', () => {
 		const reading = slowReader(t, b.detach());
 		assert.equal(a.sendfile(r), data.length);
 		a.close();
-		return reading.then((result) => assert.deepEqual(result, [data.length, sha(data)]));
+		return reading.then(result => assert.deepEqual(result, [data.length, sha(data)]));
 	});
 
-	test('argument errors as CPython: non-blocking, datagram, count, file', (t) => {
+	test('argument errors as CPython: non-blocking, datagram, count, file', t => {
 		const [path] = tempFile(t, 10);
 		const fd = closingFds(t, openSync(path, 'r'))[0] ?? -1;
 		const [a] = pair(t);
-		assert.throws(() => a.sendfile(fd, 0, 0), {name: 'ValueError', message: /count must be a positive integer/});
+		assert.throws(() => a.sendfile(fd, 0, 0), {
+			name: 'ValueError',
+			message: /count must be a positive integer/,
+		});
 		assert.throws(() => a.sendfile(fd, 0, '1' as unknown as number), {name: 'TypeError'});
-		assert.throws(() => a.sendfile('x' as unknown as number), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE'});
+		assert.throws(() => a.sendfile('x' as unknown as number), {
+			name: 'TypeError',
+			code: 'ERR_INVALID_ARG_TYPE',
+		});
 		assert.throws(() => a.sendfile(fd, -1), {name: 'RangeError'});
 		a.setblocking(false);
-		assert.throws(() => a.sendfile(fd), {name: 'ValueError', message: 'non-blocking sockets are not supported'});
+		assert.throws(() => a.sendfile(fd), {
+			name: 'ValueError',
+			message: 'non-blocking sockets are not supported',
+		});
 		const [udp] = closing(t, new Socket(AF_INET, SOCK_DGRAM));
-		assert.throws(() => udp.sendfile(fd), {name: 'ValueError', message: 'only SOCK_STREAM type sockets are supported'});
+		assert.throws(() => udp.sendfile(fd), {
+			name: 'ValueError',
+			message: 'only SOCK_STREAM type sockets are supported',
+		});
 		a.close();
 		assert.throws(() => a.sendfile(fd), {name: 'OSError', code: 'EBADF'});
 	});
 });
 
 describe('os.sendfile', {skip: linuxOnly}, () => {
-	test('a non-blocking socket under a selector: BlockingIOError when full, resumed at the offset; the position stays', (t) => {
+	test('a non-blocking socket under a selector: BlockingIOError when full, resumed at the offset; the position stays', t => {
 		const size = 2 * 1024 * 1024;
 		const [path, data] = tempFile(t, size);
 		const fd = closingFds(t, openSync(path, 'r'))[0] ?? -1;
@@ -187,7 +210,7 @@ describe('os.sendfile', {skip: linuxOnly}, () => {
 		assert.equal(native.lseek(fd, 0, SEEK_CUR), 0, 'a given offset leaves the position alone');
 	});
 
-	test('offset null reads from and advances the file position; 0 at end of file', (t) => {
+	test('offset null reads from and advances the file position; 0 at end of file', t => {
 		const [path, data] = tempFile(t, 100);
 		const fd = closingFds(t, openSync(path, 'r'))[0] ?? -1;
 		const [a, b] = pair(t);
@@ -198,15 +221,21 @@ describe('os.sendfile', {skip: linuxOnly}, () => {
 		assert.equal(os.sendfile(a.fileno(), fd, null, 1000), 0);
 	});
 
-	test('argument and kernel errors', (t) => {
+	test('argument and kernel errors', t => {
 		const [path] = tempFile(t, 10);
 		const fd = openSync(path, 'r');
 		t.after(() => closeSync(fd));
 		const [a] = pair(t);
-		assert.throws(() => os.sendfile(a.fileno(), fd, -1, 1), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE'});
+		assert.throws(() => os.sendfile(a.fileno(), fd, -1, 1), {
+			name: 'RangeError',
+			code: 'ERR_OUT_OF_RANGE',
+		});
 		assert.throws(() => os.sendfile(a.fileno(), fd, 0, 1.5), {name: 'TypeError'});
 		assert.throws(() => os.sendfile(a.fileno(), 'x' as unknown as number, 0, 1), {name: 'TypeError'});
-		assert.throws(() => os.sendfile(a.fileno(), a.fileno(), 0, 1), {name: 'OSError', code: /^(EINVAL|ESPIPE)$/});
+		assert.throws(() => os.sendfile(a.fileno(), a.fileno(), 0, 1), {
+			name: 'OSError',
+			code: /^(EINVAL|ESPIPE)$/,
+		});
 		assert.throws(() => os.sendfile(-1, fd, 0, 1), {name: 'OSError', code: 'EBADF'});
 		assert.ok(C['SEEK_SET'] === 0);
 	});

@@ -57,7 +57,7 @@ async function scenario(t: Parameters<typeof runChild>[0], body: string): Promis
 }
 
 describe('another holder clears O_NONBLOCK', {skip}, () => {
-	test('setblocking()/settimeout() set it again, with an fcntl every time', async (t) => {
+	test('setblocking()/settimeout() set it again, with an fcntl every time', async t => {
 		const [a, b] = closing(t, ...socketpair());
 		for (const set of [() => a.setblocking(false), () => a.setblocking(true), () => a.settimeout(0.5)]) {
 			const child = spawn('true', {stdio: [a.fileno(), 'ignore', 'ignore']});
@@ -70,40 +70,51 @@ describe('another holder clears O_NONBLOCK', {skip}, () => {
 		assert.equal(os.getBlocking(b.fileno()), false);
 	});
 
-	test('recv after clear + setblocking(false): BlockingIOError, no hang', async (t) => {
-		const result = await scenario(t, `
+	test('recv after clear + setblocking(false): BlockingIOError, no hang', async t => {
+		const result = await scenario(
+			t,
+			`
 			const [a, b] = s.socketpair();
 			await clear(a.fileno());
 			a.setblocking(false);
 			report(outcome(() => a.recv(10)));
-		`);
+		`,
+		);
 		assert.equal(result.error, 'BlockingIOError');
 	});
 
-	test('recv in non-blocking mode, flag cleared afterwards: BlockingIOError (MSG_DONTWAIT), no hang', async (t) => {
-		const result = await scenario(t, `
+	test('recv in non-blocking mode, flag cleared afterwards: BlockingIOError (MSG_DONTWAIT), no hang', async t => {
+		const result = await scenario(
+			t,
+			`
 			const [a, b] = s.socketpair();
 			a.setblocking(false);
 			await clear(a.fileno());
 			report(outcome(() => a.recv(10)));
-		`);
+		`,
+		);
 		assert.equal(result.error, 'BlockingIOError');
 	});
 
-	test('recvfrom and recvInto in non-blocking mode, flag cleared afterwards: BlockingIOError', async (t) => {
-		const result = await scenario(t, `
+	test('recvfrom and recvInto in non-blocking mode, flag cleared afterwards: BlockingIOError', async t => {
+		const result = await scenario(
+			t,
+			`
 			const [a, b] = s.socketpair(s.AF_UNIX, s.SOCK_DGRAM);
 			a.setblocking(false);
 			await clear(a.fileno());
 			const first = outcome(() => a.recvfrom(10));
 			const second = outcome(() => a.recvInto(new Uint8Array(10)));
 			report({error: first.error === second.error ? first.error : first.error + '/' + second.error, ms: 0});
-		`);
+		`,
+		);
 		assert.equal(result.error, 'BlockingIOError');
 	});
 
-	test('send in non-blocking mode, flag cleared afterwards: fills the buffer, then BlockingIOError', async (t) => {
-		const result = await scenario(t, `
+	test('send in non-blocking mode, flag cleared afterwards: fills the buffer, then BlockingIOError', async t => {
+		const result = await scenario(
+			t,
+			`
 			const [a, b] = s.socketpair();
 			a.setblocking(false);
 			await clear(a.fileno());
@@ -113,46 +124,61 @@ describe('another holder clears O_NONBLOCK', {skip}, () => {
 				last = outcome(() => a.send(chunk));
 			}
 			report(last);
-		`);
+		`,
+		);
 		assert.equal(result.error, 'BlockingIOError');
 	});
 
-	test('accept in non-blocking mode, flag cleared afterwards: BlockingIOError', async (t) => {
-		const result = await scenario(t, `
+	test('accept in non-blocking mode, flag cleared afterwards: BlockingIOError', async t => {
+		const result = await scenario(
+			t,
+			`
 			const server = s.createServer(['127.0.0.1', 0]);
 			server.setblocking(false);
 			await clear(server.fileno());
 			report(outcome(() => server.accept()));
-		`);
+		`,
+		);
 		assert.equal(result.error, 'BlockingIOError');
 	});
 
-	test('accept in timeout mode, flag cleared afterwards: TimeoutError in time', async (t) => {
-		const result = await scenario(t, `
+	test('accept in timeout mode, flag cleared afterwards: TimeoutError in time', async t => {
+		const result = await scenario(
+			t,
+			`
 			const server = s.createServer(['127.0.0.1', 0]);
 			server.settimeout(0.2);
 			await clear(server.fileno());
 			report(outcome(() => server.accept()));
-		`);
+		`,
+		);
 		assert.equal(result.error, 'TimeoutError');
 		assert.ok(result.ms >= 150 && result.ms < 2000, `waited ${result.ms} ms for a 0.2 s timeout`);
 	});
 
-	test('recv in timeout mode, flag cleared afterwards: TimeoutError in time, not a hang', async (t) => {
-		const result = await scenario(t, `
+	test('recv in timeout mode, flag cleared afterwards: TimeoutError in time, not a hang', async t => {
+		const result = await scenario(
+			t,
+			`
 			const [a, b] = s.socketpair();
 			a.settimeout(0.2);
 			await clear(a.fileno());
 			report(outcome(() => a.recv(10)));
-		`);
+		`,
+		);
 		assert.equal(result.error, 'TimeoutError');
 		assert.ok(result.ms >= 150 && result.ms < 2000, `waited ${result.ms} ms for a 0.2 s timeout`);
 	});
 
-	test('connect in non-blocking mode to a full AF_UNIX backlog, flag cleared afterwards: EAGAIN, no hang', {
-		skip: process.platform === 'linux' ? false : 'the full-backlog EAGAIN is Linux behaviour',
-	}, async (t) => {
-		const result = await scenario(t, `
+	test(
+		'connect in non-blocking mode to a full AF_UNIX backlog, flag cleared afterwards: EAGAIN, no hang',
+		{
+			skip: process.platform === 'linux' ? false : 'the full-backlog EAGAIN is Linux behaviour',
+		},
+		async t => {
+			const result = await scenario(
+				t,
+				`
 			const name = '\\0selectors-shared-' + process.pid;
 			const server = new s.Socket(s.AF_UNIX, s.SOCK_STREAM);
 			server.bind(name);
@@ -168,7 +194,9 @@ describe('another holder clears O_NONBLOCK', {skip}, () => {
 			last.setblocking(false);
 			await clear(last.fileno());
 			report(outcome(() => last.connect(name)));
-		`);
-		assert.equal(result.error, 'BlockingIOError');
-	});
+		`,
+			);
+			assert.equal(result.error, 'BlockingIOError');
+		},
+	);
 });

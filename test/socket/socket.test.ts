@@ -5,9 +5,28 @@ import {constants} from 'node:os';
 import {describe, test} from 'node:test';
 import * as os from '../../src/os.js';
 import {
-	AF_INET, AF_INET6, AF_UNIX, BlockingIOError, getdefaulttimeout, IPPROTO_TCP, type IPv4Address, OSError,
-	SO_ERROR, SO_LINGER, SO_RCVBUF, SO_REUSEADDR, SO_TYPE, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM,
-	SOL_SOCKET, setdefaulttimeout, Socket, TCP_NODELAY, ValueError,
+	AF_INET,
+	AF_INET6,
+	AF_UNIX,
+	BlockingIOError,
+	getdefaulttimeout,
+	IPPROTO_TCP,
+	type IPv4Address,
+	OSError,
+	SO_ERROR,
+	SO_LINGER,
+	SO_RCVBUF,
+	SO_REUSEADDR,
+	SO_TYPE,
+	SOCK_CLOEXEC,
+	SOCK_DGRAM,
+	SOCK_NONBLOCK,
+	SOCK_STREAM,
+	SOL_SOCKET,
+	setdefaulttimeout,
+	Socket,
+	TCP_NODELAY,
+	ValueError,
 } from '../../src/socket/index.js';
 import {checkFdLeaks, openFdCount} from '../helpers/fds.js';
 import {closing, closingFds, pair, tcpPair} from '../helpers/sockets.js';
@@ -34,7 +53,7 @@ function assertOSError(fn: () => unknown, errno: number, syscall?: string): OSEr
 }
 
 describe('construction', () => {
-	test('defaults: AF_INET, SOCK_STREAM, proto 0, blocking', (t) => {
+	test('defaults: AF_INET, SOCK_STREAM, proto 0, blocking', t => {
 		const [sock] = closing(t, new Socket());
 		assert.equal(sock.family, AF_INET);
 		assert.equal(sock.type, SOCK_STREAM);
@@ -45,7 +64,7 @@ describe('construction', () => {
 		assert.ok(sock.fileno() >= 0);
 	});
 
-	test('the fd is non-blocking and close-on-exec in every mode', (t) => {
+	test('the fd is non-blocking and close-on-exec in every mode', t => {
 		const [sock] = closing(t, new Socket(AF_INET, SOCK_DGRAM));
 		assert.equal(os.getBlocking(sock.fileno()), false, 'O_NONBLOCK must be set even in blocking mode');
 		assert.equal(os.getInheritable(sock.fileno()), false);
@@ -58,7 +77,7 @@ describe('construction', () => {
 		assert.equal(sock.getInheritable(), false);
 	});
 
-	test('family, type and proto are stored as given', (t) => {
+	test('family, type and proto are stored as given', t => {
 		const [udp] = closing(t, new Socket(AF_INET, SOCK_DGRAM, 0));
 		assert.equal(udp.type, SOCK_DGRAM);
 		const [unix] = closing(t, new Socket(AF_UNIX, SOCK_STREAM));
@@ -67,12 +86,19 @@ describe('construction', () => {
 		assert.equal(tcp.proto, IPPROTO_TCP);
 	});
 
-	test('SOCK_NONBLOCK in type starts non-blocking and is not kept in .type (as CPython)', {skip: SOCK_NONBLOCK === undefined ? 'no SOCK_NONBLOCK' : false}, (t) => {
-		const [sock] = closing(t, new Socket(AF_INET, SOCK_STREAM | (SOCK_NONBLOCK ?? 0) | (SOCK_CLOEXEC ?? 0)));
-		assert.equal(sock.type, SOCK_STREAM);
-		assert.equal(sock.gettimeout(), 0);
-		assert.equal(sock.getblocking(), false);
-	});
+	test(
+		'SOCK_NONBLOCK in type starts non-blocking and is not kept in .type (as CPython)',
+		{skip: SOCK_NONBLOCK === undefined ? 'no SOCK_NONBLOCK' : false},
+		t => {
+			const [sock] = closing(
+				t,
+				new Socket(AF_INET, SOCK_STREAM | (SOCK_NONBLOCK ?? 0) | (SOCK_CLOEXEC ?? 0)),
+			);
+			assert.equal(sock.type, SOCK_STREAM);
+			assert.equal(sock.gettimeout(), 0);
+			assert.equal(sock.getblocking(), false);
+		},
+	);
 
 	test('argument types: TypeError for non-integers, RangeError beyond a C int', () => {
 		const before = openFdCount();
@@ -94,7 +120,7 @@ describe('construction', () => {
 });
 
 describe('adoptFd', () => {
-	test('detects family, type and proto; takes ownership; keeps the mode default', (t) => {
+	test('detects family, type and proto; takes ownership; keeps the mode default', t => {
 		const [a, b] = pair(t, AF_UNIX, SOCK_DGRAM);
 		const fd = a.detach();
 		const sock = Socket.adoptFd(fd);
@@ -107,7 +133,7 @@ describe('adoptFd', () => {
 		assert.deepEqual(sock.recv(4), Buffer.from('x'));
 	});
 
-	test('detects an IPv4 TCP socket', (t) => {
+	test('detects an IPv4 TCP socket', t => {
 		const [client] = tcpPair(t);
 		const sock = Socket.adoptFd(client.detach());
 		closing(t, sock);
@@ -116,14 +142,14 @@ describe('adoptFd', () => {
 		assert.equal(sock.proto, IPPROTO_TCP);
 	});
 
-	test('explicit family/type/proto override detection', (t) => {
+	test('explicit family/type/proto override detection', t => {
 		const [a] = pair(t);
 		const sock = Socket.adoptFd(a.detach(), AF_UNIX, SOCK_STREAM, 0);
 		closing(t, sock);
 		assert.equal(sock.proto, 0);
 	});
 
-	test('switches a blocking fd to O_NONBLOCK underneath', (t) => {
+	test('switches a blocking fd to O_NONBLOCK underneath', t => {
 		const [a] = pair(t);
 		const fd = a.detach();
 		os.setBlocking(fd, true);
@@ -138,7 +164,7 @@ describe('adoptFd', () => {
 		assert.throws(() => Socket.adoptFd('3' as unknown as number), TypeError);
 	});
 
-	test('a non-socket fd is ENOTSOCK, a closed fd EBADF; neither is closed or leaked', (t) => {
+	test('a non-socket fd is ENOTSOCK, a closed fd EBADF; neither is closed or leaked', t => {
 		const [r, w] = closingFds(t, ...os.pipe());
 		assertOSError(() => Socket.adoptFd(r ?? -1), E.ENOTSOCK);
 		assert.equal(os.getBlocking(w ?? -1), false, 'the pipe stays open');
@@ -171,7 +197,7 @@ describe('close, detach, dup', () => {
 		assertOSError(() => os.getBlocking(fd), E.EBADF);
 	});
 
-	test('detach() hands the fd over without closing it', (t) => {
+	test('detach() hands the fd over without closing it', t => {
 		const sock = new Socket();
 		const fd = sock.detach();
 		closingFds(t, fd);
@@ -182,7 +208,7 @@ describe('close, detach, dup', () => {
 		assert.equal(os.getBlocking(fd), false);
 	});
 
-	test('dup() shares the connection, keeps family/type/proto/timeout, new close-on-exec fd', (t) => {
+	test('dup() shares the connection, keeps family/type/proto/timeout, new close-on-exec fd', t => {
 		const [a, b] = pair(t);
 		a.settimeout(1.5);
 		const c = a.dup();
@@ -200,27 +226,27 @@ describe('close, detach, dup', () => {
 describe('a closed socket throws OSError(EBADF) like Python', () => {
 	const buf = new Uint8Array(4);
 	const calls: Array<[string, (s: Socket) => unknown]> = [
-		['bind', (s) => s.bind(['127.0.0.1', 0])],
-		['listen', (s) => s.listen()],
-		['accept', (s) => s.accept()],
-		['connect', (s) => s.connect(['127.0.0.1', 9])],
-		['recv', (s) => s.recv(4)],
-		['recvInto', (s) => s.recvInto(buf)],
-		['recvfrom', (s) => s.recvfrom(4)],
-		['recvfromInto', (s) => s.recvfromInto(buf)],
-		['send', (s) => s.send(buf)],
-		['sendall', (s) => s.sendall(buf)],
-		['sendto', (s) => s.sendto(buf, ['127.0.0.1', 9])],
-		['shutdown', (s) => s.shutdown(2)],
-		['setblocking', (s) => s.setblocking(false)],
-		['settimeout', (s) => s.settimeout(1)],
-		['setsockopt', (s) => s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)],
-		['getsockopt', (s) => s.getsockopt(SOL_SOCKET, SO_TYPE)],
-		['getsockopt(buflen)', (s) => s.getsockopt(SOL_SOCKET, SO_LINGER, 8)],
-		['getsockname', (s) => s.getsockname()],
-		['getpeername', (s) => s.getpeername()],
-		['dup', (s) => s.dup()],
-		['getInheritable', (s) => s.getInheritable()],
+		['bind', s => s.bind(['127.0.0.1', 0])],
+		['listen', s => s.listen()],
+		['accept', s => s.accept()],
+		['connect', s => s.connect(['127.0.0.1', 9])],
+		['recv', s => s.recv(4)],
+		['recvInto', s => s.recvInto(buf)],
+		['recvfrom', s => s.recvfrom(4)],
+		['recvfromInto', s => s.recvfromInto(buf)],
+		['send', s => s.send(buf)],
+		['sendall', s => s.sendall(buf)],
+		['sendto', s => s.sendto(buf, ['127.0.0.1', 9])],
+		['shutdown', s => s.shutdown(2)],
+		['setblocking', s => s.setblocking(false)],
+		['settimeout', s => s.settimeout(1)],
+		['setsockopt', s => s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)],
+		['getsockopt', s => s.getsockopt(SOL_SOCKET, SO_TYPE)],
+		['getsockopt(buflen)', s => s.getsockopt(SOL_SOCKET, SO_LINGER, 8)],
+		['getsockname', s => s.getsockname()],
+		['getpeername', s => s.getpeername()],
+		['dup', s => s.dup()],
+		['getInheritable', s => s.getInheritable()],
 	];
 	for (const mode of [null, 0, 0.5] as const) {
 		test(`every method, timeout ${String(mode)}`, () => {
@@ -240,7 +266,7 @@ describe('a closed socket throws OSError(EBADF) like Python', () => {
 });
 
 describe('modes', () => {
-	test('setblocking / settimeout / gettimeout / getblocking as Python', (t) => {
+	test('setblocking / settimeout / gettimeout / getblocking as Python', t => {
 		const [sock] = closing(t, new Socket());
 		sock.setblocking(false);
 		assert.equal(sock.gettimeout(), 0);
@@ -258,9 +284,12 @@ describe('modes', () => {
 		assert.equal(sock.gettimeout(), 0);
 	});
 
-	test('settimeout argument checks', (t) => {
+	test('settimeout argument checks', t => {
 		const [sock] = closing(t, new Socket());
-		assert.throws(() => sock.settimeout(-1), (e) => e instanceof ValueError && e.message === 'Timeout value out of range');
+		assert.throws(
+			() => sock.settimeout(-1),
+			e => e instanceof ValueError && e.message === 'Timeout value out of range',
+		);
 		assert.throws(() => sock.settimeout(Number.NaN), ValueError);
 		assert.throws(() => sock.settimeout('1' as unknown as number), TypeError);
 		assert.throws(() => sock.settimeout(Number.POSITIVE_INFINITY), RangeError);
@@ -268,7 +297,7 @@ describe('modes', () => {
 		assert.equal(sock.gettimeout(), null, 'a rejected value changes nothing');
 	});
 
-	test('setdefaulttimeout applies to new, accepted and adopted sockets', (t) => {
+	test('setdefaulttimeout applies to new, accepted and adopted sockets', t => {
 		assert.equal(getdefaulttimeout(), null);
 		setdefaulttimeout(3);
 		t.after(() => setdefaulttimeout(null));
@@ -285,7 +314,7 @@ describe('modes', () => {
 });
 
 describe('options', () => {
-	test('int options round-trip; booleans count as 1/0', (t) => {
+	test('int options round-trip; booleans count as 1/0', t => {
 		const [client] = tcpPair(t);
 		client.setsockopt(IPPROTO_TCP, TCP_NODELAY, true);
 		assert.notEqual(client.getsockopt(IPPROTO_TCP, TCP_NODELAY), 0);
@@ -297,7 +326,7 @@ describe('options', () => {
 		assert.ok(client.getsockopt(SOL_SOCKET, SO_RCVBUF) >= 65_536);
 	});
 
-	test('struct options as bytes (SO_LINGER), getsockopt with buflen returns the bytes written', (t) => {
+	test('struct options as bytes (SO_LINGER), getsockopt with buflen returns the bytes written', t => {
 		const [client] = tcpPair(t);
 		client.setsockopt(SOL_SOCKET, SO_LINGER, new Int32Array([1, 7]));
 		const raw = client.getsockopt(SOL_SOCKET, SO_LINGER, 64);
@@ -305,7 +334,7 @@ describe('options', () => {
 		assert.deepEqual([raw.readInt32LE(0) !== 0, raw.readInt32LE(4)], [true, 7]);
 	});
 
-	test('getsockopt buflen out of range; wrong types; kernel errors', (t) => {
+	test('getsockopt buflen out of range; wrong types; kernel errors', t => {
 		const [sock] = closing(t, new Socket());
 		assertOSError(() => sock.getsockopt(SOL_SOCKET, SO_LINGER, 2000), E.EINVAL);
 		assertOSError(() => sock.getsockopt(SOL_SOCKET, SO_LINGER, -1), E.EINVAL);
@@ -318,7 +347,7 @@ describe('options', () => {
 });
 
 describe('names and repr', () => {
-	test('getsockname on an unbound socket; getpeername before connecting is ENOTCONN', (t) => {
+	test('getsockname on an unbound socket; getpeername before connecting is ENOTCONN', t => {
 		const [sock] = closing(t, new Socket());
 		assert.deepEqual(sock.getsockname(), ['0.0.0.0', 0]);
 		assertOSError(() => sock.getpeername(), E.ENOTCONN, 'getpeername');
@@ -326,16 +355,19 @@ describe('names and repr', () => {
 		assert.equal(unix.getsockname(), '');
 	});
 
-	test('toString shows fd, family, addresses; closed sockets say so', (t) => {
+	test('toString shows fd, family, addresses; closed sockets say so', t => {
 		const [client] = tcpPair(t);
 		const text = client.toString();
-		assert.match(text, /^<Socket fd=\d+, family=\d+, type=1, proto=\d+, laddr=\["127\.0\.0\.1",\d+\], raddr=\["127\.0\.0\.1",\d+\]>$/);
+		assert.match(
+			text,
+			/^<Socket fd=\d+, family=\d+, type=1, proto=\d+, laddr=\["127\.0\.0\.1",\d+\], raddr=\["127\.0\.0\.1",\d+\]>$/,
+		);
 		const sock = new Socket(AF_INET6);
 		sock.close();
 		assert.match(String(sock), /^<Socket \[closed\] fd=-1, family=/);
 	});
 
-	test('bind() errors carry address and port', (t) => {
+	test('bind() errors carry address and port', t => {
 		const [a] = closing(t, new Socket());
 		a.bind(['127.0.0.1', 0]);
 		const [host, port] = a.getsockname() as IPv4Address;
@@ -346,7 +378,7 @@ describe('names and repr', () => {
 		assert.match(error.message, /bind EADDRINUSE 127\.0\.0\.1:\d+/);
 	});
 
-	test('listen backlog: default, negative, wrong type', (t) => {
+	test('listen backlog: default, negative, wrong type', t => {
 		const [a, b, c] = closing(t, new Socket(), new Socket(), new Socket());
 		a.bind(['127.0.0.1', 0]);
 		a.listen();
@@ -359,8 +391,11 @@ describe('names and repr', () => {
 	});
 });
 
-test('BlockingIOError is the class of EAGAIN from this module', (t) => {
+test('BlockingIOError is the class of EAGAIN from this module', t => {
 	const [a] = pair(t);
 	a.setblocking(false);
-	assert.throws(() => a.recv(1), (e) => e instanceof BlockingIOError && e.errno === E.EAGAIN && e.syscall === 'recv');
+	assert.throws(
+		() => a.recv(1),
+		e => e instanceof BlockingIOError && e.errno === E.EAGAIN && e.syscall === 'recv',
+	);
 });

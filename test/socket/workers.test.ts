@@ -53,7 +53,7 @@ describe('a worker blocked in a socket call can be stopped', {skip}, () => {
 		['accept (blocking mode)', `const server = s.createServer(['127.0.0.1', 0]);`, 'server.accept();'],
 		['sendall into a full buffer', 'const [a, b] = s.socketpair();', 'a.sendall(Buffer.alloc(8 << 20));'],
 	] as const) {
-		test(`terminate() settles within 1 s: ${name}`, async (t) => {
+		test(`terminate() settles within 1 s: ${name}`, async t => {
 			const run = await runChild(t, blockedWorker(setup, call) + TERMINATE);
 			assert.equal(run.timedOut, false, 'terminate() did not settle (the child was killed after 5 s)');
 			assert.equal(run.code, 0, run.stderr);
@@ -62,11 +62,15 @@ describe('a worker blocked in a socket call can be stopped', {skip}, () => {
 		});
 	}
 
-	test('process.exit(0) exits within 1 s while a worker is blocked in recv', async (t) => {
-		const run = await runChild(t, blockedWorker('const [a, b] = s.socketpair();', 'a.recv(10);') + `
+	test('process.exit(0) exits within 1 s while a worker is blocked in recv', async t => {
+		const run = await runChild(
+			t,
+			blockedWorker('const [a, b] = s.socketpair();', 'a.recv(10);') +
+				`
 			console.log(JSON.stringify({mark: 'exiting'}));
 			process.exit(0);
-		`);
+		`,
+		);
 		assert.equal(run.timedOut, false, 'process.exit() hung (the child was killed after 5 s)');
 		assert.equal(run.code, 0, run.stderr);
 		assert.deepEqual(run.results, [{mark: 'exiting'}]);

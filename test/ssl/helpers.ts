@@ -56,26 +56,76 @@ export function makeCerts(): Certs {
 	const dir = mkdtempSync(join(tmpdir(), 'selectors-ssl-'));
 	process.once('exit', () => rmSync(dir, {recursive: true, force: true}));
 	const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-	openssl(dir, 'req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=node-selectors test CA', '-days', '2');
+	openssl(
+		dir,
+		'req',
+		'-x509',
+		...ec,
+		'-keyout',
+		'ca.key',
+		'-out',
+		'ca.pem',
+		'-subj',
+		'/CN=node-selectors test CA',
+		'-days',
+		'2',
+	);
 	openssl(dir, 'req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
 	writeFileSync(join(dir, 'local.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
 	writeFileSync(join(dir, 'other.ext'), 'subjectAltName=DNS:other.example\n');
 	const sign = (ext: string, out: string, days: string): void => {
-		openssl(dir, 'x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-			'-days', days, '-extfile', ext, '-out', out);
+		openssl(
+			dir,
+			'x509',
+			'-req',
+			'-in',
+			'server.csr',
+			'-CA',
+			'ca.pem',
+			'-CAkey',
+			'ca.key',
+			'-CAcreateserial',
+			'-days',
+			days,
+			'-extfile',
+			ext,
+			'-out',
+			out,
+		);
 	};
 
 	sign('local.ext', 'server.pem', '2');
 	sign('local.ext', 'expired.pem', '-1');
 	sign('other.ext', 'other.pem', '2');
 	openssl(dir, 'pkey', '-in', 'server.key', '-aes256', '-passout', 'pass:secret', '-out', 'server-enc.key');
-	openssl(dir, 'req', '-x509', ...ec, '-keyout', 'self.key', '-out', 'self.pem', '-subj', '/CN=localhost',
-		'-days', '2', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1');
+	openssl(
+		dir,
+		'req',
+		'-x509',
+		...ec,
+		'-keyout',
+		'self.key',
+		'-out',
+		'self.pem',
+		'-subj',
+		'/CN=localhost',
+		'-days',
+		'2',
+		'-addext',
+		'subjectAltName=DNS:localhost,IP:127.0.0.1',
+	);
 	const p = (name: string): string => join(dir, name);
 	certs = {
-		dir, caCert: p('ca.pem'), caKey: p('ca.key'), cert: p('server.pem'), key: p('server.key'),
-		expiredCert: p('expired.pem'), otherCert: p('other.pem'), encryptedKey: p('server-enc.key'),
-		selfSignedCert: p('self.pem'), selfSignedKey: p('self.key'),
+		dir,
+		caCert: p('ca.pem'),
+		caKey: p('ca.key'),
+		cert: p('server.pem'),
+		key: p('server.key'),
+		expiredCert: p('expired.pem'),
+		otherCert: p('other.pem'),
+		encryptedKey: p('server-enc.key'),
+		selfSignedCert: p('self.pem'),
+		selfSignedKey: p('self.key'),
 	};
 	return certs;
 }
@@ -157,7 +207,12 @@ class Run<T> {
 				this.#wants.delete(i);
 			}
 		} catch (error) {
-			const want = error instanceof SSLWantReadError ? EVENT_READ : error instanceof SSLWantWriteError ? EVENT_WRITE : 0;
+			const want =
+				error instanceof SSLWantReadError
+					? EVENT_READ
+					: error instanceof SSLWantWriteError
+						? EVENT_WRITE
+						: 0;
 			if (want === 0) {
 				throw error;
 			}

@@ -12,26 +12,41 @@ import {createDefaultContext, Purpose} from '../../src/ssl/index.js';
 import {connect as netConnect} from 'node:net';
 import {makeCerts, noOpenssl} from './helpers.js';
 
-async function get(port: number, ca: Buffer, agent: https.Agent): Promise<[number, string, string | undefined]> {
+async function get(
+	port: number,
+	ca: Buffer,
+	agent: https.Agent,
+): Promise<[number, string, string | undefined]> {
 	return new Promise((resolve, reject) => {
-		https.get({host: '127.0.0.1', port, servername: 'localhost', ca, agent, path: '/'}, (res) => {
-			const alpn = (res.socket as import('node:tls').TLSSocket).alpnProtocol || undefined;
-			let body = '';
-			res.setEncoding('utf8');
-			res.on('data', (chunk: string) => {
-				body += chunk;
-			});
-			res.on('end', () => resolve([res.statusCode ?? 0, body, alpn]));
-		}).on('error', reject);
+		https
+			.get({host: '127.0.0.1', port, servername: 'localhost', ca, agent, path: '/'}, res => {
+				// alpnProtocol is false when none was agreed.
+				// eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+				const alpn = (res.socket as import('node:tls').TLSSocket).alpnProtocol || undefined;
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => {
+					body += chunk;
+				});
+				res.on('end', () => resolve([res.statusCode ?? 0, body, alpn]));
+			})
+			.on('error', reject);
 	});
 }
 
 describe('http-server --tls', {skip: noOpenssl}, () => {
-	test('HTTPS with keep-alive and pipelining; plain HTTP on the TLS port is closed; SIGTERM exits 0', async (t) => {
+	test('HTTPS with keep-alive and pipelining; plain HTTP on the TLS port is closed; SIGTERM exits 0', async t => {
 		const c = makeCerts();
-		const server = await startProgram(t, 'http-server', ['--port', '0', '--tls', c.cert, '--tls-key', c.key]);
+		const server = await startProgram(t, 'http-server', [
+			'--port',
+			'0',
+			'--tls',
+			c.cert,
+			'--tls-key',
+			c.key,
+		]);
 		const ca = readFileSync(c.caCert);
-		const agent = new https.Agent({keepAlive: true, maxSockets: 1, ALPNProtocols: ['http/1.1']} as https.AgentOptions);
+		const agent = new https.Agent({keepAlive: true, maxSockets: 1, ALPNProtocols: ['http/1.1']});
 		t.after(() => agent.destroy());
 		for (let i = 0; i < 3; i++) {
 			assert.deepEqual(await get(server.port, ca, agent), [200, 'Hello, World!', 'http/1.1']);

@@ -22,7 +22,9 @@ checkFdLeaks();
 const MiB = 1 << 20;
 
 const noPython: string | false = (() => {
-	const r = spawnSync('python3', ['-c', 'import ssl, sys; sys.exit(0 if ssl.HAS_ALPN else 1)'], {stdio: 'ignore'});
+	const r = spawnSync('python3', ['-c', 'import ssl, sys; sys.exit(0 if ssl.HAS_ALPN else 1)'], {
+		stdio: 'ignore',
+	});
 	return r.status === 0 ? false : 'python3 with its ssl module is not available';
 })();
 
@@ -33,27 +35,37 @@ function sha256(data: Buffer): string {
 /** Sends all of `data` on a non-blocking SSLSocket, waiting with selectAsync. */
 async function sendAllAsync(s: SSLSocket, data: Buffer, chunk = 48 * 1024): Promise<void> {
 	let sent = 0;
-	await driveAsync([[s, () => {
-		while (sent < data.length) {
-			sent += s.send(data.subarray(sent, Math.min(sent + chunk, data.length)));
-		}
-	}]]);
+	await driveAsync([
+		[
+			s,
+			() => {
+				while (sent < data.length) {
+					sent += s.send(data.subarray(sent, Math.min(sent + chunk, data.length)));
+				}
+			},
+		],
+	]);
 }
 
 /** Reads exactly `n` bytes (or to EOF) from a non-blocking SSLSocket, waiting with selectAsync. */
 async function recvAsync(s: SSLSocket, n: number): Promise<Buffer> {
 	const got = Buffer.alloc(n);
 	let have = 0;
-	await driveAsync([[s, () => {
-		while (have < n) {
-			const k = s.recvInto(got.subarray(have));
-			if (k === 0) {
-				return;
-			}
+	await driveAsync([
+		[
+			s,
+			() => {
+				while (have < n) {
+					const k = s.recvInto(got.subarray(have));
+					if (k === 0) {
+						return;
+					}
 
-			have += k;
-		}
-	}]]);
+					have += k;
+				}
+			},
+		],
+	]);
 	return got.subarray(0, have);
 }
 
@@ -76,25 +88,30 @@ async function acceptAsync(listener: Socket): Promise<Socket> {
 	throw new Error('no connection');
 }
 
-describe('ssl interop: Node\'s tls', {skip: noOpenssl}, () => {
-	test('our non-blocking client ↔ a tls.Server: ALPN, 1 MiB up (hash back), 1 MiB down', async (t) => {
+describe("ssl interop: Node's tls", {skip: noOpenssl}, () => {
+	test('our non-blocking client ↔ a tls.Server: ALPN, 1 MiB up (hash back), 1 MiB down', async t => {
 		const c = makeCerts();
 		const down = randomFillSync(Buffer.alloc(MiB));
-		const server = tls.createServer({
-			key: readFileSync(c.key), cert: readFileSync(c.cert), ALPNProtocols: ['h2', 'http/1.1'],
-		}, (conn) => {
-			const hash = createHash('sha256');
-			let n = 0;
-			conn.on('data', (chunk: Buffer) => {
-				hash.update(chunk);
-				n += chunk.length;
-				if (n === MiB) {
-					conn.write(Buffer.from(hash.digest('hex')));
-					conn.end(down);
-				}
-			});
-			conn.on('error', () => {});
-		});
+		const server = tls.createServer(
+			{
+				key: readFileSync(c.key),
+				cert: readFileSync(c.cert),
+				ALPNProtocols: ['h2', 'http/1.1'],
+			},
+			conn => {
+				const hash = createHash('sha256');
+				let n = 0;
+				conn.on('data', (chunk: Buffer) => {
+					hash.update(chunk);
+					n += chunk.length;
+					if (n === MiB) {
+						conn.write(Buffer.from(hash.digest('hex')));
+						conn.end(down);
+					}
+				});
+				conn.on('error', () => {});
+			},
+		);
 		server.listen(0, '127.0.0.1');
 		await once(server, 'listening');
 		t.after(() => server.close());
@@ -116,7 +133,7 @@ describe('ssl interop: Node\'s tls', {skip: noOpenssl}, () => {
 		assert.ok(got.equals(down));
 	});
 
-	test('a tls.connect() client ↔ our non-blocking server', async (t) => {
+	test('a tls.connect() client ↔ our non-blocking server', async t => {
 		const c = makeCerts();
 		const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
 		ctx.loadCertChain(c.cert, c.key);
@@ -124,7 +141,12 @@ describe('ssl interop: Node\'s tls', {skip: noOpenssl}, () => {
 		closing(t, listener);
 		listener.setblocking(false);
 		const {1: port} = listener.getsockname() as IPv4Address;
-		const client = tls.connect({port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(c.caCert)});
+		const client = tls.connect({
+			port,
+			host: '127.0.0.1',
+			servername: 'localhost',
+			ca: readFileSync(c.caCert),
+		});
 		t.after(() => client.destroy());
 		const received: Buffer[] = [];
 		client.on('data', (chunk: Buffer) => received.push(chunk));
@@ -146,7 +168,11 @@ describe('ssl interop: Node\'s tls', {skip: noOpenssl}, () => {
 });
 
 /** Starts `python3 -c script`; resolves with the child and its first stdout line. */
-async function python(t: TestContext, script: string, ...args: string[]): Promise<[ChildProcess, string, Promise<string>]> {
+async function python(
+	t: TestContext,
+	script: string,
+	...args: string[]
+): Promise<[ChildProcess, string, Promise<string>]> {
 	const child = spawn('python3', ['-c', script, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
 	t.after(() => child.kill());
 	let stderr = '';
@@ -166,7 +192,7 @@ async function python(t: TestContext, script: string, ...args: string[]): Promis
 			out.push(line.value);
 		}
 
-		const [code] = await once(child, 'close') as [number];
+		const [code] = (await once(child, 'close')) as [number];
 		assert.equal(code, 0, stderr);
 		return out.join('\n');
 	})();
@@ -211,8 +237,8 @@ with socket.create_connection(('127.0.0.1', int(sys.argv[2]))) as raw:
         print(v, len(data), data[:5].decode(), flush=True)
 `;
 
-describe('ssl interop: Python\'s ssl', {skip: noOpenssl || noPython}, () => {
-	test('our blocking client ↔ a Python server: 1 MiB up (hash back), 1 MiB down, close_notify', async (t) => {
+describe("ssl interop: Python's ssl", {skip: noOpenssl || noPython}, () => {
+	test('our blocking client ↔ a Python server: 1 MiB up (hash back), 1 MiB down, close_notify', async t => {
 		const c = makeCerts();
 		const [, port, rest] = await python(t, PY_SERVER, c.cert, c.key);
 		const ctx = new SSLContext(PROTOCOL_TLS_CLIENT);
@@ -248,7 +274,7 @@ describe('ssl interop: Python\'s ssl', {skip: noOpenssl || noPython}, () => {
 		assert.equal(await rest, `${version ?? ''} ${MiB}`);
 	});
 
-	test('a Python client ↔ our non-blocking server driven by a selector', async (t) => {
+	test('a Python client ↔ our non-blocking server driven by a selector', async t => {
 		const c = makeCerts();
 		const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
 		ctx.loadCertChain(c.cert, c.key);
@@ -267,11 +293,16 @@ describe('ssl interop: Python\'s ssl', {skip: noOpenssl || noPython}, () => {
 		assert.equal(hello?.toString(), 'hello from python');
 		const reply = Buffer.alloc(200_000, 'abcde');
 		let sent = 0;
-		drive([[s, () => {
-			while (sent < reply.length) {
-				sent += s.send(reply.subarray(sent, sent + 30_000));
-			}
-		}]]);
+		drive([
+			[
+				s,
+				() => {
+					while (sent < reply.length) {
+						sent += s.send(reply.subarray(sent, sent + 30_000));
+					}
+				},
+			],
+		]);
 		const version = s.version();
 		drive([[s, () => s.unwrap()]]);
 		assert.equal(await rest, `${version ?? ''} ${reply.length} abcde`);

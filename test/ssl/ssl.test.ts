@@ -6,10 +6,20 @@ import {randomFillSync, X509Certificate} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {describe, test, type TestContext} from 'node:test';
 import {DefaultSelector, EVENT_READ, FileNotFoundError} from '../../src/index.js';
-import {createServer, type IPv4Address, Socket} from '../../src/socket/index.js';
+import {createServer, Socket} from '../../src/socket/index.js';
 import {
-	CERT_NONE, MemoryBIO, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLCertVerificationError, SSLContext, SSLEOFError,
-	SSLError, type SSLSocket, SSLWantReadError, SSLZeroReturnError, TLSVersion,
+	CERT_NONE,
+	MemoryBIO,
+	PROTOCOL_TLS_CLIENT,
+	PROTOCOL_TLS_SERVER,
+	SSLCertVerificationError,
+	SSLContext,
+	SSLEOFError,
+	SSLError,
+	type SSLSocket,
+	SSLWantReadError,
+	SSLZeroReturnError,
+	TLSVersion,
 } from '../../src/ssl/index.js';
 import {checkFdLeaks} from '../helpers/fds.js';
 import {closing} from '../helpers/sockets.js';
@@ -30,25 +40,37 @@ function contexts(c: Certs, cert = c.cert): [client: SSLContext, server: SSLCont
 }
 
 /** A TCP pair, both ends non-blocking and wrapped without a handshake; closed after the test. */
-function tlsPair(t: TestContext, client: SSLContext, server: SSLContext, hostname: string | null = 'localhost',
-	suppressRaggedEofs = true): [SSLSocket, SSLSocket] {
+function tlsPair(
+	t: TestContext,
+	client: SSLContext,
+	server: SSLContext,
+	hostname: string | null = 'localhost',
+	suppressRaggedEofs = true,
+): [SSLSocket, SSLSocket] {
 	const listener = createServer(['127.0.0.1', 0]);
 	closing(t, listener);
 	const raw = new Socket();
 	closing(t, raw);
-	raw.connect(listener.getsockname() as IPv4Address);
+	raw.connect(listener.getsockname());
 	const [conn] = listener.accept();
 	closing(t, conn);
 	raw.setblocking(false);
 	conn.setblocking(false);
-	const c = client.wrapSocket(raw, {serverHostname: hostname, doHandshakeOnConnect: false, suppressRaggedEofs});
+	const c = client.wrapSocket(raw, {
+		serverHostname: hostname,
+		doHandshakeOnConnect: false,
+		suppressRaggedEofs,
+	});
 	const s = server.wrapSocket(conn, {serverSide: true, doHandshakeOnConnect: false, suppressRaggedEofs});
 	closing(t, c, s);
 	return [c, s];
 }
 
 function handshake(c: SSLSocket, s: SSLSocket): void {
-	drive([[c, () => c.doHandshake()], [s, () => s.doHandshake()]]);
+	drive([
+		[c, () => c.doHandshake()],
+		[s, () => s.doHandshake()],
+	]);
 }
 
 /** Sends all of `data` from `a` while `b` receives it, both non-blocking; returns what `b` got. */
@@ -58,35 +80,41 @@ function transfer(a: SSLSocket, b: SSLSocket, data: Buffer, chunk = 64 * 1024): 
 	let received = 0;
 	let sends = 0;
 	drive<number>([
-		[a, () => {
-			while (sent < data.length) {
-				// The same bytes again after a want: OpenSSL may hold part of them.
-				const n = a.send(data.subarray(sent, Math.min(sent + chunk, data.length)));
-				sent += n;
-				sends++;
-			}
-
-			return sent;
-		}],
-		[b, () => {
-			while (received < data.length) {
-				const n = b.recvInto(got.subarray(received));
-				if (n === 0) {
-					break;
+		[
+			a,
+			() => {
+				while (sent < data.length) {
+					// The same bytes again after a want: OpenSSL may hold part of them.
+					const n = a.send(data.subarray(sent, Math.min(sent + chunk, data.length)));
+					sent += n;
+					sends++;
 				}
 
-				received += n;
-			}
+				return sent;
+			},
+		],
+		[
+			b,
+			() => {
+				while (received < data.length) {
+					const n = b.recvInto(got.subarray(received));
+					if (n === 0) {
+						break;
+					}
 
-			return received;
-		}],
+					received += n;
+				}
+
+				return received;
+			},
+		],
 	]);
 	assert.ok(sends > 1, 'sent in more than one call');
 	return got.subarray(0, received);
 }
 
 describe('ssl: our client and server, non-blocking with a selector', {skip: noOpenssl}, () => {
-	test('handshake on both ends, data both ways, peer certificate, cipher, version', (t) => {
+	test('handshake on both ends, data both ways, peer certificate, cipher, version', t => {
 		const c = makeCerts();
 		const [client, server] = contexts(c);
 		const [a, b] = tlsPair(t, client, server);
@@ -102,7 +130,10 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		const dict = a.getpeercert();
 		assert.ok(dict !== null && 'subject' in dict);
 		assert.deepEqual(dict.subject, [[['commonName', 'localhost']]]);
-		assert.deepEqual(dict.subjectAltName, [['DNS', 'localhost'], ['IP Address', '127.0.0.1']]);
+		assert.deepEqual(dict.subjectAltName, [
+			['DNS', 'localhost'],
+			['IP Address', '127.0.0.1'],
+		]);
 		assert.equal(b.getpeercert(), null, 'the client sent no certificate');
 		drive([[a, () => a.send(Buffer.from('ping'))]]);
 		const [got] = drive([[b, () => b.recv(100)]]);
@@ -110,8 +141,15 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		drive([[b, () => b.send(Buffer.from('pong'))]]);
 		assert.equal(drive([[a, () => a.recv(100)]])[0]?.toString(), 'pong');
 		// Calls that would bypass TLS are refused (Python: "not allowed on instances of SSLSocket").
-		for (const call of [() => a.sendmsg([Buffer.from('x')]), () => a.recvmsg(10), () => a.recvmsgInto([Buffer.alloc(10)]),
-			() => a.sendfile(0), () => a.sendto(Buffer.from('x'), ['127.0.0.1', 9]), () => a.recvfrom(10), () => a.dup()]) {
+		for (const call of [
+			() => a.sendmsg([Buffer.from('x')]),
+			() => a.recvmsg(10),
+			() => a.recvmsgInto([Buffer.alloc(10)]),
+			() => a.sendfile(0),
+			() => a.sendto(Buffer.from('x'), ['127.0.0.1', 9]),
+			() => a.recvfrom(10),
+			() => a.dup(),
+		]) {
 			assert.throws(call, {code: 'ERR_SSL_METHOD'});
 		}
 
@@ -121,7 +159,7 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 	});
 
 	for (const version of [TLSVersion.TLSv1_2, TLSVersion.TLSv1_3]) {
-		test(`maximumVersion ${version === TLSVersion.TLSv1_2 ? 'TLS 1.2' : 'TLS 1.3'}`, (t) => {
+		test(`maximumVersion ${version === TLSVersion.TLSv1_2 ? 'TLS 1.2' : 'TLS 1.3'}`, t => {
 			const [client, server] = contexts(makeCerts());
 			client.maximumVersion = version;
 			assert.equal(client.maximumVersion, version);
@@ -134,15 +172,18 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		});
 	}
 
-	test('a server limited to TLS 1.3 refuses a TLS 1.2-only client', (t) => {
+	test('a server limited to TLS 1.3 refuses a TLS 1.2-only client', t => {
 		const [client, server] = contexts(makeCerts());
 		client.maximumVersion = TLSVersion.TLSv1_2;
 		server.minimumVersion = TLSVersion.TLSv1_3;
 		const [a, b] = tlsPair(t, client, server);
-		assert.throws(() => handshake(a, b), (error: unknown) => error instanceof SSLError && error.code === 'ERR_SSL');
+		assert.throws(
+			() => handshake(a, b),
+			(error: unknown) => error instanceof SSLError && error.code === 'ERR_SSL',
+		);
 	});
 
-	test('ALPN: the server picks its first protocol the client offers; none in common gives null', (t) => {
+	test('ALPN: the server picks its first protocol the client offers; none in common gives null', t => {
 		const [client, server] = contexts(makeCerts());
 		server.setAlpnProtocols(['h2', 'http/1.1']);
 		client.setAlpnProtocols(['spdy/3', 'http/1.1']);
@@ -161,7 +202,7 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 	});
 
 	for (const version of [TLSVersion.TLSv1_2, TLSVersion.TLSv1_3]) {
-		test(`1 MiB each way checked byte for byte, in partial sends (${version === TLSVersion.TLSv1_2 ? 'TLS 1.2' : 'TLS 1.3'})`, (t) => {
+		test(`1 MiB each way checked byte for byte, in partial sends (${version === TLSVersion.TLSv1_2 ? 'TLS 1.2' : 'TLS 1.3'})`, t => {
 			const [client, server] = contexts(makeCerts());
 			client.maximumVersion = version;
 			const [a, b] = tlsPair(t, client, server);
@@ -173,7 +214,7 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		});
 	}
 
-	test('pending(): the rest of a record is inside OpenSSL, where select() does not see it; drain it', (t) => {
+	test('pending(): the rest of a record is inside OpenSSL, where select() does not see it; drain it', t => {
 		const [client, server] = contexts(makeCerts());
 		const [a, b] = tlsPair(t, client, server);
 		handshake(a, b);
@@ -196,7 +237,7 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		assert.throws(() => a.recv(100), SSLWantReadError);
 	});
 
-	test('session resumption (TLS 1.2): the second connection reuses the first one\'s session', (t) => {
+	test("session resumption (TLS 1.2): the second connection reuses the first one's session", t => {
 		const [client, server] = contexts(makeCerts());
 		client.maximumVersion = TLSVersion.TLSv1_2;
 		const [a, b] = tlsPair(t, client, server);
@@ -208,7 +249,7 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		closing(t, listener);
 		const raw = new Socket();
 		closing(t, raw);
-		raw.connect(listener.getsockname() as IPv4Address);
+		raw.connect(listener.getsockname());
 		const [conn] = listener.accept();
 		closing(t, conn);
 		raw.setblocking(false);
@@ -228,42 +269,52 @@ describe('ssl: certificate verification', {skip: noOpenssl}, () => {
 		['an expired certificate', c => c.expiredCert, 'localhost', X509_V_ERR_CERT_HAS_EXPIRED],
 	];
 	for (const [name, pick, host, code] of cases) {
-		test(`${name} → SSLCertVerificationError, verifyCode ${code}`, (t) => {
+		test(`${name} → SSLCertVerificationError, verifyCode ${code}`, t => {
 			const c = makeCerts();
 			const [client, server] = contexts(c, pick(c));
 			const [a, b] = tlsPair(t, client, server, host);
-			assert.throws(() => handshake(a, b), (error: unknown) => {
-				assert.ok(error instanceof SSLCertVerificationError, String(error));
-				assert.equal(error.verifyCode, code);
-				assert.equal(error.code, 'ERR_SSL_CERT_VERIFICATION');
-				assert.equal(error.reason, 'CERTIFICATE_VERIFY_FAILED');
-				assert.equal(error.library, 'SSL');
-				assert.ok(error instanceof SSLError);
-				return true;
-			});
+			assert.throws(
+				() => handshake(a, b),
+				(error: unknown) => {
+					assert.ok(error instanceof SSLCertVerificationError, String(error));
+					assert.equal(error.verifyCode, code);
+					assert.equal(error.code, 'ERR_SSL_CERT_VERIFICATION');
+					assert.equal(error.reason, 'CERTIFICATE_VERIFY_FAILED');
+					assert.equal(error.library, 'SSL');
+					assert.ok(error instanceof SSLError);
+					return true;
+				},
+			);
 		});
 	}
 
-	test('an unknown CA (self-signed) → verifyCode 18', (t) => {
+	test('an unknown CA (self-signed) → verifyCode 18', t => {
 		const c = makeCerts();
 		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
 		client.loadVerifyLocations(c.caCert);
 		const server = new SSLContext(PROTOCOL_TLS_SERVER);
 		server.loadCertChain(c.selfSignedCert, c.selfSignedKey);
 		const [a, b] = tlsPair(t, client, server);
-		assert.throws(() => handshake(a, b), (error: unknown) =>
-			error instanceof SSLCertVerificationError && error.verifyCode === X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+		assert.throws(
+			() => handshake(a, b),
+			(error: unknown) =>
+				error instanceof SSLCertVerificationError &&
+				error.verifyCode === X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
+		);
 	});
 
-	test('an IP address as serverHostname matches the IP SAN; another address does not', (t) => {
+	test('an IP address as serverHostname matches the IP SAN; another address does not', t => {
 		const [client, server] = contexts(makeCerts());
 		const [a, b] = tlsPair(t, client, server, '127.0.0.1');
 		handshake(a, b);
 		const [c, d] = tlsPair(t, client, server, '127.0.0.2');
-		assert.throws(() => handshake(c, d), (error: unknown) => error instanceof SSLCertVerificationError && error.verifyCode === 64);
+		assert.throws(
+			() => handshake(c, d),
+			(error: unknown) => error instanceof SSLCertVerificationError && error.verifyCode === 64,
+		);
 	});
 
-	test('checkHostname off and CERT_NONE: any certificate, getpeercert() is {}', (t) => {
+	test('checkHostname off and CERT_NONE: any certificate, getpeercert() is {}', t => {
 		const c = makeCerts();
 		const [client, server] = contexts(c, c.otherCert);
 		client.checkHostname = false;
@@ -283,18 +334,24 @@ describe('ssl: certificate verification', {skip: noOpenssl}, () => {
 			sock.close();
 		}
 
-		assert.throws(() => {
-			client.verifyMode = CERT_NONE;
-		}, {code: 'ERR_SSL_VERIFY_MODE'});
+		assert.throws(
+			() => {
+				client.verifyMode = CERT_NONE;
+			},
+			{code: 'ERR_SSL_VERIFY_MODE'},
+		);
 	});
 });
 
 describe('ssl: closing', {skip: noOpenssl}, () => {
-	test('close_notify: recv() returns empty; unwrap() on both ends leaves plain sockets that still talk', (t) => {
+	test('close_notify: recv() returns empty; unwrap() on both ends leaves plain sockets that still talk', t => {
 		const [client, server] = contexts(makeCerts());
 		const [a, b] = tlsPair(t, client, server);
 		handshake(a, b);
-		const [plainA, plainB] = drive<Socket>([[a, () => a.unwrap()], [b, () => b.unwrap()]]);
+		const [plainA, plainB] = drive<Socket>([
+			[a, () => a.unwrap()],
+			[b, () => b.unwrap()],
+		]);
 		assert.ok(plainA !== undefined && plainB !== undefined);
 		assert.equal(a.pending(), 0);
 		plainA.setblocking(true);
@@ -303,7 +360,7 @@ describe('ssl: closing', {skip: noOpenssl}, () => {
 		assert.equal(plainB.recv(10).toString(), 'plain');
 	});
 
-	test('peer closes after its close_notify: recv() returns empty', (t) => {
+	test('peer closes after its close_notify: recv() returns empty', t => {
 		const [client, server] = contexts(makeCerts());
 		const [a, b] = tlsPair(t, client, server);
 		handshake(a, b);
@@ -314,19 +371,23 @@ describe('ssl: closing', {skip: noOpenssl}, () => {
 	});
 
 	for (const suppress of [true, false]) {
-		test(`peer vanishes mid-record: ${suppress ? 'empty read (suppressRaggedEofs)' : 'SSLEOFError'}`, (t) => {
+		test(`peer vanishes mid-record: ${suppress ? 'empty read (suppressRaggedEofs)' : 'SSLEOFError'}`, t => {
 			const c = makeCerts();
 			const [client, server] = contexts(c);
 			const listener = createServer(['127.0.0.1', 0]);
 			closing(t, listener);
 			const raw = new Socket();
 			closing(t, raw);
-			raw.connect(listener.getsockname() as IPv4Address);
+			raw.connect(listener.getsockname());
 			const [conn] = listener.accept();
 			closing(t, conn);
 			raw.setblocking(false);
 			conn.setblocking(false);
-			const a = client.wrapSocket(raw, {serverHostname: 'localhost', doHandshakeOnConnect: false, suppressRaggedEofs: suppress});
+			const a = client.wrapSocket(raw, {
+				serverHostname: 'localhost',
+				doHandshakeOnConnect: false,
+				suppressRaggedEofs: suppress,
+			});
 			closing(t, a);
 			// The server is an SSLObject over memory BIOs, pumped through the plain socket.
 			const incoming = new MemoryBIO();
@@ -339,36 +400,44 @@ describe('ssl: closing', {skip: noOpenssl}, () => {
 				}
 			};
 
-			drive<void>([
-				[a, () => a.doHandshake()],
-				[conn, () => {
-					for (;;) {
+			drive<void>(
+				[
+					[a, () => a.doHandshake()],
+					[
+						conn,
+						() => {
+							for (;;) {
+								try {
+									obj.doHandshake();
+									pump();
+									return;
+								} catch (error) {
+									pump();
+									if (!(error instanceof SSLWantReadError)) {
+										throw error;
+									}
+
+									const data = conn.recv(65_536); // BlockingIOError is not a want: use the selector
+									incoming.write(data);
+								}
+							}
+						},
+					],
+				].map(([s, f]) => [
+					s as Socket,
+					() => {
 						try {
-							obj.doHandshake();
-							pump();
-							return;
+							return (f as () => void)();
 						} catch (error) {
-							pump();
-							if (!(error instanceof SSLWantReadError)) {
-								throw error;
+							if ((error as {code?: string}).code === 'EAGAIN') {
+								throw new SSLWantReadError();
 							}
 
-							const data = conn.recv(65_536); // BlockingIOError is not a want: use the selector
-							incoming.write(data);
+							throw error;
 						}
-					}
-				}],
-			].map(([s, f]) => [s as Socket, () => {
-				try {
-					return (f as () => void)();
-				} catch (error) {
-					if ((error as {code?: string}).code === 'EAGAIN') {
-						throw new SSLWantReadError();
-					}
-
-					throw error;
-				}
-			}]));
+					},
+				]),
+			);
 			assert.equal(obj.version(), a.version());
 			obj.write(randomFillSync(Buffer.alloc(5000)));
 			const record = outgoing.read();
@@ -377,8 +446,10 @@ describe('ssl: closing', {skip: noOpenssl}, () => {
 			if (suppress) {
 				assert.equal(drive([[a, () => a.recv(10_000)]])[0]?.length, 0);
 			} else {
-				assert.throws(() => drive([[a, () => a.recv(10_000)]]), (error: unknown) =>
-					error instanceof SSLEOFError && error.code === 'ERR_SSL_EOF');
+				assert.throws(
+					() => drive([[a, () => a.recv(10_000)]]),
+					(error: unknown) => error instanceof SSLEOFError && error.code === 'ERR_SSL_EOF',
+				);
 			}
 		});
 	}
@@ -388,8 +459,10 @@ describe('ssl: bad input', {skip: noOpenssl}, () => {
 	test('wrong key password, no password for an encrypted key → SSLError; right password loads', () => {
 		const c = makeCerts();
 		const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
-		assert.throws(() => ctx.loadCertChain(c.cert, c.encryptedKey, 'wrong'), (error: unknown) =>
-			error instanceof SSLError && error.code === 'ERR_SSL');
+		assert.throws(
+			() => ctx.loadCertChain(c.cert, c.encryptedKey, 'wrong'),
+			(error: unknown) => error instanceof SSLError && error.code === 'ERR_SSL',
+		);
 		assert.throws(() => ctx.loadCertChain(c.cert, c.encryptedKey), SSLError);
 		ctx.loadCertChain(c.cert, c.encryptedKey, () => 'secret');
 	});
@@ -411,14 +484,14 @@ describe('ssl: bad input', {skip: noOpenssl}, () => {
 		ctx.loadVerifyLocations(null, null, new X509Certificate(readFileSync(c.caCert)).raw);
 	});
 
-	test('a plain-TCP peer answering the ClientHello with text → SSLError, then a clean close', (t) => {
+	test('a plain-TCP peer answering the ClientHello with text → SSLError, then a clean close', t => {
 		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
 		client.loadVerifyLocations(makeCerts().caCert);
 		const listener = createServer(['127.0.0.1', 0]);
 		closing(t, listener);
 		const raw = new Socket();
 		closing(t, raw);
-		raw.connect(listener.getsockname() as IPv4Address);
+		raw.connect(listener.getsockname());
 		const [conn] = listener.accept();
 		closing(t, conn);
 		raw.setblocking(false);
@@ -426,36 +499,48 @@ describe('ssl: bad input', {skip: noOpenssl}, () => {
 		closing(t, a);
 		assert.throws(() => a.doHandshake(), SSLWantReadError);
 		conn.sendall(Buffer.from('HTTP/1.0 400 Bad Request\r\n\r\n'));
-		assert.throws(() => drive([[a, () => a.doHandshake()]]), (error: unknown) =>
-			error instanceof SSLError && error.code === 'ERR_SSL' && typeof error.reason === 'string' && error.library === 'SSL');
+		assert.throws(
+			() => drive([[a, () => a.doHandshake()]]),
+			(error: unknown) =>
+				error instanceof SSLError &&
+				error.code === 'ERR_SSL' &&
+				typeof error.reason === 'string' &&
+				error.library === 'SSL',
+		);
 	});
 
-	test('a blocking handshake with a timeout against a silent peer → TimeoutError', (t) => {
+	test('a blocking handshake with a timeout against a silent peer → TimeoutError', t => {
 		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
 		const listener = createServer(['127.0.0.1', 0]);
 		closing(t, listener);
 		const raw = new Socket();
 		closing(t, raw);
-		raw.connect(listener.getsockname() as IPv4Address);
+		raw.connect(listener.getsockname());
 		const [conn] = listener.accept();
 		closing(t, conn);
 		raw.settimeout(0.05);
-		assert.throws(() => client.wrapSocket(raw, {serverHostname: 'localhost'}), (error: unknown) =>
-			(error as {name?: string}).name === 'TimeoutError' && (error as Error).message === 'The handshake operation timed out');
+		assert.throws(
+			() => client.wrapSocket(raw, {serverHostname: 'localhost'}),
+			(error: unknown) =>
+				(error as {name?: string}).name === 'TimeoutError' &&
+				(error as Error).message === 'The handshake operation timed out',
+		);
 		assert.equal(raw.fileno(), -1, 'the socket was detached into the SSLSocket');
 	});
 
-	test('doHandshakeOnConnect on a non-blocking socket → ValueError; SSLZeroReturnError is an SSLError', (t) => {
+	test('doHandshakeOnConnect on a non-blocking socket → ValueError; SSLZeroReturnError is an SSLError', t => {
 		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
 		const listener = createServer(['127.0.0.1', 0]);
 		closing(t, listener);
 		const raw = new Socket();
 		closing(t, raw);
-		raw.connect(listener.getsockname() as IPv4Address);
+		raw.connect(listener.getsockname());
 		const [conn] = listener.accept();
 		closing(t, conn);
 		raw.setblocking(false);
-		assert.throws(() => client.wrapSocket(raw, {serverHostname: 'localhost'}), {code: 'ERR_SSL_HANDSHAKE_ON_CONNECT'});
+		assert.throws(() => client.wrapSocket(raw, {serverHostname: 'localhost'}), {
+			code: 'ERR_SSL_HANDSHAKE_ON_CONNECT',
+		});
 		assert.ok(new SSLZeroReturnError() instanceof SSLError);
 	});
 });

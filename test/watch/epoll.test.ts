@@ -40,7 +40,7 @@ async function until(seen: unknown[], n: number): Promise<void> {
 	}
 }
 
-test('the constants are epoll\'s, as npm epoll exports them on Epoll', () => {
+test("the constants are epoll's, as npm epoll exports them on Epoll", () => {
 	assert.equal(Epoll.EPOLLIN, 0x001);
 	assert.equal(Epoll.EPOLLPRI, 0x002);
 	assert.equal(Epoll.EPOLLOUT, 0x004);
@@ -107,11 +107,16 @@ test('modify() changes the interest; remove() stops the callbacks; several fds r
 			poller.modify(wr, Epoll.EPOLLIN); // a pipe's write end never reads: quiet
 		}
 	});
-	ep.add(rd, Epoll.EPOLLIN | Epoll.EPOLLET).add(wr, Epoll.EPOLLOUT).add(rd2, Epoll.EPOLLIN);
+	ep.add(rd, Epoll.EPOLLIN | Epoll.EPOLLET)
+		.add(wr, Epoll.EPOLLOUT)
+		.add(rd2, Epoll.EPOLLIN);
 	writeByte(wr2);
 	await until(seen, 2);
 	await sleep(50);
-	assert.deepEqual(new Set(seen.map(e => `${e[1]}:${e[2]}`)), new Set([`${wr}:${Epoll.EPOLLOUT}`, `${rd2}:${Epoll.EPOLLIN}`]));
+	assert.deepEqual(
+		new Set(seen.map(e => `${e[1]}:${e[2]}`)),
+		new Set([`${wr}:${Epoll.EPOLLOUT}`, `${rd2}:${Epoll.EPOLLIN}`]),
+	);
 	ep.remove(rd2);
 	const count = seen.length;
 	writeByte(wr2);
@@ -154,7 +159,11 @@ test('errors: EEXIST, ENOENT, EPERM for a regular file, EBADF, bad events, after
 	ep.close();
 	ep.close();
 	assert.equal(ep.closed, true);
-	for (const call of [() => ep.add(rd, Epoll.EPOLLIN), () => ep.modify(rd, Epoll.EPOLLIN), () => ep.remove(rd)]) {
+	for (const call of [
+		() => ep.add(rd, Epoll.EPOLLIN),
+		() => ep.modify(rd, Epoll.EPOLLIN),
+		() => ep.remove(rd),
+	]) {
 		assert.throws(call, (e: unknown) => e instanceof RuntimeError && e.code === 'ERR_EPOLL_CLOSED');
 	}
 });
@@ -198,7 +207,7 @@ test('a throwing callback becomes an uncaught exception; the rest of the batch i
 	assert.deepEqual(r.stdout.trim().split('\n').sort(), ['uncaught boom a', 'uncaught boom b']);
 });
 
-test('watching a pair and a socket\'s write side: EPOLLOUT reported with the fd number passed', async t => {
+test("watching a pair and a socket's write side: EPOLLOUT reported with the fd number passed", async t => {
 	const [a] = pair(t);
 	const {ep, seen} = recording(t, (_ev, poller) => {
 		poller.remove(a.fileno());
@@ -236,8 +245,15 @@ test('added fds keep the process alive (as npm epoll); unref() lets it exit; rem
 		`),
 	]);
 	assert.equal(kept.code, 0, kept.stderr);
-	assert.equal(kept.stdout.trim(), `event true ${Epoll.EPOLLIN}`, 'the added fd kept the process alive until its event');
-	for (const [name, r] of [['unref\'d', unrefd], ['removed/closed', removed]] as const) {
+	assert.equal(
+		kept.stdout.trim(),
+		`event true ${Epoll.EPOLLIN}`,
+		'the added fd kept the process alive until its event',
+	);
+	for (const [name, r] of [
+		["unref'd", unrefd],
+		['removed/closed', removed],
+	] as const) {
 		assert.equal(r.killed, false, `${name}: kept the process alive`);
 		assert.equal(r.code, 0, r.stderr);
 		assert.equal(r.stdout.trim(), 'waiting');

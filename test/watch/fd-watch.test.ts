@@ -1,14 +1,26 @@
 /** node-selectors/watch: FdWatch's promise and async-iterator forms on pipes and sockets. */
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {closeSync, constants as fsConstants, mkdtempSync, openSync, readSync, rmSync, writeSync} from 'node:fs';
+import {
+	closeSync,
+	constants as fsConstants,
+	mkdtempSync,
+	openSync,
+	readSync,
+	rmSync,
+	writeSync,
+} from 'node:fs';
 import {createConnection, createServer, type AddressInfo, type Socket as NetSocket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {
-	FdWatch, WATCH_DISCONNECT, WATCH_PRIORITIZED, WATCH_READABLE, WATCH_WRITABLE,
+	FdWatch,
+	WATCH_DISCONNECT,
+	WATCH_PRIORITIZED,
+	WATCH_READABLE,
+	WATCH_WRITABLE,
 } from '../../src/watch/index.js';
 import {boundTokens} from '../../src/async/reactor.js';
 import {RuntimeError} from '../../src/errors.js';
@@ -111,7 +123,10 @@ test('events(): break disarms and releases: wait() works after, no token stays b
 	// An edge iteration in progress refuses a concurrent wait().
 	const it = watch.events({edge: true});
 	const step = it.next();
-	await assert.rejects(watch.wait({timeoutMs: 0}), (e: unknown) => e instanceof RuntimeError && e.code === 'ERR_WAIT_PENDING');
+	await assert.rejects(
+		watch.wait({timeoutMs: 0}),
+		(e: unknown) => e instanceof RuntimeError && e.code === 'ERR_WAIT_PENDING',
+	);
 	writeByte(wr);
 	assert.deepEqual(await step, {value: WATCH_READABLE, done: false});
 	await it.return?.();
@@ -129,15 +144,20 @@ test('events(): AbortSignal ends the iteration with signal.reason (level and edg
 		setTimeout(() => {
 			ac.abort(new Error(`stop ${edge}`));
 		}, 30);
-		await assert.rejects(async () => {
-			for await (const events of watch.events({edge, signal: ac.signal})) {
-				assert.fail(`no event expected, got ${events}`);
-			}
-		}, {message: `stop ${edge}`});
+		await assert.rejects(
+			async () => {
+				for await (const events of watch.events({edge, signal: ac.signal})) {
+					assert.fail(`no event expected, got ${events}`);
+				}
+			},
+			{message: `stop ${edge}`},
+		);
 		assert.equal(boundTokens(), before);
 	}
 
-	await assert.rejects(watch.events({signal: AbortSignal.abort(new Error('early'))}).next(), {message: 'early'});
+	await assert.rejects(watch.events({signal: AbortSignal.abort(new Error('early'))}).next(), {
+		message: 'early',
+	});
 });
 
 test('close() during a pending step ends the iteration; during a pending wait() rejects ERR_WATCH_CLOSED', async t => {
@@ -165,22 +185,26 @@ test('close() during a pending step ends the iteration; during a pending wait() 
 	assert.equal(boundTokens(), before);
 });
 
-test('WATCH_PRIORITIZED (EPOLLPRI) on TCP urgent data, as a GPIO sysfs value file raises it', {skip: linux}, async t => {
-	const [client, server] = tcpPair(t);
-	const watch = watching(t, server.fileno());
-	const it = watch.events({events: WATCH_PRIORITIZED, edge: true});
-	const next = stepper(it);
-	setTimeout(() => {
-		client.send(Buffer.from('!'), MSG_OOB);
-	}, 20);
-	const events = await next(2000);
-	assert.equal(typeof events, 'number');
-	assert.ok(((events as number) & WATCH_PRIORITIZED) !== 0, `events ${events}`);
-	await it.return?.();
-	// Level-triggered: the urgent byte is still unread.
-	const again = await watch.wait({events: WATCH_PRIORITIZED, timeoutMs: 2000});
-	assert.ok((again & WATCH_PRIORITIZED) !== 0, `events ${again}`);
-});
+test(
+	'WATCH_PRIORITIZED (EPOLLPRI) on TCP urgent data, as a GPIO sysfs value file raises it',
+	{skip: linux},
+	async t => {
+		const [client, server] = tcpPair(t);
+		const watch = watching(t, server.fileno());
+		const it = watch.events({events: WATCH_PRIORITIZED, edge: true});
+		const next = stepper(it);
+		setTimeout(() => {
+			client.send(Buffer.from('!'), MSG_OOB);
+		}, 20);
+		const events = await next(2000);
+		assert.equal(typeof events, 'number');
+		assert.ok(((events as number) & WATCH_PRIORITIZED) !== 0, `events ${events}`);
+		await it.return?.();
+		// Level-triggered: the urgent byte is still unread.
+		const again = await watch.wait({events: WATCH_PRIORITIZED, timeoutMs: 2000});
+		assert.ok((again & WATCH_PRIORITIZED) !== 0, `events ${again}`);
+	},
+);
 
 test('WATCH_DISCONNECT (RDHUP) when the peer shuts down writing', async t => {
 	const [a, b] = pair(t);
@@ -202,10 +226,13 @@ test('many watches: 300 pipes, each wait resolves when its pipe is written', asy
 	}
 
 	const results = await Promise.all(waits);
-	assert.deepEqual(results, results.map(() => WATCH_READABLE));
+	assert.deepEqual(
+		results,
+		results.map(() => WATCH_READABLE),
+	);
 });
 
-test('an fd Node watches too (a net.Socket\'s): the watch reports, Node still receives the data', async t => {
+test("an fd Node watches too (a net.Socket's): the watch reports, Node still receives the data", async t => {
 	const server = createServer();
 	t.after(() => {
 		server.close();
@@ -227,7 +254,7 @@ test('an fd Node watches too (a net.Socket\'s): the watch reports, Node still re
 	const waiting = watch.wait({timeoutMs: 5000});
 	client.write('hello');
 	assert.equal(await waiting, WATCH_READABLE);
-	assert.equal(await received, 'hello', 'Node\'s own reads are unaffected');
+	assert.equal(await received, 'hello', "Node's own reads are unaffected");
 	watch.close();
 	// Node's registration is intact after the watch is gone.
 	const again = new Promise<string>(resolve => peer.once('data', resolve));
@@ -235,34 +262,42 @@ test('an fd Node watches too (a net.Socket\'s): the watch reports, Node still re
 	assert.equal(await again, 'again');
 });
 
-test('a FIFO that Node\'s fs holds: watched, read with fs, the watch outlives fs closing its fd', {skip: linux}, async t => {
-	const dir = mkdtempSync(join(tmpdir(), 'watch-'));
-	t.after(() => {
-		rmSync(dir, {recursive: true, force: true});
-	});
-	const path = join(dir, 'fifo');
-	try {
-		execFileSync('mkfifo', [path]);
-	} catch (error) {
-		t.skip(`mkfifo unavailable: ${String(error)}`);
-		return;
-	}
+test(
+	"a FIFO that Node's fs holds: watched, read with fs, the watch outlives fs closing its fd",
+	{skip: linux},
+	async t => {
+		const dir = mkdtempSync(join(tmpdir(), 'watch-'));
+		t.after(() => {
+			rmSync(dir, {recursive: true, force: true});
+		});
+		const path = join(dir, 'fifo');
+		try {
+			execFileSync('mkfifo', [path]);
+		} catch (error) {
+			t.skip(`mkfifo unavailable: ${String(error)}`);
+			return;
+		}
 
-	const rd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-	const wr = openSync(path, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
-	t.after(() => {
-		closeSync(wr);
-	});
-	const watch = watching(t, rd);
-	writeSync(wr, 'x');
-	assert.equal(await watch.wait({timeoutMs: 5000}), WATCH_READABLE);
-	const buf = Buffer.alloc(4);
-	assert.equal(readSync(rd, buf, 0, 4, null), 1, 'consuming is the caller\'s business');
-	assert.equal(await watch.wait({timeoutMs: 30}), 0, 'consumed: not ready');
-	closeSync(rd);
-	writeSync(wr, 'y');
-	assert.equal(await watch.wait({timeoutMs: 5000}), WATCH_READABLE, 'the watch holds its own duplicate');
-});
+		const rd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+		const wr = openSync(path, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
+		t.after(() => {
+			closeSync(wr);
+		});
+		const watch = watching(t, rd);
+		writeSync(wr, 'x');
+		assert.equal(await watch.wait({timeoutMs: 5000}), WATCH_READABLE);
+		const buf = Buffer.alloc(4);
+		assert.equal(readSync(rd, buf, 0, 4, null), 1, "consuming is the caller's business");
+		assert.equal(await watch.wait({timeoutMs: 30}), 0, 'consumed: not ready');
+		closeSync(rd);
+		writeSync(wr, 'y');
+		assert.equal(
+			await watch.wait({timeoutMs: 5000}),
+			WATCH_READABLE,
+			'the watch holds its own duplicate',
+		);
+	},
+);
 
 test('unref: a pending wait and a pending edge iteration let the process exit; ref keeps it until the event', async () => {
 	const [unrefd, iter, refd] = await Promise.all([
@@ -293,7 +328,10 @@ test('unref: a pending wait and a pending edge iteration let the process exit; r
 			for await (const e of w.events({edge: true})) { console.log('event', e); break; }
 		`),
 	]);
-	for (const [name, r] of [['unref\'d wait', unrefd], ['unref\'d iteration', iter]] as const) {
+	for (const [name, r] of [
+		["unref'd wait", unrefd],
+		["unref'd iteration", iter],
+	] as const) {
 		assert.equal(r.killed, false, `${name} kept the process alive`);
 		assert.equal(r.code, 0, r.stderr);
 		assert.equal(r.stdout.trim(), 'waiting');
@@ -301,5 +339,9 @@ test('unref: a pending wait and a pending edge iteration let the process exit; r
 	}
 
 	assert.equal(refd.code, 0, refd.stderr);
-	assert.equal(refd.stdout.trim(), `event ${WATCH_READABLE}`, 'the ref\'d iteration kept the process alive until the event');
+	assert.equal(
+		refd.stdout.trim(),
+		`event ${WATCH_READABLE}`,
+		"the ref'd iteration kept the process alive until the event",
+	);
 });

@@ -1,5 +1,5 @@
 /*
- * The measurement behind IoUringSelector's design (docs-draft/io-uring.md):
+ * The measurement behind IoUringSelector's design (BENCHMARKS.md, "IoUringSelector against EpollSelector"):
  * CPU time per operation, in C (no JavaScript), of the kernel paths the two
  * candidate designs take, on one always-writable socket:
  *   epoll        epoll_wait with it ready; epoll_ctl(MOD) + epoll_wait

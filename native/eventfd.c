@@ -33,6 +33,13 @@ static bool sel__waker_args(napi_env env, napi_value *argv, int32_t **state,
          sel__arg_int32(env, argv[2], b, 2);
 }
 
+/* SEL_ARGS of both, then their arguments into new `int32_t *state, a, b`. */
+#define WAKER_ARGS(env, info, a, b)                                            \
+  SEL_ARGS(env, info, 3);                                                      \
+  int32_t *state, a, b;                                                        \
+  if (!sel__waker_args(env, argv, &state, &a, &b))                             \
+  return NULL
+
 static void sel__waker_lock(int32_t *lock) {
   int32_t expected = 0;
   while (!__atomic_compare_exchange_n(lock, &expected, 1, false,
@@ -50,10 +57,7 @@ static void sel__waker_unlock(int32_t *lock) {
  * EAGAIN), 0 if closed, -errno. size 8 writes the eventfd value 1, size 1 a
  * byte to a pipe. */
 static napi_value sel_napi_waker_wake(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 3);
-  int32_t *state, fd, size;
-  if (!sel__waker_args(env, argv, &state, &fd, &size))
-    return NULL;
+  WAKER_ARGS(env, info, fd, size);
   uint64_t one = 1;
   unsigned char byte = 1;
   const void *data = size == 8 ? (const void *)&one : (const void *)&byte;
@@ -74,10 +78,7 @@ static napi_value sel_napi_waker_wake(napi_env env, napi_callback_info info) {
 /* wakerClose(state, fd1, fd2) -> 0 (1 if already closed). fd2 < 0: none.
  * close(2) errors are ignored: the fds are released either way on Linux. */
 static napi_value sel_napi_waker_close(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 3);
-  int32_t *state, fd1, fd2;
-  if (!sel__waker_args(env, argv, &state, &fd1, &fd2))
-    return NULL;
+  WAKER_ARGS(env, info, fd1, fd2);
   int result = 1;
   sel__waker_lock(&state[0]);
   if (__atomic_load_n(&state[1], __ATOMIC_ACQUIRE) == 1) {

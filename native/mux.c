@@ -40,6 +40,15 @@ static bool sel__arg_lists(napi_env env, napi_value *argv, const char *what,
   return true;
 }
 
+/* SEL_ARGS of select and poll, then their arguments into new `int32_t *list,
+ * *out, timeout` and `uint32_t n`. */
+#define LIST_ARGS(env, info, what, list, n, timeout, out)                      \
+  SEL_ARGS(env, info, 4);                                                      \
+  int32_t *list, *out, timeout;                                                \
+  uint32_t n;                                                                  \
+  if (!sel__arg_lists(env, argv, what, &list, &n, &timeout, &out))             \
+  return NULL
+
 /* select(fds: Int32Array, n, timeoutMs, out: Int32Array) -> ready count.
  * fds holds n (fd, mask) pairs, mask 1 = read set, 2 = write set, 4 = except
  * set (exceptional conditions, e.g. TCP urgent data). out gets
@@ -47,11 +56,7 @@ static bool sel__arg_lists(napi_env env, napi_value *argv, const char *what,
  * An fd outside [0, FD_SETSIZE) returns -EINVAL (-EBADF if negative) before
  * any fd_set is touched: FD_SET beyond FD_SETSIZE would write out of bounds. */
 static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 4);
-  int32_t *fds, *out, timeout;
-  uint32_t n;
-  if (!sel__arg_lists(env, argv, "fds", &fds, &n, &timeout, &out))
-    return NULL;
+  LIST_ARGS(env, info, "fds", fds, n, timeout, out);
   fd_set rset, wset, eset;
   FD_ZERO(&rset);
   FD_ZERO(&wset);
@@ -103,11 +108,7 @@ static napi_value sel_napi_select(napi_env env, napi_callback_info info) {
  * pollfds is n struct pollfd laid out in the array's memory (2 int32 each).
  * out gets one (fd, revents) pair per entry with revents != 0. */
 static napi_value sel_napi_poll(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 4);
-  int32_t *pfds, *out, timeout;
-  uint32_t n;
-  if (!sel__arg_lists(env, argv, "pollfds", &pfds, &n, &timeout, &out))
-    return NULL;
+  LIST_ARGS(env, info, "pollfds", pfds, n, timeout, out);
   struct pollfd *p = (struct pollfd *)pfds;
   int r = poll(p, (nfds_t)n, timeout < 0 ? -1 : timeout);
   if (r < 0)

@@ -135,6 +135,12 @@ static box_t *arg_box(napi_env env, napi_value v, int kind, int index) {
     var = b_->ptr;                                                             \
   } while (0)
 
+/* SEL_ARGS of a function of one argument, the connection, read into a new
+ * `SSL *var`. */
+#define ARG_SSL(env, info, var)                                                \
+  SEL_ARGS(env, info, 1);                                                      \
+  ARG_OBJ(env, 0, KIND_SSL, SSL, var)
+
 /* Reads a string argument from argv[i] into a new `char var[PATH_MAX]`, its
  * length into a new `size_t var##_len`. */
 #define ARG_STRING(env, i, var)                                                \
@@ -581,8 +587,7 @@ static napi_value ssl_step(napi_env env, napi_callback_info info) {
 /* The one-argument queries: `expr` over the live `ssl`, as a JS value. */
 #define SSL_QUERY(fn, expr)                                                    \
   static napi_value fn(napi_env env, napi_callback_info info) {                \
-    SEL_ARGS(env, info, 1);                                                    \
-    ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);                                       \
+    ARG_SSL(env, info, ssl);                                                   \
     return expr;                                                               \
   }
 
@@ -595,8 +600,7 @@ SSL_QUERY(ssl_verify_result, sel__int(env, SSL_get_verify_result(ssl)))
 
 /* sslPeerCert(ssl): the peer's certificate as DER bytes, or null. */
 static napi_value ssl_peer_cert(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 1);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
+  ARG_SSL(env, info, ssl);
   X509 *x = SSL_get1_peer_certificate(ssl);
   if (x == NULL)
     return null_value(env);
@@ -613,8 +617,7 @@ static napi_value ssl_peer_cert(napi_env env, napi_callback_info info) {
 
 /* sslCipher(ssl): [name, protocol version, secret bits], or null. */
 static napi_value ssl_cipher(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 1);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
+  ARG_SSL(env, info, ssl);
   const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
   if (c == NULL)
     return null_value(env);
@@ -631,8 +634,7 @@ static napi_value ssl_cipher(napi_env env, napi_callback_info info) {
 
 /* sslAlpn(ssl): the selected protocol's bytes, or null. */
 static napi_value ssl_alpn(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 1);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
+  ARG_SSL(env, info, ssl);
   const unsigned char *p = NULL;
   unsigned int len = 0;
   SSL_get0_alpn_selected(ssl, &p, &len);
@@ -645,8 +647,7 @@ static napi_value ssl_alpn(napi_env env, napi_callback_info info) {
 
 /* sslGetSession(ssl): the session handle (a new reference), or null. */
 static napi_value ssl_get_session(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 1);
-  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
+  ARG_SSL(env, info, ssl);
   SSL_SESSION *s = SSL_get1_session(ssl);
   if (s == NULL)
     return null_value(env);

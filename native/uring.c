@@ -163,6 +163,12 @@ static struct sel_uring *sel__arg_uring(napi_env env, napi_value v) {
   return data;
 }
 
+/* Reads the ring of argv[i] into a new `struct sel_uring *var`. */
+#define ARG_URING(env, i, var)                                                 \
+  struct sel_uring *var = sel__arg_uring(env, argv[i]);                        \
+  if (var == NULL)                                                             \
+  return NULL
+
 /* Reads (ring, records: Int32Array, count) from argv: false with a pending
  * TypeError/RangeError unless the array holds count records of `record`
  * int32 values. */
@@ -181,6 +187,16 @@ static bool sel__arg_records(napi_env env, const napi_value *argv,
   }
   return true;
 }
+
+/* SEL_ARGS of uringQueue and uringReap, then (ring, records, count) into
+ * new `struct sel_uring *r`, `int32_t *buf` and `uint32_t count`. */
+#define RECORD_ARGS(env, info, record, r, buf, count)                          \
+  SEL_ARGS(env, info, 3);                                                      \
+  struct sel_uring *r;                                                         \
+  int32_t *buf;                                                                \
+  uint32_t count;                                                              \
+  if (!sel__arg_records(env, argv, record, &r, &buf, &count))                  \
+  return NULL
 
 /* uringSetup(entries, cqEntries, flags, info: Int32Array(4)) -> ring, or
  * -errno. cqEntries > 0 adds IORING_SETUP_CQSIZE. info receives (ring fd,
@@ -247,12 +263,7 @@ static napi_value sel_napi_uring_setup(napi_env env, napi_callback_info info) {
  * records of batch (SEL_URING_SQE_INT32 values each, see above), as many
  * as the SQ has room for. They go to the kernel with the next uringEnter. */
 static napi_value sel_napi_uring_queue(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 3);
-  struct sel_uring *r;
-  int32_t *batch;
-  uint32_t count;
-  if (!sel__arg_records(env, argv, SEL_URING_SQE_INT32, &r, &batch, &count))
-    return NULL;
+  RECORD_ARGS(env, info, SEL_URING_SQE_INT32, r, batch, count);
   uint32_t n = count;
   if (r->fd < 0)
     return sel__int(env, -EBADF);
@@ -298,9 +309,7 @@ static napi_value sel_napi_uring_queue(napi_env env, napi_callback_info info) {
  * GETEVENTS only flushes completions (overflow, task work). */
 static napi_value sel_napi_uring_enter(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 4);
-  struct sel_uring *r = sel__arg_uring(env, argv[0]);
-  if (r == NULL)
-    return NULL;
+  ARG_URING(env, 0, r);
   uint32_t to_submit, min_complete;
   int32_t timeout;
   ARG_UINT32(env, 1, to_submit);
@@ -331,12 +340,7 @@ static napi_value sel_napi_uring_enter(napi_env env, napi_callback_info info) {
 /* uringReap(ring, out: Int32Array, max) -> CQEs copied into out
  * (SEL_URING_CQE_INT32 values each, see above) and consumed. */
 static napi_value sel_napi_uring_reap(napi_env env, napi_callback_info info) {
-  SEL_ARGS(env, info, 3);
-  struct sel_uring *r;
-  int32_t *out;
-  uint32_t max;
-  if (!sel__arg_records(env, argv, SEL_URING_CQE_INT32, &r, &out, &max))
-    return NULL;
+  RECORD_ARGS(env, info, SEL_URING_CQE_INT32, r, out, max);
   if (r->fd < 0)
     return sel__int(env, -EBADF);
   unsigned head = *r->cq_head;
@@ -358,9 +362,7 @@ static napi_value sel_napi_uring_reap(napi_env env, napi_callback_info info) {
  * fd (the kernel then cancels what is still pending). Idempotent. */
 static napi_value sel_napi_uring_close(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 1);
-  struct sel_uring *r = sel__arg_uring(env, argv[0]);
-  if (r == NULL)
-    return NULL;
+  ARG_URING(env, 0, r);
   int err = sel__uring_close(r);
   return sel__int(env, -err);
 }

@@ -31,6 +31,15 @@ export type NativeAddress =
 	  ]
 	| readonly [family: number];
 
+/** An address as the addon's bind/connect/sendto/sendmsg take it, in five arguments (family < 0: none). */
+export type NativeAddressArgs = [
+	family: number,
+	host: string,
+	port: number,
+	flowinfo: number,
+	scopeId: number,
+];
+
 /** One getaddrinfo(3) result. */
 export type NativeAddrInfo = readonly [
 	family: number,
@@ -78,15 +87,8 @@ export interface NativeBinding {
 	// sockets — address arguments are (family, host|path, port, flowinfo, scopeId)
 	socket(family: number, type: number, proto: number): number;
 	socketpair(family: number, type: number, proto: number, out: Int32Array): number;
-	bind(fd: number, family: number, host: string, port: number, flowinfo: number, scopeId: number): number;
-	connect(
-		fd: number,
-		family: number,
-		host: string,
-		port: number,
-		flowinfo: number,
-		scopeId: number,
-	): number;
+	bind(fd: number, ...address: NativeAddressArgs): number;
+	connect(fd: number, ...address: NativeAddressArgs): number;
 	listen(fd: number, backlog: number): number;
 	accept(fd: number, withAddress: false): number;
 	accept(fd: number, withAddress: true): number | readonly [fd: number, address: NativeAddress];
@@ -98,11 +100,7 @@ export interface NativeBinding {
 		offset: number,
 		length: number,
 		flags: number,
-		family: number,
-		host: string,
-		port: number,
-		flowinfo: number,
-		scopeId: number,
+		...address: NativeAddressArgs
 	): number;
 	recvfrom(
 		fd: number,
@@ -124,11 +122,7 @@ export interface NativeBinding {
 		buffers: readonly Bytes[],
 		ancdata: ReadonlyArray<readonly [level: number, type: number, data: Bytes]>,
 		flags: number,
-		family: number,
-		host: string,
-		port: number,
-		flowinfo: number,
-		scopeId: number,
+		...address: NativeAddressArgs
 	): number;
 	/** Scatters into `buffers`; control messages are written into `control`, located by [level, type, offset, length]. */
 	recvmsg(fd: number, buffers: readonly Bytes[], control: Bytes, flags: number): number | NativeMessage;

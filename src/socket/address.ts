@@ -21,7 +21,7 @@ import {isIPv4, isIPv6} from 'node:net';
 import {constants as osConstants} from 'node:os';
 import {toInt32, typeName} from '../args.js';
 import {argRangeError, argTypeError, GaiError, OSError} from '../errors.js';
-import {native, type NativeAddress} from '../native.js';
+import {native, type NativeAddress, type NativeAddressArgs} from '../native.js';
 import {
 	AF_INET,
 	AF_INET6,
@@ -93,6 +93,18 @@ export interface SockAddr {
 	readonly flowinfo: number;
 	readonly scopeId: number;
 	readonly label: string;
+}
+
+/**
+ * The five arguments the addon's bind/connect/sendto/sendmsg take for
+ * `addr`; `null`: no address (sendmsg on a connected socket).
+ *
+ * @internal
+ */
+export function addressArgs(addr: SockAddr | null): NativeAddressArgs {
+	return addr === null
+		? [-1, '', 0, 0, 0]
+		: [addr.family, addr.host, addr.port, addr.flowinfo, addr.scopeId];
 }
 
 /** The largest sun_path of the platforms this package builds on (Linux). */

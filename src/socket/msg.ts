@@ -17,7 +17,7 @@ import {toBufsize, toInt32, typeName} from '../args.js';
 import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes.js';
 import {argRangeError, argTypeError, ValueError} from '../errors.js';
 import {native, type NativeMessage} from '../native.js';
-import {type SockAddr, type SocketAddress, toAddress} from './address.js';
+import {addressArgs, type SockAddr, type SocketAddress, toAddress} from './address.js';
 import {MSG_CTRUNC, SCM_RIGHTS, SOL_SOCKET} from './constants.js';
 import {ioError, sockCall, WAIT_READ} from './io.js';
 
@@ -172,21 +172,7 @@ export function sendmsgStep(
 	flags: number,
 	addr: SockAddr | null,
 ): number {
-	if (addr === null) {
-		return native.sendmsg(fd, buffers, ancdata, flags, -1, '', 0, 0, 0);
-	}
-
-	return native.sendmsg(
-		fd,
-		buffers,
-		ancdata,
-		flags,
-		addr.family,
-		addr.host,
-		addr.port,
-		addr.flowinfo,
-		addr.scopeId,
-	);
+	return native.sendmsg(fd, buffers, ancdata, flags, ...addressArgs(addr));
 }
 
 /** The control buffer for `size` bytes: its own ArrayBuffer, so aligned for struct cmsghdr. */

@@ -46,7 +46,14 @@ import {argRangeError, argTypeError, type BlockingIOError, OSError, ValueError, 
 import {CLOEXEC, getFdFlag, NONBLOCK, setFdFlag} from '../fd-flags.js';
 import {native, type NativeAddress} from '../native.js';
 import {monotonicMs, remainingMs, timeoutToMs} from '../time.js';
-import {type Address, parseAddress, type SockAddr, type SocketAddress, toAddress} from './address.js';
+import {
+	type Address,
+	addressArgs,
+	parseAddress,
+	type SockAddr,
+	type SocketAddress,
+	toAddress,
+} from './address.js';
 import {
 	AF_INET,
 	AF_UNIX,
@@ -193,18 +200,7 @@ function setNonblocking(fd: number): number {
 
 /** sendto(2) with the address in the addon's form. */
 function sendtoStep(fd: number, data: BytesLike, len: number, flags: number, addr: SockAddr): number {
-	return native.sendto(
-		fd,
-		data,
-		0,
-		len,
-		flags,
-		addr.family,
-		addr.host,
-		addr.port,
-		addr.flowinfo,
-		addr.scopeId,
-	);
+	return native.sendto(fd, data, 0, len, flags, ...addressArgs(addr));
 }
 
 /**
@@ -213,7 +209,7 @@ function sendtoStep(fd: number, data: BytesLike, len: number, flags: number, add
  * goes on in the background (CPython bpo-23618), as after EINPROGRESS.
  */
 function connectStep(fd: number, addr: SockAddr): number {
-	const ret = native.connect(fd, addr.family, addr.host, addr.port, addr.flowinfo, addr.scopeId);
+	const ret = native.connect(fd, ...addressArgs(addr));
 	return ret === -EINTR ? -EINPROGRESS : ret;
 }
 
@@ -429,7 +425,7 @@ export class Socket implements Disposable {
 	 */
 	bind(address: Address): void {
 		const addr = parseAddress(this.#family, address, 'bind');
-		const ret = native.bind(this.#fd, addr.family, addr.host, addr.port, addr.flowinfo, addr.scopeId);
+		const ret = native.bind(this.#fd, ...addressArgs(addr));
 		if (ret < 0) {
 			throw OSError.fromErrno(-ret, 'bind', addressOptions(addr));
 		}

@@ -10,19 +10,23 @@ import {Buffer} from 'node:buffer';
 import {toBufsize} from '../args.js';
 import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes.js';
 import {ValueError} from '../errors.js';
-import {
-	alpnOf,
-	checkServerHostname,
-	cipherOf,
-	newConnection,
-	type PeerCertificate,
-	peerCertificate,
-} from './common.js';
+import type {PeerCertificate} from './common.js';
+import {alpnOf, checkServerHostname, cipherOf, newConnection, peerCertificate} from './common.js';
 import {type SSLContext, SSLSession} from './context.js';
 import {Engine} from './engine.js';
 import {type BioHandle, ssl} from './native.js';
 
 const CREATE: unique symbol = Symbol('SSLObject');
+
+/** What {@link SSLContext.wrapBio} passes to {@link SSLObject._create}. */
+type SSLObjectArgs = [
+	context: SSLContext,
+	incoming: MemoryBIO,
+	outgoing: MemoryBIO,
+	serverSide: boolean,
+	serverHostname: string | null,
+	session: SSLSession | null,
+];
 
 /** A memory buffer of TLS bytes (Python's `ssl.MemoryBIO`). */
 export class MemoryBIO {
@@ -106,13 +110,10 @@ export class SSLObject {
 
 	/** @internal use {@link SSLContext.wrapBio} */
 	constructor(
-		context: SSLContext,
-		incoming: MemoryBIO,
-		outgoing: MemoryBIO,
-		serverSide: boolean,
-		serverHostname: string | null,
-		session: SSLSession | null,
-		token: typeof CREATE,
+		...[context, incoming, outgoing, serverSide, serverHostname, session, token]: [
+			...SSLObjectArgs,
+			token: typeof CREATE,
+		]
 	) {
 		if (token !== CREATE) {
 			throw new TypeError('use SSLContext.wrapBio()');
@@ -126,15 +127,8 @@ export class SSLObject {
 	}
 
 	/** @internal */
-	static _create(
-		context: SSLContext,
-		incoming: MemoryBIO,
-		outgoing: MemoryBIO,
-		serverSide: boolean,
-		serverHostname: string | null,
-		session: SSLSession | null,
-	): SSLObject {
-		return new SSLObject(context, incoming, outgoing, serverSide, serverHostname, session, CREATE);
+	static _create(...args: SSLObjectArgs): SSLObject {
+		return new SSLObject(...args, CREATE);
 	}
 
 	get context(): SSLContext {

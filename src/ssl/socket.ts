@@ -14,14 +14,8 @@ import type {RecvmsgIntoResult, RecvmsgResult} from '../socket/msg.js';
 import type {SendfileSource} from '../socket/sendfile.js';
 import {Socket} from '../socket/socket.js';
 import {timeoutToMs} from '../time.js';
-import {
-	alpnOf,
-	checkServerHostname,
-	cipherOf,
-	newConnection,
-	type PeerCertificate,
-	peerCertificate,
-} from './common.js';
+import type {PeerCertificate} from './common.js';
+import {alpnOf, checkServerHostname, cipherOf, newConnection, peerCertificate} from './common.js';
 import {type SSLContext, SSLSession, type WrapSocketOptions} from './context.js';
 import {Engine} from './engine.js';
 import {ssl} from './native.js';

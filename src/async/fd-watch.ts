@@ -23,6 +23,7 @@ import {
 	watchModify,
 	watchRemove,
 } from './reactor.js';
+import {LoopHandle} from './loop-handle.js';
 
 /** Wait for the fd to be readable (the default): `EPOLLIN`. */
 export const WATCH_READABLE: number = R.IN;
@@ -165,11 +166,10 @@ interface Pending {
  * libuv's registration alone. Reading such an fd races Node's own reads:
  * watching is safe, consuming is the caller's business.
  */
-export class FdWatch implements Disposable {
+export class FdWatch extends LoopHandle implements Disposable {
 	/** The watched file descriptor. */
 	readonly fd: number;
 	readonly #core: Core;
-	#ref = true;
 	#pending: Pending | undefined;
 	#stream: Stream | undefined;
 
@@ -183,6 +183,7 @@ export class FdWatch implements Disposable {
 	 * @throws {OSError} `EBADF` (fd not open), `EMFILE`, `EPERM` (not pollable)…
 	 */
 	constructor(fd: number, options: FdWatchOptions = {}) {
+		super(options.ref !== false);
 		if (!Number.isInteger(fd)) {
 			throw new TypeError(`fd must be an integer, not ${String(fd)}`);
 		}
@@ -195,9 +196,6 @@ export class FdWatch implements Disposable {
 		this.fd = fd;
 		this.#core = {dup, token: 0};
 		collected.register(this, this.#core, this.#core);
-		if (options.ref === false) {
-			this.#ref = false;
-		}
 	}
 
 	/** Whether {@link FdWatch.close} was called. */
@@ -241,7 +239,7 @@ export class FdWatch implements Disposable {
 		}
 
 		signal?.throwIfAborted();
-		const token = bind(this, this.#ref);
+		const token = bind(this, this.hasRef());
 		const armed = watchModify(core.dup, events | R.ONESHOT | (edge ? R.ET : 0), token);
 		if (armed < 0) {
 			unbind(token);
@@ -249,7 +247,7 @@ export class FdWatch implements Disposable {
 		}
 
 		core.token = token;
-		if (this.#ref) {
+		if (this.hasRef()) {
 			retainLoop();
 		}
 
@@ -267,7 +265,7 @@ export class FdWatch implements Disposable {
 					this.#disarm(pending);
 					resolve(0);
 				}, clampWaitMs(timeoutMs));
-				if (!this.#ref) {
+				if (!this.hasRef()) {
 					pending.timer.unref();
 				}
 			}
@@ -396,7 +394,7 @@ export class FdWatch implements Disposable {
 					signal.addEventListener('abort', onAbort, {once: true});
 				}
 
-				if (this.#ref) {
+				if (this.hasRef()) {
 					this.#holdStream(stream, true);
 				}
 			});
@@ -438,30 +436,6 @@ export class FdWatch implements Disposable {
 		}
 
 		stream.wake?.();
-	}
-
-	/**
-	 * A pending wait keeps the process (or worker thread) alive — the
-	 * default. Returns `this`.
-	 */
-	ref(): this {
-		this.#setRef(true);
-		return this;
-	}
-
-	/**
-	 * A pending wait no longer keeps the process alive (nor this watch
-	 * reachable): if nothing else does, the process exits and the wait never
-	 * settles (as with an unref'd server). Returns `this`.
-	 */
-	unref(): this {
-		this.#setRef(false);
-		return this;
-	}
-
-	/** Whether a pending wait keeps the process alive. */
-	hasRef(): boolean {
-		return this.#ref;
 	}
 
 	/**
@@ -519,12 +493,13 @@ export class FdWatch implements Disposable {
 		}
 	}
 
-	#setRef(ref: boolean): void {
-		if (this.#ref === ref) {
-			return;
-		}
-
-		this.#ref = ref;
+	/**
+	 * `ref()`: a pending wait keeps the process (or worker thread) alive —
+	 * the default. `unref()`: it no longer does (nor keeps this watch
+	 * reachable): if nothing else does, the process exits and the wait never
+	 * settles (as with an unref'd server).
+	 */
+	protected override _refChanged(ref: boolean): void {
 		const stream = this.#stream;
 		if (stream?.wake !== undefined) {
 			this.#holdStream(stream, ref);
@@ -561,7 +536,7 @@ export class FdWatch implements Disposable {
 		this.#pending = undefined;
 		unbind(pending.token);
 		this.#core.token = 0;
-		if (this.#ref) {
+		if (this.hasRef()) {
 			releaseLoop();
 		}
 

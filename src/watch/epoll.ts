@@ -7,6 +7,7 @@
  * @module
  */
 import {constants as osConstants} from 'node:os';
+import {LoopHandle} from '../async/loop-handle.js';
 import {OSError, RuntimeError, check} from '../errors.js';
 import {
 	R,
@@ -77,7 +78,7 @@ interface Entry {
  * - After {@link Epoll.close} (idempotent) no callback is called, and
  *   `add`/`modify`/`remove` throw {@link RuntimeError} `ERR_EPOLL_CLOSED`.
  */
-export class Epoll implements Disposable {
+export class Epoll extends LoopHandle implements Disposable {
 	/** Readable (`EPOLLIN`). */
 	static readonly EPOLLIN: number = R.IN;
 	/** Writable (`EPOLLOUT`). */
@@ -102,7 +103,6 @@ export class Epoll implements Disposable {
 	readonly #byToken = new Map<number, number>();
 	/** token → duplicate, shared with the finalizer. */
 	readonly #dups: Dups = new Map();
-	#ref = true;
 	/** Whether this Epoll holds the event loop (ref'd, with fds). */
 	#held = false;
 	#closed = false;
@@ -113,6 +113,7 @@ export class Epoll implements Disposable {
 	 * @throws {TypeError} if `callback` is not a function
 	 */
 	constructor(callback: EpollCallback) {
+		super();
 		if (typeof callback !== 'function') {
 			throw new TypeError('The callback must be a function');
 		}
@@ -140,7 +141,7 @@ export class Epoll implements Disposable {
 		}
 
 		ensureReactor();
-		const token = bind(this, this.#ref);
+		const token = bind(this, this.hasRef());
 		let dup: number;
 		try {
 			dup = check(watchAdd(fd, events, token), 'epoll_ctl');
@@ -210,27 +211,6 @@ export class Epoll implements Disposable {
 		this.close();
 	}
 
-	/** Added fds keep the process alive (the default). Returns `this`. */
-	ref(): this {
-		this.#setRef(true);
-		return this;
-	}
-
-	/**
-	 * Added fds no longer keep the process alive (an extension of npm
-	 * `epoll`); an unreferenced, unref'd Epoll is closed when
-	 * garbage-collected. Returns `this`.
-	 */
-	unref(): this {
-		this.#setRef(false);
-		return this;
-	}
-
-	/** Whether added fds keep the process alive. */
-	hasRef(): boolean {
-		return this.#ref;
-	}
-
 	/** @internal The reactor's delivery. */
 	onReactorEvents(token: number, revents: number): void {
 		const fd = this.#byToken.get(token);
@@ -257,12 +237,12 @@ export class Epoll implements Disposable {
 		}
 	}
 
-	#setRef(ref: boolean): void {
-		if (this.#ref === ref) {
-			return;
-		}
-
-		this.#ref = ref;
+	/**
+	 * `ref()`: added fds keep the process alive (the default). `unref()`:
+	 * they no longer do (an extension of npm `epoll`); an unreferenced,
+	 * unref'd Epoll is closed when garbage-collected.
+	 */
+	protected override _refChanged(ref: boolean): void {
 		for (const token of this.#byToken.keys()) {
 			holdStrongly(token, ref);
 		}
@@ -271,7 +251,7 @@ export class Epoll implements Disposable {
 	}
 
 	#updateHold(): void {
-		const hold = this.#ref && this.#byFd.size > 0;
+		const hold = this.hasRef() && this.#byFd.size > 0;
 		if (hold === this.#held) {
 			return;
 		}

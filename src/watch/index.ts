@@ -37,4 +37,5 @@ export {
 	type FdEventsOptions,
 } from '../async/fd-watch.js';
 export {Epoll, type EpollCallback} from './epoll.js';
+export {LoopHandle} from '../async/loop-handle.js';
 export {WATCH_ERROR, WATCH_HANGUP} from './bits.js';

@@ -9,18 +9,10 @@
 import {constants as osConstants} from 'node:os';
 import {LoopHandle} from '../async/loop-handle.js';
 import {OSError, RuntimeError, check} from '../errors.js';
-import {
-	R,
-	bind,
-	ensureReactor,
-	holdStrongly,
-	releaseLoop,
-	retainLoop,
-	unbind,
-	watchAdd,
-	watchModify,
-	watchRemove,
-} from '../async/reactor.js';
+import * as reactor from '../async/reactor.js';
+
+/** The reactor's event bits (epoll's values on every platform). */
+const {R} = reactor;
 
 /**
  * Called for each event: `(null, fd, events)` with the fd as passed to
@@ -34,8 +26,8 @@ type Dups = Map<number, number>;
 
 function releaseAll(dups: Dups): void {
 	for (const [token, dup] of dups) {
-		unbind(token);
-		watchRemove(dup);
+		reactor.unbind(token);
+		reactor.watchRemove(dup);
 	}
 
 	dups.clear();
@@ -140,13 +132,13 @@ export class Epoll extends LoopHandle implements Disposable {
 			throw OSError.fromErrno(osConstants.errno.EEXIST, 'epoll_ctl');
 		}
 
-		ensureReactor();
-		const token = bind(this, this.hasRef());
+		reactor.ensureReactor();
+		const token = reactor.bind(this, this.hasRef());
 		let dup: number;
 		try {
-			dup = check(watchAdd(fd, events, token), 'epoll_ctl');
+			dup = check(reactor.watchAdd(fd, events, token), 'epoll_ctl');
 		} catch (error) {
-			unbind(token);
+			reactor.unbind(token);
 			throw error;
 		}
 
@@ -166,7 +158,7 @@ export class Epoll extends LoopHandle implements Disposable {
 	modify(fd: number, events: number): this {
 		this.#checkArgs('modify', fd, events);
 		const entry = this.#entry(fd);
-		check(watchModify(entry.dup, events, entry.token), 'epoll_ctl');
+		check(reactor.watchModify(entry.dup, events, entry.token), 'epoll_ctl');
 		return this;
 	}
 
@@ -186,8 +178,8 @@ export class Epoll extends LoopHandle implements Disposable {
 		this.#byFd.delete(fd);
 		this.#byToken.delete(entry.token);
 		this.#dups.delete(entry.token);
-		unbind(entry.token);
-		watchRemove(entry.dup);
+		reactor.unbind(entry.token);
+		reactor.watchRemove(entry.dup);
 		this.#updateHold();
 		return this;
 	}
@@ -244,7 +236,7 @@ export class Epoll extends LoopHandle implements Disposable {
 	 */
 	protected override _refChanged(ref: boolean): void {
 		for (const token of this.#byToken.keys()) {
-			holdStrongly(token, ref);
+			reactor.holdStrongly(token, ref);
 		}
 
 		this.#updateHold();
@@ -258,9 +250,9 @@ export class Epoll extends LoopHandle implements Disposable {
 
 		this.#held = hold;
 		if (hold) {
-			retainLoop();
+			reactor.retainLoop();
 		} else {
-			releaseLoop();
+			reactor.releaseLoop();
 		}
 	}
 

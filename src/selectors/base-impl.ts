@@ -160,7 +160,7 @@ export abstract class BaseSelectorImpl<
 	 */
 	protected _ready: Int32Array = new Int32Array(2);
 	/** The kernel call `_wait` makes, for error messages: `'epoll_wait'`. */
-	protected abstract readonly _waitSyscall: string;
+	protected readonly _waitSyscall: string;
 	#closed = false;
 	readonly #map: SelectorMappingView<T, F>;
 	/** The pending `selectAsync()`'s controller: aborted by close(). */
@@ -172,8 +172,10 @@ export abstract class BaseSelectorImpl<
 	/** Where the next truncated `selectInto()` fill starts (poll/select fairness). */
 	#intoCursor = 0;
 
-	constructor() {
+	/** @param waitSyscall - the kernel call `_wait` makes, for error messages */
+	constructor(waitSyscall: string) {
 		super();
+		this._waitSyscall = waitSyscall;
 		this.#map = new SelectorMappingView(this._fdToKey, fileobj => this._fileobjLookup(fileobj));
 	}
 

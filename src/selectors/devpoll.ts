@@ -27,8 +27,6 @@ export class DevpollSelector<
 	/** `false`: the addon has no `/dev/poll` binding. */
 	static readonly available: boolean = false;
 
-	protected override readonly _waitSyscall = 'ioctl';
-
 	/**
 	 * Always throws here.
 	 *
@@ -42,7 +40,7 @@ export class DevpollSelector<
 			);
 		}
 
-		super(1, 4);
+		super('ioctl', 1, 4);
 	}
 
 	/**

@@ -154,9 +154,6 @@ export class EpollSelector<
 	T = unknown,
 	F extends FileDescriptorLike = FileDescriptorLike,
 > extends PollLikeSelector<T, F> {
-	/** Whether epoll exists here (Linux). */
-	static readonly available: boolean = typeof native.epollCreate === 'function';
-
 	/** `EPOLLET`: edge-triggered registration; see the class notes. */
 	static readonly EPOLLET: number = EPOLLET;
 	/** `EPOLLONESHOT`: disarmed after one report, re-armed by `modify()`; see the class notes. */
@@ -167,8 +164,9 @@ export class EpollSelector<
 	 * lacks it. See the class notes.
 	 */
 	static readonly EPOLLEXCLUSIVE: number = EPOLLEXCLUSIVE;
+	/** Whether epoll exists here (Linux). */
+	static readonly available: boolean = typeof native.epollCreate === 'function';
 
-	protected override readonly _waitSyscall = 'epoll_wait';
 	readonly #epfd: number;
 	/** Extra flags of the registrations that have some (fd → mask). */
 	readonly #flags = new Map<number, number>();
@@ -191,7 +189,7 @@ export class EpollSelector<
 			throw unavailableError('EpollSelector', 'epoll(7) is Linux-only');
 		}
 
-		super(EPOLLIN, EPOLLOUT);
+		super('epoll_wait', EPOLLIN, EPOLLOUT);
 		this.#epfd = check(native.epollCreate!(), 'epoll_create1');
 		closeWhenCollected(this, this.#epfd);
 		this._ready = new Int32Array(EPOLL_RECORD * 8);

@@ -123,12 +123,11 @@ export class IoUringSelector<
 	/** Whether the addon was built with io_uring (Linux); the kernel may still refuse it. */
 	static readonly available: boolean = typeof native.uringSetup === 'function';
 
-	protected override readonly _waitSyscall = 'io_uring_enter';
-	readonly #ring: NativeRing;
-	readonly #fd: number;
 	readonly #slots = new Map<number, Slot>();
 	/** Registrations whose kernel side must change at the next submission. */
 	readonly #dirty = new Set<number>();
+	readonly #ring: NativeRing;
+	readonly #fd: number;
 	/** SQE records written by {@link IoUringSelector.#queue}, not yet copied to the ring. */
 	#batch = new Int32Array(SQE * 64);
 	#batched = 0;
@@ -150,7 +149,7 @@ export class IoUringSelector<
 			throw unavailableError('IoUringSelector', 'io_uring(7) is Linux-only');
 		}
 
-		super(POLLIN, POLLOUT);
+		super('io_uring_enter', POLLIN, POLLOUT);
 		const info = new Int32Array(4);
 		const ring = setupRing(info);
 		if (typeof ring === 'number') {

@@ -79,7 +79,6 @@ export class KqueueSelector<
 	/** Whether kqueue exists here (macOS, BSD). */
 	static readonly available: boolean = typeof native.kqueue === 'function';
 
-	protected override readonly _waitSyscall = 'kevent';
 	readonly #kq: number;
 	/** Up to two `(ident, filter, flags)` changes: `#apply`'s scratch. */
 	readonly #changes = new Int32Array(6);
@@ -104,7 +103,7 @@ export class KqueueSelector<
 			throw unavailableError('KqueueSelector', 'kqueue(2) exists on macOS and the BSDs only');
 		}
 
-		super();
+		super('kevent');
 		this.#kq = check(native.kqueue!(), 'kqueue');
 		closeWhenCollected(this, this.#kq);
 		this._ready = new Int32Array(KEVENT_RECORD * 8);

@@ -26,8 +26,8 @@ export abstract class PollLikeSelector<
 	/** The backend's "writable" bit (POLLOUT, EPOLLOUT). */
 	protected readonly _nativeWrite: number;
 
-	constructor(nativeRead: number, nativeWrite: number) {
-		super();
+	constructor(waitSyscall: string, nativeRead: number, nativeWrite: number) {
+		super(waitSyscall);
 		this._nativeRead = nativeRead;
 		this._nativeWrite = nativeWrite;
 	}

@@ -45,12 +45,11 @@ export class PollSelector<
 	/** `true` where the addon has poll(2): every supported platform. */
 	static readonly available: boolean = typeof native.poll === 'function';
 
-	protected override readonly _waitSyscall = 'poll';
 	readonly #table = new FdTable();
 
 	/** Creates an empty selector; no kernel resource is held. */
 	constructor() {
-		super(POLLIN, POLLOUT);
+		super('poll', POLLIN, POLLOUT);
 		this._ready = this.#table.out;
 	}
 

@@ -39,12 +39,11 @@ export class SelectSelector<
 	/** The largest file descriptor plus one select(2) accepts on this platform. */
 	static readonly FD_SETSIZE: number = FD_SETSIZE;
 
-	protected override readonly _waitSyscall = 'select';
 	readonly #table = new FdTable();
 
 	/** Creates an empty selector; no kernel resource is held. */
 	constructor() {
-		super();
+		super('select');
 		this._ready = this.#table.out;
 	}
 

@@ -201,12 +201,15 @@ describe('waits poll() cannot end', {skip: linuxOnly}, () => {
 	test('blocking AF_UNIX connect to a full backlog waits until the listener accepts', async t => {
 		const [listener, name] = fullListener(t);
 		const [client] = closing(t, new Socket(AF_UNIX, SOCK_STREAM));
-		await startPeer(t, {op: 'accept', fd: listener.fileno(), delayMs: 150, count: 1});
+		const peer = await startPeer(t, {op: 'accept', fd: listener.fileno(), delayMs: 150, count: 1});
 		const cpuStart = process.cpuUsage();
 		const start = performance.now();
 		client.connect(name);
 		const wall = seconds(start);
 		const cpu = process.cpuUsage(cpuStart);
+		// The peer closes the connection it accepted: let it finish before the
+		// test ends (terminating it first would leave that fd open).
+		await peer.done;
 		assert.ok(wall >= 0.1, `connected after ${wall.toFixed(3)} s, before the peer accepted`);
 		const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 		assert.ok(cpuSeconds < 0.6 * wall, `spun: ${cpuSeconds.toFixed(3)} s CPU in ${wall.toFixed(3)} s`);

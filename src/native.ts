@@ -271,8 +271,15 @@ function loadFailure(error: unknown): string {
 	);
 }
 
-/** The loaded addon. */
-export const native: NativeBinding = load();
+/**
+ * The loaded addon, copied into an object of its own. The exports object
+ * receives its functions one by one from the addon and V8 keeps it in
+ * dictionary mode, where a load such as `native.recv` is a hash lookup that
+ * optimized code cannot inline (a LoadIC call per system call: 2–3 % of the
+ * echo server's CPU, see BENCHMARKS.md). A spread copy is a fast-mode object;
+ * test/native-load.test.ts checks that it stays one.
+ */
+export const native: NativeBinding = {...load()};
 
 /** The addon's numeric constants; `undefined` where the platform lacks one. */
 export const C: Readonly<Record<string, number | undefined>> = native.constants;

@@ -153,3 +153,22 @@ test("a build the system cannot load (e.g. an older C library): one line with th
 	assertOneLineAdvice(message);
 	assert.match(message, /selectors\.node/);
 });
+
+test('the loaded bindings are fast-mode objects (no dictionary lookup per native call)', () => {
+	// V8's %HasFastProperties: an addon's exports object is in dictionary mode, and every
+	// `native.recv` in optimized code would then be a LoadIC call (see src/native.ts).
+	const script = `
+		const {native} = await import(${JSON.stringify(join(root, 'dist/src/native.js'))});
+		let ssl = null;
+		try {
+			({ssl} = await import(${JSON.stringify(join(root, 'dist/src/ssl/native.js'))}));
+		} catch {}
+		console.log(JSON.stringify([%HasFastProperties(native), ssl === null ? null : %HasFastProperties(ssl)]));`;
+	const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], {
+		encoding: 'utf8',
+	});
+	assert.equal(run.status, 0, run.stderr);
+	const [main, tls] = JSON.parse(run.stdout) as [boolean, boolean | null];
+	assert.equal(main, true, 'node-selectors addon');
+	assert.notEqual(tls, false, 'TLS addon');
+});

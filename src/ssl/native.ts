@@ -155,7 +155,8 @@ function load(): NativeSsl {
 		throw unavailable(`TLS is not available in this Node ${process.version}: ${why}`);
 	}
 
-	return module.exports as unknown as NativeSsl;
+	// A fast-mode copy: see `native` in src/native.ts for why.
+	return {...module.exports} as unknown as NativeSsl;
 }
 
 /** The loaded TLS addon. */

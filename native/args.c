@@ -81,15 +81,13 @@ bool sel__arg_uint32(napi_env env, napi_value v, uint32_t *out, int index) {
 
 bool sel__arg_bytes(napi_env env, napi_value v, void **data, size_t *len,
                     int index) {
-  bool is = false;
-  if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
-    napi_typedarray_type type;
-    size_t length;
-    napi_value ab;
-    size_t offset;
-    if (napi_get_typedarray_info(env, v, &type, &length, data, &ab, &offset) !=
-        napi_ok)
-      return false;
+  /* A typed array (a Buffer, nearly always) first, in one call:
+   * napi_get_typedarray_info fails with napi_invalid_arg, throwing nothing,
+   * for anything else. */
+  napi_typedarray_type type;
+  size_t length;
+  if (napi_get_typedarray_info(env, v, &type, &length, data, NULL, NULL) ==
+      napi_ok) {
     size_t elem = 1;
     switch (type) {
     case napi_int16_array:
@@ -112,6 +110,7 @@ bool sel__arg_bytes(napi_env env, napi_value v, void **data, size_t *len,
     *len = length * elem;
     return true;
   }
+  bool is = false;
   if (napi_is_dataview(env, v, &is) == napi_ok && is) {
     napi_value ab;
     size_t offset;

@@ -4,6 +4,7 @@
  * See: epoll_create1(2), epoll_ctl(2), epoll_wait(2).
  */
 #include "events.h"
+#include "nocancel.h"
 #include "util.h"
 
 #ifdef __linux__
@@ -53,8 +54,8 @@ static napi_value sel_napi_epoll_wait(napi_env env, napi_callback_info info) {
   if (!sel__arg_wait(env, argv, SEL_EPOLL_RECORD, &ep, &buf, &maxevents,
                      &timeout))
     return NULL;
-  int n = epoll_wait(ep, (struct epoll_event *)(void *)buf, (int)maxevents,
-                     timeout < 0 ? -1 : timeout);
+  int n = sel__epoll_wait(ep, (struct epoll_event *)(void *)buf, (int)maxevents,
+                          timeout < 0 ? -1 : timeout);
   if (n < 0)
     return sel__neg_errno(env);
   for (int i = 0; i < n; i++) {

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "nocancel.h"
 #include "sockaddr.h"
 
 /* Make fd non-blocking and close-on-exec; close it and return -errno on
@@ -151,7 +152,7 @@ static napi_value sel_napi_recv(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
   sel_io_args a;
   ARG_IO(env, true, a);
-  return sel__ssize(env, recv(a.fd, a.data, a.len, a.flags));
+  return sel__ssize(env, sel__recv(a.fd, a.data, a.len, a.flags));
 }
 
 /* send(fd, buf, offset, length, flags) -> bytes sent */
@@ -159,7 +160,7 @@ static napi_value sel_napi_send(napi_env env, napi_callback_info info) {
   SEL_ARGS(env, info, 5);
   sel_io_args a;
   ARG_IO(env, true, a);
-  return sel__ssize(env, send(a.fd, a.data, a.len, a.flags));
+  return sel__ssize(env, sel__send(a.fd, a.data, a.len, a.flags));
 }
 
 /* sendto(fd, buf, offset, length, flags, family, host|path, port, flowinfo,

@@ -31,9 +31,25 @@ import {
 
 /** Bytes read per recv. */
 const BUFSIZE = 65_536;
+/**
+ * A reply up to this size is copied out of the read buffer; a longer one
+ * takes the read buffer itself, and the next read gets a spare one. The
+ * buffer comes back as a spare once its reply has been sent. Python's
+ * `recv(65536)` returns a new bytes object per message, which reference
+ * counting frees at once; here a new 64 KiB buffer per message (or a copy
+ * of each into a new one) is external memory that V8 reclaims with major
+ * garbage collections, which cost this server more CPU per 64 KiB round
+ * trip than Python's whole loop (BENCHMARKS.md).
+ */
+const COPY_LIMIT = 4096;
+/** Spare read buffers kept at most (more are left to the garbage collector). */
+const MAX_SPARES = 64;
 
 function setup({selector: sel, listener, log}: ServerContext): void {
-	const buffer = Buffer.allocUnsafe(BUFSIZE);
+	let buffer: Buffer = Buffer.allocUnsafe(BUFSIZE);
+	const spares: Buffer[] = [];
+	/** The read buffer a connection's pending reply took (see COPY_LIMIT). */
+	const taken = new Map<Socket, Buffer>();
 	/** The reply still to send, per connection (while its key waits for EVENT_WRITE). */
 	const replies = new Map<Socket, Buffer>();
 
@@ -67,7 +83,15 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 			return;
 		}
 
-		replies.set(conn, Buffer.from(buffer.subarray(0, n))); // a copy: `buffer` is reused
+		// The reply outlives this call, and `buffer` is read into again: a short reply is copied, a long one keeps it.
+		if (n <= COPY_LIMIT) {
+			replies.set(conn, Buffer.from(buffer.subarray(0, n)));
+		} else {
+			replies.set(conn, buffer.subarray(0, n));
+			taken.set(conn, buffer);
+			buffer = spares.pop() ?? Buffer.allocUnsafe(BUFSIZE);
+		}
+
 		sel.modify(conn, EVENT_WRITE, write);
 	}
 
@@ -94,6 +118,14 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 			replies.set(conn, reply.subarray(sent)); // the rest at the next EVENT_WRITE
 		} else {
 			replies.delete(conn);
+			const spare = taken.get(conn);
+			if (spare !== undefined) {
+				taken.delete(conn);
+				if (spares.length < MAX_SPARES) {
+					spares.push(spare);
+				}
+			}
+
 			sel.modify(conn, EVENT_READ, read);
 		}
 	}
@@ -106,6 +138,7 @@ function setup({selector: sel, listener, log}: ServerContext): void {
 
 		log(`closing fd=${conn.fileno()}${error === undefined ? '' : ` (${error.code})`}`);
 		replies.delete(conn);
+		taken.delete(conn);
 		sel.unregister(conn);
 		conn.close();
 	}

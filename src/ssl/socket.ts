@@ -15,7 +15,15 @@ import type {SendfileSource} from '../socket/sendfile.js';
 import {Socket} from '../socket/socket.js';
 import {timeoutToMs} from '../time.js';
 import type {PeerCertificate} from './common.js';
-import {alpnOf, checkServerHostname, cipherOf, newConnection, peerCertificate} from './common.js';
+import {
+	alpnOf,
+	checkServerHostname,
+	cipherOf,
+	newConnection,
+	peerCertificate,
+	serverNameHandler,
+	switchContext,
+} from './common.js';
 import {type SSLContext, SSLSession, type WrapSocketOptions} from './context.js';
 import {Engine} from './engine.js';
 import {ssl} from './native.js';
@@ -64,7 +72,7 @@ function view(data: BytesLike, offset: number, length: number): Uint8Array {
  * `dup()`, `makefile()`, `getChannelBinding()`, `verifyClientPostHandshake()`.
  */
 export class SSLSocket extends Socket {
-	readonly #context: SSLContext;
+	#context: SSLContext;
 	readonly #serverSide: boolean;
 	readonly #serverHostname: string | null;
 	readonly #doHandshakeOnConnect: boolean;
@@ -153,6 +161,7 @@ export class SSLSocket extends Socket {
 		this.#engine = new Engine(h, {
 			serverSide: this.#serverSide,
 			suppressRaggedEofs: this.#suppressRaggedEofs,
+			serverName: serverNameHandler(this),
 		});
 		return this.#engine;
 	}
@@ -176,9 +185,20 @@ export class SSLSocket extends Socket {
 		return this.#engine;
 	}
 
-	/** The context this socket was wrapped by. */
+	/**
+	 * The context this socket was wrapped by. Assigning another one (from an
+	 * {@link SSLContext.sniCallback}, typically) makes the connection use its
+	 * certificate and key (OpenSSL's SSL_set_SSL_CTX), as Python's.
+	 *
+	 * @throws {TypeError} for something not an SSLContext
+	 */
 	get context(): SSLContext {
 		return this.#context;
+	}
+
+	set context(value: SSLContext) {
+		const engine = this.#engine;
+		this.#context = switchContext(engine === null || engine.freed ? null : engine.handle, value);
 	}
 
 	/** Whether this is the server side. */

@@ -118,7 +118,6 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 			() => a.sendmsg([Buffer.from('x')]),
 			() => a.recvmsg(10),
 			() => a.recvmsgInto([Buffer.alloc(10)]),
-			() => a.sendfile(0),
 			() => a.sendto(Buffer.from('x'), ['127.0.0.1', 9]),
 			() => a.recvfrom(10),
 			() => a.dup(),

@@ -324,12 +324,18 @@ export class Engine {
 			return 0;
 		}
 
-		const ret = sockCall(fd, timeoutMs, 0, readStep, this.#ready(fd, timeoutMs), buf, len, this.#out);
-		if (ret >= 0) {
-			return ret;
+		let error: unknown;
+		try {
+			const ret = sockCall(fd, timeoutMs, 0, readStep, this.#ready(fd, timeoutMs), buf, len, this.#out);
+			if (ret >= 0) {
+				return ret;
+			}
+
+			error = this.#error(ret, 'read');
+		} catch (thrown) {
+			error = thrown; // from the handshake a first read runs: its EOF is ragged too, as SSL_read's
 		}
 
-		const error = this.#error(ret, 'read');
 		if (
 			error instanceof SSLZeroReturnError ||
 			(error instanceof SSLEOFError && this.suppressRaggedEofs)

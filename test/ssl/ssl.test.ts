@@ -332,6 +332,15 @@ describe('ssl: closing', {skip: noOpenssl}, () => {
 		assert.equal(plainB.recv(10).toString(), 'plain');
 	});
 
+	test("a client that leaves before its hello: the server's first recv(), with no doHandshake(), returns empty", t => {
+		// Python: the read runs the handshake, and its EOF is a ragged one (suppressRaggedEofs).
+		const [client, server] = contexts(makeCerts());
+		const [a, b] = tlsPair(t, client, server);
+		a.close();
+		const [got] = drive([[b, () => b.recv(10)]]);
+		assert.equal(got?.length, 0);
+	});
+
 	test('peer closes after its close_notify: recv() returns empty', t => {
 		const [client, server] = contexts(makeCerts());
 		const [a, b] = tlsPair(t, client, server);

@@ -13,7 +13,9 @@
  *
  * After the table, every name is redirected to its entry (`#define SSL_new
  * (*sel_ossl.SSL_new)`), so the headers' macros (SSL_CTX_set_min_proto_version
- * -> SSL_CTX_ctrl, BIO_pending -> BIO_ctrl, ...) go through the table too.
+ * -> SSL_CTX_ctrl, SSL_CTX_set_tlsext_servername_callback ->
+ * SSL_CTX_callback_ctrl, BIO_pending -> BIO_ctrl, ...) go through the table
+ * too.
  * `nm -u` on the built addon must list no OpenSSL symbol: test/ssl checks it.
  */
 #ifndef SEL_SSL_API_H
@@ -55,6 +57,7 @@
   X(SSL_CTX_set_alpn_select_cb)                                                \
   X(SSL_select_next_proto)                                                     \
   X(SSL_CTX_set_session_id_context)                                            \
+  X(SSL_CTX_callback_ctrl)                                                     \
   X(SSL_new)                                                                   \
   X(SSL_free)                                                                  \
   X(SSL_set_fd)                                                                \
@@ -62,6 +65,10 @@
   X(SSL_set_connect_state)                                                     \
   X(SSL_set_accept_state)                                                      \
   X(SSL_ctrl)                                                                  \
+  X(SSL_get_servername)                                                        \
+  X(SSL_set_SSL_CTX)                                                           \
+  X(SSL_set_ex_data)                                                           \
+  X(SSL_get_ex_data)                                                           \
   X(SSL_get0_param)                                                            \
   X(X509_VERIFY_PARAM_set1_host)                                               \
   X(X509_VERIFY_PARAM_set1_ip_asc)                                             \
@@ -151,6 +158,7 @@ int sel_ossl_resolve(char *buf, size_t cap);
 #define SSL_select_next_proto (*sel_ossl.SSL_select_next_proto)
 #define SSL_CTX_set_session_id_context                                         \
   (*sel_ossl.SSL_CTX_set_session_id_context)
+#define SSL_CTX_callback_ctrl (*sel_ossl.SSL_CTX_callback_ctrl)
 #define SSL_new (*sel_ossl.SSL_new)
 #define SSL_free (*sel_ossl.SSL_free)
 #define SSL_set_fd (*sel_ossl.SSL_set_fd)
@@ -158,6 +166,10 @@ int sel_ossl_resolve(char *buf, size_t cap);
 #define SSL_set_connect_state (*sel_ossl.SSL_set_connect_state)
 #define SSL_set_accept_state (*sel_ossl.SSL_set_accept_state)
 #define SSL_ctrl (*sel_ossl.SSL_ctrl)
+#define SSL_get_servername (*sel_ossl.SSL_get_servername)
+#define SSL_set_SSL_CTX (*sel_ossl.SSL_set_SSL_CTX)
+#define SSL_set_ex_data (*sel_ossl.SSL_set_ex_data)
+#define SSL_get_ex_data (*sel_ossl.SSL_get_ex_data)
 #define SSL_get0_param (*sel_ossl.SSL_get0_param)
 #define X509_VERIFY_PARAM_set1_host (*sel_ossl.X509_VERIFY_PARAM_set1_host)
 #define X509_VERIFY_PARAM_set1_ip_asc (*sel_ossl.X509_VERIFY_PARAM_set1_ip_asc)

@@ -440,6 +440,60 @@ static napi_value ctx_set_session_id_context(napi_env env,
       SSL_CTX_set_session_id_context(ctx, data, (unsigned)len) == 1 ? 1 : -1);
 }
 
+/* ---------------------------------------------------------- server name */
+
+/* What the servername callback needs from the handshake call it runs in:
+ * that call's env and the JavaScript hook it was given, and what the hook
+ * threw. On the calling function's stack; attached to the SSL (ex data 0)
+ * for the length of the one OpenSSL call. */
+typedef struct {
+  napi_env env;
+  napi_value hook;
+  napi_value thrown;
+} sni_frame_t;
+
+/* OpenSSL's servername callback, run synchronously inside SSL_do_handshake
+ * (on this thread) for every ClientHello: calls hook(name | null), the name
+ * the client sent (null without SNI). A result < 0 accepts; a result >= 0 is
+ * the description of the fatal alert to fail with. No hook, a result that is
+ * not a number, or a throw (kept for the caller to rethrow): internal_error. */
+static int servername_cb(SSL *ssl, int *al, void *arg) {
+  (void)arg;
+  sni_frame_t *f = SSL_get_ex_data(ssl, 0);
+  *al = SSL_AD_INTERNAL_ERROR;
+  if (f == NULL || f->hook == NULL)
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+  napi_env env = f->env;
+  napi_value name =
+      make_string(env, SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name));
+  napi_value recv, result;
+  int32_t verdict;
+  if (name == NULL || napi_get_undefined(env, &recv) != napi_ok ||
+      napi_call_function(env, recv, f->hook, 1, &name, &result) != napi_ok ||
+      napi_get_value_int32(env, result, &verdict) != napi_ok) {
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending)
+      napi_get_and_clear_last_exception(env, &f->thrown);
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+  }
+  if (verdict < 0)
+    return SSL_TLSEXT_ERR_OK;
+  *al = verdict;
+  return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
+/* ctxSetSniCallback(ctx, on): installs (or removes) the servername
+ * callback, which calls the hook given to each handshake call. */
+static napi_value ctx_set_sni_callback(napi_env env, napi_callback_info info) {
+  SEL_ARGS(env, info, 2);
+  bool on;
+  ARG_BOOL(env, 1, on);
+  int (*cb)(SSL *, int *, void *) = on ? servername_cb : NULL;
+  ARG_OBJ(env, 0, KIND_CTX, SSL_CTX, ctx);
+  SSL_CTX_set_tlsext_servername_callback(ctx, cb);
+  return sel__int(env, 1);
+}
+
 /* ------------------------------------------------------------------ ssl */
 
 /* sslNew(ctx, server): SSL_new, then connect or accept state. */
@@ -490,6 +544,15 @@ static napi_value ssl_set_sni(napi_env env, napi_callback_info info) {
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
   ARG_STRING(env, 1, name);
   return sel__int(env, SSL_set_tlsext_host_name(ssl, name) == 1 ? 1 : -1);
+}
+
+/* sslSetCtx(ssl, ctx): SSL_set_SSL_CTX, the certificate and key (and
+ * session id context) of another context. 1 or -1. */
+static napi_value ssl_set_ctx(napi_env env, napi_callback_info info) {
+  SEL_ARGS(env, info, 2);
+  ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
+  ARG_OBJ(env, 1, KIND_CTX, SSL_CTX, ctx);
+  return sel__int(env, SSL_set_SSL_CTX(ssl, ctx) == ctx ? 1 : -1);
 }
 
 /* sslSetVerifyHost(ssl, name, isIp, hostflags): the name (or IP address)
@@ -568,7 +631,10 @@ static napi_value ssl_transfer(napi_env env, napi_callback_info info) {
  * which. */
 static const bool k_handshake = false, k_shutdown = true;
 
-/* sslHandshake(ssl, out): 1, or -1 with out = [SSL_ERROR_*, errno].
+/* sslHandshake(ssl, out, hook?): 1, or -1 with out = [SSL_ERROR_*, errno];
+ * `hook` (a function, or undefined) is what the servername callback calls
+ * during this call (see servername_cb); what it throws is rethrown here once
+ * SSL_do_handshake has returned.
  * sslShutdown(ssl, out): 0 (close_notify sent), 1 (both sent), or -1 with
  * out = [SSL_ERROR_*, errno]. */
 static napi_value ssl_step(napi_env env, napi_callback_info info) {
@@ -576,9 +642,27 @@ static napi_value ssl_step(napi_env env, napi_callback_info info) {
   ARG_FN_DATA(env, info, bool, shutdown);
   ARG_OBJ(env, 0, KIND_SSL, SSL, ssl);
   ARG_IO_OUT(env, 1, out);
+  sni_frame_t frame = {env, NULL, NULL};
+  napi_valuetype t;
+  NAPI_CALL(env, napi_typeof(env, argv[2], &t));
+  if (t == napi_function) {
+    frame.hook = argv[2];
+  } else if (t != napi_undefined && t != napi_null) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
+                          "Argument 2 must be a function or undefined");
+    return NULL;
+  }
   ERR_clear_error();
   errno = 0;
+  SSL_set_ex_data(ssl, 0, &frame);
   int ret = *shutdown ? SSL_shutdown(ssl) : SSL_do_handshake(ssl);
+  int saved = errno;
+  SSL_set_ex_data(ssl, 0, NULL);
+  errno = saved;
+  if (frame.thrown != NULL) {
+    napi_throw(env, frame.thrown);
+    return NULL;
+  }
   if (ret == 1 || (*shutdown && ret == 0))
     return sel__int(env, ret);
   return io_failure(env, ssl, ret, out);
@@ -784,6 +868,18 @@ static napi_status add_constants(napi_env env, napi_value exports) {
   K(X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT)
   K(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) K(X509_V_ERR_CERT_NOT_YET_VALID)
   K(OPENSSL_VERSION_NUMBER)
+  K(SSL_AD_CLOSE_NOTIFY) K(SSL_AD_UNEXPECTED_MESSAGE) K(SSL_AD_BAD_RECORD_MAC)
+  K(SSL_AD_RECORD_OVERFLOW) K(SSL_AD_DECOMPRESSION_FAILURE)
+  K(SSL_AD_HANDSHAKE_FAILURE) K(SSL_AD_BAD_CERTIFICATE)
+  K(SSL_AD_UNSUPPORTED_CERTIFICATE) K(SSL_AD_CERTIFICATE_REVOKED)
+  K(SSL_AD_CERTIFICATE_EXPIRED) K(SSL_AD_CERTIFICATE_UNKNOWN)
+  K(SSL_AD_ILLEGAL_PARAMETER) K(SSL_AD_UNKNOWN_CA) K(SSL_AD_ACCESS_DENIED)
+  K(SSL_AD_DECODE_ERROR) K(SSL_AD_DECRYPT_ERROR) K(SSL_AD_PROTOCOL_VERSION)
+  K(SSL_AD_INSUFFICIENT_SECURITY) K(SSL_AD_INTERNAL_ERROR)
+  K(SSL_AD_USER_CANCELLED) K(SSL_AD_NO_RENEGOTIATION)
+  K(SSL_AD_UNSUPPORTED_EXTENSION) K(SSL_AD_CERTIFICATE_UNOBTAINABLE)
+  K(SSL_AD_UNRECOGNIZED_NAME) K(SSL_AD_BAD_CERTIFICATE_STATUS_RESPONSE)
+  K(SSL_AD_BAD_CERTIFICATE_HASH_VALUE) K(SSL_AD_UNKNOWN_PSK_IDENTITY)
 #undef K
       /* clang-format on */
       return napi_set_named_property(env, exports,
@@ -845,6 +941,8 @@ NAPI_MODULE_INIT() {
       SEL_FN("ctxSetCiphers", ctx_set_ciphers),
       SEL_FN("ctxSetAlpn", ctx_set_alpn),
       SEL_FN("ctxSetSessionIdContext", ctx_set_session_id_context),
+      SEL_FN("ctxSetSniCallback", ctx_set_sni_callback),
+      SEL_FN("sslSetCtx", ssl_set_ctx),
       SEL_FN("sslNew", ssl_new),
       SEL_FN("sslSetFd", ssl_set_fd),
       SEL_FN("sslSetBio", ssl_set_bio),

@@ -60,20 +60,23 @@ function sendfileStep(fd: number, inFd: number, offset: number, count: number): 
 	return native.sendfile(fd, inFd, offset, count);
 }
 
+/** `sendfile()`'s arguments as given: `file, offset, count`. */
+type SendfileRequest = [file: unknown, offset: unknown, count: unknown];
+
+/** Checked `sendfile()` arguments: the file's fd, the first byte, the most bytes. */
+type SendfilePlan = readonly [inFd: number, start: number, limit: number];
+
 /**
- * Python's `socket.sendfile()` for a socket with this fd, type and timeout.
- *
- * @returns the bytes sent
- * @internal
+ * CPython's `_check_sendfile_params` and its refusal of non-blocking
+ * sockets (Lib/socket.py), in that order.
  */
-export function socketSendfile(
-	fd: number,
+function sendfilePlan(
 	type: number,
 	timeoutMs: number,
 	file: unknown,
 	offset: unknown,
 	count: unknown,
-): number {
+): SendfilePlan {
 	const inFd = sourceFd(file);
 	const start = toOffset(offset, 'offset');
 	if (count !== null && count !== undefined) {
@@ -95,6 +98,30 @@ export function socketSendfile(
 		throw new ValueError('non-blocking sockets are not supported', 'ERR_INVALID_ARG_VALUE');
 	}
 
+	return [inFd, start, limit];
+}
+
+/**
+ * Writes `length` bytes of `chunk` from `offset` to the connection, waiting
+ * as its mode says; returns how many it took (at least 1), or throws.
+ */
+export type SendChunk = (chunk: Buffer, offset: number, length: number) => number;
+
+/**
+ * Python's `socket.sendfile()` for a socket with this fd, type and timeout.
+ *
+ * @returns the bytes sent
+ * @internal
+ */
+export function socketSendfile(
+	fd: number,
+	type: number,
+	timeoutMs: number,
+	file: unknown,
+	offset: unknown,
+	count: unknown,
+): number {
+	const [inFd, start, limit] = sendfilePlan(type, timeoutMs, file, offset, count);
 	let size = 0;
 	try {
 		size = fstatSync(inFd).size;
@@ -109,7 +136,33 @@ export function socketSendfile(
 		}
 	}
 
-	return viaSend(fd, timeoutMs, inFd, start, limit);
+	return viaSend(inFd, timeoutMs, start, limit, (chunk, from, length) => {
+		const ret = sockCall(fd, timeoutMs, WAIT_WRITE, native.send, chunk, from, length, SEND_FLAGS);
+		if (ret < 0) {
+			throw ioError(ret, 'send');
+		}
+
+		return ret;
+	});
+}
+
+/**
+ * `sendfile()` on a connection whose bytes must go through its own `send`
+ * (an SSLSocket: the kernel's sendfile would bypass TLS): CPython's
+ * `SSLSocket.sendfile`, which uses `_sendfile_use_send` (Lib/ssl.py), with
+ * the same argument checks and file position as {@link socketSendfile}.
+ *
+ * @returns the bytes sent
+ * @internal
+ */
+export function sendfileThrough(
+	send: SendChunk,
+	type: number,
+	timeoutMs: number,
+	...request: SendfileRequest
+): number {
+	const [inFd, start, limit] = sendfilePlan(type, timeoutMs, ...request);
+	return viaSend(inFd, timeoutMs, start, limit, send);
 }
 
 /** Sets the file position after a transfer, as CPython's `file.seek(offset)`; a pipe has none (ESPIPE is ignored). */
@@ -169,8 +222,8 @@ function viaSendfile(
 	}
 }
 
-/** The fallback: read() then send(), through the same loop (CPython's `_sendfile_use_send`). */
-function viaSend(fd: number, timeoutMs: number, inFd: number, start: number, limit: number): number {
+/** The fallback: read() then `send` (CPython's `_sendfile_use_send`). */
+function viaSend(inFd: number, timeoutMs: number, start: number, limit: number, send: SendChunk): number {
 	seekTo(inFd, start);
 	const chunk = Buffer.allocUnsafe(SEND_BLOCK);
 	let total = 0;
@@ -195,22 +248,8 @@ function viaSend(fd: number, timeoutMs: number, inFd: number, start: number, lim
 				break;
 			}
 
-			let sent = 0;
-			while (sent < n) {
-				const ret = sockCall(
-					fd,
-					timeoutMs,
-					WAIT_WRITE,
-					native.send,
-					chunk,
-					sent,
-					n - sent,
-					SEND_FLAGS,
-				);
-				if (ret < 0) {
-					throw ioError(ret, 'send');
-				}
-
+			for (let sent = 0; sent < n;) {
+				const ret = send(chunk, sent, n - sent);
 				sent += ret;
 				total += ret;
 			}

@@ -10,11 +10,13 @@ import {isIP} from 'node:net';
 import {domainToASCII} from 'node:url';
 import {typeName} from '../args.js';
 import {argTypeError, ValueError} from '../errors.js';
-import type {SSLContext, SSLSession} from './context.js';
-import {queueError} from './engine.js';
+import type {SSLSession} from './context.js';
+import {type ServerNameHandler, queueError} from './engine.js';
 import {SSLError} from './errors.js';
 import {K, ssl, type SslHandle} from './native.js';
-import {CERT_NONE} from './context.js';
+import {CERT_NONE, SSLContext} from './context.js';
+import type {SSLObject} from './object.js';
+import type {SSLSocket} from './socket.js';
 
 /**
  * Checks `serverHostname` against the side and the context, as CPython's
@@ -116,6 +118,38 @@ export function newConnection(
 	}
 
 	return h;
+}
+
+/**
+ * A connection's servername handler: the `sniCallback` of its context at
+ * that moment (the one whose callback OpenSSL runs), given the connection,
+ * the name and that context.
+ */
+export function serverNameHandler(conn: SSLSocket | SSLObject): ServerNameHandler {
+	return serverName => {
+		const context = conn.context;
+		const callback = context.sniCallback;
+		return callback === null ? undefined : callback(conn, serverName, context);
+	};
+}
+
+/**
+ * Python's `conn.context = value`: checks the value and, on a live
+ * connection, moves it to that context (SSL_set_SSL_CTX: its certificate
+ * and key; verification settings and options stay the connection's own).
+ *
+ * @returns the new context
+ */
+export function switchContext(h: SslHandle | null, value: unknown): SSLContext {
+	if (!(value instanceof SSLContext)) {
+		throw argTypeError(`The value must be a SSLContext, not ${typeName(value)}`);
+	}
+
+	if (h !== null && ssl.sslSetCtx(h, value._handle) !== 1) {
+		throw queueError(ssl.errors()) ?? new SSLError(K('SSL_ERROR_SSL'), 'cannot switch the context');
+	}
+
+	return value;
 }
 
 /** One relative distinguished name list, Python's form: `[[['commonName', 'x']], …]`. */

@@ -68,6 +68,87 @@ export const OP_ENABLE_MIDDLEBOX_COMPAT = K('SSL_OP_ENABLE_MIDDLEBOX_COMPAT');
 export const OP_IGNORE_UNEXPECTED_EOF = K('SSL_OP_IGNORE_UNEXPECTED_EOF');
 export const OP_LEGACY_SERVER_CONNECT = K('SSL_OP_LEGACY_SERVER_CONNECT');
 
+/**
+ * Python's `ssl.AlertDescription`: the TLS alerts (RFC 8446 §6, RFC 5246
+ * §7.2) by their `ALERT_DESCRIPTION_*` names, OpenSSL's `SSL_AD_*` values.
+ * An {@link SSLContext.sniCallback} returns one to fail the handshake with it.
+ */
+export const AlertDescription = {
+	ALERT_DESCRIPTION_CLOSE_NOTIFY: K('SSL_AD_CLOSE_NOTIFY'),
+	ALERT_DESCRIPTION_UNEXPECTED_MESSAGE: K('SSL_AD_UNEXPECTED_MESSAGE'),
+	ALERT_DESCRIPTION_BAD_RECORD_MAC: K('SSL_AD_BAD_RECORD_MAC'),
+	ALERT_DESCRIPTION_RECORD_OVERFLOW: K('SSL_AD_RECORD_OVERFLOW'),
+	ALERT_DESCRIPTION_DECOMPRESSION_FAILURE: K('SSL_AD_DECOMPRESSION_FAILURE'),
+	ALERT_DESCRIPTION_HANDSHAKE_FAILURE: K('SSL_AD_HANDSHAKE_FAILURE'),
+	ALERT_DESCRIPTION_BAD_CERTIFICATE: K('SSL_AD_BAD_CERTIFICATE'),
+	ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE: K('SSL_AD_UNSUPPORTED_CERTIFICATE'),
+	ALERT_DESCRIPTION_CERTIFICATE_REVOKED: K('SSL_AD_CERTIFICATE_REVOKED'),
+	ALERT_DESCRIPTION_CERTIFICATE_EXPIRED: K('SSL_AD_CERTIFICATE_EXPIRED'),
+	ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN: K('SSL_AD_CERTIFICATE_UNKNOWN'),
+	ALERT_DESCRIPTION_ILLEGAL_PARAMETER: K('SSL_AD_ILLEGAL_PARAMETER'),
+	ALERT_DESCRIPTION_UNKNOWN_CA: K('SSL_AD_UNKNOWN_CA'),
+	ALERT_DESCRIPTION_ACCESS_DENIED: K('SSL_AD_ACCESS_DENIED'),
+	ALERT_DESCRIPTION_DECODE_ERROR: K('SSL_AD_DECODE_ERROR'),
+	ALERT_DESCRIPTION_DECRYPT_ERROR: K('SSL_AD_DECRYPT_ERROR'),
+	ALERT_DESCRIPTION_PROTOCOL_VERSION: K('SSL_AD_PROTOCOL_VERSION'),
+	ALERT_DESCRIPTION_INSUFFICIENT_SECURITY: K('SSL_AD_INSUFFICIENT_SECURITY'),
+	ALERT_DESCRIPTION_INTERNAL_ERROR: K('SSL_AD_INTERNAL_ERROR'),
+	ALERT_DESCRIPTION_USER_CANCELLED: K('SSL_AD_USER_CANCELLED'),
+	ALERT_DESCRIPTION_NO_RENEGOTIATION: K('SSL_AD_NO_RENEGOTIATION'),
+	ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION: K('SSL_AD_UNSUPPORTED_EXTENSION'),
+	ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE: K('SSL_AD_CERTIFICATE_UNOBTAINABLE'),
+	ALERT_DESCRIPTION_UNRECOGNIZED_NAME: K('SSL_AD_UNRECOGNIZED_NAME'),
+	ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE: K('SSL_AD_BAD_CERTIFICATE_STATUS_RESPONSE'),
+	ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE: K('SSL_AD_BAD_CERTIFICATE_HASH_VALUE'),
+	ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY: K('SSL_AD_UNKNOWN_PSK_IDENTITY'),
+} as const;
+/** {@link AlertDescription}'s members as module constants, as Python's `ssl.ALERT_DESCRIPTION_*`. */
+export const {
+	ALERT_DESCRIPTION_CLOSE_NOTIFY,
+	ALERT_DESCRIPTION_UNEXPECTED_MESSAGE,
+	ALERT_DESCRIPTION_BAD_RECORD_MAC,
+	ALERT_DESCRIPTION_RECORD_OVERFLOW,
+	ALERT_DESCRIPTION_DECOMPRESSION_FAILURE,
+	ALERT_DESCRIPTION_HANDSHAKE_FAILURE,
+	ALERT_DESCRIPTION_BAD_CERTIFICATE,
+	ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE,
+	ALERT_DESCRIPTION_CERTIFICATE_REVOKED,
+	ALERT_DESCRIPTION_CERTIFICATE_EXPIRED,
+	ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN,
+	ALERT_DESCRIPTION_ILLEGAL_PARAMETER,
+	ALERT_DESCRIPTION_UNKNOWN_CA,
+	ALERT_DESCRIPTION_ACCESS_DENIED,
+	ALERT_DESCRIPTION_DECODE_ERROR,
+	ALERT_DESCRIPTION_DECRYPT_ERROR,
+	ALERT_DESCRIPTION_PROTOCOL_VERSION,
+	ALERT_DESCRIPTION_INSUFFICIENT_SECURITY,
+	ALERT_DESCRIPTION_INTERNAL_ERROR,
+	ALERT_DESCRIPTION_USER_CANCELLED,
+	ALERT_DESCRIPTION_NO_RENEGOTIATION,
+	ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION,
+	ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE,
+	ALERT_DESCRIPTION_UNRECOGNIZED_NAME,
+	ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE,
+	ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE,
+	ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY,
+} = AlertDescription;
+/** One of {@link AlertDescription}'s values. */
+export type AlertDescription = (typeof AlertDescription)[keyof typeof AlertDescription];
+
+/**
+ * Python's `SSLContext.sni_callback`: called during a server's handshake
+ * with the connection (the {@link SSLSocket} or {@link SSLObject}), the
+ * server name the client sent (IDNA A-label, or null when it sent none) and
+ * the context. Assign `conn.context = other` to answer with another
+ * context's certificate; return null/undefined to go on, or an
+ * {@link AlertDescription} value to fail the handshake with that alert.
+ */
+export type SniCallback = (
+	conn: SSLSocket | SSLObject,
+	serverName: string | null,
+	context: SSLContext,
+) => number | null | undefined | void;
+
 const VERIFY_PEER = K('SSL_VERIFY_PEER');
 const VERIFY_FAIL_IF_NO_PEER_CERT = K('SSL_VERIFY_FAIL_IF_NO_PEER_CERT');
 const CTRL_SET_MIN = K('SSL_CTRL_SET_MIN_PROTO_VERSION');
@@ -145,9 +226,7 @@ function checkString(value: unknown, name: string): string {
  * OP_SINGLE_ECDH_USE`, OpenSSL's default cipher list (CPython sets its own
  * list for TLS 1.2), no partial wildcards in host names.
  *
- * Not available: `sniCallback` (a server cannot yet pick a context by the
- * client's server name: the callback would run JavaScript from inside
- * OpenSSL's handshake, which this binding does not do), `loadDhParams`,
+ * Not available: `loadDhParams`,
  * `setEcdhCurve`, `keylogFilename`, `postHandshakeAuth`, `getCaCerts`,
  * `certStoreStats`, `sessionStats`.
  */
@@ -156,6 +235,7 @@ export class SSLContext {
 	readonly #protocol: number;
 	#verifyMode: VerifyMode;
 	#checkHostname: boolean;
+	#sniCallback: SniCallback | null = null;
 
 	/**
 	 * @param protocol - {@link PROTOCOL_TLS_CLIENT}, {@link PROTOCOL_TLS_SERVER} or {@link PROTOCOL_TLS}
@@ -322,6 +402,37 @@ export class SSLContext {
 		const set = Number(BigInt(value) & ~BigInt(current));
 		const clear = Number(BigInt(current) & ~BigInt(value));
 		ssl.ctxOptions(this.#ctx, set, clear);
+	}
+
+	/**
+	 * Python's `sni_callback`: see {@link SniCallback}. It runs inside the
+	 * handshake call (`doHandshake()`, or the first `recv()`/`send()`), on
+	 * the same thread. What it throws fails the handshake with the
+	 * handshake_failure alert, and that call throws an {@link SSLError}
+	 * (reason `CALLBACK_FAILED`) whose `cause` is the exception; a return
+	 * value that is neither null/undefined nor an alert number sends
+	 * internal_error, with a TypeError as the cause. Null removes it.
+	 * Inside it, the connection's I/O methods throw (`ERR_SSL_REENTRANT`);
+	 * its queries and `context` work.
+	 *
+	 * @throws {ValueError} on a {@link PROTOCOL_TLS_CLIENT} context
+	 * @throws {TypeError} for something not a function (the callback is then removed, as Python)
+	 */
+	get sniCallback(): SniCallback | null {
+		return this.#sniCallback;
+	}
+
+	set sniCallback(callback: SniCallback | null | undefined) {
+		if (this.#protocol === PROTOCOL_TLS_CLIENT) {
+			throw new ValueError('sni_callback cannot be set on TLS_CLIENT context', 'ERR_SSL_SNI_CALLBACK');
+		}
+
+		const valid = callback === null || callback === undefined || typeof callback === 'function';
+		this.#sniCallback = valid ? (callback ?? null) : null;
+		ssl.ctxSetSniCallback(this.#ctx, this.#sniCallback !== null);
+		if (!valid) {
+			throw argTypeError(`not a callable object: ${typeName(callback)}`);
+		}
 	}
 
 	/**

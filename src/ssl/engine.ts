@@ -18,9 +18,10 @@
  * @module
  */
 import {constants as osConstants} from 'node:os';
-import {OSError, TimeoutError, ValueError} from '../errors.js';
+import {typeName} from '../args.js';
+import {argTypeError, OSError, TimeoutError, ValueError} from '../errors.js';
 import {sockCall, TIMED_OUT, WAIT_READ, WAIT_WRITE} from '../socket/io.js';
-import {K, type NativeSslError, ssl, type SslHandle} from './native.js';
+import {K, type NativeSslError, type ServerNameHook, ssl, type SslHandle} from './native.js';
 import {
 	SSLCertVerificationError,
 	SSLEOFError,
@@ -45,6 +46,8 @@ const LIB_SSL = K('ERR_LIB_SSL');
 const LIB_SYS = K('ERR_LIB_SYS');
 const R_VERIFY_FAILED = K('SSL_R_CERTIFICATE_VERIFY_FAILED');
 const R_UNEXPECTED_EOF = K('SSL_R_UNEXPECTED_EOF_WHILE_READING');
+const AD_HANDSHAKE_FAILURE = K('SSL_AD_HANDSHAKE_FAILURE');
+const AD_INTERNAL_ERROR = K('SSL_AD_INTERNAL_ERROR');
 
 /** OpenSSL library numbers → the mnemonics CPython prints (`[SSL: …]`). */
 const LIBRARIES = new Map<number, string>([
@@ -73,8 +76,8 @@ function failure(out: Int32Array): number {
 	return SSL_FAILED;
 }
 
-function handshakeStep(_fd: number, h: SslHandle, out: Int32Array): number {
-	return ssl.sslHandshake(h, out) === 1 ? 0 : failure(out);
+function handshakeStep(_fd: number, h: SslHandle, out: Int32Array, hook: ServerNameHook | undefined): number {
+	return ssl.sslHandshake(h, out, hook) === 1 ? 0 : failure(out);
 }
 
 function readStep(_fd: number, h: SslHandle, buf: ArrayBufferView, len: number, out: Int32Array): number {
@@ -116,6 +119,7 @@ export function queueError(
 	queue: readonly NativeSslError[],
 	errno = K('SSL_ERROR_SSL'),
 	syscall = '',
+	cause?: unknown,
 ): OSError | null {
 	const last = queue.at(-1);
 	if (last === undefined) {
@@ -135,6 +139,7 @@ export function queueError(
 		library: LIBRARIES.get(lib) ?? mnemonic(libName),
 		reason: mnemonic(reasonText) ?? String(reason),
 		details,
+		cause,
 	};
 	if (lib === LIB_SSL && reason === R_UNEXPECTED_EOF) {
 		return new SSLEOFError(undefined, undefined, options);
@@ -143,10 +148,67 @@ export function queueError(
 	return new SSLError(errno, reasonText ?? text, options);
 }
 
+/**
+ * What a connection does with the server name a client sent (null without
+ * SNI), called during the handshake: its context's `sniCallback`, whose
+ * result is returned (null/undefined to go on, or an alert description).
+ * It may throw.
+ */
+export type ServerNameHandler = (serverName: string | null) => unknown;
+
 /** Options every TLS connection object is made with. */
 export interface EngineOptions {
 	readonly serverSide: boolean;
 	readonly suppressRaggedEofs: boolean;
+	/** Called when OpenSSL's servername callback runs (see {@link ServerNameHandler}). */
+	readonly serverName: ServerNameHandler;
+}
+
+/**
+ * One handshake call's servername hook: the handler's result as the addon
+ * takes it (< 0 go on, else the fatal alert), and why it failed. As
+ * CPython's `_servername_callback` (Modules/_ssl.c): null/undefined go on, an
+ * integer is the alert to send, an exception sends handshake_failure and
+ * anything else internal_error. The exception is kept (CPython prints it
+ * with the unraisable hook) to become the `cause` of the handshake's
+ * SSLError.
+ */
+class ServerNameCall {
+	failed = false;
+	failure: unknown = undefined;
+	readonly hook: ServerNameHook;
+
+	constructor(handler: ServerNameHandler) {
+		this.hook = serverName => {
+			let verdict: unknown;
+			try {
+				verdict = handler(serverName);
+			} catch (error) {
+				return this.#fail(error, AD_HANDSHAKE_FAILURE);
+			}
+
+			if (verdict === null || verdict === undefined) {
+				return -1;
+			}
+
+			if (typeof verdict === 'number' && Number.isInteger(verdict) && verdict >= 0 && verdict <= 255) {
+				return verdict;
+			}
+
+			return this.#fail(
+				argTypeError(
+					`sniCallback must return null, undefined or an ALERT_DESCRIPTION_* number, not ${typeof verdict === 'number' ? String(verdict) : typeName(verdict)}`,
+				),
+				AD_INTERNAL_ERROR,
+			);
+		};
+	}
+
+	#fail(error: unknown, alert: number): number {
+		this.failed = true;
+		this.failure = error;
+		return alert;
+	}
 }
 
 /**
@@ -160,16 +222,24 @@ export class Engine {
 	readonly suppressRaggedEofs: boolean;
 	/** [SSL_get_error code, errno] of the last failed call; read right after it. */
 	readonly #out = new Int32Array(2);
+	readonly #serverName: ServerNameHandler;
+	/** Whether a handshake call has succeeded. */
+	#established = false;
+	/** Inside SSL_do_handshake (the servername handler runs there). */
+	#inHandshake = false;
+	/** free() was called from inside the handshake: done when it returns. */
+	#freeLater = false;
 
 	constructor(h: SslHandle, options: EngineOptions) {
 		this.#h = h;
 		this.serverSide = options.serverSide;
 		this.suppressRaggedEofs = options.suppressRaggedEofs;
+		this.#serverName = options.serverName;
 	}
 
 	/** The live handle; ValueError (`ERR_SSL_CLOSED`) once freed. */
 	get handle(): SslHandle {
-		if (this.#h === null) {
+		if (this.#h === null || this.#freeLater) {
 			throw new ValueError('the TLS connection is closed or unwrapped', 'ERR_SSL_CLOSED');
 		}
 
@@ -177,23 +247,72 @@ export class Engine {
 	}
 
 	get freed(): boolean {
-		return this.#h === null;
+		return this.#h === null || this.#freeLater;
 	}
 
-	/** Releases the OpenSSL object now (idempotent). */
+	/**
+	 * Releases the OpenSSL object now (idempotent); from inside the
+	 * handshake (a servername handler closing its socket), once the
+	 * handshake call has returned.
+	 */
 	free(): void {
-		if (this.#h !== null) {
+		if (this.#inHandshake) {
+			this.#freeLater = true;
+		} else if (this.#h !== null) {
 			ssl.free(this.#h);
 			this.#h = null;
 		}
 	}
 
-	/** SSL_do_handshake until done, in the mode `timeoutMs` gives (-1, 0, > 0). */
-	handshake(fd: number, timeoutMs: number): void {
-		const ret = sockCall(fd, timeoutMs, 0, handshakeStep, this.handle, this.#out, undefined, undefined);
-		if (ret < 0) {
-			throw this.#error(ret, 'handshake');
+	/** The handle for an I/O call: not from inside the handshake (OpenSSL is not re-entrant). */
+	#enter(): SslHandle {
+		if (this.#inHandshake) {
+			throw new ValueError(
+				'TLS I/O on a connection inside its own handshake (from sniCallback)',
+				'ERR_SSL_REENTRANT',
+			);
 		}
+
+		return this.handle;
+	}
+
+	/**
+	 * SSL_do_handshake until done, in the mode `timeoutMs` gives (-1, 0, > 0).
+	 * The servername handler runs inside it when the client's hello arrives.
+	 *
+	 * @throws {SSLError} when the handler failed the handshake, with what it threw as `cause`
+	 */
+	handshake(fd: number, timeoutMs: number): void {
+		const h = this.#enter();
+		const call = new ServerNameCall(this.#serverName);
+		this.#inHandshake = true;
+		try {
+			const ret = sockCall(fd, timeoutMs, 0, handshakeStep, h, this.#out, call.hook, undefined);
+			if (ret < 0) {
+				throw this.#error(ret, 'handshake', call.failed ? call.failure : undefined);
+			}
+
+			this.#established = true;
+		} finally {
+			this.#inHandshake = false;
+			if (this.#freeLater) {
+				this.#freeLater = false;
+				this.free();
+			}
+		}
+	}
+
+	/**
+	 * Before a read or write: a connection whose handshake has not run yet
+	 * runs it here, rather than inside SSL_read/SSL_write, so that the
+	 * servername handler is reachable (only handshake calls carry it).
+	 */
+	#ready(fd: number, timeoutMs: number): SslHandle {
+		if (!this.#established) {
+			this.handshake(fd, timeoutMs);
+		}
+
+		return this.#enter();
 	}
 
 	/**
@@ -205,12 +324,18 @@ export class Engine {
 			return 0;
 		}
 
-		const ret = sockCall(fd, timeoutMs, 0, readStep, this.handle, buf, len, this.#out);
-		if (ret >= 0) {
-			return ret;
+		let error: unknown;
+		try {
+			const ret = sockCall(fd, timeoutMs, 0, readStep, this.#ready(fd, timeoutMs), buf, len, this.#out);
+			if (ret >= 0) {
+				return ret;
+			}
+
+			error = this.#error(ret, 'read');
+		} catch (thrown) {
+			error = thrown; // from the handshake a first read runs: its EOF is ragged too, as SSL_read's
 		}
 
-		const error = this.#error(ret, 'read');
 		if (
 			error instanceof SSLZeroReturnError ||
 			(error instanceof SSLEOFError && this.suppressRaggedEofs)
@@ -227,7 +352,7 @@ export class Engine {
 	 * non-blocking mode, call again with the same bytes.
 	 */
 	write(fd: number, timeoutMs: number, data: ArrayBufferView, len: number): number {
-		const ret = sockCall(fd, timeoutMs, 0, writeStep, this.handle, data, len, this.#out);
+		const ret = sockCall(fd, timeoutMs, 0, writeStep, this.#ready(fd, timeoutMs), data, len, this.#out);
 		if (ret < 0) {
 			throw this.#error(ret, 'write');
 		}
@@ -237,7 +362,7 @@ export class Engine {
 
 	/** The TLS closing handshake (CPython's `shutdown()`); the transport stays open. */
 	shutdown(fd: number, timeoutMs: number): void {
-		const ret = sockCall(fd, timeoutMs, 0, shutdownStep, this.handle, this.#out, undefined, undefined);
+		const ret = sockCall(fd, timeoutMs, 0, shutdownStep, this.#enter(), this.#out, undefined, undefined);
 		if (ret < 0) {
 			throw this.#error(ret, 'shutdown');
 		}
@@ -247,7 +372,7 @@ export class Engine {
 	 * The exception for a failure code from the loop, as CPython's
 	 * `PySSL_SetError()` (Modules/_ssl.c) chooses it.
 	 */
-	#error(code: number, op: string): OSError {
+	#error(code: number, op: string, cause?: unknown): OSError {
 		if (code === TIMED_OUT) {
 			const text = `The ${op} operation timed out`;
 			return new TimeoutError(ETIMEDOUT, text, {syscall: op, message: text});
@@ -283,8 +408,10 @@ export class Engine {
 		}
 
 		return (
-			queueError(queue, sslCode, op) ??
-			(sslCode === E_SYSCALL ? new SSLSyscallError() : new SSLError(sslCode === 0 ? E_SSL : sslCode))
+			queueError(queue, sslCode, op, cause) ??
+			(sslCode === E_SYSCALL
+				? new SSLSyscallError(undefined, undefined, {cause})
+				: new SSLError(sslCode === 0 ? E_SSL : sslCode, undefined, {cause}))
 		);
 	}
 }

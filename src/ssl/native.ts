@@ -48,6 +48,9 @@ export type NativeSslError = readonly [
 	text: string,
 ];
 
+/** What the servername callback calls during a handshake: the client's server name (null without SNI) → < 0 to accept, or an alert description. */
+export type ServerNameHook = (serverName: string | null) => number;
+
 /**
  * The TLS addon's exports. Calls return their result, or -1 (null for an
  * object) leaving OpenSSL's error queue for {@link NativeSsl.errors}; the
@@ -72,12 +75,21 @@ export interface NativeSsl {
 	ctxSetCiphers(ctx: CtxHandle, ciphers: string): number;
 	ctxSetAlpn(ctx: CtxHandle, wire: Bytes): number;
 	ctxSetSessionIdContext(ctx: CtxHandle, id: Bytes): number;
+	/** Installs (or removes) the servername callback, which calls the `hook` of the handshake call it runs in. */
+	ctxSetSniCallback(ctx: CtxHandle, on: boolean): number;
 	sslNew(ctx: CtxHandle, server: boolean): SslHandle | number;
 	sslSetFd(ssl: SslHandle, fd: number): number;
 	sslSetBio(ssl: SslHandle, rbio: BioHandle, wbio: BioHandle): number;
 	sslSetSni(ssl: SslHandle, name: string): number;
+	/** SSL_set_SSL_CTX: another context's certificate and key. */
+	sslSetCtx(ssl: SslHandle, ctx: CtxHandle): number;
 	sslSetVerifyHost(ssl: SslHandle, name: string, isIp: boolean, hostflags: number): number;
-	sslHandshake(ssl: SslHandle, out: Int32Array): number;
+	/**
+	 * SSL_do_handshake. During it, a context with the servername callback
+	 * calls `hook(name | null)`: < 0 accepts, >= 0 is the fatal alert to send.
+	 * What `hook` throws fails the handshake and is rethrown by this call.
+	 */
+	sslHandshake(ssl: SslHandle, out: Int32Array, hook?: ServerNameHook): number;
 	sslRead(ssl: SslHandle, buf: Bytes, offset: number, length: number, out: Int32Array): number;
 	sslWrite(ssl: SslHandle, buf: Bytes, offset: number, length: number, out: Int32Array): number;
 	sslShutdown(ssl: SslHandle, out: Int32Array): number;

@@ -10,8 +10,7 @@ import {Buffer} from 'node:buffer';
 import {toBufsize} from '../args.js';
 import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes.js';
 import {ValueError} from '../errors.js';
-import type {PeerCertificate} from './common.js';
-import {alpnOf, checkServerHostname, cipherOf, newConnection, peerCertificate} from './common.js';
+import * as common from './common.js';
 import {type SSLContext, SSLSession} from './context.js';
 import {Engine} from './engine.js';
 import {type BioHandle, ssl} from './native.js';
@@ -104,7 +103,7 @@ export class MemoryBIO {
  * sending what `outgoing` holds).
  */
 export class SSLObject {
-	readonly #context: SSLContext;
+	#context: SSLContext;
 	readonly #engine: Engine;
 	readonly #serverHostname: string | null;
 
@@ -120,10 +119,14 @@ export class SSLObject {
 		}
 
 		this.#context = context;
-		this.#serverHostname = checkServerHostname(context, serverSide, serverHostname);
-		const h = newConnection(context, serverSide, this.#serverHostname, session);
+		this.#serverHostname = common.checkServerHostname(context, serverSide, serverHostname);
+		const h = common.newConnection(context, serverSide, this.#serverHostname, session);
 		ssl.sslSetBio(h, incoming._handle, outgoing._handle);
-		this.#engine = new Engine(h, {serverSide, suppressRaggedEofs: false});
+		this.#engine = new Engine(h, {
+			serverSide,
+			suppressRaggedEofs: false,
+			serverName: common.serverNameHandler(this),
+		});
 	}
 
 	/** @internal */
@@ -131,8 +134,13 @@ export class SSLObject {
 		return new SSLObject(...args, CREATE);
 	}
 
+	/** The context; assigning another one switches the certificate and key, as {@link SSLSocket.context}. */
 	get context(): SSLContext {
 		return this.#context;
+	}
+
+	set context(value: SSLContext) {
+		this.#context = common.switchContext(this.#engine.freed ? null : this.#engine.handle, value);
 	}
 
 	get serverSide(): boolean {
@@ -179,14 +187,14 @@ export class SSLObject {
 		this.#engine.shutdown(-1, 0);
 	}
 
-	getpeercert(binary?: false): PeerCertificate | Record<string, never> | null;
+	getpeercert(binary?: false): common.PeerCertificate | Record<string, never> | null;
 	getpeercert(binary: true): Buffer | null;
-	getpeercert(binary = false): PeerCertificate | Record<string, never> | Buffer | null {
-		return peerCertificate(this.#engine.handle, this.#context, binary);
+	getpeercert(binary = false): common.PeerCertificate | Record<string, never> | Buffer | null {
+		return common.peerCertificate(this.#engine.handle, this.#context, binary);
 	}
 
 	cipher(): [string, string, number] | null {
-		return cipherOf(this.#engine.handle);
+		return common.cipherOf(this.#engine.handle);
 	}
 
 	version(): string | null {
@@ -194,7 +202,7 @@ export class SSLObject {
 	}
 
 	selectedAlpnProtocol(): string | null {
-		return alpnOf(this.#engine.handle);
+		return common.alpnOf(this.#engine.handle);
 	}
 
 	get session(): SSLSession | null {

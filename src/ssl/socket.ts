@@ -11,11 +11,19 @@ import {OSError, ValueError} from '../errors.js';
 import type {Address, SocketAddress} from '../socket/address.js';
 import {SOCK_STREAM} from '../socket/constants.js';
 import type {RecvmsgIntoResult, RecvmsgResult} from '../socket/msg.js';
-import type {SendfileSource} from '../socket/sendfile.js';
+import {type SendfileSource, sendfileThrough} from '../socket/sendfile.js';
 import {Socket} from '../socket/socket.js';
 import {timeoutToMs} from '../time.js';
 import type {PeerCertificate} from './common.js';
-import {alpnOf, checkServerHostname, cipherOf, newConnection, peerCertificate} from './common.js';
+import {
+	alpnOf,
+	checkServerHostname,
+	cipherOf,
+	newConnection,
+	peerCertificate,
+	serverNameHandler,
+	switchContext,
+} from './common.js';
 import {type SSLContext, SSLSession, type WrapSocketOptions} from './context.js';
 import {Engine} from './engine.js';
 import {ssl} from './native.js';
@@ -60,11 +68,11 @@ function view(data: BytesLike, offset: number, length: number): Uint8Array {
  * `while (s.pending() > 0) s.recv(s.pending())` (or read with a buffer of
  * 16 KiB or more) before going back to `select()`.
  *
- * Not available: `sendfile`, `recvfrom`/`sendto` (ValueError, as Python),
+ * Not available: `recvfrom`/`sendto` (ValueError, as Python),
  * `dup()`, `makefile()`, `getChannelBinding()`, `verifyClientPostHandshake()`.
  */
 export class SSLSocket extends Socket {
-	readonly #context: SSLContext;
+	#context: SSLContext;
 	readonly #serverSide: boolean;
 	readonly #serverHostname: string | null;
 	readonly #doHandshakeOnConnect: boolean;
@@ -153,6 +161,7 @@ export class SSLSocket extends Socket {
 		this.#engine = new Engine(h, {
 			serverSide: this.#serverSide,
 			suppressRaggedEofs: this.#suppressRaggedEofs,
+			serverName: serverNameHandler(this),
 		});
 		return this.#engine;
 	}
@@ -176,9 +185,20 @@ export class SSLSocket extends Socket {
 		return this.#engine;
 	}
 
-	/** The context this socket was wrapped by. */
+	/**
+	 * The context this socket was wrapped by. Assigning another one (from an
+	 * {@link SSLContext.sniCallback}, typically) makes the connection use its
+	 * certificate and key (OpenSSL's SSL_set_SSL_CTX), as Python's.
+	 *
+	 * @throws {TypeError} for something not an SSLContext
+	 */
 	get context(): SSLContext {
 		return this.#context;
+	}
+
+	set context(value: SSLContext) {
+		const engine = this.#engine;
+		this.#context = switchContext(engine === null || engine.freed ? null : engine.handle, value);
 	}
 
 	/** Whether this is the server side. */
@@ -545,16 +565,34 @@ export class SSLSocket extends Socket {
 	}
 
 	/**
-	 * Not while TLS is on (the kernel would send the file unencrypted):
-	 * ValueError `ERR_SSL_METHOD`; read the file and use
-	 * {@link SSLSocket.sendall}. (Python falls back to send() there.)
+	 * Sends a file through TLS, as Python's `SSLSocket.sendfile`: the file is
+	 * read (64 KiB at a time) and each block goes through
+	 * {@link SSLSocket.send} (the kernel's zero-copy sendfile would bypass
+	 * TLS; a plain sendfile after {@link SSLSocket.unwrap}). Otherwise as
+	 * {@link Socket.sendfile}: reading starts at `offset`, the file position
+	 * ends just past the last byte sent, blocking and timeout mode only (each
+	 * wait bounded by the timeout).
+	 *
+	 * @returns the number of bytes sent
+	 * @throws {ValueError} on a non-blocking socket, or `count` <= 0
+	 * @throws {SSLError | OSError | TimeoutError}
 	 */
 	override sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
-		if (this.#engine !== null) {
-			throw notForSsl('sendfile');
+		const engine = this.#engine;
+		if (engine === null) {
+			return super.sendfile(file, offset, count);
 		}
 
-		return super.sendfile(file, offset, count);
+		const fd = this.fileno();
+		const mode = this.#mode();
+		return sendfileThrough(
+			(chunk, from, length) => engine.write(fd, mode, view(chunk, from, length), length),
+			this.type,
+			mode,
+			file,
+			offset,
+			count,
+		);
 	}
 
 	/**

@@ -8,9 +8,17 @@ import {execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {type BaseSelector, DefaultSelector, EVENT_READ, EVENT_WRITE} from '../../src/index.js';
-import type {Socket} from '../../src/socket/index.js';
-import {SSLWantReadError, SSLWantWriteError} from '../../src/ssl/index.js';
+import {
+	type BaseSelector,
+	BlockingIOError,
+	DefaultSelector,
+	EVENT_READ,
+	EVENT_WRITE,
+} from '../../src/index.js';
+import type {TestContext} from 'node:test';
+import {createServer, Socket} from '../../src/socket/index.js';
+import {type SSLContext, type SSLSocket, SSLWantReadError, SSLWantWriteError} from '../../src/ssl/index.js';
+import {closing} from '../helpers/sockets.js';
 
 /** Paths of the test PKI. */
 export interface Certs {
@@ -226,4 +234,50 @@ class Run<T> {
 			this.#wants.set(i, want);
 		}
 	}
+}
+
+/** accept() on a non-blocking listener, waiting with selectAsync. */
+export async function acceptAsync(listener: Socket): Promise<Socket> {
+	using sel = new DefaultSelector();
+	sel.register(listener, EVENT_READ);
+	for (let i = 0; i < 1000; i++) {
+		try {
+			return listener.accept()[0];
+		} catch (error) {
+			if (!(error instanceof BlockingIOError)) {
+				throw error;
+			}
+
+			await sel.selectAsync(5);
+		}
+	}
+
+	throw new Error('no connection');
+}
+
+/** A TCP pair, both ends non-blocking and wrapped without a handshake; closed after the test. */
+export function tlsPair(
+	t: TestContext,
+	client: SSLContext,
+	server: SSLContext,
+	hostname: string | null = 'localhost',
+	suppressRaggedEofs = true,
+): [SSLSocket, SSLSocket] {
+	const listener = createServer(['127.0.0.1', 0]);
+	closing(t, listener);
+	const raw = new Socket();
+	closing(t, raw);
+	raw.connect(listener.getsockname());
+	const [conn] = listener.accept();
+	closing(t, conn);
+	raw.setblocking(false);
+	conn.setblocking(false);
+	const c = client.wrapSocket(raw, {
+		serverHostname: hostname,
+		doHandshakeOnConnect: false,
+		suppressRaggedEofs,
+	});
+	const s = server.wrapSocket(conn, {serverSide: true, doHandshakeOnConnect: false, suppressRaggedEofs});
+	closing(t, c, s);
+	return [c, s];
 }

@@ -10,12 +10,11 @@ import {readFileSync} from 'node:fs';
 import {createInterface} from 'node:readline';
 import {describe, test, type TestContext} from 'node:test';
 import * as tls from 'node:tls';
-import {BlockingIOError, DefaultSelector, EVENT_READ} from '../../src/index.js';
-import {createConnection, createServer, type IPv4Address, type Socket} from '../../src/socket/index.js';
+import {createConnection, createServer, type IPv4Address} from '../../src/socket/index.js';
 import {PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLContext, type SSLSocket} from '../../src/ssl/index.js';
 import {checkFdLeaks} from '../helpers/fds.js';
 import {closing} from '../helpers/sockets.js';
-import {drive, driveAsync, makeCerts, noOpenssl} from './helpers.js';
+import {acceptAsync, drive, driveAsync, makeCerts, noOpenssl} from './helpers.js';
 
 checkFdLeaks();
 
@@ -67,25 +66,6 @@ async function recvAsync(s: SSLSocket, n: number): Promise<Buffer> {
 		],
 	]);
 	return got.subarray(0, have);
-}
-
-/** accept() on a non-blocking listener, waiting with selectAsync. */
-async function acceptAsync(listener: Socket): Promise<Socket> {
-	using sel = new DefaultSelector();
-	sel.register(listener, EVENT_READ);
-	for (let i = 0; i < 1000; i++) {
-		try {
-			return listener.accept()[0];
-		} catch (error) {
-			if (!(error instanceof BlockingIOError)) {
-				throw error;
-			}
-
-			await sel.selectAsync(5);
-		}
-	}
-
-	throw new Error('no connection');
 }
 
 describe("ssl interop: Node's tls", {skip: noOpenssl}, () => {

@@ -19,7 +19,9 @@ import {parseArgs} from 'node:util';
 import {C, native} from '../src/native.js';
 import {socketpair} from '../src/socket/index.js';
 
-const {values} = parseArgs({options: {reps: {type: 'string', default: '5'}, n: {type: 'string', default: '1000000'}}});
+const {values} = parseArgs({
+	options: {reps: {type: 'string', default: '5'}, n: {type: 'string', default: '1000000'}},
+});
 const reps = Number(values.reps);
 const n = Number(values.n);
 const DONTWAIT = C['MSG_DONTWAIT'] ?? 0;
@@ -93,7 +95,9 @@ const rows: Array<[string, number]> = [
 ];
 a.close();
 b.close();
-console.log(`# node ${process.version}, ${process.platform}/${process.arch}; median of ${reps} passes of ${n}`);
+console.log(
+	`# node ${process.version}, ${process.platform}/${process.arch}; median of ${reps} passes of ${n}`,
+);
 console.log('| call | CPU ns per call |\n|---|---:|');
 for (const [name, ns] of rows) {
 	console.log(`| ${name} | ${ns.toFixed(0)} |`);

@@ -20,10 +20,11 @@ usage: bench/cpu-breakdown.py [--conns 100] [--secs 8] [--size 64]
 Example (from the project's root, after npm run build):
   python3 bench/cpu-breakdown.py \\
     c-epoll '../shared/bench/servers/echo-epoll {port}' \\
-    ts-selectors 'node --perf-basic-prof dist/examples/echo-server.js {port}'
+    ts-selectors 'node --perf-basic-prof --logfile=/dev/null --no-logfile-per-isolate dist/examples/echo-server.js {port}'
 
 `--perf-basic-prof` lets perf name JavaScript functions (JIT code); without
-it they count as "other". The shares come from samples (noisy: compare
+it they count as "other". (It also makes V8 write a log file, which
+`--logfile=/dev/null --no-logfile-per-isolate` sends nowhere.) The shares come from samples (noisy: compare
 servers measured in the same run); the µs per round trip are each share
 times the server's CPU time per round trip over the whole run.
 """

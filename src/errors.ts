@@ -153,7 +153,11 @@ export class OSError extends Error {
 	 */
 	static fromErrno(errno: number, syscall = '', options: OSErrorOptions = {}): OSError {
 		const Class = errnoMap.get(errno) ?? OSError;
-		return stackFromCaller(new Class(errno, undefined, {...options, syscall}), OSError.fromErrno);
+		const error = withoutStack(() => new Class(errno, undefined, {...options, syscall}));
+		// "Would block" is flow control, raised on every spurious wake-up of a
+		// non-blocking loop: no stack trace (see withoutStack). The others get
+		// one, captured once, from the caller.
+		return Class === BlockingIOError ? error : stackFromCaller(error, OSError.fromErrno);
 	}
 }
 
@@ -336,6 +340,27 @@ export function check(ret: number, syscall: string, options?: OSErrorOptions): n
 export function stackFromCaller<E extends Error>(error: E, fn: (...args: never[]) => unknown): E {
 	Error.captureStackTrace(error, fn);
 	return error;
+}
+
+/**
+ * Builds an error without capturing a stack trace: its `stack` is its first
+ * line only. For the errors that are flow control rather than failures,
+ * raised thousands of times a second by a busy non-blocking loop
+ * ({@link BlockingIOError}, `SSLWantReadError`, `SSLWantWriteError`):
+ * capturing a stack walks every frame, which was 7 % of a TLS server's CPU
+ * under `openssl s_time` (BENCHMARKS.md).
+ *
+ * @returns what `make` returns
+ * @internal
+ */
+export function withoutStack<E extends Error>(make: () => E): E {
+	const limit = Error.stackTraceLimit;
+	Error.stackTraceLimit = 0;
+	try {
+		return make();
+	} finally {
+		Error.stackTraceLimit = limit;
+	}
 }
 
 /** Options for the non-OS errors. */

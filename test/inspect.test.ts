@@ -8,6 +8,7 @@ import {constants} from 'node:os';
 import {describe, test} from 'node:test';
 import {inspect} from 'node:util';
 import {
+	BlockingIOError,
 	DefaultSelector,
 	EpollSelector,
 	EVENT_READ,
@@ -97,8 +98,9 @@ describe('stack traces start at the library call, not at its helpers', () => {
 	test('OSError.fromErrno: the caller is the top frame', () => {
 		const [r, w] = pipe();
 		try {
-			const error = thrown(() => read(r, 10)); // non-blocking, empty: EAGAIN
+			const error = thrown(() => read(w, 10)); // the write end: EBADF
 			assert.ok(error instanceof OSError);
+			assert.equal(error.errno, constants.errno.EBADF);
 			assert.match(topFrame(error), /^at read \(/);
 			const direct = OSError.fromErrno(constants.errno.EPIPE, 'send');
 			assert.doesNotMatch(topFrame(direct), /fromErrno|OSError/);
@@ -106,6 +108,38 @@ describe('stack traces start at the library call, not at its helpers', () => {
 			close(r);
 			close(w);
 		}
+	});
+
+	test('flow control, not failure: "would block" errors carry no stack trace (BlockingIOError, SSLWant*Error)', async () => {
+		const [r, w] = pipe();
+		try {
+			const error = thrown(() => read(r, 10)); // non-blocking, empty: EAGAIN
+			assert.ok(error instanceof BlockingIOError);
+			assert.equal(error.stack, `BlockingIOError: ${error.message}`);
+		} finally {
+			close(r);
+			close(w);
+		}
+
+		let ssl: typeof import('../src/ssl/index.js');
+		try {
+			ssl = await import('../src/ssl/index.js');
+		} catch {
+			return; // no TLS in this Node: the ssl tests say why
+		}
+
+		const context = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+		context.checkHostname = false;
+		context.verifyMode = ssl.CERT_NONE;
+		const client = context.wrapBio(new ssl.MemoryBIO(), new ssl.MemoryBIO(), false);
+		const want = thrown(() => {
+			client.doHandshake(); // nothing from the server yet
+		});
+		assert.ok(want instanceof ssl.SSLWantReadError, String(want));
+		assert.equal(want.stack, `SSLWantReadError: ${want.message}`);
+		const other = thrown(() => close(0x7fff_fff0));
+		assert.ok(other instanceof OSError);
+		assert.match(topFrame(other), /^at close \(/, 'the other errors keep theirs');
 	});
 
 	test('argument validators (file object, events, timeout) are not the top frame', () => {

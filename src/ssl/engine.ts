@@ -19,7 +19,7 @@
  */
 import {constants as osConstants} from 'node:os';
 import {typeName} from '../args.js';
-import {argTypeError, OSError, TimeoutError, ValueError} from '../errors.js';
+import {argTypeError, OSError, TimeoutError, ValueError, withoutStack} from '../errors.js';
 import {sockCall, TIMED_OUT, WAIT_READ, WAIT_WRITE} from '../socket/io.js';
 import {K, type NativeSslError, type ServerNameHook, ssl, type SslHandle} from './native.js';
 import {
@@ -325,13 +325,17 @@ export class Engine {
 		}
 
 		let error: unknown;
+		let built = false;
 		try {
 			const ret = sockCall(fd, timeoutMs, 0, readStep, this.#ready(fd, timeoutMs), buf, len, this.#out);
 			if (ret >= 0) {
 				return ret;
 			}
 
-			error = this.#error(ret, 'read');
+			// Built without a stack trace: at the end of every connection it is
+			// a clean close or a suppressed ragged EOF, returned as 0, not thrown.
+			error = withoutStack(() => this.#error(ret, 'read'));
+			built = true;
 		} catch (thrown) {
 			error = thrown; // from the handshake a first read runs: its EOF is ragged too, as SSL_read's
 		}
@@ -341,6 +345,10 @@ export class Engine {
 			(error instanceof SSLEOFError && this.suppressRaggedEofs)
 		) {
 			return 0;
+		}
+
+		if (built && !(error instanceof SSLWantReadError || error instanceof SSLWantWriteError)) {
+			Error.captureStackTrace(error as Error, Engine.prototype.read); // thrown: a failure, with its stack
 		}
 
 		throw error;
@@ -379,12 +387,13 @@ export class Engine {
 		}
 
 		const queue = ssl.errors();
+		// Flow control, not failures: no stack trace (see withoutStack).
 		if (code === -WAIT_READ) {
-			return new SSLWantReadError();
+			return withoutStack(() => new SSLWantReadError());
 		}
 
 		if (code === -WAIT_WRITE) {
-			return new SSLWantWriteError();
+			return withoutStack(() => new SSLWantWriteError());
 		}
 
 		const sslCode = this.#out[0] ?? 0;

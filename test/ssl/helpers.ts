@@ -255,14 +255,8 @@ export async function acceptAsync(listener: Socket): Promise<Socket> {
 	throw new Error('no connection');
 }
 
-/** A TCP pair, both ends non-blocking and wrapped without a handshake; closed after the test. */
-export function tlsPair(
-	t: TestContext,
-	client: SSLContext,
-	server: SSLContext,
-	hostname: string | null = 'localhost',
-	suppressRaggedEofs = true,
-): [SSLSocket, SSLSocket] {
+/** A connected loopback TCP pair `[client, server]`, both non-blocking; closed after the test. */
+export function tcpPair(t: TestContext): [Socket, Socket] {
 	const listener = createServer(['127.0.0.1', 0]);
 	closing(t, listener);
 	const raw = new Socket();
@@ -272,6 +266,18 @@ export function tlsPair(
 	closing(t, conn);
 	raw.setblocking(false);
 	conn.setblocking(false);
+	return [raw, conn];
+}
+
+/** A TCP pair, both ends non-blocking and wrapped without a handshake; closed after the test. */
+export function tlsPair(
+	t: TestContext,
+	client: SSLContext,
+	server: SSLContext,
+	hostname: string | null = 'localhost',
+	suppressRaggedEofs = true,
+): [SSLSocket, SSLSocket] {
+	const [raw, conn] = tcpPair(t);
 	const c = client.wrapSocket(raw, {
 		serverHostname: hostname,
 		doHandshakeOnConnect: false,

@@ -6,7 +6,7 @@ import {randomFillSync, X509Certificate} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
 import {DefaultSelector, EVENT_READ, FileNotFoundError} from '../../src/index.js';
-import {createServer, Socket} from '../../src/socket/index.js';
+import {Socket} from '../../src/socket/index.js';
 import {
 	CERT_NONE,
 	MemoryBIO,
@@ -23,7 +23,7 @@ import {
 } from '../../src/ssl/index.js';
 import {checkFdLeaks} from '../helpers/fds.js';
 import {closing} from '../helpers/sockets.js';
-import {type Certs, drive, makeCerts, noOpenssl, tlsPair} from './helpers.js';
+import {type Certs, drive, makeCerts, noOpenssl, tcpPair, tlsPair} from './helpers.js';
 
 checkFdLeaks();
 
@@ -217,15 +217,7 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		assert.equal(a.sessionReused, false);
 		const session = a.session;
 		assert.ok(session !== null);
-		const listener = createServer(['127.0.0.1', 0]);
-		closing(t, listener);
-		const raw = new Socket();
-		closing(t, raw);
-		raw.connect(listener.getsockname());
-		const [conn] = listener.accept();
-		closing(t, conn);
-		raw.setblocking(false);
-		conn.setblocking(false);
+		const [raw, conn] = tcpPair(t);
 		const c = client.wrapSocket(raw, {serverHostname: 'localhost', doHandshakeOnConnect: false, session});
 		const d = server.wrapSocket(conn, {serverSide: true, doHandshakeOnConnect: false});
 		closing(t, c, d);
@@ -355,15 +347,7 @@ describe('ssl: closing', {skip: noOpenssl}, () => {
 		test(`peer vanishes mid-record: ${suppress ? 'empty read (suppressRaggedEofs)' : 'SSLEOFError'}`, t => {
 			const c = makeCerts();
 			const [client, server] = contexts(c);
-			const listener = createServer(['127.0.0.1', 0]);
-			closing(t, listener);
-			const raw = new Socket();
-			closing(t, raw);
-			raw.connect(listener.getsockname());
-			const [conn] = listener.accept();
-			closing(t, conn);
-			raw.setblocking(false);
-			conn.setblocking(false);
+			const [raw, conn] = tcpPair(t);
 			const a = client.wrapSocket(raw, {
 				serverHostname: 'localhost',
 				doHandshakeOnConnect: false,
@@ -468,14 +452,7 @@ describe('ssl: bad input', {skip: noOpenssl}, () => {
 	test('a plain-TCP peer answering the ClientHello with text → SSLError, then a clean close', t => {
 		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
 		client.loadVerifyLocations(makeCerts().caCert);
-		const listener = createServer(['127.0.0.1', 0]);
-		closing(t, listener);
-		const raw = new Socket();
-		closing(t, raw);
-		raw.connect(listener.getsockname());
-		const [conn] = listener.accept();
-		closing(t, conn);
-		raw.setblocking(false);
+		const [raw, conn] = tcpPair(t); // both non-blocking
 		const a = client.wrapSocket(raw, {serverHostname: 'localhost', doHandshakeOnConnect: false});
 		closing(t, a);
 		assert.throws(() => a.doHandshake(), SSLWantReadError);
@@ -492,13 +469,7 @@ describe('ssl: bad input', {skip: noOpenssl}, () => {
 
 	test('a blocking handshake with a timeout against a silent peer → TimeoutError', t => {
 		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
-		const listener = createServer(['127.0.0.1', 0]);
-		closing(t, listener);
-		const raw = new Socket();
-		closing(t, raw);
-		raw.connect(listener.getsockname());
-		const [conn] = listener.accept();
-		closing(t, conn);
+		const [raw] = tcpPair(t);
 		raw.settimeout(0.05);
 		assert.throws(
 			() => client.wrapSocket(raw, {serverHostname: 'localhost'}),
@@ -511,14 +482,7 @@ describe('ssl: bad input', {skip: noOpenssl}, () => {
 
 	test('doHandshakeOnConnect on a non-blocking socket → ValueError; SSLZeroReturnError is an SSLError', t => {
 		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
-		const listener = createServer(['127.0.0.1', 0]);
-		closing(t, listener);
-		const raw = new Socket();
-		closing(t, raw);
-		raw.connect(listener.getsockname());
-		const [conn] = listener.accept();
-		closing(t, conn);
-		raw.setblocking(false);
+		const [raw] = tcpPair(t); // non-blocking
 		assert.throws(() => client.wrapSocket(raw, {serverHostname: 'localhost'}), {
 			code: 'ERR_SSL_HANDSHAKE_ON_CONNECT',
 		});

@@ -18,6 +18,7 @@ import {Buffer} from 'node:buffer';
 import {parseArgs} from 'node:util';
 import {C, native} from '../src/native.js';
 import {socketpair} from '../src/socket/index.js';
+import {median} from './common.js';
 
 const {values} = parseArgs({
 	options: {reps: {type: 'string', default: '5'}, n: {type: 'string', default: '1000000'}},
@@ -42,8 +43,7 @@ function measure(body: (count: number) => void, calls: number): number {
 		out.push((cpuNs() - t) / (n * calls));
 	}
 
-	out.sort((a, b) => a - b);
-	return out[out.length >> 1] ?? Number.NaN;
+	return median(out);
 }
 
 const buf = Buffer.allocUnsafe(64).fill(1);

@@ -30,9 +30,9 @@ import {
 	SelectSelector,
 	type SelectorClass,
 } from '../src/index.js';
-import {ensureNofile} from '../src/os.js';
 import {C} from '../src/native.js';
-import {socketpair, type Socket} from '../src/socket/index.js';
+import {type Socket} from '../src/socket/index.js';
+import {fmt, median, withSocketpairs} from './common.js';
 
 const {values} = parseArgs({
 	options: {
@@ -43,12 +43,6 @@ const {values} = parseArgs({
 const sizes = values.sizes.split(',').map(Number);
 const reps = Number(values.reps);
 const FD_SETSIZE = C['FD_SETSIZE'] ?? 1024;
-
-function median(xs: number[]): number {
-	const sorted = [...xs].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-	return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 /** Runs `pass` (which makes `ops` operations) untimed until 100 ms and 20,000 operations have gone by. */
 function warmUp(pass: () => void, ops: number): void {
@@ -160,47 +154,28 @@ function selectCalls(Cls: SelectorClass, pairs: Array<[Socket, Socket]>, socks: 
 	return median(out);
 }
 
-const [limit] = ensureNofile(Math.max(...sizes) + 64);
 const classes: SelectorClass[] = [EpollSelector, PollSelector, SelectSelector].filter(Cls => Cls.available);
 const rows: string[] = [];
-for (const n of sizes) {
-	if (n + 64 > limit) {
-		console.error(`skip N=${n}: RLIMIT_NOFILE=${limit}`);
-		continue;
-	}
-
-	const pairs: Array<[Socket, Socket]> = [];
-	for (let i = 0; i < n / 2; i++) {
-		pairs.push(socketpair());
-	}
-
-	const socks = pairs.flat();
+withSocketpairs(sizes, (pairs, socks) => {
 	const maxFd = Math.max(...socks.map(s => s.fileno()));
 	for (const Cls of classes) {
 		if (Cls === SelectSelector && maxFd >= FD_SETSIZE - 8) {
-			rows.push(
-				`| ${Cls.name} | ${socks.length.toLocaleString('en-US')} | – | – | – | n/a (fd ${maxFd} >= FD_SETSIZE) |`,
-			);
+			rows.push(`| ${Cls.name} | ${fmt(socks.length)} | – | – | – | n/a (fd ${maxFd} >= FD_SETSIZE) |`);
 			continue;
 		}
 
 		const reg = registerOps(Cls, socks);
 		const mod = modifyOps(Cls, socks);
 		const sel = selectCalls(Cls, pairs, socks);
-		const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 		console.error(
 			`# ${Cls.name.padEnd(15)} N=${String(socks.length).padStart(6)} reg+unreg=${fmt(reg).padStart(12)}/s ` +
 				`modify=${fmt(mod).padStart(12)}/s select()=${fmt(sel).padStart(12)}/s`,
 		);
 		rows.push(
-			`| ${Cls.name} | ${socks.length.toLocaleString('en-US')} | ${fmt(reg)} | ${fmt(mod)} | ${fmt(sel)} | ${(1e6 / sel).toFixed(2)} |`,
+			`| ${Cls.name} | ${fmt(socks.length)} | ${fmt(reg)} | ${fmt(mod)} | ${fmt(sel)} | ${(1e6 / sel).toFixed(2)} |`,
 		);
 	}
-
-	for (const s of socks) {
-		s.close();
-	}
-}
+});
 
 console.log(
 	`Node ${process.version} on ${process.platform}, median of ${reps} passes, 1 readable fd, select(0)`,

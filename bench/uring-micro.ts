@@ -21,8 +21,8 @@
  */
 import {parseArgs} from 'node:util';
 import {EpollSelector, EVENT_READ, EVENT_WRITE, IoUringSelector, type SelectorClass} from '../src/index.js';
-import {ensureNofile} from '../src/os.js';
-import {socketpair, type Socket} from '../src/socket/index.js';
+import {type Socket} from '../src/socket/index.js';
+import {fmt, median, withSocketpairs} from './common.js';
 
 const {values} = parseArgs({
 	options: {
@@ -32,12 +32,6 @@ const {values} = parseArgs({
 });
 const sizes = values.sizes.split(',').map(Number);
 const reps = Number(values.reps);
-
-function median(xs: number[]): number {
-	const sorted = [...xs].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-	return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 /** CPU seconds (user + system) `fn` takes. */
 function cpu(fn: () => void): number {
@@ -125,26 +119,13 @@ function measure(Cls: SelectorClass, pairs: Array<[Socket, Socket]>, socks: Sock
 	return figures.map(median);
 }
 
-const [limit] = ensureNofile(Math.max(...sizes) + 64);
-const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 console.log(`Node ${process.version}, median of ${reps} passes, operations per CPU second (user + system)`);
 console.log();
 console.log(
 	'| selector | registered fds | register+unregister ops/s | modify ops/s | select(0) calls/s (1 ready) | modify+select rounds/s |',
 );
 console.log('|---|---:|---:|---:|---:|---:|');
-for (const n of sizes) {
-	if (n + 64 > limit) {
-		console.error(`skip N=${n}: RLIMIT_NOFILE=${limit}`);
-		continue;
-	}
-
-	const pairs: Array<[Socket, Socket]> = [];
-	for (let i = 0; i < n / 2; i++) {
-		pairs.push(socketpair());
-	}
-
-	const socks = pairs.flat();
+withSocketpairs(sizes, (pairs, socks) => {
 	const results = new Map<string, number[]>();
 	for (const Cls of [EpollSelector, IoUringSelector]) {
 		results.set(Cls.name, measure(Cls, pairs, socks));
@@ -159,7 +140,4 @@ for (const n of sizes) {
 	console.log(
 		`| ratio io_uring / epoll | ${fmt(socks.length)} | ${u.map((x, i) => `${(x / e[i]!).toFixed(2)}×`).join(' | ')} |`,
 	);
-	for (const s of socks) {
-		s.close();
-	}
-}
+});

@@ -10,9 +10,9 @@ import {once} from 'node:events';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
-import {native} from '../../src/native.js';
 import {EpollSelector} from '../../src/selectors/index.js';
 import {checkFdLeaks} from '../helpers/fds.js';
+import {assertTerminatesWithin1s} from '../helpers/terminate.js';
 import type {BlockedWorkerTask} from './workers-blocked.js';
 
 checkFdLeaks();
@@ -28,34 +28,7 @@ for (const backend of backends) {
 			const worker = new Worker(script, {workerData: {backend, timeout} satisfies BlockedWorkerTask});
 			const exited = once(worker, 'exit') as Promise<[number]>;
 			const [message] = (await once(worker, 'message')) as [{blocked: number[]}];
-			const fds = message.blocked;
-			try {
-				// Let it enter the kernel wait.
-				await new Promise(resolve => setTimeout(resolve, 100));
-				const start = performance.now();
-				const terminated = worker.terminate();
-				let timer: ReturnType<typeof setTimeout> | undefined;
-				const late = new Promise<'late'>(resolve => {
-					timer = setTimeout(() => {
-						resolve('late');
-					}, 3000);
-				});
-				const outcome = await Promise.race([terminated, late]);
-				clearTimeout(timer);
-				const seconds = (performance.now() - start) / 1000;
-				if (outcome === 'late') {
-					// Unblock it so the test fails instead of hanging.
-					native.write(fds[1]!, new Uint8Array([1]), 0, 1);
-					await exited;
-				}
-
-				assert.notEqual(outcome, 'late', 'terminate() did not settle within 3 s');
-				assert.ok(seconds < 1, `terminate() took ${seconds} s`);
-			} finally {
-				for (const fd of fds) {
-					native.close(fd);
-				}
-			}
+			await assertTerminatesWithin1s(worker, exited, message.blocked);
 		});
 	}
 

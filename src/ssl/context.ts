@@ -275,8 +275,16 @@ export class SSLContext {
 		);
 		ssl.ctxCtrl(ctx, CTRL_SET_MIN, TLSVersion.TLSv1_2);
 		// As CPython's SSL objects: a retried SSL_write may pass the same bytes
-		// from another address; renegotiation records are read through.
-		ssl.ctxCtrl(ctx, CTRL_MODE, K('SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER') | K('SSL_MODE_AUTO_RETRY'));
+		// from another address; renegotiation records are read through; an
+		// idle connection gives its record buffers back (bpo-25672), which
+		// keeps a server with thousands of connections small.
+		ssl.ctxCtrl(
+			ctx,
+			CTRL_MODE,
+			K('SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER') |
+				K('SSL_MODE_AUTO_RETRY') |
+				K('SSL_MODE_RELEASE_BUFFERS'),
+		);
 		ssl.ctxSetSessionIdContext(ctx, SESSION_ID_CONTEXT);
 		if (protocol === PROTOCOL_TLS_CLIENT) {
 			this.#verifyMode = CERT_REQUIRED;

@@ -16,6 +16,7 @@ import {
 	SSLContext,
 	SSLEOFError,
 	SSLError,
+	type SSLSession,
 	type SSLSocket,
 	SSLWantReadError,
 	SSLZeroReturnError,
@@ -225,6 +226,40 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		assert.equal(c.sessionReused, true);
 		assert.equal(d.sessionReused, true);
 	});
+
+	for (const [name, version] of [
+		['TLS 1.2', TLSVersion.TLSv1_2],
+		['TLS 1.3', TLSVersion.TLSv1_3],
+	] as const) {
+		test(`session resumption after close() without close_notify (${name})`, t => {
+			// OpenSSL marks a session not resumable when its connection is freed
+			// without a sent close_notify (openssl/openssl#4720); CPython keeps it
+			// resumable (python/cpython#123249), and so must close().
+			const [client, server] = contexts(makeCerts());
+			client.maximumVersion = version;
+			let session: SSLSession | null = null;
+			for (const round of [0, 1]) {
+				const [raw, conn] = tcpPair(t);
+				const c = client.wrapSocket(raw, {
+					serverHostname: 'localhost',
+					doHandshakeOnConnect: false,
+					session,
+				});
+				const d = server.wrapSocket(conn, {serverSide: true, doHandshakeOnConnect: false});
+				closing(t, c, d);
+				handshake(c, d);
+				assert.equal(c.sessionReused, round === 1, `round ${round}`);
+				assert.equal(d.sessionReused, round === 1, `round ${round}`);
+				// TLS 1.3 tickets come after the handshake: read past them.
+				drive([[d, () => d.send(Buffer.from('x'))]]);
+				assert.equal(drive([[c, () => c.recv(1)]])[0]?.toString(), 'x');
+				session = c.session;
+				assert.ok(session !== null);
+				c.close();
+				d.close();
+			}
+		});
+	}
 });
 
 describe('ssl: certificate verification', {skip: noOpenssl}, () => {

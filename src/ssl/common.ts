@@ -14,7 +14,7 @@ import type {SSLSession} from './context.js';
 import {type ServerNameHandler, queueError} from './engine.js';
 import {SSLError} from './errors.js';
 import {K, ssl, type SslHandle} from './native.js';
-import {CERT_NONE, SSLContext} from './context.js';
+import {CERT_NONE, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLContext} from './context.js';
 import type {SSLObject} from './object.js';
 import type {SSLSocket} from './socket.js';
 
@@ -78,6 +78,21 @@ export function newConnection(
 	hostname: string | null,
 	session: SSLSession | null | undefined,
 ): SslHandle {
+	// CPython's newPySSLSocket refuses a side its context was not made for.
+	if (serverSide && context.protocol === PROTOCOL_TLS_CLIENT) {
+		throw new SSLError(
+			K('SSL_ERROR_SSL'),
+			'Cannot create a server socket with a PROTOCOL_TLS_CLIENT context',
+		);
+	}
+
+	if (!serverSide && context.protocol === PROTOCOL_TLS_SERVER) {
+		throw new SSLError(
+			K('SSL_ERROR_SSL'),
+			'Cannot create a client socket with a PROTOCOL_TLS_SERVER context',
+		);
+	}
+
 	ssl.errors();
 	const h = ssl.sslNew(context._handle, serverSide);
 	if (typeof h === 'number') {

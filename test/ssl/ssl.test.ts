@@ -515,6 +515,26 @@ describe('ssl: bad input', {skip: noOpenssl}, () => {
 		assert.equal(raw.fileno(), -1, 'the socket was detached into the SSLSocket');
 	});
 
+	test('a side its context was not made for → SSLError (CPython), for SSLSocket and SSLObject', t => {
+		const [client, server] = contexts(makeCerts());
+		const [raw, conn] = tcpPair(t);
+		assert.throws(() => client.wrapSocket(conn, {serverSide: true, doHandshakeOnConnect: false}), {
+			name: 'SSLError',
+			code: 'ERR_SSL',
+			message: 'Cannot create a server socket with a PROTOCOL_TLS_CLIENT context',
+		});
+		assert.throws(() => server.wrapSocket(raw, {doHandshakeOnConnect: false}), {
+			name: 'SSLError',
+			message: 'Cannot create a client socket with a PROTOCOL_TLS_SERVER context',
+		});
+		assert.throws(() => client.wrapBio(new MemoryBIO(), new MemoryBIO(), true), {
+			message: 'Cannot create a server socket with a PROTOCOL_TLS_CLIENT context',
+		});
+		assert.throws(() => server.wrapBio(new MemoryBIO(), new MemoryBIO(), false), {
+			message: 'Cannot create a client socket with a PROTOCOL_TLS_SERVER context',
+		});
+	});
+
 	test('doHandshakeOnConnect on a non-blocking socket → ValueError; SSLZeroReturnError is an SSLError', t => {
 		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
 		const [raw] = tcpPair(t); // non-blocking

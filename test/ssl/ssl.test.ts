@@ -30,6 +30,7 @@ checkFdLeaks();
 
 const X509_V_ERR_CERT_HAS_EXPIRED = 10;
 const X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT = 18;
+const X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY = 20;
 const X509_V_ERR_HOSTNAME_MISMATCH = 62;
 
 function contexts(c: Certs, cert = c.cert): [client: SSLContext, server: SSLContext] {
@@ -299,6 +300,22 @@ describe('ssl: certificate verification', {skip: noOpenssl}, () => {
 			(error: unknown) =>
 				error instanceof SSLCertVerificationError &&
 				error.verifyCode === X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
+		);
+	});
+
+	test('a certificate issued by a CA the client does not trust → verifyCode 20', t => {
+		const c = makeCerts();
+		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+		client.loadVerifyLocations(c.selfSignedCert); // trusts another root only
+		const server = new SSLContext(PROTOCOL_TLS_SERVER);
+		server.loadCertChain(c.cert, c.key);
+		const [a, b] = tlsPair(t, client, server);
+		assert.throws(
+			() => handshake(a, b),
+			(error: unknown) =>
+				error instanceof SSLCertVerificationError &&
+				error.verifyCode === X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY &&
+				error.verifyMessage === 'unable to get local issuer certificate',
 		);
 	});
 

@@ -16,6 +16,7 @@ import {
 	SSLContext,
 	SSLEOFError,
 	SSLError,
+	type SSLObject,
 	type SSLSession,
 	type SSLSocket,
 	SSLWantReadError,
@@ -559,5 +560,71 @@ describe('ssl: bad input', {skip: noOpenssl}, () => {
 			code: 'ERR_SSL_HANDSHAKE_ON_CONNECT',
 		});
 		assert.ok(new SSLZeroReturnError() instanceof SSLError);
+	});
+});
+
+describe('ssl: SSLObject over MemoryBIOs', {skip: noOpenssl}, () => {
+	test('MemoryBIO: write, read(n), read(), pending, writeEof, eof; no write after writeEof', () => {
+		const bio = new MemoryBIO();
+		assert.equal(bio.write(Buffer.from('abcdef')), 6);
+		assert.equal(bio.pending, 6);
+		assert.equal(bio.read(2).toString(), 'ab');
+		assert.equal(bio.read().toString(), 'cdef');
+		assert.equal(bio.eof, false);
+		bio.writeEof();
+		assert.equal(bio.eof, true);
+		assert.throws(() => bio.write(Buffer.from('x')), {name: 'ValueError'});
+		assert.throws(() => bio.write('x' as unknown as Buffer), {name: 'TypeError'});
+	});
+
+	test('two SSLObjects: handshake, data both ways, pending, close_notify, then a ragged EOF → SSLEOFError', () => {
+		const [client, server] = contexts(makeCerts());
+		const link = (): [SSLObject, SSLObject, () => void, MemoryBIO] => {
+			const [ci, co, si, so] = [new MemoryBIO(), new MemoryBIO(), new MemoryBIO(), new MemoryBIO()];
+			const x = client.wrapBio(ci, co, false, 'localhost');
+			const y = server.wrapBio(si, so, true);
+			const pump = (): void => {
+				si.write(co.read());
+				ci.write(so.read());
+			};
+
+			for (let round = 0; round < 10 && !(done(x) && done(y)); round++) {
+				for (const side of [x, y]) {
+					try {
+						side.doHandshake();
+					} catch (error) {
+						assert.ok(error instanceof SSLWantReadError, String(error));
+					}
+
+					pump();
+				}
+			}
+
+			return [x, y, pump, si];
+		};
+
+		const done = (o: SSLObject): boolean => o.version() !== null;
+		const [x, y, pump] = link();
+		assert.equal(x.version(), y.version());
+		assert.equal(x.getpeercert()?.subjectAltName?.[0]?.[1], 'localhost');
+		assert.equal(x.write(Buffer.from('hello')), 5);
+		pump();
+		assert.equal(y.read(2).toString(), 'he');
+		assert.equal(y.pending(), 3);
+		assert.equal(y.read().toString(), 'llo');
+		assert.throws(() => y.read(), SSLWantReadError);
+		y.write(Buffer.from('back'));
+		pump();
+		assert.equal(x.read(10).toString(), 'back');
+		assert.throws(() => x.unwrap(), SSLWantReadError, 'close_notify sent, the answer not yet in');
+		pump();
+		assert.equal(y.read().length, 0, 'close_notify reads as end of stream');
+		y.unwrap();
+		pump();
+		x.unwrap();
+
+		const [, z, , zIn] = link();
+		zIn.writeEof(); // the transport ends without close_notify
+		assert.throws(() => z.read(), SSLEOFError);
 	});
 });

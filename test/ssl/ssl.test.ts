@@ -289,36 +289,39 @@ describe('ssl: certificate verification', {skip: noOpenssl}, () => {
 		});
 	}
 
-	test('an unknown CA (self-signed) → verifyCode 18', t => {
-		const c = makeCerts();
-		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
-		client.loadVerifyLocations(c.caCert);
-		const server = new SSLContext(PROTOCOL_TLS_SERVER);
-		server.loadCertChain(c.selfSignedCert, c.selfSignedKey);
-		const [a, b] = tlsPair(t, client, server);
-		assert.throws(
-			() => handshake(a, b),
-			(error: unknown) =>
-				error instanceof SSLCertVerificationError &&
-				error.verifyCode === X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
-		);
-	});
-
-	test('a certificate issued by a CA the client does not trust → verifyCode 20', t => {
-		const c = makeCerts();
-		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
-		client.loadVerifyLocations(c.selfSignedCert); // trusts another root only
-		const server = new SSLContext(PROTOCOL_TLS_SERVER);
-		server.loadCertChain(c.cert, c.key);
-		const [a, b] = tlsPair(t, client, server);
-		assert.throws(
-			() => handshake(a, b),
-			(error: unknown) =>
-				error instanceof SSLCertVerificationError &&
-				error.verifyCode === X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY &&
-				error.verifyMessage === 'unable to get local issuer certificate',
-		);
-	});
+	const unknownIssuers: Array<
+		[string, (c: Certs) => [trusted: string, cert: string, key: string], number, string]
+	> = [
+		[
+			'an unknown CA (self-signed)',
+			c => [c.caCert, c.selfSignedCert, c.selfSignedKey],
+			X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
+			'self-signed certificate',
+		],
+		[
+			'a certificate issued by a CA the client does not trust',
+			c => [c.selfSignedCert, c.cert, c.key],
+			X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+			'unable to get local issuer certificate',
+		],
+	];
+	for (const [name, pick, code, message] of unknownIssuers) {
+		test(`${name} → verifyCode ${code}`, t => {
+			const [trusted, cert, key] = pick(makeCerts());
+			const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+			client.loadVerifyLocations(trusted);
+			const server = new SSLContext(PROTOCOL_TLS_SERVER);
+			server.loadCertChain(cert, key);
+			const [a, b] = tlsPair(t, client, server);
+			assert.throws(
+				() => handshake(a, b),
+				(error: unknown) =>
+					error instanceof SSLCertVerificationError &&
+					error.verifyCode === code &&
+					error.verifyMessage === message,
+			);
+		});
+	}
 
 	test('an IP address as serverHostname matches the IP SAN; another address does not', t => {
 		const [client, server] = contexts(makeCerts());

@@ -68,8 +68,12 @@ function view(data: BytesLike, offset: number, length: number): Uint8Array {
  * `while (s.pending() > 0) s.recv(s.pending())` (or read with a buffer of
  * 16 KiB or more) before going back to `select()`.
  *
+ * `makefile()` works as on a {@link Socket} in blocking and timeout modes;
+ * in non-blocking mode its reads raise {@link SSLWantReadError} (Python's
+ * `SocketIO` returns None only for EAGAIN).
+ *
  * Not available: `recvfrom`/`sendto` (ValueError, as Python),
- * `dup()`, `makefile()`, `getChannelBinding()`, `verifyClientPostHandshake()`.
+ * `dup()`, `getChannelBinding()`, `verifyClientPostHandshake()`.
  */
 export class SSLSocket extends Socket {
 	#context: SSLContext;

@@ -363,6 +363,32 @@ describe('ssl: certificate verification', {skip: noOpenssl}, () => {
 	});
 });
 
+describe('ssl: makefile() on an SSLSocket', {skip: noOpenssl}, () => {
+	test('timeout mode: lines written through one file are read line by line through the other; a timeout ends reads', t => {
+		const [client, server] = contexts(makeCerts());
+		const [a, b] = tlsPair(t, client, server);
+		handshake(a, b);
+		a.settimeout(5);
+		b.settimeout(5);
+		const writer = b.makefile('wb');
+		const reader = a.makefile('rb');
+		const text = a.makefile('r');
+		writer.write(Buffer.from('HELO one\r\nsecond line\n'));
+		writer.flush();
+		assert.equal(reader.readline()?.toString(), 'HELO one\r\n');
+		assert.equal(reader.readline()?.toString(), 'second line\n');
+		writer.write(Buffer.from(`${'x'.repeat(20_000)}\nlast`)); // more than one TLS record
+		writer.close();
+		assert.equal(text.readline()?.length, 20_001);
+		a.settimeout(0.05);
+		assert.equal(text.read(4), 'last');
+		assert.throws(() => reader.read(1), {name: 'TimeoutError'});
+		assert.throws(() => reader.read(1), {message: 'cannot read from timed out object'});
+		reader.close();
+		text.close();
+	});
+});
+
 describe('ssl: closing', {skip: noOpenssl}, () => {
 	test('close_notify: recv() returns empty; unwrap() on both ends leaves plain sockets that still talk', t => {
 		const [client, server] = contexts(makeCerts());

@@ -440,7 +440,7 @@ export class SSLContext {
 	 *
 	 * @param certfile - the certificate, then any intermediates
 	 * @param keyfile - the private key (default: in `certfile`)
-	 * @param password - the key's password (a function returning it is accepted too); without one an encrypted key fails (never a terminal prompt)
+	 * @param password - the key's password (a function returning it is accepted too, and called once before loading, even for a key that is not encrypted: CPython calls it only when OpenSSL asks); without one an encrypted key fails (never a terminal prompt)
 	 * @throws {FileNotFoundError | PermissionError} for an unreadable file
 	 * @throws {SSLError} for a bad file, a wrong password, or a key that does not match
 	 */

@@ -116,16 +116,7 @@ export function newConnection(
 		}
 
 		if (session !== undefined && session !== null) {
-			if (serverSide) {
-				throw new ValueError('Cannot set session for server-side SSLSocket.', 'ERR_SSL_SESSION');
-			}
-
-			if (ssl.sslSetSession(h, session.handle) !== 1) {
-				throw (
-					queueError(ssl.errors()) ??
-					new ValueError('Session refers to a different SSLContext.', 'ERR_SSL_SESSION')
-				);
-			}
+			applySession(h, context, serverSide, session);
 		}
 	} catch (error) {
 		ssl.free(h);
@@ -133,6 +124,35 @@ export function newConnection(
 	}
 
 	return h;
+}
+
+/**
+ * Sets the session a client connection is to resume, with CPython's checks
+ * (`PySSL_set_session`, Modules/_ssl.c): client side only, not once the
+ * handshake is done, and only a session of the same context — one made
+ * under another context's verification settings must not resume here.
+ */
+export function applySession(
+	h: SslHandle,
+	context: SSLContext,
+	serverSide: boolean,
+	session: SSLSession,
+): void {
+	if (session.context !== context) {
+		throw new ValueError('Session refers to a different SSLContext.', 'ERR_SSL_SESSION');
+	}
+
+	if (serverSide) {
+		throw new ValueError('Cannot set session for server-side SSLSocket.', 'ERR_SSL_SESSION');
+	}
+
+	if (ssl.sslIsInitFinished(h)) {
+		throw new ValueError('Cannot set session after handshake.', 'ERR_SSL_SESSION');
+	}
+
+	if (ssl.sslSetSession(h, session.handle) !== 1) {
+		throw queueError(ssl.errors()) ?? new SSLError(K('SSL_ERROR_SSL'), 'SSL_set_session failed');
+	}
 }
 
 /**

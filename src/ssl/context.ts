@@ -183,9 +183,17 @@ export interface WrapSocketOptions {
 export class SSLSession {
 	/** @internal */
 	readonly handle: import('./native.js').SessionHandle;
+	/**
+	 * The context of the connection it came from: only a connection of that
+	 * context may resume it (its verification settings made the session).
+	 *
+	 * @internal
+	 */
+	readonly context: SSLContext;
 	/** @internal */
-	constructor(handle: import('./native.js').SessionHandle) {
+	constructor(handle: import('./native.js').SessionHandle, context: SSLContext) {
 		this.handle = handle;
+		this.context = context;
 	}
 }
 

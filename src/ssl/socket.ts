@@ -7,7 +7,7 @@ import {Buffer} from 'node:buffer';
 import {constants as osConstants} from 'node:os';
 import {toBufsize} from '../args.js';
 import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes.js';
-import {OSError, ValueError} from '../errors.js';
+import {argTypeError, OSError, ValueError} from '../errors.js';
 import type {Address, SocketAddress} from '../socket/address.js';
 import {SOCK_STREAM} from '../socket/constants.js';
 import type {RecvmsgIntoResult, RecvmsgResult} from '../socket/msg.js';
@@ -17,6 +17,7 @@ import {timeoutToMs} from '../time.js';
 import type {PeerCertificate} from './common.js';
 import {
 	alpnOf,
+	applySession,
 	checkServerHostname,
 	cipherOf,
 	newConnection,
@@ -460,7 +461,9 @@ export class SSLSocket extends Socket {
 	/**
 	 * The session to resume on a later connection (client side; with TLS 1.3
 	 * it arrives after the handshake, with the first data read). Set it
-	 * before connecting to resume one.
+	 * before the handshake to resume one, on a socket of the same context.
+	 *
+	 * @throws {ValueError} when set after the handshake, on a server-side socket, or to a session of another context
 	 */
 	get session(): SSLSession | null {
 		if (this.#engine === null) {
@@ -468,12 +471,16 @@ export class SSLSocket extends Socket {
 		}
 
 		const h = ssl.sslGetSession(this.#engine.handle);
-		return h === null ? null : new SSLSession(h);
+		return h === null ? null : new SSLSession(h, this.context);
 	}
 
 	set session(value: SSLSession | null) {
 		if (this.#engine !== null) {
-			throw new ValueError('Cannot set session after handshake.', 'ERR_SSL_SESSION');
+			if (!(value instanceof SSLSession)) {
+				throw argTypeError('Value is not a SSLSession.');
+			}
+
+			applySession(this.#engine.handle, this.context, this.#serverSide, value);
 		}
 
 		this.#session = value;

@@ -229,6 +229,56 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		assert.equal(d.sessionReused, true);
 	});
 
+	test("session: set before the handshake it resumes; another context's session is refused (CPython)", t => {
+		const c = makeCerts();
+		const [client, server] = contexts(c);
+		client.maximumVersion = TLSVersion.TLSv1_2;
+		const [a, b] = tlsPair(t, client, server);
+		handshake(a, b);
+		const session = a.session;
+		assert.ok(session !== null);
+		assert.throws(
+			() => {
+				a.session = session;
+			},
+			{message: 'Cannot set session after handshake.', code: 'ERR_SSL_SESSION'},
+		);
+		assert.throws(
+			() => {
+				b.session = session;
+			},
+			{name: 'ValueError'},
+		);
+		const [other] = contexts(c); // same settings, another context
+		const [raw, conn] = tcpPair(t);
+		assert.throws(
+			() => other.wrapSocket(raw, {serverHostname: 'localhost', doHandshakeOnConnect: false, session}),
+			{message: 'Session refers to a different SSLContext.', code: 'ERR_SSL_SESSION'},
+		);
+		assert.equal(raw.fileno(), -1, 'taken and closed, as CPython closes a socket it failed to wrap');
+		const [c2, d2] = tlsPair(t, other, server);
+		assert.throws(
+			() => {
+				c2.session = session;
+			},
+			{message: 'Session refers to a different SSLContext.'},
+		);
+		const [c3, d3] = tlsPair(t, client, server);
+		c3.session = session; // after wrapping, before the handshake
+		handshake(c3, d3);
+		assert.equal(c3.sessionReused, true);
+		const bio = client.wrapBio(new MemoryBIO(), new MemoryBIO(), false, 'localhost');
+		bio.session = session;
+		assert.throws(
+			() => {
+				bio.session = null as unknown as SSLSession;
+			},
+			{name: 'TypeError'},
+		);
+		void conn;
+		void d2;
+	});
+
 	for (const [name, version] of [
 		['TLS 1.2', TLSVersion.TLSv1_2],
 		['TLS 1.3', TLSVersion.TLSv1_3],

@@ -79,6 +79,8 @@
   X(SSL_write_ex)                                                              \
   X(SSL_pending)                                                               \
   X(SSL_shutdown)                                                              \
+  X(SSL_set_shutdown)                                                          \
+  X(SSL_get_shutdown)                                                          \
   X(SSL_get_error)                                                             \
   X(SSL_get1_peer_certificate)                                                 \
   X(i2d_X509)                                                                  \
@@ -181,6 +183,8 @@ int sel_ossl_resolve(char *buf, size_t cap);
 #define SSL_write_ex (*sel_ossl.SSL_write_ex)
 #define SSL_pending (*sel_ossl.SSL_pending)
 #define SSL_shutdown (*sel_ossl.SSL_shutdown)
+#define SSL_set_shutdown (*sel_ossl.SSL_set_shutdown)
+#define SSL_get_shutdown (*sel_ossl.SSL_get_shutdown)
 #define SSL_get_error (*sel_ossl.SSL_get_error)
 #define SSL_get1_peer_certificate (*sel_ossl.SSL_get1_peer_certificate)
 #define i2d_X509 (*sel_ossl.i2d_X509)

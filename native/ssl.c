@@ -57,6 +57,13 @@ static void box_release(box_t *b) {
       SSL_CTX_free(b->ptr);
       break;
     case KIND_SSL:
+      /* Freed without a sent close_notify, OpenSSL marks the connection's
+       * session not resumable (ssl_clear_bad_session; openssl/openssl#4720),
+       * and with it the copy a client kept from SSL_get1_session. As
+       * CPython (python/cpython#123249), mark the close_notify sent: TLS 1.1
+       * and later no longer require an unclean close to end the session
+       * (RFC 4346, 7.2.1). */
+      SSL_set_shutdown(b->ptr, SSL_get_shutdown(b->ptr) | SSL_SENT_SHUTDOWN);
       SSL_free(b->ptr);
       break;
     case KIND_BIO:

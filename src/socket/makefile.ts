@@ -104,7 +104,7 @@ export class SocketFile implements Disposable, Iterable<Buffer> {
 	 *
 	 * @param n - the most bytes; -1 (default) = to end of stream
 	 * @returns the bytes (empty at end of stream), or `null` in non-blocking mode when nothing is buffered or available
-	 * @throws {TimeoutError} in timeout mode (the file then refuses further socket reads)
+	 * @throws {TimeoutError} in timeout mode (the file then refuses further socket reads; the bytes gathered before it stay buffered, where CPython loses them)
 	 * @throws {OSError} `'cannot read from timed out object'` after a timeout; socket errors
 	 * @throws {ValueError} `'I/O operation on closed file.'`; `'File not open for reading'`
 	 */
@@ -114,19 +114,13 @@ export class SocketFile implements Disposable, Iterable<Buffer> {
 			throw argTypeError(`read(): n must be an integer, not ${typeName(n)}`);
 		}
 
+		// Gather in the read buffer and take at the end: an error part way
+		// (a timeout) leaves what came so far buffered for the next read,
+		// where CPython's BufferedReader loses it.
 		const all = n < 0;
-		const chunks: Buffer[] = [];
-		let have = 0;
 		for (;;) {
 			const available = this.#rend - this.#rpos;
-			if (available > 0) {
-				const take = all ? available : Math.min(available, n - have);
-				chunks.push(Buffer.from(this.#rbuf.subarray(this.#rpos, this.#rpos + take)));
-				this.#rpos += take;
-				have += take;
-			}
-
-			if (!all && have >= n) {
+			if (!all && available >= n) {
 				break;
 			}
 
@@ -136,7 +130,7 @@ export class SocketFile implements Disposable, Iterable<Buffer> {
 			}
 
 			if (got === null) {
-				if (have === 0) {
+				if (available === 0) {
 					return null;
 				}
 
@@ -144,7 +138,8 @@ export class SocketFile implements Disposable, Iterable<Buffer> {
 			}
 		}
 
-		return chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks, have);
+		const available = this.#rend - this.#rpos;
+		return this.#take(all || n > available ? available : n);
 	}
 
 	/**

@@ -18,7 +18,7 @@ import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes
 import {argRangeError, argTypeError, ValueError} from '../errors.js';
 import {native, type NativeMessage} from '../native.js';
 import {addressArgs, type SockAddr, type SocketAddress, toAddress} from './address.js';
-import {MSG_CTRUNC, SCM_RIGHTS, SOL_SOCKET} from './constants.js';
+import {MSG_CTRUNC, SCM_RIGHTS, SO_PASSCRED, SOL_SOCKET} from './constants.js';
 import {ioError, sockCall, WAIT_READ} from './io.js';
 
 /** One ancillary data item, as Python's `(cmsg_level, cmsg_type, cmsg_data)`. */
@@ -257,6 +257,25 @@ export interface MessageSocket {
 		address?: unknown,
 	): number;
 	recvmsg(bufsize: number, ancbufsize?: number, flags?: number): RecvmsgResult;
+	/** Read by {@link recvFds} for `SO_PASSCRED`, when the socket has it. */
+	getsockopt?(level: number, option: number): number;
+}
+
+/** The size of a `struct ucred` (pid, uid, gid), the data of SCM_CREDENTIALS. */
+const UCRED_SIZE = 3 * INT_SIZE;
+
+/**
+ * The control space a credentials item takes ahead of the fds: with
+ * SO_PASSCRED on, Linux writes SCM_CREDENTIALS into every message before
+ * SCM_RIGHTS (`scm_recv()`, include/net/scm.h), and without room for it the
+ * fds would be cut off.
+ */
+function credentialsSpace(sock: MessageSocket): number {
+	if (SO_PASSCRED === undefined || typeof sock.getsockopt !== 'function') {
+		return 0;
+	}
+
+	return sock.getsockopt(SOL_SOCKET, SO_PASSCRED) === 0 ? 0 : CMSG_SPACE(UCRED_SIZE);
 }
 
 function requireRights(): number {
@@ -312,6 +331,11 @@ export function sendFds(
  * Socket.recvmsg} does not close anything either: its caller gets every fd
  * that arrived (in the SCM_RIGHTS items) and owns them, `MSG_CTRUNC` or not.
  *
+ * **SO_PASSCRED:** on a socket with it on, every message also carries
+ * SCM_CREDENTIALS, ahead of the fds; this function makes room for it (Python's
+ * `recv_fds` does not, and loses the fds to `MSG_CTRUNC`). The credentials
+ * are not returned: use {@link Socket.recvmsg} to see them.
+ *
  * @param sock - an AF_UNIX socket
  * @param bufsize - the most data bytes to receive
  * @param maxfds - the most fds to accept
@@ -333,7 +357,8 @@ export function recvFds(
 		throw argRangeError(`recv_fds(): maxfds out of range: ${max}`);
 	}
 
-	const [data, items, msgFlags, address] = sock.recvmsg(bufsize, CMSG_LEN(max * INT_SIZE), flags);
+	const ancbufsize = credentialsSpace(sock) + CMSG_LEN(max * INT_SIZE);
+	const [data, items, msgFlags, address] = sock.recvmsg(bufsize, ancbufsize, flags);
 	const fds = rightsFds(items);
 	if ((msgFlags & MSG_CTRUNC) !== 0) {
 		for (const fd of fds) {

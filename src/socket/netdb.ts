@@ -70,7 +70,8 @@ export function gethostname(): string {
 /**
  * The first IPv4 address of `host` (Python's `socket.gethostbyname()`,
  * through getaddrinfo(3) with AF_INET). A numeric IPv4 address is returned
- * as it is.
+ * as it is; as CPython's `setipaddr()`, `''` is the wildcard `'0.0.0.0'`
+ * and `'<broadcast>'` is `'255.255.255.255'`.
  *
  * @param host - a host name or numeric IPv4 address
  * @returns a dotted-quad string
@@ -79,6 +80,14 @@ export function gethostname(): string {
  */
 export function gethostbyname(host: string): string {
 	const name = stringArg(host, 'host', 'gethostbyname');
+	if (name === '') {
+		return '0.0.0.0';
+	}
+
+	if (name === '<broadcast>') {
+		return '255.255.255.255';
+	}
+
 	for (const [, , , , address] of getaddrinfo(name, null, AF_INET)) {
 		if (Array.isArray(address)) {
 			return address[0];

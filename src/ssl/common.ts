@@ -14,7 +14,7 @@ import type {SSLSession} from './context.js';
 import {type ServerNameHandler, queueError} from './engine.js';
 import {SSLError} from './errors.js';
 import {K, ssl, type SslHandle} from './native.js';
-import {CERT_NONE, SSLContext} from './context.js';
+import {CERT_NONE, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLContext} from './context.js';
 import type {SSLObject} from './object.js';
 import type {SSLSocket} from './socket.js';
 
@@ -78,6 +78,21 @@ export function newConnection(
 	hostname: string | null,
 	session: SSLSession | null | undefined,
 ): SslHandle {
+	// CPython's newPySSLSocket refuses a side its context was not made for.
+	if (serverSide && context.protocol === PROTOCOL_TLS_CLIENT) {
+		throw new SSLError(
+			K('SSL_ERROR_SSL'),
+			'Cannot create a server socket with a PROTOCOL_TLS_CLIENT context',
+		);
+	}
+
+	if (!serverSide && context.protocol === PROTOCOL_TLS_SERVER) {
+		throw new SSLError(
+			K('SSL_ERROR_SSL'),
+			'Cannot create a client socket with a PROTOCOL_TLS_SERVER context',
+		);
+	}
+
 	ssl.errors();
 	const h = ssl.sslNew(context._handle, serverSide);
 	if (typeof h === 'number') {
@@ -101,16 +116,7 @@ export function newConnection(
 		}
 
 		if (session !== undefined && session !== null) {
-			if (serverSide) {
-				throw new ValueError('Cannot set session for server-side SSLSocket.', 'ERR_SSL_SESSION');
-			}
-
-			if (ssl.sslSetSession(h, session.handle) !== 1) {
-				throw (
-					queueError(ssl.errors()) ??
-					new ValueError('Session refers to a different SSLContext.', 'ERR_SSL_SESSION')
-				);
-			}
+			applySession(h, context, serverSide, session);
 		}
 	} catch (error) {
 		ssl.free(h);
@@ -118,6 +124,35 @@ export function newConnection(
 	}
 
 	return h;
+}
+
+/**
+ * Sets the session a client connection is to resume, with CPython's checks
+ * (`PySSL_set_session`, Modules/_ssl.c): client side only, not once the
+ * handshake is done, and only a session of the same context — one made
+ * under another context's verification settings must not resume here.
+ */
+export function applySession(
+	h: SslHandle,
+	context: SSLContext,
+	serverSide: boolean,
+	session: SSLSession,
+): void {
+	if (session.context !== context) {
+		throw new ValueError('Session refers to a different SSLContext.', 'ERR_SSL_SESSION');
+	}
+
+	if (serverSide) {
+		throw new ValueError('Cannot set session for server-side SSLSocket.', 'ERR_SSL_SESSION');
+	}
+
+	if (ssl.sslIsInitFinished(h)) {
+		throw new ValueError('Cannot set session after handshake.', 'ERR_SSL_SESSION');
+	}
+
+	if (ssl.sslSetSession(h, session.handle) !== 1) {
+		throw queueError(ssl.errors()) ?? new SSLError(K('SSL_ERROR_SSL'), 'SSL_set_session failed');
+	}
 }
 
 /**

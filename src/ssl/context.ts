@@ -183,9 +183,17 @@ export interface WrapSocketOptions {
 export class SSLSession {
 	/** @internal */
 	readonly handle: import('./native.js').SessionHandle;
+	/**
+	 * The context of the connection it came from: only a connection of that
+	 * context may resume it (its verification settings made the session).
+	 *
+	 * @internal
+	 */
+	readonly context: SSLContext;
 	/** @internal */
-	constructor(handle: import('./native.js').SessionHandle) {
+	constructor(handle: import('./native.js').SessionHandle, context: SSLContext) {
 		this.handle = handle;
+		this.context = context;
 	}
 }
 
@@ -448,7 +456,7 @@ export class SSLContext {
 	 *
 	 * @param certfile - the certificate, then any intermediates
 	 * @param keyfile - the private key (default: in `certfile`)
-	 * @param password - the key's password (a function returning it is accepted too); without one an encrypted key fails (never a terminal prompt)
+	 * @param password - the key's password (a function returning it is accepted too, and called once before loading, even for a key that is not encrypted: CPython calls it only when OpenSSL asks); without one an encrypted key fails (never a terminal prompt)
 	 * @throws {FileNotFoundError | PermissionError} for an unreadable file
 	 * @throws {SSLError} for a bad file, a wrong password, or a key that does not match
 	 */

@@ -9,7 +9,7 @@
 import {Buffer} from 'node:buffer';
 import {toBufsize} from '../args.js';
 import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes.js';
-import {ValueError} from '../errors.js';
+import {argTypeError, ValueError} from '../errors.js';
 import * as common from './common.js';
 import {type SSLContext, SSLSession} from './context.js';
 import {Engine} from './engine.js';
@@ -205,9 +205,23 @@ export class SSLObject {
 		return common.alpnOf(this.#engine.handle);
 	}
 
+	/**
+	 * The session to resume later (client side), or, set before the
+	 * handshake, the one to resume now (a session of the same context).
+	 *
+	 * @throws {ValueError} when set after the handshake, on the server side, or to a session of another context
+	 */
 	get session(): SSLSession | null {
 		const h = ssl.sslGetSession(this.#engine.handle);
-		return h === null ? null : new SSLSession(h);
+		return h === null ? null : new SSLSession(h, this.context);
+	}
+
+	set session(value: SSLSession) {
+		if (!(value instanceof SSLSession)) {
+			throw argTypeError('Value is not a SSLSession.');
+		}
+
+		common.applySession(this.#engine.handle, this.context, this.serverSide, value);
 	}
 
 	get sessionReused(): boolean {

@@ -7,7 +7,7 @@ import {Buffer} from 'node:buffer';
 import {constants as osConstants} from 'node:os';
 import {toBufsize} from '../args.js';
 import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from '../bytes.js';
-import {OSError, ValueError} from '../errors.js';
+import {argTypeError, OSError, ValueError} from '../errors.js';
 import type {Address, SocketAddress} from '../socket/address.js';
 import {SOCK_STREAM} from '../socket/constants.js';
 import type {RecvmsgIntoResult, RecvmsgResult} from '../socket/msg.js';
@@ -17,6 +17,7 @@ import {timeoutToMs} from '../time.js';
 import type {PeerCertificate} from './common.js';
 import {
 	alpnOf,
+	applySession,
 	checkServerHostname,
 	cipherOf,
 	newConnection,
@@ -68,8 +69,12 @@ function view(data: BytesLike, offset: number, length: number): Uint8Array {
  * `while (s.pending() > 0) s.recv(s.pending())` (or read with a buffer of
  * 16 KiB or more) before going back to `select()`.
  *
+ * `makefile()` works as on a {@link Socket} in blocking and timeout modes;
+ * in non-blocking mode its reads raise {@link SSLWantReadError} (Python's
+ * `SocketIO` returns None only for EAGAIN).
+ *
  * Not available: `recvfrom`/`sendto` (ValueError, as Python),
- * `dup()`, `makefile()`, `getChannelBinding()`, `verifyClientPostHandshake()`.
+ * `dup()`, `getChannelBinding()`, `verifyClientPostHandshake()`.
  */
 export class SSLSocket extends Socket {
 	#context: SSLContext;
@@ -456,7 +461,9 @@ export class SSLSocket extends Socket {
 	/**
 	 * The session to resume on a later connection (client side; with TLS 1.3
 	 * it arrives after the handshake, with the first data read). Set it
-	 * before connecting to resume one.
+	 * before the handshake to resume one, on a socket of the same context.
+	 *
+	 * @throws {ValueError} when set after the handshake, on a server-side socket, or to a session of another context
 	 */
 	get session(): SSLSession | null {
 		if (this.#engine === null) {
@@ -464,12 +471,16 @@ export class SSLSocket extends Socket {
 		}
 
 		const h = ssl.sslGetSession(this.#engine.handle);
-		return h === null ? null : new SSLSession(h);
+		return h === null ? null : new SSLSession(h, this.context);
 	}
 
 	set session(value: SSLSession | null) {
 		if (this.#engine !== null) {
-			throw new ValueError('Cannot set session after handshake.', 'ERR_SSL_SESSION');
+			if (!(value instanceof SSLSession)) {
+				throw argTypeError('Value is not a SSLSession.');
+			}
+
+			applySession(this.#engine.handle, this.context, this.#serverSide, value);
 		}
 
 		this.#session = value;

@@ -118,6 +118,19 @@ describe('makefile reader', () => {
 				error instanceof OSError && error.message === 'cannot read from timed out object',
 		);
 	});
+
+	test('timeout in the middle of read(n): the bytes it had gathered stay buffered, not lost', t => {
+		const [a, b] = pair(t);
+		b.settimeout(0.05);
+		const f = b.makefile('rb', 4); // a small buffer: read(10) gathers over several receives
+		a.sendall(Buffer.from('abcdef'));
+		assert.throws(() => f.read(10), TimeoutError);
+		assert.equal(text(f.read(6)), 'abcdef', 'from the buffer, after the timeout');
+		assert.throws(
+			() => f.read(1),
+			(error: unknown) => error instanceof OSError && error.errno === 0,
+		);
+	});
 });
 
 describe('makefile writer', () => {

@@ -357,6 +357,24 @@ describe('credentials', {skip: noCreds}, () => {
 		assert.deepEqual([...creds], [process.pid, process.getuid?.(), process.getgid?.()]);
 	});
 
+	test('recvFds on a socket with SO_PASSCRED: the credentials do not crowd out the fds; maxfds still bounds them', t => {
+		const [a, b] = pair(t);
+		b.setsockopt(SOL_SOCKET, SO_PASSCRED ?? 0, 1);
+		const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
+		sendFds(a, [Buffer.from('1')], [r, w]);
+		const [data, fds, flags] = recvFds(b, 10, 2);
+		closingFds(t, ...fds);
+		assert.equal(data.toString(), '1');
+		assert.equal(flags & MSG_CTRUNC, 0);
+		assert.equal(fds.length, 2);
+		os.write(fds[1] ?? -1, Buffer.from('ok'));
+		assert.equal(os.read(r, 10).toString(), 'ok');
+		sendFds(a, [Buffer.from('2')], [r, w, r]);
+		const [, more, moreFlags] = recvFds(b, 10, 2);
+		assert.deepEqual(more, []);
+		assert.notEqual(moreFlags & MSG_CTRUNC, 0);
+	});
+
 	test('explicit SCM_CREDENTIALS with our own ids is accepted; another pid is refused (EPERM) without privilege', t => {
 		const [a, b] = pair(t, AF_UNIX, SOCK_DGRAM);
 		b.setsockopt(SOL_SOCKET, SO_PASSCRED ?? 0, 1);

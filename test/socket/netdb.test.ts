@@ -66,6 +66,9 @@ describe('host names', () => {
 
 	test('gethostbyname: a dotted quad as is, localhost to a loopback address; errors', () => {
 		assert.equal(gethostbyname('127.0.0.1'), '127.0.0.1');
+		// CPython's setipaddr(): '' is the wildcard, '<broadcast>' the broadcast address.
+		assert.equal(gethostbyname(''), '0.0.0.0');
+		assert.equal(gethostbyname('<broadcast>'), '255.255.255.255');
 		assert.match(gethostbyname('localhost'), /^127\./);
 		assert.throws(() => gethostbyname('no-such-host.invalid'), {name: 'gaierror'});
 		assert.throws(() => gethostbyname(1 as unknown as string), {

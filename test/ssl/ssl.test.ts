@@ -16,6 +16,8 @@ import {
 	SSLContext,
 	SSLEOFError,
 	SSLError,
+	type SSLObject,
+	type SSLSession,
 	type SSLSocket,
 	SSLWantReadError,
 	SSLZeroReturnError,
@@ -29,6 +31,7 @@ checkFdLeaks();
 
 const X509_V_ERR_CERT_HAS_EXPIRED = 10;
 const X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT = 18;
+const X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY = 20;
 const X509_V_ERR_HOSTNAME_MISMATCH = 62;
 
 function contexts(c: Certs, cert = c.cert): [client: SSLContext, server: SSLContext] {
@@ -225,6 +228,90 @@ describe('ssl: our client and server, non-blocking with a selector', {skip: noOp
 		assert.equal(c.sessionReused, true);
 		assert.equal(d.sessionReused, true);
 	});
+
+	test("session: set before the handshake it resumes; another context's session is refused (CPython)", t => {
+		const c = makeCerts();
+		const [client, server] = contexts(c);
+		client.maximumVersion = TLSVersion.TLSv1_2;
+		const [a, b] = tlsPair(t, client, server);
+		handshake(a, b);
+		const session = a.session;
+		assert.ok(session !== null);
+		assert.throws(
+			() => {
+				a.session = session;
+			},
+			{message: 'Cannot set session after handshake.', code: 'ERR_SSL_SESSION'},
+		);
+		assert.throws(
+			() => {
+				b.session = session;
+			},
+			{name: 'ValueError'},
+		);
+		const [other] = contexts(c); // same settings, another context
+		const [raw, conn] = tcpPair(t);
+		assert.throws(
+			() => other.wrapSocket(raw, {serverHostname: 'localhost', doHandshakeOnConnect: false, session}),
+			{message: 'Session refers to a different SSLContext.', code: 'ERR_SSL_SESSION'},
+		);
+		assert.equal(raw.fileno(), -1, 'taken and closed, as CPython closes a socket it failed to wrap');
+		const [c2, d2] = tlsPair(t, other, server);
+		assert.throws(
+			() => {
+				c2.session = session;
+			},
+			{message: 'Session refers to a different SSLContext.'},
+		);
+		const [c3, d3] = tlsPair(t, client, server);
+		c3.session = session; // after wrapping, before the handshake
+		handshake(c3, d3);
+		assert.equal(c3.sessionReused, true);
+		const bio = client.wrapBio(new MemoryBIO(), new MemoryBIO(), false, 'localhost');
+		bio.session = session;
+		assert.throws(
+			() => {
+				bio.session = null as unknown as SSLSession;
+			},
+			{name: 'TypeError'},
+		);
+		void conn;
+		void d2;
+	});
+
+	for (const [name, version] of [
+		['TLS 1.2', TLSVersion.TLSv1_2],
+		['TLS 1.3', TLSVersion.TLSv1_3],
+	] as const) {
+		test(`session resumption after close() without close_notify (${name})`, t => {
+			// OpenSSL marks a session not resumable when its connection is freed
+			// without a sent close_notify (openssl/openssl#4720); CPython keeps it
+			// resumable (python/cpython#123249), and so must close().
+			const [client, server] = contexts(makeCerts());
+			client.maximumVersion = version;
+			let session: SSLSession | null = null;
+			for (const round of [0, 1]) {
+				const [raw, conn] = tcpPair(t);
+				const c = client.wrapSocket(raw, {
+					serverHostname: 'localhost',
+					doHandshakeOnConnect: false,
+					session,
+				});
+				const d = server.wrapSocket(conn, {serverSide: true, doHandshakeOnConnect: false});
+				closing(t, c, d);
+				handshake(c, d);
+				assert.equal(c.sessionReused, round === 1, `round ${round}`);
+				assert.equal(d.sessionReused, round === 1, `round ${round}`);
+				// TLS 1.3 tickets come after the handshake: read past them.
+				drive([[d, () => d.send(Buffer.from('x'))]]);
+				assert.equal(drive([[c, () => c.recv(1)]])[0]?.toString(), 'x');
+				session = c.session;
+				assert.ok(session !== null);
+				c.close();
+				d.close();
+			}
+		});
+	}
 });
 
 describe('ssl: certificate verification', {skip: noOpenssl}, () => {
@@ -252,20 +339,39 @@ describe('ssl: certificate verification', {skip: noOpenssl}, () => {
 		});
 	}
 
-	test('an unknown CA (self-signed) → verifyCode 18', t => {
-		const c = makeCerts();
-		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
-		client.loadVerifyLocations(c.caCert);
-		const server = new SSLContext(PROTOCOL_TLS_SERVER);
-		server.loadCertChain(c.selfSignedCert, c.selfSignedKey);
-		const [a, b] = tlsPair(t, client, server);
-		assert.throws(
-			() => handshake(a, b),
-			(error: unknown) =>
-				error instanceof SSLCertVerificationError &&
-				error.verifyCode === X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
-		);
-	});
+	const unknownIssuers: Array<
+		[string, (c: Certs) => [trusted: string, cert: string, key: string], number, string]
+	> = [
+		[
+			'an unknown CA (self-signed)',
+			c => [c.caCert, c.selfSignedCert, c.selfSignedKey],
+			X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
+			'self-signed certificate',
+		],
+		[
+			'a certificate issued by a CA the client does not trust',
+			c => [c.selfSignedCert, c.cert, c.key],
+			X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+			'unable to get local issuer certificate',
+		],
+	];
+	for (const [name, pick, code, message] of unknownIssuers) {
+		test(`${name} → verifyCode ${code}`, t => {
+			const [trusted, cert, key] = pick(makeCerts());
+			const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+			client.loadVerifyLocations(trusted);
+			const server = new SSLContext(PROTOCOL_TLS_SERVER);
+			server.loadCertChain(cert, key);
+			const [a, b] = tlsPair(t, client, server);
+			assert.throws(
+				() => handshake(a, b),
+				(error: unknown) =>
+					error instanceof SSLCertVerificationError &&
+					error.verifyCode === code &&
+					error.verifyMessage === message,
+			);
+		});
+	}
 
 	test('an IP address as serverHostname matches the IP SAN; another address does not', t => {
 		const [client, server] = contexts(makeCerts());
@@ -304,6 +410,32 @@ describe('ssl: certificate verification', {skip: noOpenssl}, () => {
 			},
 			{code: 'ERR_SSL_VERIFY_MODE'},
 		);
+	});
+});
+
+describe('ssl: makefile() on an SSLSocket', {skip: noOpenssl}, () => {
+	test('timeout mode: lines written through one file are read line by line through the other; a timeout ends reads', t => {
+		const [client, server] = contexts(makeCerts());
+		const [a, b] = tlsPair(t, client, server);
+		handshake(a, b);
+		a.settimeout(5);
+		b.settimeout(5);
+		const writer = b.makefile('wb');
+		const reader = a.makefile('rb');
+		const text = a.makefile('r');
+		writer.write(Buffer.from('HELO one\r\nsecond line\n'));
+		writer.flush();
+		assert.equal(reader.readline()?.toString(), 'HELO one\r\n');
+		assert.equal(reader.readline()?.toString(), 'second line\n');
+		writer.write(Buffer.from(`${'x'.repeat(20_000)}\nlast`)); // more than one TLS record
+		writer.close();
+		assert.equal(text.readline()?.length, 20_001);
+		a.settimeout(0.05);
+		assert.equal(text.read(4), 'last');
+		assert.throws(() => reader.read(1), {name: 'TimeoutError'});
+		assert.throws(() => reader.read(1), {message: 'cannot read from timed out object'});
+		reader.close();
+		text.close();
 	});
 });
 
@@ -480,6 +612,26 @@ describe('ssl: bad input', {skip: noOpenssl}, () => {
 		assert.equal(raw.fileno(), -1, 'the socket was detached into the SSLSocket');
 	});
 
+	test('a side its context was not made for → SSLError (CPython), for SSLSocket and SSLObject', t => {
+		const [client, server] = contexts(makeCerts());
+		const [raw, conn] = tcpPair(t);
+		assert.throws(() => client.wrapSocket(conn, {serverSide: true, doHandshakeOnConnect: false}), {
+			name: 'SSLError',
+			code: 'ERR_SSL',
+			message: 'Cannot create a server socket with a PROTOCOL_TLS_CLIENT context',
+		});
+		assert.throws(() => server.wrapSocket(raw, {doHandshakeOnConnect: false}), {
+			name: 'SSLError',
+			message: 'Cannot create a client socket with a PROTOCOL_TLS_SERVER context',
+		});
+		assert.throws(() => client.wrapBio(new MemoryBIO(), new MemoryBIO(), true), {
+			message: 'Cannot create a server socket with a PROTOCOL_TLS_CLIENT context',
+		});
+		assert.throws(() => server.wrapBio(new MemoryBIO(), new MemoryBIO(), false), {
+			message: 'Cannot create a client socket with a PROTOCOL_TLS_SERVER context',
+		});
+	});
+
 	test('doHandshakeOnConnect on a non-blocking socket → ValueError; SSLZeroReturnError is an SSLError', t => {
 		const client = new SSLContext(PROTOCOL_TLS_CLIENT);
 		const [raw] = tcpPair(t); // non-blocking
@@ -487,5 +639,71 @@ describe('ssl: bad input', {skip: noOpenssl}, () => {
 			code: 'ERR_SSL_HANDSHAKE_ON_CONNECT',
 		});
 		assert.ok(new SSLZeroReturnError() instanceof SSLError);
+	});
+});
+
+describe('ssl: SSLObject over MemoryBIOs', {skip: noOpenssl}, () => {
+	test('MemoryBIO: write, read(n), read(), pending, writeEof, eof; no write after writeEof', () => {
+		const bio = new MemoryBIO();
+		assert.equal(bio.write(Buffer.from('abcdef')), 6);
+		assert.equal(bio.pending, 6);
+		assert.equal(bio.read(2).toString(), 'ab');
+		assert.equal(bio.read().toString(), 'cdef');
+		assert.equal(bio.eof, false);
+		bio.writeEof();
+		assert.equal(bio.eof, true);
+		assert.throws(() => bio.write(Buffer.from('x')), {name: 'ValueError'});
+		assert.throws(() => bio.write('x' as unknown as Buffer), {name: 'TypeError'});
+	});
+
+	test('two SSLObjects: handshake, data both ways, pending, close_notify, then a ragged EOF → SSLEOFError', () => {
+		const [client, server] = contexts(makeCerts());
+		const link = (): [SSLObject, SSLObject, () => void, MemoryBIO] => {
+			const [ci, co, si, so] = [new MemoryBIO(), new MemoryBIO(), new MemoryBIO(), new MemoryBIO()];
+			const x = client.wrapBio(ci, co, false, 'localhost');
+			const y = server.wrapBio(si, so, true);
+			const pump = (): void => {
+				si.write(co.read());
+				ci.write(so.read());
+			};
+
+			for (let round = 0; round < 10 && !(done(x) && done(y)); round++) {
+				for (const side of [x, y]) {
+					try {
+						side.doHandshake();
+					} catch (error) {
+						assert.ok(error instanceof SSLWantReadError, String(error));
+					}
+
+					pump();
+				}
+			}
+
+			return [x, y, pump, si];
+		};
+
+		const done = (o: SSLObject): boolean => o.version() !== null;
+		const [x, y, pump] = link();
+		assert.equal(x.version(), y.version());
+		assert.equal(x.getpeercert()?.subjectAltName?.[0]?.[1], 'localhost');
+		assert.equal(x.write(Buffer.from('hello')), 5);
+		pump();
+		assert.equal(y.read(2).toString(), 'he');
+		assert.equal(y.pending(), 3);
+		assert.equal(y.read().toString(), 'llo');
+		assert.throws(() => y.read(), SSLWantReadError);
+		y.write(Buffer.from('back'));
+		pump();
+		assert.equal(x.read(10).toString(), 'back');
+		assert.throws(() => x.unwrap(), SSLWantReadError, 'close_notify sent, the answer not yet in');
+		pump();
+		assert.equal(y.read().length, 0, 'close_notify reads as end of stream');
+		y.unwrap();
+		pump();
+		x.unwrap();
+
+		const [, z, , zIn] = link();
+		zIn.writeEof(); // the transport ends without close_notify
+		assert.throws(() => z.read(), SSLEOFError);
 	});
 });

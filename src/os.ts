@@ -9,9 +9,11 @@
  * the Node event loop on the main thread — inside the system call, exactly
  * as Python's `os.read` does. In a worker thread, `read`, `write` and
  * `sendfile` on a blocking fd first wait in poll(2) slices of a quarter
- * second for it to be ready, so that `worker.terminate()` and
- * `process.exit()` can stop the worker (one fcntl per call in workers, plus
- * a poll for a blocking fd; nothing is added on the main thread).
+ * second for it to be ready, and `write`/`sendfile` there take at most
+ * PIPE_BUF bytes a call (a partial write, as Python's `os.write` may make),
+ * so that `worker.terminate()` and `process.exit()` can stop the worker (one
+ * fcntl per call in workers, plus a poll for a blocking fd; nothing is added
+ * on the main thread).
  *
  * @module
  */
@@ -23,6 +25,7 @@ import {byteLength, type BytesLike, receiveBuffer, receivedBytes} from './bytes.
 import {argRangeError, argTypeError, OSError, ValueError, check, strerror as errnoText} from './errors.js';
 import {CLOEXEC, getFdFlag, NONBLOCK, setFdFlag} from './fd-flags.js';
 import {constant, native} from './native.js';
+import {PIPE_BUF} from './select/constants.js';
 import {WORKER_WAIT_SLICE_MS} from './time.js';
 
 export type {BytesLike};
@@ -56,10 +59,12 @@ const eventsShift = endianness() === 'LE' ? 0 : 16;
  * other than a timeout (ready, hang-up, error, an fd poll refuses): the call
  * itself then runs and reports. Another holder of the fd may take the data
  * between the poll and the call, which then blocks as it always did.
+ *
+ * @returns whether it waited: a blocking fd in a worker
  */
-function waitReadyInWorker(fd: number, events: number): void {
+function waitReadyInWorker(fd: number, events: number): boolean {
 	if (isMainThread || getFdFlag(fd, NONBLOCK) !== 0) {
-		return;
+		return false;
 	}
 
 	// One call per slice: V8 acts on a termination request when a function
@@ -68,6 +73,8 @@ function waitReadyInWorker(fd: number, events: number): void {
 	while (pollSlice(fd, events)) {
 		// not ready yet
 	}
+
+	return true;
 }
 
 /** One poll(2) of at most {@link WORKER_WAIT_SLICE_MS}; whether it timed out (or was interrupted). */
@@ -140,8 +147,10 @@ export function read(fd: number, n: number): Buffer {
 export function write(fd: number, data: BytesLike): number {
 	const f = toFd(fd);
 	const n = byteLength(data);
-	const len = n > MAX_CHUNK ? MAX_CHUNK : n;
-	waitReadyInWorker(f, POLLOUT);
+	// A blocking write waits in the kernel until all of it is taken: in a
+	// worker, at most PIPE_BUF bytes, which a writable pipe takes at once.
+	const most = waitReadyInWorker(f, POLLOUT) ? PIPE_BUF : MAX_CHUNK;
+	const len = n > most ? most : n;
 	for (;;) {
 		const ret = native.write(f, data, 0, len);
 		if (ret >= 0) {
@@ -357,9 +366,10 @@ export function sendfile(outFd: number, inFd: number, offset: number | null, cou
 	const input = toInt32(inFd, 'inFd');
 	const off = offset === null ? -1 : toOffset(offset, 'offset');
 	const n = toOffset(count, 'count');
-	waitReadyInWorker(out, POLLOUT);
+	// As write(): at most PIPE_BUF bytes on a blocking fd in a worker.
+	const len = waitReadyInWorker(out, POLLOUT) && n > PIPE_BUF ? PIPE_BUF : n;
 	for (;;) {
-		const ret = native.sendfile(out, input, off, n);
+		const ret = native.sendfile(out, input, off, len);
 		if (ret >= 0) {
 			return ret;
 		}

@@ -58,6 +58,11 @@ const blocked: ReadonlyArray<readonly [name: string, setup: string, call: string
 	['read on an empty blocking pipe', blockingPipe(false), 'os.read(r, 10)'],
 	['write into a full blocking pipe', blockingPipe(true), 'os.write(w, Buffer.alloc(10))'],
 	[
+		'a loop of 1 MiB writes into an empty blocking pipe',
+		blockingPipe(false),
+		'(() => { for (;;) os.write(w, Buffer.alloc(1 << 20)); })()',
+	],
+	[
 		'sendfile into a full blocking pipe',
 		blockingPipe(true) +
 			`

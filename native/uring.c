@@ -67,6 +67,14 @@ struct sel_uring {
   struct __kernel_timespec *ts;
 };
 
+/* ms as the kernel's 64-bit timespec (io_uring's timeouts); the portable
+ * struct timeval/timespec ones are in wait-common.h. */
+static inline void sel__ms_to_kernel_timespec(uint32_t ms,
+                                              struct __kernel_timespec *ts) {
+  ts->tv_sec = ms / 1000;
+  ts->tv_nsec = (long long)(ms % 1000) * 1000000;
+}
+
 static void sel__uring_unmap(struct sel_uring *r) {
   if (r->sqes != NULL)
     munmap(r->sqes, r->sqes_len);
@@ -290,8 +298,7 @@ static napi_value sel_napi_uring_queue(napi_env env, napi_callback_info info) {
         (uint64_t)(uint32_t)rec[4] | ((uint64_t)(uint32_t)rec[5] << 32);
     sqe->addr = (uint64_t)(uint32_t)rec[6] | ((uint64_t)(uint32_t)rec[7] << 32);
     if (sqe->opcode == IORING_OP_LINK_TIMEOUT) {
-      r->ts[idx].tv_sec = (uint32_t)rec[3] / 1000;
-      r->ts[idx].tv_nsec = (long long)((uint32_t)rec[3] % 1000) * 1000000;
+      sel__ms_to_kernel_timespec((uint32_t)rec[3], &r->ts[idx]);
       sqe->addr = (uint64_t)(uintptr_t)&r->ts[idx];
       sqe->len = 1;
       sqe->timeout_flags = 0;
@@ -323,8 +330,7 @@ static napi_value sel_napi_uring_enter(napi_env env, napi_callback_info info) {
   void *argp = NULL;
   size_t argsz = 0;
   if (min_complete > 0 && timeout >= 0) {
-    ts.tv_sec = timeout / 1000;
-    ts.tv_nsec = (long long)(timeout % 1000) * 1000000;
+    sel__ms_to_kernel_timespec((uint32_t)timeout, &ts);
     memset(&arg, 0, sizeof(arg));
     arg.sigmask_sz = _NSIG / 8;
     arg.ts = (uint64_t)(uintptr_t)&ts;

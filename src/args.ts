@@ -26,6 +26,11 @@ export function typeName(value: unknown): string {
 	return typeof value;
 }
 
+/** `value` for a message: a number as itself (`1.5`, `NaN`), anything else by its type. */
+export function valueName(value: unknown): string {
+	return typeof value === 'number' ? String(value) : typeName(value);
+}
+
 /**
  * `value` as a C int: TypeError (`ERR_INVALID_ARG_TYPE`) unless it is an
  * integer (Python's "'str' object cannot be interpreted as an integer"),

@@ -7,7 +7,7 @@
  */
 import {performance} from 'node:perf_hooks';
 import {isMainThread} from 'node:worker_threads';
-import {stackFromCaller, ValueError} from './errors.js';
+import {argTypeError, stackFromCaller, ValueError} from './errors.js';
 
 /** The longest single wait the kernel calls take (poll/epoll: an int of ms). */
 export const MAX_WAIT_MS = 0x7f_ff_ff_ff;
@@ -53,7 +53,7 @@ export function monotonicMs(): number {
  * The result may exceed {@link MAX_WAIT_MS}; callers clamp each wait with
  * {@link clampWaitMs} and loop on a deadline.
  *
- * @throws {TypeError} if `timeout` is not a number (Python's TypeError)
+ * @throws {TypeError} if `timeout` is not a number (Python's TypeError; `code` `'ERR_INVALID_ARG_TYPE'`)
  * @throws {ValueError} if `timeout` is NaN (Python's ValueError)
  */
 export function timeoutToMs(timeout: unknown, name = 'timeout'): number {
@@ -63,7 +63,7 @@ export function timeoutToMs(timeout: unknown, name = 'timeout'): number {
 
 	if (typeof timeout !== 'number') {
 		throw stackFromCaller(
-			new TypeError(`${name} must be a number or null, not ${typeof timeout}`),
+			argTypeError(`${name} must be a number or null, not ${typeof timeout}`),
 			timeoutToMs,
 		);
 	}

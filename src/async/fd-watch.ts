@@ -9,7 +9,8 @@
  * @module
  */
 import {constants as osConstants} from 'node:os';
-import {OSError, RuntimeError, check} from '../errors.js';
+import {valueName} from '../args.js';
+import {argRangeError, argTypeError, OSError, RuntimeError, check} from '../errors.js';
 import {clampWaitMs} from '../time.js';
 import {
 	R,
@@ -35,6 +36,13 @@ export const WATCH_DISCONNECT: number = R.RDHUP;
 export const WATCH_PRIORITIZED: number = R.PRI;
 
 const ALL_EVENTS = WATCH_READABLE | WATCH_WRITABLE | WATCH_DISCONNECT | WATCH_PRIORITIZED;
+
+/** The error for an invalid `events` mask: TypeError for a non-integer, RangeError for bits outside WATCH_*. */
+function eventsError(events: unknown): Error {
+	return typeof events === 'number' && Number.isInteger(events)
+		? argRangeError(`events must be a non-empty mask of WATCH_* flags, not ${events}`)
+		: argTypeError(`events must be an integer mask of WATCH_* flags, not ${valueName(events)}`);
+}
 
 /** Options of the {@link FdWatch} constructor. */
 export interface FdWatchOptions {
@@ -185,7 +193,7 @@ export class FdWatch extends LoopHandle implements Disposable {
 	constructor(fd: number, options: FdWatchOptions = {}) {
 		super(options.ref !== false);
 		if (!Number.isInteger(fd)) {
-			throw new TypeError(`fd must be an integer, not ${String(fd)}`);
+			throw argTypeError(`fd must be an integer, not ${valueName(fd)}`);
 		}
 
 		ensureReactor();
@@ -222,11 +230,11 @@ export class FdWatch extends LoopHandle implements Disposable {
 	async wait(options: FdWaitOptions = {}): Promise<number> {
 		const {events = WATCH_READABLE, edge = false, timeoutMs = -1, signal} = options;
 		if (!Number.isInteger(events) || events <= 0 || events > ALL_EVENTS || (events & ~ALL_EVENTS) !== 0) {
-			throw new RangeError(`events must be a non-empty mask of WATCH_* flags, not ${String(events)}`);
+			throw eventsError(events);
 		}
 
 		if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs)) {
-			throw new TypeError(`timeoutMs must be an integer, not ${String(timeoutMs)}`);
+			throw argTypeError(`timeoutMs must be an integer, not ${valueName(timeoutMs)}`);
 		}
 
 		const core = this.#core;
@@ -332,7 +340,7 @@ export class FdWatch extends LoopHandle implements Disposable {
 		signal: AbortSignal | undefined,
 	): AsyncGenerator<number, void, undefined> {
 		if (!Number.isInteger(events) || events <= 0 || events > ALL_EVENTS || (events & ~ALL_EVENTS) !== 0) {
-			throw new RangeError(`events must be a non-empty mask of WATCH_* flags, not ${String(events)}`);
+			throw eventsError(events);
 		}
 
 		const core = this.#core;

@@ -9,7 +9,16 @@
 import {constants as osConstants} from 'node:os';
 import {inspect, type InspectOptionsStylized} from 'node:util';
 import {EVENT_MASK} from '../constants.js';
-import {KeyError, OSError, RuntimeError, stackFromCaller, ValueError} from '../errors.js';
+import {typeName} from '../args.js';
+import {
+	argRangeError,
+	argTypeError,
+	KeyError,
+	OSError,
+	RuntimeError,
+	stackFromCaller,
+	ValueError,
+} from '../errors.js';
 import {fileobjRepr, fileobjToFd, type FileDescriptorLike} from '../fileobj.js';
 import {runPendingSignalHandlers} from '../signal/pending.js';
 import {clampWaitMs, monotonicMs, remainingMs, timeoutToMs, waitSliceMs} from '../time.js';
@@ -51,16 +60,25 @@ export function validateEvents(events: unknown): asserts events is number {
 /** Checks the options of selectAsync()/events(). */
 function validateAsyncOptions(options: unknown): SelectAsyncOptions {
 	if (typeof options !== 'object' || options === null) {
-		throw new TypeError(`options must be an object, not ${options === null ? 'null' : typeof options}`);
+		throw stackFromCaller(
+			argTypeError(`options must be an object, not ${typeName(options)}`),
+			validateAsyncOptions,
+		);
 	}
 
 	const {signal, ref} = options as {signal?: unknown; ref?: unknown};
 	if (signal !== undefined && !(signal instanceof AbortSignal)) {
-		throw new TypeError('options.signal must be an AbortSignal');
+		throw stackFromCaller(
+			argTypeError(`options.signal must be an AbortSignal, not ${typeName(signal)}`),
+			validateAsyncOptions,
+		);
 	}
 
 	if (ref !== undefined && typeof ref !== 'boolean') {
-		throw new TypeError('options.ref must be a boolean');
+		throw stackFromCaller(
+			argTypeError(`options.ref must be a boolean, not ${typeName(ref)}`),
+			validateAsyncOptions,
+		);
 	}
 
 	return options;
@@ -522,16 +540,18 @@ export abstract class BaseSelectorImpl<
 		timeout?: number | null,
 	): number {
 		if (!Array.isArray(keys)) {
-			throw new TypeError('keys must be an array');
+			throw argTypeError(`selectInto(): keys must be an array, not ${typeName(keys)}`);
 		}
 
 		if (!(events instanceof Int32Array) && !Array.isArray(events)) {
-			throw new TypeError('events must be an Int32Array or an array');
+			throw argTypeError(
+				`selectInto(): events must be an Int32Array or an array, not ${typeName(events)}`,
+			);
 		}
 
 		const room = keys.length < events.length ? keys.length : events.length;
 		if (room === 0) {
-			throw new RangeError('keys and events must have room for at least one entry');
+			throw argRangeError('selectInto(): keys and events must have room for at least one entry');
 		}
 
 		const count = this._collect(timeoutToMs(timeout), room);

@@ -5,7 +5,8 @@
  */
 import {constants as osConstants} from 'node:os';
 import {C, native} from '../native.js';
-import {check, ValueError} from '../errors.js';
+import {typeName} from '../args.js';
+import {argTypeError, check, ValueError} from '../errors.js';
 import type {FileDescriptorLike} from '../fileobj.js';
 import type {SelectorKey} from './base.js';
 import {unavailableError} from './base-impl.js';
@@ -55,7 +56,7 @@ function epollFlags(options: unknown): number {
 	}
 
 	if (typeof options !== 'object' || options === null) {
-		throw new TypeError(`options must be an object, not ${options === null ? 'null' : typeof options}`);
+		throw argTypeError(`options must be an object, not ${typeName(options)}`);
 	}
 
 	const {flags = 0} = options as {flags?: unknown};

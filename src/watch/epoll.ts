@@ -8,7 +8,8 @@
  */
 import {constants as osConstants} from 'node:os';
 import {LoopHandle} from '../async/loop-handle.js';
-import {OSError, RuntimeError, check} from '../errors.js';
+import {typeName, valueName} from '../args.js';
+import {argRangeError, argTypeError, OSError, RuntimeError, check} from '../errors.js';
 import * as reactor from '../async/reactor.js';
 
 /** The reactor's event bits (epoll's values on every platform). */
@@ -107,7 +108,7 @@ export class Epoll extends LoopHandle implements Disposable {
 	constructor(callback: EpollCallback) {
 		super();
 		if (typeof callback !== 'function') {
-			throw new TypeError('The callback must be a function');
+			throw argTypeError(`The callback must be a function, not ${typeName(callback)}`);
 		}
 
 		this.#callback = callback;
@@ -171,7 +172,7 @@ export class Epoll extends LoopHandle implements Disposable {
 	remove(fd: number): this {
 		this.#checkOpen('remove');
 		if (!Number.isInteger(fd)) {
-			throw new TypeError(`fd must be an integer, not ${String(fd)}`);
+			throw argTypeError(`fd must be an integer, not ${valueName(fd)}`);
 		}
 
 		const entry = this.#entry(fd);
@@ -274,16 +275,17 @@ export class Epoll extends LoopHandle implements Disposable {
 	#checkArgs(method: string, fd: number, events: number): void {
 		this.#checkOpen(method);
 		if (!Number.isInteger(fd)) {
-			throw new TypeError(`fd must be an integer, not ${String(fd)}`);
+			throw argTypeError(`fd must be an integer, not ${valueName(fd)}`);
 		}
 
-		if (
-			!Number.isInteger(events) ||
-			events < -0x8000_0000 ||
-			events > 0xffff_ffff ||
-			((events >>> 0) & ~INTEREST) !== 0
-		) {
-			throw new RangeError(`events must be a mask of Epoll.EPOLL* flags, not ${String(events)}`);
+		if (typeof events !== 'number' || !Number.isInteger(events)) {
+			throw argTypeError(
+				`events must be an integer mask of Epoll.EPOLL* flags, not ${valueName(events)}`,
+			);
+		}
+
+		if (events < -0x8000_0000 || events > 0xffff_ffff || ((events >>> 0) & ~INTEREST) !== 0) {
+			throw argRangeError(`events must be a mask of Epoll.EPOLL* flags, not ${events}`);
 		}
 	}
 }

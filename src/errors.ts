@@ -50,6 +50,8 @@ export interface OSErrorOptions {
 	readonly message?: string;
 	/** The error that caused this one. */
 	readonly cause?: unknown;
+	/** Replaces the errno's name as `code`: for an OSError with no errno (0), as Python raises a few. */
+	readonly code?: string;
 }
 
 /** errno -> symbolic name, from `os.constants.errno` (which knows more
@@ -114,7 +116,7 @@ export class OSError extends Error {
 	 */
 	constructor(errno: number, strerrorText?: string, options: OSErrorOptions = {}) {
 		const text = strerrorText ?? strerror(errno);
-		const code = errnoName(errno);
+		const code = options.code ?? errnoName(errno);
 		const syscall = options.syscall ?? '';
 		let message = options.message;
 		if (message === undefined) {

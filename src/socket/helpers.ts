@@ -146,6 +146,7 @@ export function createConnection(
 	if (errors.length === 0) {
 		throw new OSError(0, 'getaddrinfo returns an empty list', {
 			message: 'getaddrinfo returns an empty list',
+			code: 'ERR_SOCKET_NO_ADDRESS',
 		});
 	}
 

@@ -381,6 +381,7 @@ export class SocketFile implements Disposable, Iterable<Buffer> {
 			// Python's OSError here carries no errno.
 			throw new OSError(0, 'cannot read from timed out object', {
 				message: 'cannot read from timed out object',
+				code: 'ERR_SOCKET_TIMED_OUT_FILE',
 			});
 		}
 

@@ -115,7 +115,9 @@ describe('makefile reader', () => {
 		assert.throws(
 			() => f.readline(),
 			(error: unknown) =>
-				error instanceof OSError && error.message === 'cannot read from timed out object',
+				error instanceof OSError &&
+				error.message === 'cannot read from timed out object' &&
+				error.code === 'ERR_SOCKET_TIMED_OUT_FILE',
 		);
 	});
 

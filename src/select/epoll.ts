@@ -149,7 +149,7 @@ export class Epoll extends KernelFdObject {
 	 */
 	poll(timeout?: number | null, maxevents = -1): Array<[fd: number, events: number]> {
 		const epfd = this._open();
-		const ms = timeoutMs(timeout, 1000, 'timeout must be an integer or None', 'block');
+		const ms = timeoutMs(timeout, 1000, 'timeout must be an integer or None', 'ceiling');
 		let max = asInteger(maxevents, 'maxevents');
 		if (max === -1) {
 			max = FD_SETSIZE - 1;

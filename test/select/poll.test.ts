@@ -4,6 +4,7 @@
 // depend on Python's integer types are adapted or left out.
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
+import {Worker} from 'node:worker_threads';
 import * as select from '../../src/select/index.js';
 import {FileNotFoundError, KeyError, ValueError} from '../../src/errors.js';
 import {MSG_OOB} from '../../src/socket/index.js';
@@ -130,6 +131,29 @@ describe('PollTests', () => {
 		const events = p.poll(1000);
 		assert.equal(events.length, 1);
 		assert.ok((events[0]![1] & POLLPRI) !== 0);
+	});
+
+	test('testPollBlocksWithNegativeMs: any negative timeout blocks, even -0.1 and -1e-100', async t => {
+		// CPython rounds a poll timeout away from zero (_PyTime_ROUND_TIMEOUT),
+		// so every negative value is -1: block until ready. A worker writes the
+		// pipe after 100 ms (fds are process-wide) to end each wait.
+		for (const timeoutMs of [null, -1000, -1, -1.0, -0.1, -1e-100]) {
+			const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
+			const p = select.poll();
+			p.register(r, POLLIN);
+			const writer = new Worker(
+				`const {workerData: w} = require('node:worker_threads');
+				Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+				require('node:fs').writeSync(w, 'spam');`,
+				{eval: true, workerData: w},
+			);
+			const start = performance.now();
+			const ready = p.poll(timeoutMs);
+			const ms = performance.now() - start;
+			await new Promise(resolve => writer.once('exit', resolve));
+			assert.deepEqual(ready, [[r, POLLIN]], `poll(${timeoutMs}) returned before the write`);
+			assert.ok(ms >= 50, `poll(${timeoutMs}) blocked only ${ms} ms`);
+		}
 	});
 
 	test('timeouts in milliseconds: a fraction rounds up, a negative one blocks until ready', t => {

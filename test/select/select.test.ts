@@ -29,6 +29,13 @@ describe('SelectTestCase', () => {
 			message: 'timeout must be non-negative',
 		});
 		assert.throws(() => select.select([], [], [], Number.NaN), ValueError);
+		// Judged before rounding, as CPython (its clock keeps nanoseconds).
+		for (const tiny of [-0.0001, -1e-100]) {
+			assert.throws(() => select.select([], [], [], tiny), {
+				name: 'ValueError',
+				message: 'timeout must be non-negative',
+			});
+		}
 	});
 
 	test('testReturnsSameObjects: the objects passed, in their order', t => {

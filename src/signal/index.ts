@@ -36,7 +36,7 @@
  */
 import {constants as osConstants} from 'node:os';
 import {isMainThread} from 'node:worker_threads';
-import {KeyboardInterrupt, OSError, ValueError, check} from '../errors.js';
+import {KeyboardInterrupt, OSError, ValueError, argTypeError, check} from '../errors.js';
 import {constant, native} from '../native.js';
 import {handlers, NSIG, runPendingSignalHandlers, S, type SignalHandler, wakeup} from './pending.js';
 
@@ -146,7 +146,7 @@ function mainThreadOnly(fn: string): void {
 
 function toSignum(signalnum: unknown): number {
 	if (typeof signalnum !== 'number' || !Number.isInteger(signalnum)) {
-		throw new TypeError(
+		throw argTypeError(
 			`signalnum must be an integer, not ${signalnum === null ? 'null' : typeof signalnum}`,
 		);
 	}
@@ -257,7 +257,7 @@ export function signal(signalnum: number, handler: Handler): Handler {
 	mainThreadOnly('signal');
 	const signum = toSignum(signalnum);
 	if (typeof handler !== 'function' && handler !== SIG_DFL && handler !== SIG_IGN) {
-		throw new TypeError('signal handler must be SIG_IGN, SIG_DFL, or a function');
+		throw argTypeError('signal handler must be SIG_IGN, SIG_DFL, or a function');
 	}
 
 	if (signum === sig('SIGKILL') || signum === sig('SIGSTOP')) {
@@ -326,7 +326,7 @@ export interface WakeupFdOptions {
 export function setWakeupFd(fd: number, options: WakeupFdOptions = {}): number {
 	mainThreadOnly('set_wakeup_fd');
 	if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < -1 || fd > 0x7f_ff_ff_ff) {
-		throw new TypeError(`fd must be an integer >= -1, not ${String(fd)}`);
+		throw argTypeError(`fd must be an integer >= -1, not ${String(fd)}`);
 	}
 
 	if (fd >= 0) {
@@ -371,7 +371,7 @@ export function validSignals(): Set<number> {
  */
 export function alarm(seconds: number): number {
 	if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 0xff_ff_ff_ff) {
-		throw new TypeError(`seconds must be a non-negative integer, not ${String(seconds)}`);
+		throw argTypeError(`seconds must be a non-negative integer, not ${String(seconds)}`);
 	}
 
 	return S.alarm(seconds);
@@ -379,7 +379,7 @@ export function alarm(seconds: number): number {
 
 function toSeconds(value: unknown, name: string): number {
 	if (typeof value !== 'number') {
-		throw new TypeError(`${name} must be a number, not ${typeof value}`);
+		throw argTypeError(`${name} must be a number, not ${typeof value}`);
 	}
 
 	if (!Number.isFinite(value) || value < 0) {
@@ -425,6 +425,10 @@ export function getitimer(which: number): [seconds: number, interval: number] {
  * @returns the previous mask
  */
 export function pthreadSigmask(how: number, signals: Iterable<number>): Set<number> {
+	if (typeof (signals as Partial<Iterable<number>> | null)?.[Symbol.iterator] !== 'function') {
+		throw argTypeError('signals must be an iterable of signal numbers');
+	}
+
 	const list = Int32Array.from([...signals].map(toSignum));
 	const n = check(S.pthreadSigmask(how, list, list.length, listOut), 'pthread_sigmask');
 	const old = new Set(listOut.subarray(0, n));

@@ -148,7 +148,7 @@ export class Epoll extends KernelFdObject {
 	 * @throws {ValueError} `'maxevents must be greater than 0, got 0'`
 	 */
 	poll(timeout?: number | null, maxevents = -1): Array<[fd: number, events: number]> {
-		const epfd = this._open();
+		this._open();
 		const ms = timeoutMs(timeout, 1000, 'timeout must be an integer or None', 'ceiling');
 		let max = asInteger(maxevents, 'maxevents');
 		if (max === -1) {
@@ -162,7 +162,9 @@ export class Epoll extends KernelFdObject {
 		}
 
 		const buf = this.#buf;
-		const count = waitWithRetry(ms, 'epoll_wait', wait => addon.epollWait!(epfd, buf, max, wait));
+		const count = waitWithRetry(ms, 'epoll_wait', wait =>
+			addon.epollWait!(this._current(), buf, max, wait),
+		);
 		const result: Array<[number, number]> = [];
 		for (let i = 0; i < count; i++) {
 			result.push([buf[2 * i]!, buf[2 * i + 1]! >>> 0]);

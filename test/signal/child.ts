@@ -16,6 +16,7 @@ import {
 	type SelectorClass,
 } from '../../src/index.js';
 import * as os from '../../src/os.js';
+import * as select from '../../src/select/index.js';
 import * as S from '../../src/signal/index.js';
 import {AF_UNIX, SOCK_STREAM, socketpair} from '../../src/socket/index.js';
 
@@ -301,6 +302,54 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		});
 		process.exit(0); // the spinning workers
 	},
+	// The select module's own waits, blocking on an idle pipe: a throwing
+	// handler ends select(), Poll.poll() and Epoll.poll() with its error.
+	// 'epoll-close': the handler closes the Epoll and a new pipe takes its fd
+	// number; the resumed wait must see the object closed (EBADF, as CPython's
+	// re-read of self->epfd), never wait on the pipe.
+	'select-module'(wait = 'select') {
+		const [r, w] = os.pipe();
+		const ep = select.epoll();
+		const epfd = ep.fileno();
+		const taken: number[] = [];
+		S.signal(S.SIGUSR2, () => {
+			if (wait !== 'epoll-close') {
+				throw new Boom(wait);
+			}
+
+			ep.close();
+			// Bounded: the lowest free numbers go first, so epfd comes back at once.
+			for (let i = 0; i < 8 && !taken.includes(epfd); i++) {
+				taken.push(...os.pipe());
+			}
+		});
+		later(S.SIGUSR2, 100);
+		const start = performance.now();
+		let threw = '';
+		try {
+			if (wait === 'select') {
+				select.select([r], [], [], null);
+			} else if (wait === 'poll') {
+				const p = select.poll();
+				p.register(r, select.POLLIN);
+				p.poll();
+			} else {
+				ep.register(r, select.EPOLLIN);
+				ep.poll();
+			}
+		} catch (error) {
+			threw =
+				error instanceof Boom
+					? 'Boom'
+					: `${(error as Error).name}:${(error as {code?: string}).code}`;
+		}
+
+		out({threw, reused: taken.includes(epfd), ms: performance.now() - start});
+		ep.close();
+		for (const fd of [r, w, ...taken]) {
+			os.close(fd);
+		}
+	},
 	// A signal that arrives while a handler runs (here: sent by it) is handled before select() blocks again.
 	'during-handler'(backend = 'poll') {
 		selectUntilBoom(backend, () => {
@@ -343,6 +392,11 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		grab('range', () => S.signal(0, S.SIG_IGN));
 		grab('nsig', () => S.getsignal(S.NSIG));
 		grab('handler', () => S.signal(S.SIGUSR2, 'x' as unknown as typeof S.SIG_DFL));
+		grab('signumType', () => S.signal(1.5, S.SIG_IGN));
+		grab('wakeupType', () => S.setWakeupFd(1.5));
+		grab('alarmType', () => S.alarm(-1));
+		grab('itimerType', () => S.setitimer(S.ITIMER_REAL, '1' as unknown as number));
+		grab('sigmaskType', () => S.pthreadSigmask(S.SIG_BLOCK, 5 as unknown as number[]));
 		const [r, w] = os.pipe();
 		os.setBlocking(w, true);
 		grab('blocking', () => S.setWakeupFd(w));

@@ -104,6 +104,24 @@ describe('signal handlers inside blocking calls', {concurrency: 4}, () => {
 		});
 	}
 
+	for (const wait of ['select', 'poll', ...(EpollSelector.available ? ['epoll'] : [])]) {
+		test(`a throwing handler propagates out of the select module's blocking ${wait}`, async t => {
+			const [r] = await scenario(t, 'select-module', wait);
+			assert.equal(r!['threw'], 'Boom');
+			assert.ok((r!['ms'] as number) < 3000, `took ${String(r!['ms'])} ms`);
+		});
+	}
+
+	test(
+		'a handler that closes an Epoll ends its resumed poll() with EBADF, not a wait on the reused fd number',
+		{skip: !EpollSelector.available},
+		async t => {
+			const [r] = await scenario(t, 'select-module', 'epoll-close');
+			assert.equal(r!['reused'], true, 'a new pipe took the closed epoll fd number');
+			assert.equal(r!['threw'], 'OSError:EBADF');
+		},
+	);
+
 	test('a quiet handler runs inside a timeout-mode recv(), which still times out on time', async t => {
 		const [r] = await scenario(t, 'quiet-recv');
 		assert.equal(r!['count'], 1);
@@ -226,7 +244,17 @@ describe('API', () => {
 		assert.match(errors['stop']!, /^OSError:EINVAL:/);
 		assert.equal(errors['range'], 'ValueError:ERR_SIGNAL_OUT_OF_RANGE:signal number out of range');
 		assert.equal(errors['nsig'], 'ValueError:ERR_SIGNAL_OUT_OF_RANGE:signal number out of range');
-		assert.match(errors['handler']!, /^TypeError:/);
+		// Bad input: a TypeError with Node's code, as every argument error of the library.
+		for (const name of [
+			'handler',
+			'signumType',
+			'wakeupType',
+			'alarmType',
+			'itimerType',
+			'sigmaskType',
+		]) {
+			assert.match(errors[name]!, /^TypeError:ERR_INVALID_ARG_TYPE:/, name);
+		}
 		assert.match(errors['blocking']!, /^ValueError:.*must be in non-blocking mode/);
 		assert.equal(r!['fromWorker'], 'ValueError:signal only works in main thread of the main interpreter');
 		assert.equal(r!['strsignal'], 'Interrupt');

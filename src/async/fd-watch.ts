@@ -9,7 +9,7 @@
  * @module
  */
 import {constants as osConstants} from 'node:os';
-import {OSError, RuntimeError, check} from '../errors.js';
+import {OSError, RuntimeError, argRangeError, argTypeError, check} from '../errors.js';
 import {clampWaitMs} from '../time.js';
 import {
 	R,
@@ -185,7 +185,7 @@ export class FdWatch extends LoopHandle implements Disposable {
 	constructor(fd: number, options: FdWatchOptions = {}) {
 		super(options.ref !== false);
 		if (!Number.isInteger(fd)) {
-			throw new TypeError(`fd must be an integer, not ${String(fd)}`);
+			throw argTypeError(`fd must be an integer, not ${String(fd)}`);
 		}
 
 		ensureReactor();
@@ -222,11 +222,11 @@ export class FdWatch extends LoopHandle implements Disposable {
 	async wait(options: FdWaitOptions = {}): Promise<number> {
 		const {events = WATCH_READABLE, edge = false, timeoutMs = -1, signal} = options;
 		if (!Number.isInteger(events) || events <= 0 || events > ALL_EVENTS || (events & ~ALL_EVENTS) !== 0) {
-			throw new RangeError(`events must be a non-empty mask of WATCH_* flags, not ${String(events)}`);
+			throw argRangeError(`events must be a non-empty mask of WATCH_* flags, not ${String(events)}`);
 		}
 
 		if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs)) {
-			throw new TypeError(`timeoutMs must be an integer, not ${String(timeoutMs)}`);
+			throw argTypeError(`timeoutMs must be an integer, not ${String(timeoutMs)}`);
 		}
 
 		const core = this.#core;
@@ -332,7 +332,7 @@ export class FdWatch extends LoopHandle implements Disposable {
 		signal: AbortSignal | undefined,
 	): AsyncGenerator<number, void, undefined> {
 		if (!Number.isInteger(events) || events <= 0 || events > ALL_EVENTS || (events & ~ALL_EVENTS) !== 0) {
-			throw new RangeError(`events must be a non-empty mask of WATCH_* flags, not ${String(events)}`);
+			throw argRangeError(`events must be a non-empty mask of WATCH_* flags, not ${String(events)}`);
 		}
 
 		const core = this.#core;

@@ -8,7 +8,7 @@
  */
 import {constants as osConstants} from 'node:os';
 import {LoopHandle} from '../async/loop-handle.js';
-import {OSError, RuntimeError, check} from '../errors.js';
+import {OSError, RuntimeError, argRangeError, argTypeError, check} from '../errors.js';
 import * as reactor from '../async/reactor.js';
 
 /** The reactor's event bits (epoll's values on every platform). */
@@ -107,7 +107,7 @@ export class Epoll extends LoopHandle implements Disposable {
 	constructor(callback: EpollCallback) {
 		super();
 		if (typeof callback !== 'function') {
-			throw new TypeError('The callback must be a function');
+			throw argTypeError('The callback must be a function');
 		}
 
 		this.#callback = callback;
@@ -171,7 +171,7 @@ export class Epoll extends LoopHandle implements Disposable {
 	remove(fd: number): this {
 		this.#checkOpen('remove');
 		if (!Number.isInteger(fd)) {
-			throw new TypeError(`fd must be an integer, not ${String(fd)}`);
+			throw argTypeError(`fd must be an integer, not ${String(fd)}`);
 		}
 
 		const entry = this.#entry(fd);
@@ -274,7 +274,7 @@ export class Epoll extends LoopHandle implements Disposable {
 	#checkArgs(method: string, fd: number, events: number): void {
 		this.#checkOpen(method);
 		if (!Number.isInteger(fd)) {
-			throw new TypeError(`fd must be an integer, not ${String(fd)}`);
+			throw argTypeError(`fd must be an integer, not ${String(fd)}`);
 		}
 
 		if (
@@ -283,7 +283,7 @@ export class Epoll extends LoopHandle implements Disposable {
 			events > 0xffff_ffff ||
 			((events >>> 0) & ~INTEREST) !== 0
 		) {
-			throw new RangeError(`events must be a mask of Epoll.EPOLL* flags, not ${String(events)}`);
+			throw argRangeError(`events must be a mask of Epoll.EPOLL* flags, not ${String(events)}`);
 		}
 	}
 }

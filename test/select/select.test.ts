@@ -38,7 +38,7 @@ describe('SelectTestCase', () => {
 		}
 	});
 
-	test('testReturnsSameObjects: the objects passed, in their order', t => {
+	test('the objects passed are returned, in their order', t => {
 		const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
 		class F {
 			readonly fd: number;
@@ -64,7 +64,14 @@ describe('SelectTestCase', () => {
 		assert.deepEqual(sr, [r]);
 	});
 
-	test('testBadFd / negative and out-of-range fds', t => {
+	test('testReturnedListIdentity: three distinct lists (bpo-8329)', () => {
+		const [r, w, x] = select.select([], [], [], 0.01);
+		assert.notEqual(r, w);
+		assert.notEqual(r, x);
+		assert.notEqual(w, x);
+	});
+
+	test('testErrno: EBADF for a closed fd; negative and out-of-range fds are ValueError', t => {
 		assert.throws(() => select.select([-1], [], []), {
 			name: 'ValueError',
 			message: 'file descriptor cannot be a negative integer (-1)',
@@ -116,7 +123,26 @@ describe('SelectTestCase', () => {
 		assert.equal(text, 'testing...\n'.repeat(5));
 	});
 
-	test('testSelectMutated / timeouts: nothing ready returns three empty lists after the timeout', t => {
+	test('testSelectMutated: a fileno() that shortens the list ends the pass (bpo-16230)', t => {
+		// CPython: ten references to one F whose fileno() deletes the list's
+		// last item; select() sees the list's live length and returns a[:5].
+		const w = closingFds(t, ...os.pipe())[1]!;
+		const a: unknown[] = [];
+		const f = {
+			fileno(): number {
+				a.pop();
+				return w;
+			},
+		};
+		for (let i = 0; i < 10; i++) {
+			a.push(f);
+		}
+
+		assert.deepEqual(select.select([], a, [], 1), [[], a.slice(0, 5), []]);
+		assert.equal(a.length, 5);
+	});
+
+	test('timeouts: nothing ready returns three empty lists after the timeout', t => {
 		const [r] = closingFds(t, ...os.pipe()) as [number, number];
 		const start = performance.now();
 		assert.deepEqual(select.select([r], [], [r], 0.05), [[], [], []]);

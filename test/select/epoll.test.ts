@@ -177,6 +177,13 @@ describe('TestEPoll', {skip}, () => {
 		}
 	});
 
+	test('testFdNonInheritable: the epoll fd is close-on-exec', () => {
+		using ep = select.epoll();
+		assert.equal(os.getInheritable(ep.fileno()), false);
+		using ep2 = select.epoll(-1, E.EPOLL_CLOEXEC);
+		assert.equal(os.getInheritable(ep2.fileno()), false);
+	});
+
 	test('modify or unregister of an fd not registered: FileNotFoundError', t => {
 		const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
 		using ep = select.epoll();

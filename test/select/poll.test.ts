@@ -3,6 +3,7 @@
 // subprocess's pipe), testPollThreads and the C-int overflow cases that
 // depend on Python's integer types are adapted or left out.
 import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
 import {describe, test} from 'node:test';
 import {Worker} from 'node:worker_threads';
 import * as select from '../../src/select/index.js';
@@ -62,7 +63,7 @@ describe('PollTests', () => {
 		assert.equal(bufs, NUM_PIPES);
 	});
 
-	test('testPollUnlessFileno: objects with fileno(), and POLLNVAL for a closed fd', t => {
+	test('testPollUnitTests: POLLNVAL for a closed fd, objects with fileno(), TypeError and KeyError', t => {
 		const [r, w] = os.pipe();
 		closingFds(t, w);
 		os.close(r);
@@ -76,12 +77,54 @@ describe('PollTests', () => {
 		// Bad arguments.
 		assert.throws(() => p.register({fileno: () => 'x'}), TypeError);
 		assert.throws(() => p.register({}), TypeError);
+		assert.throws(() => p.register(p), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE'});
+		assert.throws(() => p.unregister(p), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE'});
 		assert.throws(() => p.register(-1), ValueError);
 		assert.throws(() => p.unregister(-1), ValueError);
 		assert.throws(() => p.unregister(3), KeyError);
 	});
 
-	test('testPollUnregister/Modify: modify of an fd not registered is FileNotFoundError (ENOENT)', t => {
+	test('testPoll2: a child writing lines, read through poll() until EOF', t => {
+		const child = spawn(
+			process.execPath,
+			['-e', 'for (let i = 0; i < 5; i++) console.log("testing..."); setTimeout(() => {}, 50)'],
+			{stdio: ['ignore', 'pipe', 'ignore']},
+		);
+		t.after(() => child.kill());
+		const fd = (child.stdout as unknown as {_handle: {fd: number}})._handle.fd;
+		child.stdout.pause();
+		const p = select.poll();
+		p.register(fd, POLLIN);
+		let text = '';
+		// Bounded: CPython's timeouts, then at most 200 waits of 100 ms.
+		const timeouts = [0, 1000, 2000, 4000, 8000, ...Array<number>(200).fill(100)];
+		for (const timeout of timeouts) {
+			const ready = p.poll(timeout);
+			if (ready.length === 0) {
+				continue;
+			}
+
+			const [[readyFd, flags]] = ready as [[number, number]];
+			assert.equal(readyFd, fd);
+			assert.ok((flags & (POLLIN | POLLHUP)) !== 0, `unexpected revents ${flags}`);
+			let chunk: Buffer;
+			try {
+				chunk = os.read(fd, 100);
+			} catch {
+				continue; // EAGAIN: libuv's handle shares the fd
+			}
+
+			if (chunk.length === 0) {
+				break;
+			}
+
+			text += chunk.toString();
+		}
+
+		assert.equal(text, 'testing...\n'.repeat(5));
+	});
+
+	test('modify of an fd not registered is FileNotFoundError (ENOENT); registering again modifies', t => {
 		const [r] = closingFds(t, ...os.pipe()) as [number, number];
 		const p = select.poll();
 		assert.throws(
@@ -95,12 +138,17 @@ describe('PollTests', () => {
 		assert.throws(() => p.unregister(r), KeyError);
 	});
 
-	test('testPollCInt: event masks are unsigned shorts, timeouts C ints (Python OverflowError → RangeError)', t => {
+	test('testPoll3 and testPollCLimits: masks are unsigned shorts, timeouts C ints (OverflowError → RangeError)', t => {
 		const [r] = closingFds(t, ...os.pipe()) as [number, number];
 		const p = select.poll();
 		assert.throws(() => p.register(r, 0x1_00_00), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE'});
 		assert.throws(() => p.register(r, -1), {name: 'ValueError', message: 'value must be positive'});
 		assert.throws(() => p.modify(r, 0x1_00_00), RangeError);
+		assert.throws(() => p.register(r, 2 ** 64), RangeError);
+		assert.throws(() => p.poll(2 ** 64), RangeError);
+		p.register(r, POLLIN);
+		assert.throws(() => p.modify(r, -1), {name: 'ValueError', message: 'value must be positive'});
+		assert.throws(() => p.modify(r, 2 ** 64), RangeError);
 		assert.throws(() => p.poll(2 ** 31), {name: 'RangeError', message: 'timeout is too large'});
 		assert.throws(() => p.poll(-(2 ** 31) - 1), RangeError);
 		assert.throws(() => p.poll('x' as unknown as number), {
@@ -111,7 +159,7 @@ describe('PollTests', () => {
 		assert.deepEqual(p.poll(0), []);
 	});
 
-	test('testPollHup: a pipe whose writer closed reports POLLHUP', t => {
+	test('a pipe whose writer closed reports POLLHUP', t => {
 		const [r, w] = os.pipe();
 		closingFds(t, r);
 		const p = select.poll();

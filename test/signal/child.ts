@@ -312,7 +312,14 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		const ep = select.epoll();
 		const epfd = ep.fileno();
 		const taken: number[] = [];
+		const nested = select.poll();
+		nested.register(r, select.POLLIN);
 		S.signal(S.SIGUSR2, () => {
+			if (wait === 'poll-nested') {
+				nested.poll(0); // CPython: RuntimeError('concurrent poll() invocation')
+				throw new Boom(wait);
+			}
+
 			if (wait !== 'epoll-close') {
 				throw new Boom(wait);
 			}
@@ -333,6 +340,8 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 				const p = select.poll();
 				p.register(r, select.POLLIN);
 				p.poll();
+			} else if (wait === 'poll-nested') {
+				nested.poll();
 			} else {
 				ep.register(r, select.EPOLLIN);
 				ep.poll();

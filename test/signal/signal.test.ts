@@ -112,6 +112,11 @@ describe('signal handlers inside blocking calls', {concurrency: 4}, () => {
 		});
 	}
 
+	test("a handler's poll() on the Poll object already waiting is RuntimeError, as CPython's concurrent poll()", async t => {
+		const [r] = await scenario(t, 'select-module', 'poll-nested');
+		assert.equal(r!['threw'], 'RuntimeError:ERR_POLL_RUNNING');
+	});
+
 	test(
 		'a handler that closes an Epoll ends its resumed poll() with EBADF, not a wait on the reused fd number',
 		{skip: !EpollSelector.available},

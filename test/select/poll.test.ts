@@ -3,7 +3,6 @@
 // subprocess's pipe), testPollThreads and the C-int overflow cases that
 // depend on Python's integer types are adapted or left out.
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {describe, test} from 'node:test';
 import {Worker} from 'node:worker_threads';
 import * as select from '../../src/select/index.js';
@@ -11,6 +10,7 @@ import {FileNotFoundError, KeyError, ValueError} from '../../src/errors.js';
 import {MSG_OOB} from '../../src/socket/index.js';
 import * as os from '../../src/os.js';
 import {checkFdLeaks} from '../helpers/fds.js';
+import {readChildLines} from './child-lines.js';
 import {closingFds, tcpPair} from '../helpers/sockets.js';
 
 checkFdLeaks();
@@ -85,42 +85,23 @@ describe('PollTests', () => {
 	});
 
 	test('testPoll2: a child writing lines, read through poll() until EOF', t => {
-		const child = spawn(
-			process.execPath,
-			['-e', 'for (let i = 0; i < 5; i++) console.log("testing..."); setTimeout(() => {}, 50)'],
-			{stdio: ['ignore', 'pipe', 'ignore']},
-		);
-		t.after(() => child.kill());
-		const fd = (child.stdout as unknown as {_handle: {fd: number}})._handle.fd;
-		child.stdout.pause();
-		const p = select.poll();
-		p.register(fd, POLLIN);
-		let text = '';
-		// Bounded: CPython's timeouts, then at most 200 waits of 100 ms.
+		// CPython's timeouts, then at most 200 waits of 100 ms.
 		const timeouts = [0, 1000, 2000, 4000, 8000, ...Array<number>(200).fill(100)];
-		for (const timeout of timeouts) {
-			const ready = p.poll(timeout);
-			if (ready.length === 0) {
-				continue;
+		let p: select.Poll | undefined;
+		const text = readChildLines(t, timeouts.length, (fd, i) => {
+			if (p === undefined) {
+				p = select.poll();
+				p.register(fd, POLLIN);
 			}
 
-			const [[readyFd, flags]] = ready as [[number, number]];
-			assert.equal(readyFd, fd);
-			assert.ok((flags & (POLLIN | POLLHUP)) !== 0, `unexpected revents ${flags}`);
-			let chunk: Buffer;
-			try {
-				chunk = os.read(fd, 100);
-			} catch {
-				continue; // EAGAIN: libuv's handle shares the fd
+			const ready = p.poll(timeouts[i]);
+			for (const [readyFd, flags] of ready) {
+				assert.equal(readyFd, fd);
+				assert.ok((flags & (POLLIN | POLLHUP)) !== 0, `unexpected revents ${flags}`);
 			}
 
-			if (chunk.length === 0) {
-				break;
-			}
-
-			text += chunk.toString();
-		}
-
+			return ready.length > 0;
+		});
 		assert.equal(text, 'testing...\n'.repeat(5));
 	});
 

@@ -3,6 +3,7 @@
 // of Modules/selectmodule.c and EINTR (PEP 475).
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
+import {readChildLines} from './child-lines.js';
 import {describe, test} from 'node:test';
 import * as select from '../../src/select/index.js';
 import {OSError, ValueError} from '../../src/errors.js';
@@ -90,36 +91,8 @@ describe('SelectTestCase', () => {
 	});
 
 	test('testSelect: a child writing lines, read through select() until EOF', t => {
-		const child = spawn(
-			process.execPath,
-			['-e', 'for (let i = 0; i < 5; i++) console.log("testing..."); setTimeout(() => {}, 50)'],
-			{stdio: ['ignore', 'pipe', 'ignore']},
-		);
-		t.after(() => child.kill());
-		const fd = (child.stdout as unknown as {_handle: {fd: number}})._handle.fd;
-		child.stdout.pause();
-		let text = '';
 		// Bounded: at most 200 waits of 0.1 s.
-		for (let i = 0; i < 200; i++) {
-			const [rfd] = select.select([fd], [], [], 0.1);
-			if (rfd.length === 0) {
-				continue;
-			}
-
-			let chunk: Buffer;
-			try {
-				chunk = os.read(fd, 100);
-			} catch {
-				continue; // EAGAIN: libuv's handle shares the fd
-			}
-
-			if (chunk.length === 0) {
-				break;
-			}
-
-			text += chunk.toString();
-		}
-
+		const text = readChildLines(t, 200, fd => select.select([fd], [], [], 0.1)[0].length > 0);
 		assert.equal(text, 'testing...\n'.repeat(5));
 	});
 

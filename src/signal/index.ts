@@ -239,6 +239,35 @@ function init(): void {
 	initialized = true;
 }
 
+/** This module's own `process.on('SIGCHLD')` listener: see {@link holdChildWatcher}. */
+function keepChildWatcher(): void {
+	// Nothing: its presence is what matters.
+}
+
+/**
+ * libuv handles SIGCHLD for `child_process` itself (its child watcher), not
+ * through a `process.on` listener: it installs its handler when a child
+ * starts while none runs and resets SIGCHLD to SIG_DFL when the last is
+ * reaped, without a `newListener` event this module could follow. A handler
+ * of this module installed in its place would keep Node from ever seeing a
+ * child exit, and one installed before would be replaced by the next spawn.
+ * So while this module holds SIGCHLD it keeps one listener of its own: libuv
+ * then keeps its registration (it only resets a signal without handles),
+ * and this module's handler stays on top and chains to libuv's, as for any
+ * signal with listeners.
+ */
+function holdChildWatcher(signum: number, hold: boolean): void {
+	if (signum !== SIGCHLD) {
+		return;
+	}
+
+	if (!hold) {
+		process.off('SIGCHLD', keepChildWatcher);
+	} else if (!process.listeners('SIGCHLD').includes(keepChildWatcher)) {
+		process.on('SIGCHLD', keepChildWatcher);
+	}
+}
+
 /**
  * Sets the handler for signal `signalnum` (Python's `signal.signal`).
  *
@@ -267,6 +296,7 @@ export function signal(signalnum: number, handler: Handler): Handler {
 	const old = getsignal(signum);
 	if (typeof handler === 'function') {
 		init();
+		holdChildWatcher(signum, true);
 		install(signum);
 		handlers.set(signum, handler);
 		return old;
@@ -277,6 +307,9 @@ export function signal(signalnum: number, handler: Handler): Handler {
 		remember(signum, currentKind(signum));
 		check(S.sigactionSet(signum, KIND_IGN, scratch), 'sigaction');
 		mine.set(signum, KIND_IGN);
+		holdChildWatcher(signum, false);
+		// libuv resets SIGCHLD to SIG_DFL when it loses its last handle: ignored it stays.
+		check(S.sigactionSet(signum, KIND_IGN, scratch), 'sigaction');
 	} else if (mine.has(signum)) {
 		const saved = nodeAction.get(signum);
 		check(
@@ -284,6 +317,7 @@ export function signal(signalnum: number, handler: Handler): Handler {
 			'sigaction',
 		);
 		mine.delete(signum);
+		holdChildWatcher(signum, false);
 	}
 
 	return old;

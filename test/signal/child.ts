@@ -359,6 +359,48 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 			os.close(fd);
 		}
 	},
+	// SIGCHLD, which libuv uses for child_process: a handler taken before a
+	// spawn still runs, one taken while a child runs does not hide its exit
+	// from Node, and after SIG_DFL children are still seen to exit.
+	async sigchld() {
+		const {spawn} = await import('node:child_process');
+		const exits = async (): Promise<boolean> => {
+			const child = spawn('sleep', ['0.2'], {stdio: 'ignore'});
+			return new Promise(resolve => {
+				const timer = setTimeout(() => {
+					child.kill('SIGKILL');
+					resolve(false);
+				}, 3000);
+				child.on('exit', () => {
+					clearTimeout(timer);
+					resolve(true);
+				});
+			});
+		};
+
+		const settle = async (): Promise<void> => new Promise(resolve => setTimeout(resolve, 200));
+		let ran = 0;
+		S.signal(S.SIGCHLD, () => {
+			ran++;
+		});
+		const before = await exits();
+		await settle();
+		const ranBefore = ran;
+		S.signal(S.SIGCHLD, S.SIG_DFL);
+		const whileRunning = await (async () => {
+			const exited = exits();
+			await new Promise(resolve => setTimeout(resolve, 50));
+			S.signal(S.SIGCHLD, () => {
+				ran++;
+			});
+			return exited;
+		})();
+		await settle();
+		const ranWhileRunning = ran - ranBefore;
+		S.signal(S.SIGCHLD, S.SIG_DFL);
+		const afterDfl = await exits();
+		out({before, ranBefore, whileRunning, ranWhileRunning, afterDfl, get: S.getsignal(S.SIGCHLD)});
+	},
 	// A signal that arrives while a handler runs (here: sent by it) is handled before select() blocks again.
 	'during-handler'(backend = 'poll') {
 		selectUntilBoom(backend, () => {

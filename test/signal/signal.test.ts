@@ -215,6 +215,18 @@ describe('coexistence with Node', () => {
 		assert.equal(r!['caught'], true);
 	});
 
+	test('SIGCHLD, which libuv uses for child_process: our handler runs and Node still sees every child exit', async t => {
+		const [r] = await scenario(t, 'sigchld');
+		assert.deepEqual(r, {
+			before: true,
+			ranBefore: 1,
+			whileRunning: true,
+			ranWhileRunning: 1,
+			afterDfl: true,
+			get: 0,
+		});
+	});
+
 	test("SIG_DFL puts back Node's handler of SIGTERM: the process then dies by SIGTERM", async t => {
 		const run = start(t, ['sig-dfl', 'SIGTERM']);
 		const [code, signal] = await run.exited;

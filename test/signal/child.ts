@@ -359,6 +359,35 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 			os.close(fd);
 		}
 	},
+	// A quiet handler runs inside the select module's timed waits, which
+	// resume for the time left (PEP 475): select(), Poll.poll(), Epoll.poll().
+	'select-module-quiet'(wait = 'select') {
+		const [r, w] = os.pipe();
+		let count = 0;
+		let at = -1;
+		const start = performance.now();
+		S.signal(S.SIGUSR2, () => {
+			count++;
+			at = performance.now() - start;
+		});
+		later(S.SIGUSR2, 200);
+		let ready: number;
+		if (wait === 'select') {
+			ready = select.select([r], [], [], 1)[0].length;
+		} else if (wait === 'poll') {
+			const p = select.poll();
+			p.register(r, select.POLLIN);
+			ready = p.poll(1000).length;
+		} else {
+			using ep = select.epoll();
+			ep.register(r, select.EPOLLIN);
+			ready = ep.poll(1).length;
+		}
+
+		out({count, at, ms: performance.now() - start, ready});
+		os.close(r);
+		os.close(w);
+	},
 	// SIGCHLD, which libuv uses for child_process: a handler taken before a
 	// spawn still runs, one taken while a child runs does not hide its exit
 	// from Node, and after SIG_DFL children are still seen to exit.

@@ -110,6 +110,16 @@ describe('signal handlers inside blocking calls', {concurrency: 4}, () => {
 			assert.equal(r!['threw'], 'Boom');
 			assert.ok((r!['ms'] as number) < 3000, `took ${String(r!['ms'])} ms`);
 		});
+
+		test(`a quiet handler runs inside the select module's ${wait} and the wait resumes for the time left`, async t => {
+			const [r] = await scenario(t, 'select-module-quiet', wait);
+			assert.equal(r!['count'], 1);
+			assert.equal(r!['ready'], 0);
+			const at = r!['at'] as number;
+			const ms = r!['ms'] as number;
+			assert.ok(at >= 150 && at < 900, `handler ran at ${at} ms, inside the 1 s wait`);
+			assert.ok(ms >= 990 && ms < 3000, `the 1 s wait took ${ms} ms`);
+		});
 	}
 
 	test("a handler's poll() on the Poll object already waiting is RuntimeError, as CPython's concurrent poll()", async t => {

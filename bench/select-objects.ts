@@ -20,14 +20,7 @@
  */
 import {parseArgs} from 'node:util';
 import {ensureNofile} from '../src/os.js';
-import {
-	EpollSelector,
-	EVENT_READ,
-	EVENT_WRITE,
-	PollSelector,
-	SelectSelector,
-	type SelectorClass,
-} from '../src/index.js';
+import * as selectors from '../src/index.js';
 import {epoll, FD_SETSIZE, poll, POLLIN, POLLOUT, select} from '../src/select/index.js';
 import {socketpair, type Socket} from '../src/socket/index.js';
 
@@ -72,7 +65,7 @@ interface Obj {
 }
 
 /** A selector class seen as an {@link Obj}: its rows stand next to the objects', measured the same way in the same run. */
-function selectorObj(Cls: SelectorClass): () => Obj {
+function selectorObj(Cls: selectors.SelectorClass): () => Obj {
 	return () => {
 		const sel = new Cls();
 		return {
@@ -196,11 +189,11 @@ function measure(n: number, pairs: Array<[Socket, Socket]>, keep: boolean): void
 	rows.push(
 		`| poll | ${n} | ${fmt(regOps(() => poll(), fds, POLLIN))} | ${fmt(modOps(() => poll(), fds, POLLIN, POLLOUT))} | ${fmt(waitCalls(() => poll(), fds, POLLIN))} |`,
 	);
-	for (const Cls of [EpollSelector, PollSelector, SelectSelector]) {
-		if (Cls.available && (Cls !== SelectSelector || Math.max(...fds) < FD_SETSIZE)) {
+	for (const Cls of [selectors.EpollSelector, selectors.PollSelector, selectors.SelectSelector]) {
+		if (Cls.available && (Cls !== selectors.SelectSelector || Math.max(...fds) < FD_SETSIZE)) {
 			const make = selectorObj(Cls);
 			rows.push(
-				`| ${Cls.name} | ${n} | ${fmt(regOps(make, fds, EVENT_READ))} | ${fmt(modOps(make, fds, EVENT_READ, EVENT_WRITE))} | ${fmt(waitCalls(make, fds, EVENT_READ))} |`,
+				`| ${Cls.name} | ${n} | ${fmt(regOps(make, fds, selectors.EVENT_READ))} | ${fmt(modOps(make, fds, selectors.EVENT_READ, selectors.EVENT_WRITE))} | ${fmt(waitCalls(make, fds, selectors.EVENT_READ))} |`,
 			);
 		}
 	}

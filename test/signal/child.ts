@@ -60,6 +60,25 @@ function sigCaught(signum: number): boolean {
 	return (BigInt('0x' + line.split(/\s+/)[1]) & (1n << BigInt(signum - 1))) !== 0n;
 }
 
+/**
+ * Installs a SIGUSR2 handler that counts and notes when it ran, and has a
+ * worker send SIGUSR2 in 200 ms; the returned function prints that with the
+ * time since the call and the scenario's own fields.
+ */
+function quietSignal(): (fields: Record<string, unknown>) => void {
+	let count = 0;
+	let at = -1;
+	const start = performance.now();
+	S.signal(S.SIGUSR2, () => {
+		count++;
+		at = performance.now() - start;
+	});
+	later(S.SIGUSR2, 200);
+	return fields => {
+		out({count, at, ms: performance.now() - start, ...fields});
+	};
+}
+
 class Boom extends Error {}
 
 /** Blocks in `select(null)` on an idle pipe after `arrange()`; prints whether a {@link Boom} ended it, and when. */
@@ -111,16 +130,9 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		const sel = new BACKENDS[backend]!();
 		const [r, w] = os.pipe();
 		sel.register(r, EVENT_READ);
-		let count = 0;
-		let at = -1;
-		const start = performance.now();
-		S.signal(S.SIGUSR2, () => {
-			count++;
-			at = performance.now() - start;
-		});
-		later(S.SIGUSR2, 200);
+		const report = quietSignal();
 		const ready = sel.select(1);
-		out({count, at, ms: performance.now() - start, ready: ready.length});
+		report({ready: ready.length});
 		sel.close();
 		os.close(r);
 		os.close(w);
@@ -129,14 +141,7 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 	'quiet-recv'() {
 		const [a, b] = socketpair(AF_UNIX, SOCK_STREAM);
 		a.settimeout(1);
-		let count = 0;
-		let at = -1;
-		const start = performance.now();
-		S.signal(S.SIGUSR2, () => {
-			count++;
-			at = performance.now() - start;
-		});
-		later(S.SIGUSR2, 200);
+		const report = quietSignal();
 		let timedOut = false;
 		try {
 			a.recv(10);
@@ -144,7 +149,7 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 			timedOut = (error as Error).message === 'timed out';
 		}
 
-		out({count, at, ms: performance.now() - start, timedOut});
+		report({timedOut});
 		a.close();
 		b.close();
 	},
@@ -363,14 +368,7 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 	// resume for the time left (PEP 475): select(), Poll.poll(), Epoll.poll().
 	'select-module-quiet'(wait = 'select') {
 		const [r, w] = os.pipe();
-		let count = 0;
-		let at = -1;
-		const start = performance.now();
-		S.signal(S.SIGUSR2, () => {
-			count++;
-			at = performance.now() - start;
-		});
-		later(S.SIGUSR2, 200);
+		const report = quietSignal();
 		let ready: number;
 		if (wait === 'select') {
 			ready = select.select([r], [], [], 1)[0].length;
@@ -384,7 +382,7 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 			ready = ep.poll(1).length;
 		}
 
-		out({count, at, ms: performance.now() - start, ready});
+		report({ready});
 		os.close(r);
 		os.close(w);
 	},

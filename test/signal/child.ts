@@ -386,6 +386,35 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		os.close(r);
 		os.close(w);
 	},
+	// A full wakeup fd: a process warning ERR_SIGNAL_WAKEUP_FD, unless
+	// setWakeupFd(fd, {warnOnFullBuffer: false}) (Python's warn_on_full_buffer).
+	async 'wakeup-full'(mode = 'warn') {
+		const warnings: string[] = [];
+		process.removeAllListeners('warning'); // keep stderr quiet
+		process.on('warning', warning => {
+			warnings.push((warning as Error & {code?: string}).code ?? warning.name);
+		});
+		const [r, w] = os.pipe();
+		try {
+			for (let i = 0; i < 1000; i++) {
+				os.write(w, Buffer.alloc(65_536));
+			}
+		} catch {
+			// Full: EAGAIN.
+		}
+
+		let ran = 0;
+		S.signal(S.SIGUSR2, () => {
+			ran++;
+		});
+		S.setWakeupFd(w, {warnOnFullBuffer: mode === 'warn'});
+		S.raiseSignal(S.SIGUSR2);
+		await new Promise(resolve => setTimeout(resolve, 100));
+		out({ran, warnings});
+		S.setWakeupFd(-1);
+		os.close(r);
+		os.close(w);
+	},
 	// SIGCHLD, which libuv uses for child_process: a handler taken before a
 	// spawn still runs, one taken while a child runs does not hide its exit
 	// from Node, and after SIG_DFL children are still seen to exit.

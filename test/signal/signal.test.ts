@@ -210,6 +210,15 @@ describe('no signal is lost', () => {
 	});
 });
 
+describe('wakeup fd', () => {
+	test('a full wakeup fd is a process warning, unless warnOnFullBuffer is false; the handler runs either way', async t => {
+		const [warn] = await scenario(t, 'wakeup-full', 'warn');
+		assert.deepEqual(warn, {ran: 1, warnings: ['ERR_SIGNAL_WAKEUP_FD']});
+		const [quiet] = await scenario(t, 'wakeup-full', 'quiet');
+		assert.deepEqual(quiet, {ran: 1, warnings: []});
+	});
+});
+
 describe('coexistence with Node', () => {
 	test('process.on listeners added before and after still fire; ours survives their removal', async t => {
 		const [r] = await scenario(t, 'listeners');

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""CPython's select objects measured as bench/select-objects.ts measures
-node-selectors/select (same sizes, passes and table), for a same-run
-comparison. usage: select-objects.py [--sizes 10,100,1000] [--reps 5]"""
+"""CPython's select objects and selectors measured as bench/select-objects.ts
+measures node-selectors/select and its selector classes (same sizes, passes
+and table), for a same-run comparison. usage: select-objects.py [--sizes 10,100,1000] [--reps 5]"""
 import argparse
 import platform
 import resource
 import select
+import selectors
 import socket
 import statistics
 import time
@@ -72,6 +73,18 @@ def wait_calls(make, fds, inm):
     return statistics.median(out)
 
 
+class _SelectorObj:
+    """A selector seen as the select objects are measured (poll = select)."""
+
+    def __init__(self, sel):
+        self.sel = sel
+        self.register = sel.register
+        self.modify = sel.modify
+        self.unregister = sel.unregister
+        self.poll = sel.select
+        self.close = sel.close
+
+
 rows = []
 fmt = lambda x: f"{round(x):,}"
 for n in sizes:
@@ -84,6 +97,10 @@ for n in sizes:
     b.send(b"x")
     rows.append(f"| epoll | {n} | {fmt(reg_ops(select.epoll, fds, select.EPOLLIN))} | {fmt(mod_ops(select.epoll, fds, select.EPOLLIN, select.EPOLLOUT))} | {fmt(wait_calls(select.epoll, fds, select.EPOLLIN))} |")
     rows.append(f"| poll | {n} | {fmt(reg_ops(select.poll, fds, select.POLLIN))} | {fmt(mod_ops(select.poll, fds, select.POLLIN, select.POLLOUT))} | {fmt(wait_calls(select.poll, fds, select.POLLIN))} |")
+    for cls in (selectors.EpollSelector, selectors.PollSelector, selectors.SelectSelector):
+        if cls is not selectors.SelectSelector or max(fds) < 1024:
+            sel_obj = lambda cls=cls: _SelectorObj(cls())
+            rows.append(f"| {cls.__name__} | {n} | {fmt(reg_ops(sel_obj, fds, selectors.EVENT_READ))} | {fmt(mod_ops(sel_obj, fds, selectors.EVENT_READ, selectors.EVENT_WRITE))} | {fmt(wait_calls(sel_obj, fds, selectors.EVENT_READ))} |")
     if max(fds) < 1024:
         def one():
             assert len(select.select(socks, [], [], 0)[0]) == 1

@@ -10,13 +10,17 @@
  * - wait calls/s: `epoll.poll(0)`, `poll.poll(0)`, `select(socks, [], [], 0)`
  *   with exactly one fd readable, each call checked.
  *
- * bench/select-objects.py runs the same on CPython's `select` module, so the
- * two tables compare line by line. Each figure is the median of `--reps`.
+ * The selector classes (EpollSelector, PollSelector, SelectSelector) are
+ * measured the same way in the same run, each beside the object it could
+ * sit on. bench/select-objects.py runs the same on CPython's `select` module
+ * and `selectors`, so the two tables compare line by line. Each figure is
+ * the median of `--reps`.
  *
  * @module
  */
 import {parseArgs} from 'node:util';
 import {ensureNofile} from '../src/os.js';
+import * as selectors from '../src/index.js';
 import {epoll, FD_SETSIZE, poll, POLLIN, POLLOUT, select} from '../src/select/index.js';
 import {socketpair, type Socket} from '../src/socket/index.js';
 
@@ -57,6 +61,23 @@ interface Obj {
 	modify(fd: unknown, mask: number): void;
 	unregister(fd: unknown): void;
 	poll(t: number): unknown[];
+	close?(): void;
+}
+
+/** A selector class seen as an {@link Obj}: its rows stand next to the objects', measured the same way in the same run. */
+function selectorObj(Cls: selectors.SelectorClass): () => Obj {
+	return () => {
+		const sel = new Cls();
+		return {
+			register: (fd, mask) => sel.register(fd as number, mask),
+			modify: (fd, mask) => sel.modify(fd as number, mask),
+			unregister: fd => sel.unregister(fd as number),
+			poll: t => sel.select(t),
+			close: () => {
+				sel.close();
+			},
+		};
+	};
 }
 
 function regOps(make: () => Obj, fds: number[], mask: number): number {
@@ -75,7 +96,7 @@ function regOps(make: () => Obj, fds: number[], mask: number): number {
 		out.push((2 * fds.length) / ((performance.now() - t) / 1000));
 	}
 
-	(o as {close?: () => void}).close?.();
+	o.close?.();
 	return median(out);
 }
 
@@ -99,7 +120,7 @@ function modOps(make: () => Obj, fds: number[], inMask: number, outMask: number)
 		out.push((2 * fds.length) / ((performance.now() - t) / 1000));
 	}
 
-	(o as {close?: () => void}).close?.();
+	o.close?.();
 	return median(out);
 }
 
@@ -120,7 +141,7 @@ function waitCalls(make: () => Obj, fds: number[], inMask: number): number {
 		);
 	}
 
-	(o as {close?: () => void}).close?.();
+	o.close?.();
 	return median(out);
 }
 
@@ -168,6 +189,15 @@ function measure(n: number, pairs: Array<[Socket, Socket]>, keep: boolean): void
 	rows.push(
 		`| poll | ${n} | ${fmt(regOps(() => poll(), fds, POLLIN))} | ${fmt(modOps(() => poll(), fds, POLLIN, POLLOUT))} | ${fmt(waitCalls(() => poll(), fds, POLLIN))} |`,
 	);
+	for (const Cls of [selectors.EpollSelector, selectors.PollSelector, selectors.SelectSelector]) {
+		if (Cls.available && (Cls !== selectors.SelectSelector || Math.max(...fds) < FD_SETSIZE)) {
+			const make = selectorObj(Cls);
+			rows.push(
+				`| ${Cls.name} | ${n} | ${fmt(regOps(make, fds, selectors.EVENT_READ))} | ${fmt(modOps(make, fds, selectors.EVENT_READ, selectors.EVENT_WRITE))} | ${fmt(waitCalls(make, fds, selectors.EVENT_READ))} |`,
+			);
+		}
+	}
+
 	if (Math.max(...fds) < FD_SETSIZE) {
 		const sel = median(
 			Array.from({length: reps}, () =>

@@ -94,17 +94,23 @@ const MAX_TIMEOUT_MS = 9.2e15;
  * A timeout converted to whole milliseconds, rounded up (CPython's
  * `_PyTime_ROUND_TIMEOUT`); `null`/`undefined` → -1 (block).
  *
+ * A negative value is judged before rounding, as CPython does (its clock
+ * keeps nanoseconds, so `-1e-100` is still negative there).
+ *
  * @param value - the caller's value
  * @param scale - 1000 for seconds, 1 for milliseconds
  * @param typeMessage - Python's TypeError text for a non-number
- * @param negative - `'block'`: a negative value blocks (poll, epoll);
- *   `'error'`: ValueError `'timeout must be non-negative'` (select)
+ * @param negative - `'error'`: any negative value is ValueError
+ *   `'timeout must be non-negative'` (select, kqueue); `'block'`: any
+ *   negative value blocks (poll: `_PyTime_ROUND_TIMEOUT` rounds away from
+ *   zero); `'ceiling'`: rounded toward +∞ first, so only a value ≤ -1 ms
+ *   blocks and a smaller one polls (epoll: `_PyTime_ROUND_CEILING`)
  */
 export function timeoutMs(
 	value: unknown,
 	scale: number,
 	typeMessage: string,
-	negative: 'block' | 'error',
+	negative: 'block' | 'ceiling' | 'error',
 ): number {
 	if (value === null || value === undefined) {
 		return -1;
@@ -118,7 +124,7 @@ export function timeoutMs(
 		throw new ValueError('Invalid value NaN (not a number)', 'ERR_INVALID_TIMEOUT');
 	}
 
-	const ms = Math.ceil(value * scale);
+	const ms = value < 0 && negative !== 'ceiling' ? Math.floor(value * scale) : Math.ceil(value * scale);
 	if (Math.abs(ms) > MAX_TIMEOUT_MS) {
 		throw overflow('timeout is too large');
 	}

@@ -6,7 +6,15 @@
 import {OSError, ValueError, check} from '../errors.js';
 import {C} from '../native.js';
 import {KernelFdObject} from './kernel-object.js';
-import {addon, asFileDescriptor, asInteger, codedTypeError, timeoutMs, waitWithRetry} from './common.js';
+import {
+	addon,
+	asFileDescriptor,
+	asInteger,
+	codedTypeError,
+	overflow,
+	timeoutMs,
+	waitWithRetry,
+} from './common.js';
 import {EINVAL} from './errno.js';
 import {FD_SETSIZE} from './select.js';
 
@@ -27,6 +35,10 @@ interface Adopt {
 
 /** int32 slots per event in the buffer the native epollWait fills. */
 const SLOTS = 4;
+/** The most events the kernel takes per epoll_wait (EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event)); beyond it, EINVAL. */
+const EP_MAX_EVENTS = Math.floor(0x7f_ff_ff_ff / (4 * (addon.epollRecordInt32 ?? SLOTS)));
+/** Buffers up to this many events are kept for the next poll(); larger ones are for one call only. */
+const KEPT_EVENTS = 1024;
 
 /** CPython's `unsigned int` ("I") event mask: an integer taken modulo 2**32. */
 function epollMask(value: unknown): number {
@@ -146,10 +158,12 @@ export class Epoll extends KernelFdObject {
 	 *   FD_SETSIZE - 1, as CPython
 	 * @returns `[fd, events]` pairs with the kernel's bits as they are
 	 * @throws {ValueError} `'maxevents must be greater than 0, got 0'`
+	 * @throws {RangeError} maxevents beyond a C int (Python's OverflowError), code `ERR_OUT_OF_RANGE`
+	 * @throws {OSError} EINVAL for maxevents beyond the kernel's limit (about 1.8e8)
 	 */
 	poll(timeout?: number | null, maxevents = -1): Array<[fd: number, events: number]> {
-		const epfd = this._open();
-		const ms = timeoutMs(timeout, 1000, 'timeout must be an integer or None', 'block');
+		this._open();
+		const ms = timeoutMs(timeout, 1000, 'timeout must be an integer or None', 'ceiling');
 		let max = asInteger(maxevents, 'maxevents');
 		if (max === -1) {
 			max = FD_SETSIZE - 1;
@@ -157,12 +171,23 @@ export class Epoll extends KernelFdObject {
 			throw new ValueError(`maxevents must be greater than 0, got ${max}`, 'ERR_OUT_OF_RANGE');
 		}
 
-		if (this.#buf.length < SLOTS * max) {
+		if (max > 0x7f_ff_ff_ff) {
+			throw overflow('Python int too large to convert to C int');
+		}
+
+		if (max > EP_MAX_EVENTS) {
+			// The kernel's answer, without first allocating gigabytes for it.
+			throw new OSError(EINVAL, undefined, {syscall: 'epoll_wait'});
+		}
+
+		if (this.#buf.length < SLOTS * max && max <= KEPT_EVENTS) {
 			this.#buf = new Int32Array(SLOTS * max);
 		}
 
-		const buf = this.#buf;
-		const count = waitWithRetry(ms, 'epoll_wait', wait => addon.epollWait!(epfd, buf, max, wait));
+		const buf = this.#buf.length >= SLOTS * max ? this.#buf : new Int32Array(SLOTS * max);
+		const count = waitWithRetry(ms, 'epoll_wait', wait =>
+			addon.epollWait!(this._current(), buf, max, wait),
+		);
 		const result: Array<[number, number]> = [];
 		for (let i = 0; i < count; i++) {
 			result.push([buf[2 * i]!, buf[2 * i + 1]! >>> 0]);

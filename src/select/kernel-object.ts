@@ -55,6 +55,16 @@ export abstract class KernelFdObject implements Disposable {
 		closeWhenCollected(this, fd);
 	}
 
+	/**
+	 * The fd, or -1 once closed: what a wait resumed after EINTR passes to the
+	 * kernel, as CPython re-reads `self->epfd` (-1 after `close()`) on each
+	 * retry. A signal handler that closed the object then gets EBADF, never a
+	 * wait on whatever reused the number.
+	 */
+	protected _current(): number {
+		return this.#fd;
+	}
+
 	/** The fd, or CPython's ValueError once closed. */
 	protected _open(): number {
 		if (this.#fd < 0) {

@@ -185,7 +185,7 @@ export class Kqueue extends KernelFdObject {
 		// (native/events.h): filter and EV_EOF/EV_ERROR survive, data, fflags
 		// and udata do not (reported as 0).
 		const buf = new Int32Array((addon.keventRecordInt32 ?? 8) * max);
-		const count = waitWithRetry(ms, 'kevent', wait => addon.keventWait!(kq, buf, max, wait));
+		const count = waitWithRetry(ms, 'kevent', wait => addon.keventWait!(this._current(), buf, max, wait));
 		const result: KEvent[] = [];
 		for (let i = 0; i < count; i++) {
 			const ident = buf[2 * i]!;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import {FileNotFoundError, KeyError, ValueError} from '../errors.js';
+import {FileNotFoundError, KeyError, RuntimeError, ValueError} from '../errors.js';
 import {constant} from '../native.js';
 import {addon, asFileDescriptor, codedTypeError, overflow, timeoutMs, waitWithRetry} from './common.js';
 import {ENOENT} from './errno.js';
@@ -40,6 +40,8 @@ export class Poll {
 	/** `struct pollfd` array built from #fds when it changed (CPython's `ufd_uptodate`). */
 	#pollfds: Int32Array | undefined;
 	#out = new Int32Array(2);
+	/** A poll() is waiting (CPython's `poll_running`): a signal handler's nested poll() is refused. */
+	#running = false;
 
 	/**
 	 * Registers `fd`, or changes its mask if already registered (as CPython).
@@ -94,6 +96,9 @@ export class Poll {
 	 *   POLLERR, POLLHUP, POLLNVAL (a closed fd) whatever was asked
 	 * @throws {TypeError} `'timeout must be an integer or None'`
 	 * @throws {RangeError} `'timeout is too large'` beyond 2**31 - 1 ms (Python's OverflowError)
+	 * @throws {RuntimeError} `'concurrent poll() invocation'` from a signal
+	 *   handler running inside this object's own poll() (CPython raises it for
+	 *   a second thread), code `ERR_POLL_RUNNING`
 	 */
 	poll(timeout?: number | null): Array<[fd: number, revents: number]> {
 		let ms = timeoutMs(timeout, 1, 'timeout must be an integer or None', 'block');
@@ -102,10 +107,21 @@ export class Poll {
 		}
 
 		ms = Math.min(ms, 0x7f_ff_ff_ff);
+		if (this.#running) {
+			throw new RuntimeError('concurrent poll() invocation', 'ERR_POLL_RUNNING');
+		}
+
 		const pollfds = this.#pollfds ?? this.#build();
 		const n = this.#fds.size;
 		const out = this.#out;
-		const count = waitWithRetry(ms, 'poll', wait => addon.poll(pollfds, n, wait, out));
+		this.#running = true;
+		let count: number;
+		try {
+			count = waitWithRetry(ms, 'poll', wait => addon.poll(pollfds, n, wait, out));
+		} finally {
+			this.#running = false;
+		}
+
 		const result: Array<[number, number]> = [];
 		for (let i = 0; i < count; i++) {
 			result.push([out[2 * i]!, out[2 * i + 1]!]);

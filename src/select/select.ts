@@ -50,7 +50,8 @@ export function select<R, W, X>(
 	timeout?: number | null,
 ): [readable: R[], writable: W[], exceptional: X[]] {
 	const ms = timeoutMs(timeout, 1000, 'timeout must be a float or None', 'error');
-	const lists = [rlist, wlist, xlist].map(list => {
+	const lists = [rlist, wlist, xlist] as Array<Iterable<unknown>>;
+	for (const list of lists) {
 		if (
 			typeof list !== 'object' ||
 			list === null ||
@@ -58,27 +59,34 @@ export function select<R, W, X>(
 		) {
 			throw codedTypeError('arguments 1-3 must be sequences');
 		}
+	}
 
-		return [...(list as Iterable<unknown>)];
-	});
-	const total = lists[0]!.length + lists[1]!.length + lists[2]!.length;
 	// One (fd, set bit) pair per list element, in order: the native select
 	// writes the ready ones back in the same order, so one pass maps them to
-	// the objects.
-	const fds = new Int32Array(2 * total || 2);
+	// the objects. Each list is iterated live while its fileno() methods run,
+	// as CPython's seq2set reads the list's current length: a fileno() that
+	// shortens the list ends the pass early (test_select_mutated).
+	const objs: unknown[][] = [[], [], []];
+	let fds = new Int32Array(16);
 	let n = 0;
 	for (let set = 0; set < 3; set++) {
-		const list = lists[set]!;
-		if (list.length > FD_SETSIZE) {
-			throw new ValueError('too many file descriptors in select()', 'ERR_FD_SETSIZE');
-		}
+		for (const obj of lists[set]!) {
+			if (objs[set]!.length >= FD_SETSIZE) {
+				throw new ValueError('too many file descriptors in select()', 'ERR_FD_SETSIZE');
+			}
 
-		for (const obj of list) {
 			const fd = asFileDescriptor(obj);
 			if (fd >= FD_SETSIZE) {
 				throw new ValueError('filedescriptor out of range in select()', 'ERR_FD_SETSIZE');
 			}
 
+			if (2 * n + 2 > fds.length) {
+				const grown = new Int32Array(2 * fds.length);
+				grown.set(fds);
+				fds = grown;
+			}
+
+			objs[set]!.push(obj);
 			fds[2 * n] = fd;
 			fds[2 * n + 1] = SET_BITS[set]!;
 			n++;
@@ -91,7 +99,7 @@ export function select<R, W, X>(
 	let j = 0;
 	let i = 0;
 	for (let set = 0; set < 3 && j < count; set++) {
-		for (const obj of lists[set]!) {
+		for (const obj of objs[set]!) {
 			if (j < count && out[2 * j] === fds[2 * i] && ((out[2 * j + 1] ?? 0) & SET_BITS[set]!) !== 0) {
 				result[set]!.push(obj);
 				j++;

@@ -36,7 +36,7 @@
  */
 import {constants as osConstants} from 'node:os';
 import {isMainThread} from 'node:worker_threads';
-import {KeyboardInterrupt, OSError, ValueError, check} from '../errors.js';
+import {KeyboardInterrupt, OSError, ValueError, argTypeError, check} from '../errors.js';
 import {constant, native} from '../native.js';
 import {handlers, NSIG, runPendingSignalHandlers, S, type SignalHandler, wakeup} from './pending.js';
 
@@ -146,7 +146,7 @@ function mainThreadOnly(fn: string): void {
 
 function toSignum(signalnum: unknown): number {
 	if (typeof signalnum !== 'number' || !Number.isInteger(signalnum)) {
-		throw new TypeError(
+		throw argTypeError(
 			`signalnum must be an integer, not ${signalnum === null ? 'null' : typeof signalnum}`,
 		);
 	}
@@ -239,6 +239,35 @@ function init(): void {
 	initialized = true;
 }
 
+/** This module's own `process.on('SIGCHLD')` listener: see {@link holdChildWatcher}. */
+function keepChildWatcher(): void {
+	// Nothing: its presence is what matters.
+}
+
+/**
+ * libuv handles SIGCHLD for `child_process` itself (its child watcher), not
+ * through a `process.on` listener: it installs its handler when a child
+ * starts while none runs and resets SIGCHLD to SIG_DFL when the last is
+ * reaped, without a `newListener` event this module could follow. A handler
+ * of this module installed in its place would keep Node from ever seeing a
+ * child exit, and one installed before would be replaced by the next spawn.
+ * So while this module holds SIGCHLD it keeps one listener of its own: libuv
+ * then keeps its registration (it only resets a signal without handles),
+ * and this module's handler stays on top and chains to libuv's, as for any
+ * signal with listeners.
+ */
+function holdChildWatcher(signum: number, hold: boolean): void {
+	if (signum !== SIGCHLD) {
+		return;
+	}
+
+	if (!hold) {
+		process.off('SIGCHLD', keepChildWatcher);
+	} else if (!process.listeners('SIGCHLD').includes(keepChildWatcher)) {
+		process.on('SIGCHLD', keepChildWatcher);
+	}
+}
+
 /**
  * Sets the handler for signal `signalnum` (Python's `signal.signal`).
  *
@@ -257,7 +286,7 @@ export function signal(signalnum: number, handler: Handler): Handler {
 	mainThreadOnly('signal');
 	const signum = toSignum(signalnum);
 	if (typeof handler !== 'function' && handler !== SIG_DFL && handler !== SIG_IGN) {
-		throw new TypeError('signal handler must be SIG_IGN, SIG_DFL, or a function');
+		throw argTypeError('signal handler must be SIG_IGN, SIG_DFL, or a function');
 	}
 
 	if (signum === sig('SIGKILL') || signum === sig('SIGSTOP')) {
@@ -267,6 +296,7 @@ export function signal(signalnum: number, handler: Handler): Handler {
 	const old = getsignal(signum);
 	if (typeof handler === 'function') {
 		init();
+		holdChildWatcher(signum, true);
 		install(signum);
 		handlers.set(signum, handler);
 		return old;
@@ -277,6 +307,9 @@ export function signal(signalnum: number, handler: Handler): Handler {
 		remember(signum, currentKind(signum));
 		check(S.sigactionSet(signum, KIND_IGN, scratch), 'sigaction');
 		mine.set(signum, KIND_IGN);
+		holdChildWatcher(signum, false);
+		// libuv resets SIGCHLD to SIG_DFL when it loses its last handle: ignored it stays.
+		check(S.sigactionSet(signum, KIND_IGN, scratch), 'sigaction');
 	} else if (mine.has(signum)) {
 		const saved = nodeAction.get(signum);
 		check(
@@ -284,6 +317,7 @@ export function signal(signalnum: number, handler: Handler): Handler {
 			'sigaction',
 		);
 		mine.delete(signum);
+		holdChildWatcher(signum, false);
 	}
 
 	return old;
@@ -326,7 +360,7 @@ export interface WakeupFdOptions {
 export function setWakeupFd(fd: number, options: WakeupFdOptions = {}): number {
 	mainThreadOnly('set_wakeup_fd');
 	if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < -1 || fd > 0x7f_ff_ff_ff) {
-		throw new TypeError(`fd must be an integer >= -1, not ${String(fd)}`);
+		throw argTypeError(`fd must be an integer >= -1, not ${String(fd)}`);
 	}
 
 	if (fd >= 0) {
@@ -371,7 +405,7 @@ export function validSignals(): Set<number> {
  */
 export function alarm(seconds: number): number {
 	if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 0xff_ff_ff_ff) {
-		throw new TypeError(`seconds must be a non-negative integer, not ${String(seconds)}`);
+		throw argTypeError(`seconds must be a non-negative integer, not ${String(seconds)}`);
 	}
 
 	return S.alarm(seconds);
@@ -379,7 +413,7 @@ export function alarm(seconds: number): number {
 
 function toSeconds(value: unknown, name: string): number {
 	if (typeof value !== 'number') {
-		throw new TypeError(`${name} must be a number, not ${typeof value}`);
+		throw argTypeError(`${name} must be a number, not ${typeof value}`);
 	}
 
 	if (!Number.isFinite(value) || value < 0) {
@@ -425,6 +459,10 @@ export function getitimer(which: number): [seconds: number, interval: number] {
  * @returns the previous mask
  */
 export function pthreadSigmask(how: number, signals: Iterable<number>): Set<number> {
+	if (typeof (signals as Partial<Iterable<number>> | null)?.[Symbol.iterator] !== 'function') {
+		throw argTypeError('signals must be an iterable of signal numbers');
+	}
+
 	const list = Int32Array.from([...signals].map(toSignum));
 	const n = check(S.pthreadSigmask(how, list, list.length, listOut), 'pthread_sigmask');
 	const old = new Set(listOut.subarray(0, n));

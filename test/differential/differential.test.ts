@@ -57,6 +57,8 @@ interface Op {
 	r?: string[];
 	w?: string[];
 	x?: string[];
+	/** A wait's timeout (seconds; milliseconds for poll), judged and rounded as each side does. */
+	timeout?: number;
 }
 type Result = ['ok', unknown] | ['err', string];
 
@@ -132,9 +134,24 @@ function generate(seed: number): Op[] {
 		} else if (r < 0.38) {
 			ops.push({op: 'unregister', obj, target: fdName});
 		} else if (r < 0.6) {
-			ops.push({op: 'wait', obj});
+			// Only timeouts that end at once or within a millisecond: poll() and
+			// epoll.poll() given -1 would block (the selectors poll for any
+			// value <= 0; select() refuses a negative one).
+			const timeout =
+				obj === 'poll'
+					? pick([0, 0, 0.5])
+					: obj === 'ep'
+						? pick([0, 0, -1e-100, -0.0005, 0.0001])
+						: pick([0, 0, 0, -1, -1e-100, -0.0005, 0.0001]);
+			ops.push({op: 'wait', obj, timeout});
 		} else if (r < 0.68) {
-			ops.push({op: 'select', r: subset(), w: subset(), x: subset()});
+			ops.push({
+				op: 'select',
+				r: subset(),
+				w: subset(),
+				x: subset(),
+				timeout: pick([0, 0, 0, -1, -1e-100, 0.0001]),
+			});
 		} else if (r < 0.8) {
 			ops.push({op: 'send', target: sockName, n: 1 + Math.floor(rand() * 50)});
 		} else if (r < 0.92) {
@@ -212,15 +229,15 @@ function runOurs(ops: readonly Op[]): Result[] {
 
 			case 'wait': {
 				const pairs: Array<[string, number]> = sel
-					? sel.select(0).map(([key, ev]) => [nameOf(key.fd), ev])
-					: rawObj.poll(0).map(([f, ev]) => [nameOf(f), ev]);
+					? sel.select(op.timeout).map(([key, ev]) => [nameOf(key.fd), ev])
+					: rawObj.poll(op.timeout).map(([f, ev]) => [nameOf(f), ev]);
 				return pairs.sort(byName);
 			}
 
 			case 'select': {
 				const lists = [op.r!, op.w!, op.x!].map(list => list.map(n => fd(n)));
 				return select
-					.select(lists[0]!, lists[1]!, lists[2]!, 0)
+					.select(lists[0]!, lists[1]!, lists[2]!, op.timeout)
 					.map(list => list.map(f => nameOf(f)).sort());
 			}
 

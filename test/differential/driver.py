@@ -53,10 +53,10 @@ def main():
         if kind == "wait":
             obj = objs[op["obj"]]
             if op["obj"] in ("sel", "psel", "ssel"):
-                return sorted([name(key.fd), ev] for key, ev in obj.select(0))
-            return sorted([name(fd), ev] for fd, ev in obj.poll(0))
+                return sorted([name(key.fd), ev] for key, ev in obj.select(op["timeout"]))
+            return sorted([name(fd), ev] for fd, ev in obj.poll(op["timeout"]))
         if kind == "select":
-            r, w, x = select.select(*[[fds[n] for n in op[k]] for k in ("r", "w", "x")], 0)
+            r, w, x = select.select(*[[fds[n] for n in op[k]] for k in ("r", "w", "x")], op["timeout"])
             return [sorted(name(fd) for fd in lst) for lst in (r, w, x)]
         if kind == "send":
             return socks[op["target"]].send(b"x" * op["n"])

@@ -141,6 +141,14 @@ describe('TestEPoll', {skip}, () => {
 			message: 'maxevents must be greater than 0, got -5',
 		});
 		assert.throws(() => ep.poll(Number.NaN), ValueError);
+		// A C int (Python's OverflowError), then the kernel's EP_MAX_EVENTS
+		// (EINVAL), both without allocating a buffer that size first.
+		assert.throws(() => ep.poll(0, 2 ** 31), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE'});
+		assert.throws(
+			() => ep.poll(0, 2 ** 31 - 1),
+			(e: unknown) => e instanceof OSError && e.code === 'EINVAL',
+		);
+		assert.deepEqual(ep.poll(0, 1_000_000), []);
 		assert.throws(() => ep.poll('x' as unknown as number), {
 			name: 'TypeError',
 			message: 'timeout must be an integer or None',
@@ -175,6 +183,13 @@ describe('TestEPoll', {skip}, () => {
 		]) {
 			assert.throws(call, {name: 'ValueError', message: 'I/O operation on closed epoll object'});
 		}
+	});
+
+	test('testFdNonInheritable: the epoll fd is close-on-exec', () => {
+		using ep = select.epoll();
+		assert.equal(os.getInheritable(ep.fileno()), false);
+		using ep2 = select.epoll(-1, E.EPOLL_CLOEXEC);
+		assert.equal(os.getInheritable(ep2.fileno()), false);
 	});
 
 	test('modify or unregister of an fd not registered: FileNotFoundError', t => {

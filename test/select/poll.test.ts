@@ -4,11 +4,13 @@
 // depend on Python's integer types are adapted or left out.
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
+import {Worker} from 'node:worker_threads';
 import * as select from '../../src/select/index.js';
 import {FileNotFoundError, KeyError, ValueError} from '../../src/errors.js';
 import {MSG_OOB} from '../../src/socket/index.js';
 import * as os from '../../src/os.js';
 import {checkFdLeaks} from '../helpers/fds.js';
+import {readChildLines} from './child-lines.js';
 import {closingFds, tcpPair} from '../helpers/sockets.js';
 
 checkFdLeaks();
@@ -61,7 +63,7 @@ describe('PollTests', () => {
 		assert.equal(bufs, NUM_PIPES);
 	});
 
-	test('testPollUnlessFileno: objects with fileno(), and POLLNVAL for a closed fd', t => {
+	test('testPollUnitTests: POLLNVAL for a closed fd, objects with fileno(), TypeError and KeyError', t => {
 		const [r, w] = os.pipe();
 		closingFds(t, w);
 		os.close(r);
@@ -75,12 +77,35 @@ describe('PollTests', () => {
 		// Bad arguments.
 		assert.throws(() => p.register({fileno: () => 'x'}), TypeError);
 		assert.throws(() => p.register({}), TypeError);
+		assert.throws(() => p.register(p), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE'});
+		assert.throws(() => p.unregister(p), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE'});
 		assert.throws(() => p.register(-1), ValueError);
 		assert.throws(() => p.unregister(-1), ValueError);
 		assert.throws(() => p.unregister(3), KeyError);
 	});
 
-	test('testPollUnregister/Modify: modify of an fd not registered is FileNotFoundError (ENOENT)', t => {
+	test('testPoll2: a child writing lines, read through poll() until EOF', t => {
+		// CPython's timeouts, then at most 200 waits of 100 ms.
+		const timeouts = [0, 1000, 2000, 4000, 8000, ...Array<number>(200).fill(100)];
+		let p: select.Poll | undefined;
+		const text = readChildLines(t, timeouts.length, (fd, i) => {
+			if (p === undefined) {
+				p = select.poll();
+				p.register(fd, POLLIN);
+			}
+
+			const ready = p.poll(timeouts[i]);
+			for (const [readyFd, flags] of ready) {
+				assert.equal(readyFd, fd);
+				assert.ok((flags & (POLLIN | POLLHUP)) !== 0, `unexpected revents ${flags}`);
+			}
+
+			return ready.length > 0;
+		});
+		assert.equal(text, 'testing...\n'.repeat(5));
+	});
+
+	test('modify of an fd not registered is FileNotFoundError (ENOENT); registering again modifies', t => {
 		const [r] = closingFds(t, ...os.pipe()) as [number, number];
 		const p = select.poll();
 		assert.throws(
@@ -94,12 +119,17 @@ describe('PollTests', () => {
 		assert.throws(() => p.unregister(r), KeyError);
 	});
 
-	test('testPollCInt: event masks are unsigned shorts, timeouts C ints (Python OverflowError → RangeError)', t => {
+	test('testPoll3 and testPollCLimits: masks are unsigned shorts, timeouts C ints (OverflowError → RangeError)', t => {
 		const [r] = closingFds(t, ...os.pipe()) as [number, number];
 		const p = select.poll();
 		assert.throws(() => p.register(r, 0x1_00_00), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE'});
 		assert.throws(() => p.register(r, -1), {name: 'ValueError', message: 'value must be positive'});
 		assert.throws(() => p.modify(r, 0x1_00_00), RangeError);
+		assert.throws(() => p.register(r, 2 ** 64), RangeError);
+		assert.throws(() => p.poll(2 ** 64), RangeError);
+		p.register(r, POLLIN);
+		assert.throws(() => p.modify(r, -1), {name: 'ValueError', message: 'value must be positive'});
+		assert.throws(() => p.modify(r, 2 ** 64), RangeError);
 		assert.throws(() => p.poll(2 ** 31), {name: 'RangeError', message: 'timeout is too large'});
 		assert.throws(() => p.poll(-(2 ** 31) - 1), RangeError);
 		assert.throws(() => p.poll('x' as unknown as number), {
@@ -110,7 +140,7 @@ describe('PollTests', () => {
 		assert.deepEqual(p.poll(0), []);
 	});
 
-	test('testPollHup: a pipe whose writer closed reports POLLHUP', t => {
+	test('a pipe whose writer closed reports POLLHUP', t => {
 		const [r, w] = os.pipe();
 		closingFds(t, r);
 		const p = select.poll();
@@ -130,6 +160,29 @@ describe('PollTests', () => {
 		const events = p.poll(1000);
 		assert.equal(events.length, 1);
 		assert.ok((events[0]![1] & POLLPRI) !== 0);
+	});
+
+	test('testPollBlocksWithNegativeMs: any negative timeout blocks, even -0.1 and -1e-100', async t => {
+		// CPython rounds a poll timeout away from zero (_PyTime_ROUND_TIMEOUT),
+		// so every negative value is -1: block until ready. A worker writes the
+		// pipe after 100 ms (fds are process-wide) to end each wait.
+		for (const timeoutMs of [null, -1000, -1, -1.0, -0.1, -1e-100]) {
+			const [r, w] = closingFds(t, ...os.pipe()) as [number, number];
+			const p = select.poll();
+			p.register(r, POLLIN);
+			const writer = new Worker(
+				`const {workerData: w} = require('node:worker_threads');
+				Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+				require('node:fs').writeSync(w, 'spam');`,
+				{eval: true, workerData: w},
+			);
+			const start = performance.now();
+			const ready = p.poll(timeoutMs);
+			const ms = performance.now() - start;
+			await new Promise(resolve => writer.once('exit', resolve));
+			assert.deepEqual(ready, [[r, POLLIN]], `poll(${timeoutMs}) returned before the write`);
+			assert.ok(ms >= 50, `poll(${timeoutMs}) blocked only ${ms} ms`);
+		}
 	});
 
 	test('timeouts in milliseconds: a fraction rounds up, a negative one blocks until ready', t => {

@@ -16,6 +16,7 @@ import {
 	type SelectorClass,
 } from '../../src/index.js';
 import * as os from '../../src/os.js';
+import * as select from '../../src/select/index.js';
 import * as S from '../../src/signal/index.js';
 import {AF_UNIX, SOCK_STREAM, socketpair} from '../../src/socket/index.js';
 
@@ -57,6 +58,25 @@ function sigCaught(signum: number): boolean {
 			.split('\n')
 			.find(l => l.startsWith('SigCgt:')) ?? '';
 	return (BigInt('0x' + line.split(/\s+/)[1]) & (1n << BigInt(signum - 1))) !== 0n;
+}
+
+/**
+ * Installs a SIGUSR2 handler that counts and notes when it ran, and has a
+ * worker send SIGUSR2 in 200 ms; the returned function prints that with the
+ * time since the call and the scenario's own fields.
+ */
+function quietSignal(): (fields: Record<string, unknown>) => void {
+	let count = 0;
+	let at = -1;
+	const start = performance.now();
+	S.signal(S.SIGUSR2, () => {
+		count++;
+		at = performance.now() - start;
+	});
+	later(S.SIGUSR2, 200);
+	return fields => {
+		out({count, at, ms: performance.now() - start, ...fields});
+	};
 }
 
 class Boom extends Error {}
@@ -110,16 +130,9 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		const sel = new BACKENDS[backend]!();
 		const [r, w] = os.pipe();
 		sel.register(r, EVENT_READ);
-		let count = 0;
-		let at = -1;
-		const start = performance.now();
-		S.signal(S.SIGUSR2, () => {
-			count++;
-			at = performance.now() - start;
-		});
-		later(S.SIGUSR2, 200);
+		const report = quietSignal();
 		const ready = sel.select(1);
-		out({count, at, ms: performance.now() - start, ready: ready.length});
+		report({ready: ready.length});
 		sel.close();
 		os.close(r);
 		os.close(w);
@@ -128,14 +141,7 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 	'quiet-recv'() {
 		const [a, b] = socketpair(AF_UNIX, SOCK_STREAM);
 		a.settimeout(1);
-		let count = 0;
-		let at = -1;
-		const start = performance.now();
-		S.signal(S.SIGUSR2, () => {
-			count++;
-			at = performance.now() - start;
-		});
-		later(S.SIGUSR2, 200);
+		const report = quietSignal();
 		let timedOut = false;
 		try {
 			a.recv(10);
@@ -143,7 +149,7 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 			timedOut = (error as Error).message === 'timed out';
 		}
 
-		out({count, at, ms: performance.now() - start, timedOut});
+		report({timedOut});
 		a.close();
 		b.close();
 	},
@@ -301,6 +307,156 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		});
 		process.exit(0); // the spinning workers
 	},
+	// The select module's own waits, blocking on an idle pipe: a throwing
+	// handler ends select(), Poll.poll() and Epoll.poll() with its error.
+	// 'epoll-close': the handler closes the Epoll and a new pipe takes its fd
+	// number; the resumed wait must see the object closed (EBADF, as CPython's
+	// re-read of self->epfd), never wait on the pipe.
+	'select-module'(wait = 'select') {
+		const [r, w] = os.pipe();
+		const ep = select.epoll();
+		const epfd = ep.fileno();
+		const taken: number[] = [];
+		const nested = select.poll();
+		nested.register(r, select.POLLIN);
+		S.signal(S.SIGUSR2, () => {
+			if (wait === 'poll-nested') {
+				nested.poll(0); // CPython: RuntimeError('concurrent poll() invocation')
+				throw new Boom(wait);
+			}
+
+			if (wait !== 'epoll-close') {
+				throw new Boom(wait);
+			}
+
+			ep.close();
+			// Bounded: the lowest free numbers go first, so epfd comes back at once.
+			for (let i = 0; i < 8 && !taken.includes(epfd); i++) {
+				taken.push(...os.pipe());
+			}
+		});
+		later(S.SIGUSR2, 100);
+		const start = performance.now();
+		let threw = '';
+		try {
+			if (wait === 'select') {
+				select.select([r], [], [], null);
+			} else if (wait === 'poll') {
+				const p = select.poll();
+				p.register(r, select.POLLIN);
+				p.poll();
+			} else if (wait === 'poll-nested') {
+				nested.poll();
+			} else {
+				ep.register(r, select.EPOLLIN);
+				ep.poll();
+			}
+		} catch (error) {
+			threw =
+				error instanceof Boom
+					? 'Boom'
+					: `${(error as Error).name}:${(error as {code?: string}).code}`;
+		}
+
+		out({threw, reused: taken.includes(epfd), ms: performance.now() - start});
+		ep.close();
+		for (const fd of [r, w, ...taken]) {
+			os.close(fd);
+		}
+	},
+	// A quiet handler runs inside the select module's timed waits, which
+	// resume for the time left (PEP 475): select(), Poll.poll(), Epoll.poll().
+	'select-module-quiet'(wait = 'select') {
+		const [r, w] = os.pipe();
+		const report = quietSignal();
+		let ready: number;
+		if (wait === 'select') {
+			ready = select.select([r], [], [], 1)[0].length;
+		} else if (wait === 'poll') {
+			const p = select.poll();
+			p.register(r, select.POLLIN);
+			ready = p.poll(1000).length;
+		} else {
+			using ep = select.epoll();
+			ep.register(r, select.EPOLLIN);
+			ready = ep.poll(1).length;
+		}
+
+		report({ready});
+		os.close(r);
+		os.close(w);
+	},
+	// A full wakeup fd: a process warning ERR_SIGNAL_WAKEUP_FD, unless
+	// setWakeupFd(fd, {warnOnFullBuffer: false}) (Python's warn_on_full_buffer).
+	async 'wakeup-full'(mode = 'warn') {
+		const warnings: string[] = [];
+		process.removeAllListeners('warning'); // keep stderr quiet
+		process.on('warning', warning => {
+			warnings.push((warning as Error & {code?: string}).code ?? warning.name);
+		});
+		const [r, w] = os.pipe();
+		try {
+			for (let i = 0; i < 1000; i++) {
+				os.write(w, Buffer.alloc(65_536));
+			}
+		} catch {
+			// Full: EAGAIN.
+		}
+
+		let ran = 0;
+		S.signal(S.SIGUSR2, () => {
+			ran++;
+		});
+		S.setWakeupFd(w, {warnOnFullBuffer: mode === 'warn'});
+		S.raiseSignal(S.SIGUSR2);
+		await new Promise(resolve => setTimeout(resolve, 100));
+		out({ran, warnings});
+		S.setWakeupFd(-1);
+		os.close(r);
+		os.close(w);
+	},
+	// SIGCHLD, which libuv uses for child_process: a handler taken before a
+	// spawn still runs, one taken while a child runs does not hide its exit
+	// from Node, and after SIG_DFL children are still seen to exit.
+	async sigchld() {
+		const {spawn} = await import('node:child_process');
+		const exits = async (): Promise<boolean> => {
+			const child = spawn('sleep', ['0.2'], {stdio: 'ignore'});
+			return new Promise(resolve => {
+				const timer = setTimeout(() => {
+					child.kill('SIGKILL');
+					resolve(false);
+				}, 3000);
+				child.on('exit', () => {
+					clearTimeout(timer);
+					resolve(true);
+				});
+			});
+		};
+
+		const settle = async (): Promise<void> => new Promise(resolve => setTimeout(resolve, 200));
+		let ran = 0;
+		S.signal(S.SIGCHLD, () => {
+			ran++;
+		});
+		const before = await exits();
+		await settle();
+		const ranBefore = ran;
+		S.signal(S.SIGCHLD, S.SIG_DFL);
+		const whileRunning = await (async () => {
+			const exited = exits();
+			await new Promise(resolve => setTimeout(resolve, 50));
+			S.signal(S.SIGCHLD, () => {
+				ran++;
+			});
+			return exited;
+		})();
+		await settle();
+		const ranWhileRunning = ran - ranBefore;
+		S.signal(S.SIGCHLD, S.SIG_DFL);
+		const afterDfl = await exits();
+		out({before, ranBefore, whileRunning, ranWhileRunning, afterDfl, get: S.getsignal(S.SIGCHLD)});
+	},
 	// A signal that arrives while a handler runs (here: sent by it) is handled before select() blocks again.
 	'during-handler'(backend = 'poll') {
 		selectUntilBoom(backend, () => {
@@ -343,6 +499,11 @@ const scenarios: Record<string, (arg?: string) => void | Promise<void>> = {
 		grab('range', () => S.signal(0, S.SIG_IGN));
 		grab('nsig', () => S.getsignal(S.NSIG));
 		grab('handler', () => S.signal(S.SIGUSR2, 'x' as unknown as typeof S.SIG_DFL));
+		grab('signumType', () => S.signal(1.5, S.SIG_IGN));
+		grab('wakeupType', () => S.setWakeupFd(1.5));
+		grab('alarmType', () => S.alarm(-1));
+		grab('itimerType', () => S.setitimer(S.ITIMER_REAL, '1' as unknown as number));
+		grab('sigmaskType', () => S.pthreadSigmask(S.SIG_BLOCK, 5 as unknown as number[]));
 		const [r, w] = os.pipe();
 		os.setBlocking(w, true);
 		grab('blocking', () => S.setWakeupFd(w));

@@ -85,6 +85,16 @@ async function scenario(t: TestContext, ...args: string[]): Promise<Array<Record
 	return run.lines.filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** A 'quiet' scenario's report: the handler ran once, inside the 1 s wait, which then lasted its full second with nothing ready. */
+function assertQuiet(r: Record<string, unknown>, what: string): void {
+	assert.equal(r['count'], 1);
+	assert.equal(r['ready'], 0);
+	const at = r['at'] as number;
+	const ms = r['ms'] as number;
+	assert.ok(at >= 150 && at < 900, `handler ran at ${at} ms, inside the 1 s wait`);
+	assert.ok(ms >= 990 && ms < 3000, `${what} took ${ms} ms`);
+}
+
 describe('signal handlers inside blocking calls', {concurrency: 4}, () => {
 	for (const backend of BACKENDS) {
 		test(`a throwing handler propagates out of select(null) (${backend})`, async t => {
@@ -94,15 +104,36 @@ describe('signal handlers inside blocking calls', {concurrency: 4}, () => {
 		});
 
 		test(`a quiet handler runs and select() resumes for the time left (${backend})`, async t => {
-			const [r] = await scenario(t, 'quiet', backend);
-			assert.equal(r!['count'], 1);
-			assert.equal(r!['ready'], 0);
-			const at = r!['at'] as number;
-			const ms = r!['ms'] as number;
-			assert.ok(at >= 150 && at < 900, `handler ran at ${at} ms, inside the 1 s wait`);
-			assert.ok(ms >= 990 && ms < 3000, `select(1) took ${ms} ms`);
+			assertQuiet((await scenario(t, 'quiet', backend))[0]!, 'select(1)');
 		});
 	}
+
+	for (const wait of ['select', 'poll', ...(EpollSelector.available ? ['epoll'] : [])]) {
+		test(`a throwing handler propagates out of the select module's blocking ${wait}`, async t => {
+			const [r] = await scenario(t, 'select-module', wait);
+			assert.equal(r!['threw'], 'Boom');
+			assert.ok((r!['ms'] as number) < 3000, `took ${String(r!['ms'])} ms`);
+		});
+
+		test(`a quiet handler runs inside the select module's ${wait} and the wait resumes for the time left`, async t => {
+			assertQuiet((await scenario(t, 'select-module-quiet', wait))[0]!, `${wait} with a 1 s timeout`);
+		});
+	}
+
+	test("a handler's poll() on the Poll object already waiting is RuntimeError, as CPython's concurrent poll()", async t => {
+		const [r] = await scenario(t, 'select-module', 'poll-nested');
+		assert.equal(r!['threw'], 'RuntimeError:ERR_POLL_RUNNING');
+	});
+
+	test(
+		'a handler that closes an Epoll ends its resumed poll() with EBADF, not a wait on the reused fd number',
+		{skip: !EpollSelector.available},
+		async t => {
+			const [r] = await scenario(t, 'select-module', 'epoll-close');
+			assert.equal(r!['reused'], true, 'a new pipe took the closed epoll fd number');
+			assert.equal(r!['threw'], 'OSError:EBADF');
+		},
+	);
 
 	test('a quiet handler runs inside a timeout-mode recv(), which still times out on time', async t => {
 		const [r] = await scenario(t, 'quiet-recv');
@@ -179,6 +210,15 @@ describe('no signal is lost', () => {
 	});
 });
 
+describe('wakeup fd', () => {
+	test('a full wakeup fd is a process warning, unless warnOnFullBuffer is false; the handler runs either way', async t => {
+		const [warn] = await scenario(t, 'wakeup-full', 'warn');
+		assert.deepEqual(warn, {ran: 1, warnings: ['ERR_SIGNAL_WAKEUP_FD']});
+		const [quiet] = await scenario(t, 'wakeup-full', 'quiet');
+		assert.deepEqual(quiet, {ran: 1, warnings: []});
+	});
+});
+
 describe('coexistence with Node', () => {
 	test('process.on listeners added before and after still fire; ours survives their removal', async t => {
 		const [r] = await scenario(t, 'listeners');
@@ -190,6 +230,18 @@ describe('coexistence with Node', () => {
 			'our handler still caught the signal sent after the listeners were removed',
 		);
 		assert.equal(r!['caught'], true);
+	});
+
+	test('SIGCHLD, which libuv uses for child_process: our handler runs and Node still sees every child exit', async t => {
+		const [r] = await scenario(t, 'sigchld');
+		assert.deepEqual(r, {
+			before: true,
+			ranBefore: 1,
+			whileRunning: true,
+			ranWhileRunning: 1,
+			afterDfl: true,
+			get: 0,
+		});
 	});
 
 	test("SIG_DFL puts back Node's handler of SIGTERM: the process then dies by SIGTERM", async t => {
@@ -226,7 +278,17 @@ describe('API', () => {
 		assert.match(errors['stop']!, /^OSError:EINVAL:/);
 		assert.equal(errors['range'], 'ValueError:ERR_SIGNAL_OUT_OF_RANGE:signal number out of range');
 		assert.equal(errors['nsig'], 'ValueError:ERR_SIGNAL_OUT_OF_RANGE:signal number out of range');
-		assert.match(errors['handler']!, /^TypeError:/);
+		// Bad input: a TypeError with Node's code, as every argument error of the library.
+		for (const name of [
+			'handler',
+			'signumType',
+			'wakeupType',
+			'alarmType',
+			'itimerType',
+			'sigmaskType',
+		]) {
+			assert.match(errors[name]!, /^TypeError:ERR_INVALID_ARG_TYPE:/, name);
+		}
 		assert.match(errors['blocking']!, /^ValueError:.*must be in non-blocking mode/);
 		assert.equal(r!['fromWorker'], 'ValueError:signal only works in main thread of the main interpreter');
 		assert.equal(r!['strsignal'], 'Interrupt');

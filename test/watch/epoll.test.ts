@@ -153,9 +153,12 @@ test('errors: EEXIST, ENOENT, EPERM for a regular file, EBADF, bad events, after
 	}
 
 	assert.throws(() => ep.add(100_000, Epoll.EPOLLIN), {code: 'EBADF'});
-	assert.throws(() => ep.add(rd, 1 << 20), RangeError);
-	assert.throws(() => ep.add(1.5, Epoll.EPOLLIN), TypeError);
-	assert.throws(() => new Epoll(undefined as unknown as () => void), TypeError);
+	assert.throws(() => ep.add(rd, 1 << 20), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE'});
+	assert.throws(() => ep.add(1.5, Epoll.EPOLLIN), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE'});
+	assert.throws(() => new Epoll(undefined as unknown as () => void), {
+		name: 'TypeError',
+		code: 'ERR_INVALID_ARG_TYPE',
+	});
 	ep.close();
 	ep.close();
 	assert.equal(ep.closed, true);

@@ -70,6 +70,27 @@ function watching(t: {after(fn: () => void): void}, fd: number): FdWatch {
 	return watch;
 }
 
+test('bad arguments are typed errors with a code', async t => {
+	const [rd] = pipe(t);
+	assert.throws(() => new FdWatch(1.5), {name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE'});
+	const watch = new FdWatch(rd);
+	t.after(() => {
+		watch.close();
+	});
+	await assert.rejects(watch.wait({events: 0}), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE'});
+	await assert.rejects(watch.wait({timeoutMs: Number.NaN}), {
+		name: 'TypeError',
+		code: 'ERR_INVALID_ARG_TYPE',
+	});
+	const iterate = async (): Promise<void> => {
+		for await (const _ of watch.events({events: 0})) {
+			break;
+		}
+	};
+
+	await assert.rejects(iterate(), {name: 'RangeError', code: 'ERR_OUT_OF_RANGE'});
+});
+
 test('wait() resolves with the raw bits when a pipe is written, 0 on timeout', async t => {
 	const [rd, wr] = pipe(t);
 	const watch = watching(t, rd);

@@ -74,6 +74,12 @@ test(
 		for (const file of released) {
 			const dump = spawnSync('objdump', ['-T', file], {encoding: 'utf8'});
 			assert.equal(dump.status, 0, dump.stderr);
+			if (/\b__asan_init\b/.test(dump.stdout)) {
+				// .ci/run's sanitizer build, in build/Release while it runs: it links
+				// libasan, which supplies what glibc would (about three GLIBC symbols left).
+				continue;
+			}
+
 			const needed = [...dump.stdout.matchAll(/\bGLIBC_([0-9.]+)\b\)?\s+(\S+)$/gm)].map(match => ({
 				version: match[1] ?? '',
 				symbol: match[2] ?? '',

@@ -8,6 +8,7 @@
  * @internal
  * @module
  */
+import {setMaxListeners} from 'node:events';
 import {EVENT_READ, EVENT_WRITE} from '../constants.js';
 import {FdWatch, notPollable, WATCH_READABLE, WATCH_WRITABLE} from './fd-watch.js';
 
@@ -61,6 +62,8 @@ export class ReactorWait implements ReadinessWait {
 	async wait(target: WaitTarget, timeoutMs: number, signal: AbortSignal, ref: boolean): Promise<void> {
 		signal.throwIfAborted();
 		const local = new AbortController();
+		// One listener per registration's watch: a wait on many fds is not a leak.
+		setMaxListeners(0, local.signal);
 		const onAbort = (): void => {
 			local.abort(signal.reason);
 		};

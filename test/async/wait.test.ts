@@ -214,3 +214,33 @@ test("an unref'd pending wait lets the process exit; a ref'd one keeps it alive 
 	assert.equal(refd.stdout.trim(), 'waiting\nresolved');
 	assert.ok(refd.seconds >= 0.25, `exited after ${refd.seconds} s, before the write`);
 });
+
+test('a wait on more than ten registrations prints no MaxListenersExceededWarning', async t => {
+	// Each registration's watch listens on the wait's one AbortSignal: with
+	// eleven or more, Node warned of a "possible EventTarget memory leak" on
+	// every selectAsync() of a select/poll selector that size.
+	const warnings: string[] = [];
+	const onWarning = (warning: Error): void => {
+		warnings.push(warning.name);
+	};
+
+	process.on('warning', onWarning);
+	t.after(() => {
+		process.off('warning', onWarning);
+	});
+	const pipes = Array.from({length: 16}, () => pipe(t));
+	const wait = new ReactorWait();
+	t.after(() => {
+		wait.close();
+	});
+	setTimeout(() => {
+		writeByte(pipes[15]![1]);
+	}, 20);
+	await wait.wait({interest: pipes.map(([r]) => [r, EVENT_READ] as const)}, 5000, never, true);
+	drain(pipes[15]![0]);
+	await new Promise(resolve => setImmediate(resolve)); // warnings are emitted on the next tick
+	assert.deepEqual(
+		warnings.filter(name => name === 'MaxListenersExceededWarning'),
+		[],
+	);
+});

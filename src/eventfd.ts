@@ -6,6 +6,7 @@
  */
 import {constants as osConstants} from 'node:os';
 import {check} from './errors.js';
+import {POLLIN, POLLOUT, waitReadyInWorker} from './fd-flags.js';
 import {addon, asFileDescriptor, codedTypeError, EINTR, overflow} from './select/common.js';
 
 const {ENOSYS} = osConstants.errno;
@@ -61,6 +62,7 @@ export function eventfd(initval: number, flags: number = EFD_CLOEXEC ?? 0): numb
 export function eventfdRead(fd: unknown): bigint {
 	const f = asFileDescriptor(fd);
 	const buf = new BigUint64Array(1);
+	waitReadyInWorker(f, POLLIN); // a blocking eventfd (made elsewhere) in a worker: see fd-flags.ts
 	for (;;) {
 		const ret = addon.read(f, buf, 0, 8);
 		if (ret !== -EINTR) {
@@ -93,6 +95,7 @@ export function eventfdWrite(fd: unknown, value: number | bigint): void {
 	}
 
 	const buf = new BigUint64Array([v]);
+	waitReadyInWorker(f, POLLOUT);
 	for (;;) {
 		const ret = addon.write(f, buf, 0, 8);
 		if (ret !== -EINTR) {

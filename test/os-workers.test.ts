@@ -1,5 +1,6 @@
 // A worker thread blocked in node-selectors/os on a *blocking* fd (read on
-// an empty pipe, write into a full one, sendfile into a full pipe) can be
+// an empty pipe, write into a full one, sendfile into a full pipe, eventfd
+// reads and writes) can be
 // stopped: `worker.terminate()` settles
 // and `process.exit()` exits within a second, as for the selectors and
 // socket calls (issue 10, defect 1: "whatever the worker is blocked in").
@@ -73,6 +74,16 @@ const blocked: ReadonlyArray<readonly [name: string, setup: string, call: string
 		(await import('node:fs')).unlinkSync(file);
 	`,
 		'os.sendfile(w, input, 0, 4096)',
+	],
+	[
+		'eventfdRead on a blocking eventfd at zero',
+		'const r = os.eventfd(0); os.setBlocking(r, true); const w = r;',
+		'os.eventfdRead(r)',
+	],
+	[
+		'eventfdWrite on a blocking eventfd at its maximum',
+		'const r = os.eventfd(0); os.eventfdWrite(r, 2n ** 64n - 2n); os.setBlocking(r, true); const w = r;',
+		'os.eventfdWrite(w, 1)',
 	],
 ];
 

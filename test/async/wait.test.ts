@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import {lookup} from 'node:dns/promises';
+import {setMaxListeners} from 'node:events';
 import {readFile} from 'node:fs/promises';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
@@ -92,6 +93,8 @@ test("many pending waits share the one reactor thread: libuv's threadpool stays 
 	// Start the reactor first (the first watch does), then count.
 	const first = new ReactorWait();
 	const ac = new AbortController();
+	// One signal for sixteen concurrent waits: each listens on it, as Node's own APIs would.
+	setMaxListeners(fds.length, ac.signal);
 	const waits = [first.wait({interest: [[fds[0]![0], EVENT_READ]]}, -1, ac.signal, true)];
 	const before = threadCount();
 	const waiters = [first];

@@ -305,11 +305,10 @@ export function signal(signalnum: number, handler: Handler): Handler {
 	handlers.delete(signum);
 	if (handler === SIG_IGN) {
 		remember(signum, currentKind(signum));
+		// First: libuv resets SIGCHLD to SIG_DFL when it loses its last handle.
+		holdChildWatcher(signum, false);
 		check(S.sigactionSet(signum, KIND_IGN, scratch), 'sigaction');
 		mine.set(signum, KIND_IGN);
-		holdChildWatcher(signum, false);
-		// libuv resets SIGCHLD to SIG_DFL when it loses its last handle: ignored it stays.
-		check(S.sigactionSet(signum, KIND_IGN, scratch), 'sigaction');
 	} else if (mine.has(signum)) {
 		const saved = nodeAction.get(signum);
 		check(
